@@ -1,0 +1,80 @@
+//! The payload of a message's `ExtendMessage/Message`: greenlane's buyer block (INTERFACES.md §5)
+//! read into typed consignees, anything else carried as an opaque fragment.
+
+use crate::fragment::XmlFragment;
+
+/// The namespace of greenlane's buyer block.
+pub const CONSIGNEE_NAMESPACE: &str = "urn:greenlane:consignee:1";
+
+/// What an `ExtendMessage/Message` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ExtendPayload {
+    /// An empty `Message` (the schema allows it).
+    #[default]
+    Empty,
+    /// greenlane's `<Consignees xmlns="urn:greenlane:consignee:1">` block: the buyers of the
+    /// message's orders.
+    Consignees(Vec<Consignee>),
+    /// Any other extension, kept as written.
+    Other(XmlFragment),
+}
+
+/// The buyer of one export order. The official CEB303 has no buyer; senders add it through
+/// the schema's own extension point so the message stays valid.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Consignee {
+    /// The `orderNo` of the order this buyer belongs to.
+    pub order_no: String,
+    pub name: String,
+    pub address: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    pub telephone: Option<String>,
+}
+
+impl Consignee {
+    /// Why the consignee breaks the block's rules, if it does.
+    pub(crate) fn fault(&self) -> Option<String> {
+        if self.order_no.trim().is_empty() {
+            return Some("a Consignee has no orderNo".into());
+        }
+        if self.name.trim().is_empty() {
+            return Some(format!(
+                "the Consignee of order {:?} has no name",
+                self.order_no
+            ));
+        }
+        if self.address.trim().is_empty() {
+            return Some(format!(
+                "the Consignee of order {:?} has no address",
+                self.order_no
+            ));
+        }
+        if !(self.country.len() == 2 && self.country.bytes().all(|b| b.is_ascii_uppercase())) {
+            return Some(format!(
+                "the Consignee of order {:?} has country {:?}; expected an ISO 3166-1 alpha-2 code such as US",
+                self.order_no, self.country
+            ));
+        }
+        None
+    }
+
+    pub(crate) fn write_to(&self, out: &mut String) {
+        out.push_str("<Consignee");
+        let mut attr = |key: &str, value: &str| {
+            out.push(' ');
+            out.push_str(key);
+            out.push_str("=\"");
+            out.push_str(&quick_xml::escape::escape(value));
+            out.push('"');
+        };
+        attr("orderNo", &self.order_no);
+        attr("name", &self.name);
+        attr("address", &self.address);
+        attr("country", &self.country);
+        if let Some(t) = &self.telephone {
+            attr("telephone", t);
+        }
+        out.push_str("/>");
+    }
+}

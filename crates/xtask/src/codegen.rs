@@ -1,0 +1,851 @@
+//! Reads the official CEB XSDs (2018 and 202205, export and import) and writes one Rust module per
+//! direction: a struct per XSD element, the per-version schema tables that the reader and writer
+//! of `greenlane-ceb` enforce, and the glue that maps slots to struct fields.
+//!
+//! Why generated: the two spec versions define about seventy records and nine hundred fields whose
+//! lengths and cardinalities differ in small ways; a hand copy would drift from the schemas that
+//! customs actually validates against.
+
+use anyhow::{Context, bail};
+use roxmltree::{Document, Node};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+const XS: &str = "http://www.w3.org/2001/XMLSchema";
+const VERSIONS: [(&str, &str); 2] = [("2018", "V2018"), ("202205", "V202205")];
+
+#[derive(Clone, Debug, PartialEq)]
+enum Kind {
+    Text {
+        len: Option<u32>,
+        min_len: Option<u32>,
+        max_len: Option<u32>,
+        collapse: bool,
+    },
+    Decimal {
+        total: u32,
+        frac: u32,
+    },
+    Int {
+        total: u32,
+    },
+    Record(String),
+    Signature,
+    Any,
+}
+
+impl Kind {
+    /// Two versions may constrain a field differently; they must still agree on its Rust type.
+    fn rust_scalar(&self) -> Option<&'static str> {
+        match self {
+            Kind::Text { .. } => Some("String"),
+            Kind::Decimal { .. } => Some("Decimal"),
+            Kind::Int { .. } => Some("i32"),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Field {
+    xml: String,
+    attr: bool,
+    min: u32,
+    max: u32,
+    kind: Kind,
+    doc: String,
+}
+
+#[derive(Clone, Debug)]
+struct Rec {
+    xml: String,
+    doc: String,
+    fields: Vec<Field>,
+}
+
+/// Records of one XSD, by Rust type name, plus the message roots in document order.
+#[derive(Default)]
+struct Schema {
+    recs: BTreeMap<String, Rec>,
+    roots: Vec<String>,
+}
+
+/// Returns the generated files that differ from what is on disk (all of them are rewritten unless
+/// `check` is set).
+pub fn run(root: &Path, check: bool) -> anyhow::Result<Vec<String>> {
+    let xsd_dir = root.join("crates/greenlane-ceb/xsd");
+    let out_dir = root.join("crates/greenlane-ceb/src/generated");
+    let mut stale = Vec::new();
+    let mut roots: Vec<(&str, String)> = Vec::new();
+    for (module, stem) in [("export", "export"), ("import", "import")] {
+        let mut per_version = Vec::new();
+        for (ver, _) in VERSIONS {
+            let path = xsd_dir.join(format!("{stem}-{ver}.xsd"));
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            per_version.push(parse_schema(&text).with_context(|| path.display().to_string())?);
+        }
+        let code = render(module, &per_version)?;
+        let mut module_roots: Vec<String> =
+            per_version.iter().flat_map(|s| s.roots.clone()).collect();
+        module_roots.sort();
+        module_roots.dedup();
+        roots.extend(module_roots.into_iter().map(|r| (module, r)));
+        emit(
+            &out_dir.join(format!("{module}.rs")),
+            &code,
+            check,
+            &mut stale,
+        )?;
+    }
+    roots.sort_by(|a, b| a.1.cmp(&b.1));
+    emit(
+        &out_dir.join("messages.rs"),
+        &render_messages(&roots)?,
+        check,
+        &mut stale,
+    )?;
+    Ok(stale)
+}
+
+fn emit(target: &Path, code: &str, check: bool, stale: &mut Vec<String>) -> anyhow::Result<()> {
+    let code = rustfmt(code)?;
+    let current = std::fs::read_to_string(target).unwrap_or_default();
+    if current != code {
+        stale.push(target.display().to_string());
+        if !check {
+            std::fs::create_dir_all(target.parent().context("no parent")?)?;
+            std::fs::write(target, code)?;
+        }
+    }
+    Ok(())
+}
+
+/// Formats with the workspace's rustfmt so that `cargo fmt --check` and `--check` here agree.
+fn rustfmt(code: &str) -> anyhow::Result<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running rustfmt")?;
+    child
+        .stdin
+        .take()
+        .context("rustfmt stdin")?
+        .write_all(code.as_bytes())?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        bail!("rustfmt failed on generated code");
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+fn render_messages(roots: &[(&str, String)]) -> anyhow::Result<String> {
+    let mut o = String::new();
+    let variant = |xml: &str| rust_type(xml).trim_end_matches("Message").to_owned();
+    let code = |xml: &str| xml.trim_end_matches("Message").to_owned();
+    writeln!(
+        o,
+        "//! Every CEB message root of both directions, generated by `cargo xtask codegen`."
+    )?;
+    writeln!(o, "//! Do not edit by hand.")?;
+    writeln!(o)?;
+    writeln!(o, "use crate::read::ReadCx;")?;
+    writeln!(o, "use crate::write::WriteCx;")?;
+    writeln!(o, "use crate::{{ReadError, WriteError, export, import}};")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "/// A whole CEB message, of any type greenlane reads or writes."
+    )?;
+    writeln!(o, "#[derive(Debug, Clone, PartialEq)]")?;
+    writeln!(
+        o,
+        "// A message is read once and handed on by reference; boxing the big variants would"
+    )?;
+    writeln!(o, "// cost an allocation per message for no gain.")?;
+    writeln!(o, "#[allow(clippy::large_enum_variant)]")?;
+    writeln!(o, "pub enum Message {{")?;
+    for (module, xml) in roots {
+        writeln!(o, "    {}({module}::{}),", variant(xml), rust_type(xml))?;
+    }
+    writeln!(o, "}}")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "/// The type of a CEB message, named by its number (`CEB303`)."
+    )?;
+    writeln!(
+        o,
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]"
+    )?;
+    writeln!(o, "pub enum MessageType {{")?;
+    for (_, xml) in roots {
+        writeln!(o, "    {},", variant(xml))?;
+    }
+    writeln!(o, "}}")?;
+    writeln!(o)?;
+    writeln!(o, "impl MessageType {{")?;
+    writeln!(o, "    /// Every message type, in number order.")?;
+    writeln!(o, "    pub const ALL: &[MessageType] = &[")?;
+    for (_, xml) in roots {
+        writeln!(o, "        MessageType::{},", variant(xml))?;
+    }
+    writeln!(o, "    ];")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "    /// The message number as customs writes it, e.g. `CEB303`."
+    )?;
+    writeln!(o, "    pub fn code(self) -> &'static str {{")?;
+    writeln!(o, "        match self {{")?;
+    for (_, xml) in roots {
+        writeln!(
+            o,
+            "            MessageType::{} => {:?},",
+            variant(xml),
+            code(xml)
+        )?;
+    }
+    writeln!(o, "        }}")?;
+    writeln!(o, "    }}")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "    /// The root element's local name, e.g. `CEB303Message`."
+    )?;
+    writeln!(o, "    pub fn root_name(self) -> &'static str {{")?;
+    writeln!(o, "        match self {{")?;
+    for (_, xml) in roots {
+        writeln!(o, "            MessageType::{} => {xml:?},", variant(xml))?;
+    }
+    writeln!(o, "        }}")?;
+    writeln!(o, "    }}")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "    /// Whether the message belongs to the export flow (the import messages are read so that"
+    )?;
+    writeln!(o, "    /// they can be answered, not processed).")?;
+    writeln!(o, "    pub fn is_export(self) -> bool {{")?;
+    writeln!(o, "        match self {{")?;
+    for (module, xml) in roots {
+        writeln!(
+            o,
+            "            MessageType::{} => {},",
+            variant(xml),
+            *module == "export"
+        )?;
+    }
+    writeln!(o, "        }}")?;
+    writeln!(o, "    }}")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "    /// Looks a type up by its root element's local name."
+    )?;
+    writeln!(
+        o,
+        "    pub fn from_root_name(name: &str) -> Option<MessageType> {{"
+    )?;
+    writeln!(
+        o,
+        "        Self::ALL.iter().copied().find(|t| t.root_name() == name)"
+    )?;
+    writeln!(o, "    }}")?;
+    writeln!(o)?;
+    writeln!(o, "    /// Looks a type up by its number, e.g. `CEB303`.")?;
+    writeln!(
+        o,
+        "    pub fn from_code(code: &str) -> Option<MessageType> {{"
+    )?;
+    writeln!(
+        o,
+        "        Self::ALL.iter().copied().find(|t| t.code() == code)"
+    )?;
+    writeln!(o, "    }}")?;
+    writeln!(o, "}}")?;
+    writeln!(o)?;
+    writeln!(o, "impl Message {{")?;
+    writeln!(o, "    /// The type of this message.")?;
+    writeln!(o, "    pub fn message_type(&self) -> MessageType {{")?;
+    writeln!(o, "        match self {{")?;
+    for (_, xml) in roots {
+        writeln!(
+            o,
+            "            Message::{}(_) => MessageType::{},",
+            variant(xml),
+            variant(xml)
+        )?;
+    }
+    writeln!(o, "        }}")?;
+    writeln!(o, "    }}")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "    pub(crate) fn read(ty: MessageType, cx: &mut ReadCx<'_>) -> Result<Message, ReadError> {{"
+    )?;
+    writeln!(o, "        match ty {{")?;
+    for (_, xml) in roots {
+        let v = variant(xml);
+        writeln!(
+            o,
+            "            MessageType::{v} => cx.root().map(Message::{v}),"
+        )?;
+    }
+    writeln!(o, "        }}")?;
+    writeln!(o, "    }}")?;
+    writeln!(o)?;
+    writeln!(
+        o,
+        "    pub(crate) fn write(&self, out: &mut WriteCx<'_>) -> Result<(), WriteError> {{"
+    )?;
+    writeln!(o, "        match self {{")?;
+    for (_, xml) in roots {
+        writeln!(
+            o,
+            "            Message::{}(m) => out.root(m),",
+            variant(xml)
+        )?;
+    }
+    writeln!(o, "        }}")?;
+    writeln!(o, "    }}")?;
+    writeln!(o, "}}")?;
+    Ok(o)
+}
+
+fn xs<'a, 'i>(node: Node<'a, 'i>, name: &str) -> impl Iterator<Item = Node<'a, 'i>> {
+    let name = name.to_owned();
+    node.children().filter(move |c| {
+        c.is_element() && c.tag_name().namespace() == Some(XS) && c.tag_name().name() == name
+    })
+}
+
+fn first<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    xs(node, name).next()
+}
+
+fn documentation(node: Node) -> String {
+    first(node, "annotation")
+        .and_then(|a| first(a, "documentation"))
+        .and_then(|d| d.text())
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn parse_schema(text: &str) -> anyhow::Result<Schema> {
+    let doc = Document::parse(text)?;
+    let mut schema = Schema::default();
+    for el in xs(doc.root_element(), "element") {
+        let Some(name) = el.attribute("name") else {
+            continue;
+        };
+        if first(el, "complexType").is_none() {
+            continue;
+        }
+        parse_record(&mut schema, name, el, None)?;
+        if name.starts_with("CEB") && name.ends_with("Message") {
+            schema.roots.push(name.to_owned());
+        }
+    }
+    Ok(schema)
+}
+
+/// Registers the record defined by `el` and returns its Rust type name. Inline records whose name
+/// is taken by a different definition get their parent's name as a prefix.
+fn parse_record(
+    schema: &mut Schema,
+    xml: &str,
+    el: Node,
+    parent: Option<&str>,
+) -> anyhow::Result<String> {
+    let ct = first(el, "complexType").context("record without complexType")?;
+    let mut fields = Vec::new();
+    for attr in xs(ct, "attribute") {
+        let name = attr.attribute("name").context("attribute without name")?;
+        fields.push(Field {
+            xml: name.to_owned(),
+            attr: true,
+            min: u32::from(attr.attribute("use") == Some("required")),
+            max: 1,
+            kind: simple_kind(attr)?,
+            doc: documentation(attr),
+        });
+    }
+    let mut element_fields = Vec::new();
+    if let Some(seq) = first(ct, "sequence") {
+        for child in xs(seq, "element") {
+            let min = child.attribute("minOccurs").map_or(Ok(1), str::parse)?;
+            let max = match child.attribute("maxOccurs") {
+                None => 1,
+                Some("unbounded") => u32::MAX,
+                Some(n) => n.parse()?,
+            };
+            let (xml_name, kind) = if let Some(r) = child.attribute("ref") {
+                let (prefix, local) = r.split_once(':').unwrap_or(("", r));
+                if prefix == "ds" && local == "Signature" {
+                    (local.to_owned(), Kind::Signature)
+                } else {
+                    (local.to_owned(), Kind::Record(rust_type(local)))
+                }
+            } else {
+                let name = child
+                    .attribute("name")
+                    .context("element without name or ref")?;
+                if child.attribute("type") == Some("ceb:XMLElement") {
+                    (name.to_owned(), Kind::Any)
+                } else if first(child, "complexType").is_some() {
+                    let ty = parse_record(schema, name, child, Some(xml))?;
+                    (name.to_owned(), Kind::Record(ty))
+                } else {
+                    (name.to_owned(), simple_kind(child)?)
+                }
+            };
+            element_fields.push(Field {
+                xml: xml_name,
+                attr: false,
+                min,
+                max,
+                kind,
+                doc: documentation(child),
+            });
+        }
+    }
+    fields.extend(element_fields);
+    let rec = Rec {
+        xml: xml.to_owned(),
+        doc: documentation(el),
+        fields,
+    };
+    let mut ty = rust_type(xml);
+    if let Some(existing) = schema.recs.get(&ty)
+        && !same_shape(existing, &rec)
+    {
+        ty = format!(
+            "{}{}",
+            rust_type(parent.context("conflicting top-level record")?).trim_end_matches("Message"),
+            ty
+        );
+    }
+    schema.recs.insert(ty.clone(), rec);
+    Ok(ty)
+}
+
+fn same_shape(a: &Rec, b: &Rec) -> bool {
+    a.fields.len() == b.fields.len()
+        && a.fields
+            .iter()
+            .zip(&b.fields)
+            .all(|(x, y)| x.xml == y.xml && x.kind == y.kind)
+}
+
+fn simple_kind(node: Node) -> anyhow::Result<Kind> {
+    match node.attribute("type") {
+        Some("xs:int") => return Ok(Kind::Int { total: 10 }),
+        Some("xs:decimal") => {
+            return Ok(Kind::Decimal {
+                total: 28,
+                frac: 28,
+            });
+        }
+        Some("xs:string") => {
+            return Ok(Kind::Text {
+                len: None,
+                min_len: None,
+                max_len: None,
+                collapse: false,
+            });
+        }
+        Some(other) => bail!("unsupported type {other}"),
+        None => {}
+    }
+    let restriction = first(node, "simpleType")
+        .and_then(|s| first(s, "restriction"))
+        .with_context(|| format!("{:?} has no simpleType restriction", node.attribute("name")))?;
+    let facet = |name: &str| -> anyhow::Result<Option<u32>> {
+        first(restriction, name)
+            .and_then(|f| f.attribute("value"))
+            .map(str::parse)
+            .transpose()
+            .map_err(Into::into)
+    };
+    Ok(match restriction.attribute("base") {
+        Some("xs:string") => Kind::Text {
+            len: facet("length")?,
+            min_len: facet("minLength")?,
+            max_len: facet("maxLength")?,
+            collapse: first(restriction, "whiteSpace").and_then(|w| w.attribute("value"))
+                == Some("collapse"),
+        },
+        Some("xs:decimal") => Kind::Decimal {
+            total: facet("totalDigits")?.unwrap_or(28),
+            frac: facet("fractionDigits")?.unwrap_or(28),
+        },
+        Some("xs:int") => Kind::Int {
+            total: facet("totalDigits")?.unwrap_or(10),
+        },
+        other => bail!("unsupported base type {other:?}"),
+    })
+}
+
+fn rust_type(xml: &str) -> String {
+    if let Some(rest) = xml.strip_prefix("CEB") {
+        return format!("Ceb{rest}");
+    }
+    let mut s = xml.to_owned();
+    if let Some(c) = s.get_mut(0..1) {
+        c.make_ascii_uppercase();
+    }
+    s
+}
+
+fn snake(xml: &str) -> String {
+    let chars: Vec<char> = xml.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if prev_lower || (prev_upper && next_lower) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    match out.as_str() {
+        "type" | "ref" | "mod" | "match" => format!("r#{out}"),
+        _ => out,
+    }
+}
+
+fn plural(name: &str) -> String {
+    if name.ends_with('s') {
+        name.to_owned()
+    } else if let Some(stem) = name.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{name}s")
+    }
+}
+
+fn const_name(ty: &str, ver: &str) -> String {
+    let mut s = snake(ty).to_ascii_uppercase();
+    s.push('_');
+    s.push_str(ver);
+    s
+}
+
+/// One field as the union of its definitions across versions.
+struct Merged {
+    xml: String,
+    ident: String,
+    kind: Kind,
+    shape: Shape,
+    doc: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    One,
+    Opt,
+    Many,
+}
+
+fn merge(versions: &[Option<&Rec>]) -> anyhow::Result<Vec<Merged>> {
+    let mut order: Vec<String> = Vec::new();
+    for rec in versions.iter().flatten() {
+        let mut last: Option<usize> = None;
+        for f in &rec.fields {
+            match order.iter().position(|x| *x == f.xml) {
+                Some(p) => last = Some(p),
+                None => {
+                    let at = last.map_or(0, |p| p + 1);
+                    order.insert(at, f.xml.clone());
+                    last = Some(at);
+                }
+            }
+        }
+    }
+    let present: Vec<&Rec> = versions.iter().flatten().copied().collect();
+    let mut merged = Vec::new();
+    for xml in order {
+        let defs: Vec<&Field> = present
+            .iter()
+            .filter_map(|r| r.fields.iter().find(|f| f.xml == xml))
+            .collect();
+        let head = defs[0];
+        for d in &defs {
+            let same_type = match (&d.kind, &head.kind) {
+                (Kind::Record(a), Kind::Record(b)) => a == b,
+                (a, b) => {
+                    a.rust_scalar() == b.rust_scalar()
+                        && std::mem::discriminant(a) == std::mem::discriminant(b)
+                }
+            };
+            if !same_type {
+                bail!("field {xml} changes type between versions");
+            }
+        }
+        let max = defs.iter().map(|d| d.max).max().unwrap_or(1);
+        let min = defs.iter().map(|d| d.min).min().unwrap_or(0);
+        let shape = if max > 1 {
+            Shape::Many
+        } else if head.kind == Kind::Signature {
+            // Some import messages require a signature; greenlane reads unsigned ones too and
+            // lets the writer report the absence.
+            Shape::Opt
+        } else if defs.len() < present.len() || min == 0 {
+            Shape::Opt
+        } else {
+            Shape::One
+        };
+        let base = snake(&xml);
+        let ident = if shape == Shape::Many {
+            plural(&base)
+        } else {
+            base
+        };
+        let doc = defs
+            .iter()
+            .rev()
+            .map(|d| d.doc.clone())
+            .find(|d| !d.is_empty())
+            .unwrap_or_default();
+        merged.push(Merged {
+            xml: xml.clone(),
+            ident,
+            kind: head.kind.clone(),
+            shape,
+            doc,
+        });
+    }
+    Ok(merged)
+}
+
+fn render(module: &str, versions: &[Schema]) -> anyhow::Result<String> {
+    let mut names: Vec<String> = versions
+        .iter()
+        .flat_map(|s| s.recs.keys().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut roots: Vec<String> = versions
+        .iter()
+        .flat_map(|s| s.roots.iter().map(|r| rust_type(r)))
+        .collect();
+    roots.sort();
+    roots.dedup();
+
+    let mut o = String::new();
+    writeln!(
+        o,
+        "//! The {module} CEB messages as typed records, generated by `cargo xtask codegen` from"
+    )?;
+    writeln!(
+        o,
+        "//! `xsd/{module}-2018.xsd` and `xsd/{module}-202205.xsd`. Do not edit by hand."
+    )?;
+    writeln!(o)?;
+    writeln!(o, "#![allow(clippy::all, missing_docs)]")?;
+    writeln!(o)?;
+    writeln!(o, "use crate::extend::ExtendPayload;")?;
+    writeln!(o, "use crate::fragment::XmlFragment;")?;
+    writeln!(o, "use crate::read::ReadCx;")?;
+    writeln!(o, "use crate::record::Record;")?;
+    writeln!(o, "use crate::schema::{{FieldSpec, Kind, RecordSpec}};")?;
+    writeln!(o, "use crate::write::WriteCx;")?;
+    writeln!(o, "use crate::{{ReadError, Version, WriteError}};")?;
+    writeln!(o, "use rust_decimal::Decimal;")?;
+    writeln!(o)?;
+
+    for ty in &names {
+        let per: Vec<Option<&Rec>> = versions.iter().map(|s| s.recs.get(ty)).collect();
+        let any = per.iter().flatten().next().expect("record in some version");
+        let fields = merge(&per)?;
+        // Struct.
+        if !any.doc.is_empty() {
+            writeln!(o, "/// {}", any.doc)?;
+        }
+        writeln!(o, "///")?;
+        let in_versions: Vec<&str> = VERSIONS
+            .iter()
+            .zip(&per)
+            .filter(|(_, r)| r.is_some())
+            .map(|((v, _), _)| *v)
+            .collect();
+        writeln!(
+            o,
+            "/// XML element `{}`; defined in spec version {}.",
+            any.xml,
+            in_versions.join(" and ")
+        )?;
+        writeln!(o, "#[derive(Debug, Clone, PartialEq, Default)]")?;
+        writeln!(o, "pub struct {ty} {{")?;
+        for f in &fields {
+            if !f.doc.is_empty() {
+                writeln!(o, "    /// {}", f.doc)?;
+            }
+            let inner = match &f.kind {
+                Kind::Record(t) => t.clone(),
+                Kind::Signature => "XmlFragment".to_owned(),
+                Kind::Any => "ExtendPayload".to_owned(),
+                k => k.rust_scalar().expect("scalar").to_owned(),
+            };
+            let full = match (f.shape, &f.kind) {
+                (_, Kind::Any) => inner,
+                (Shape::One, _) => inner,
+                (Shape::Opt, _) => format!("Option<{inner}>"),
+                (Shape::Many, _) => format!("Vec<{inner}>"),
+            };
+            writeln!(o, "    pub {}: {full},", f.ident)?;
+        }
+        writeln!(o, "}}")?;
+        writeln!(o)?;
+
+        // Per-version schema tables.
+        for ((ver, _), rec) in VERSIONS.iter().zip(&per) {
+            let Some(rec) = rec else { continue };
+            writeln!(
+                o,
+                "static {}: RecordSpec = RecordSpec {{",
+                const_name(ty, ver)
+            )?;
+            writeln!(o, "    name: {:?},", rec.xml)?;
+            writeln!(o, "    fields: &[")?;
+            for f in &rec.fields {
+                let slot = fields.iter().position(|m| m.xml == f.xml).expect("merged");
+                let kind = match &f.kind {
+                    Kind::Text {
+                        len,
+                        min_len,
+                        max_len,
+                        collapse,
+                    } => {
+                        let (lo, hi) = match len {
+                            Some(l) => (*l, *l),
+                            None => (min_len.unwrap_or(0), max_len.unwrap_or(u32::MAX)),
+                        };
+                        format!(
+                            "Kind::Text {{ min_len: {lo}, max_len: {hi}, collapse: {collapse} }}"
+                        )
+                    }
+                    Kind::Decimal { total, frac } => {
+                        format!("Kind::Decimal {{ total: {total}, frac: {frac} }}")
+                    }
+                    Kind::Int { total } => format!("Kind::Int {{ total: {total} }}"),
+                    Kind::Record(_) => "Kind::Record".to_owned(),
+                    Kind::Signature => "Kind::Signature".to_owned(),
+                    Kind::Any => "Kind::Any".to_owned(),
+                };
+                writeln!(
+                    o,
+                    "        FieldSpec {{ name: {:?}, slot: {slot}, attr: {}, min: {}, max: {}, kind: {kind} }},",
+                    f.xml,
+                    f.attr,
+                    f.min,
+                    if f.max == u32::MAX {
+                        "u32::MAX".to_owned()
+                    } else {
+                        f.max.to_string()
+                    }
+                )?;
+            }
+            writeln!(o, "    ],")?;
+            writeln!(o, "}};")?;
+            writeln!(o)?;
+        }
+
+        // Record impl.
+        writeln!(o, "impl Record for {ty} {{")?;
+        writeln!(o, "    const NAME: &'static str = {:?};", any.xml)?;
+        writeln!(
+            o,
+            "    fn spec(version: Version) -> Option<&'static RecordSpec> {{"
+        )?;
+        writeln!(o, "        match version {{")?;
+        for ((ver, variant), rec) in VERSIONS.iter().zip(&per) {
+            match rec {
+                Some(_) => writeln!(
+                    o,
+                    "            Version::{variant} => Some(&{}),",
+                    const_name(ty, ver)
+                )?,
+                None => writeln!(o, "            Version::{variant} => None,")?,
+            }
+        }
+        writeln!(o, "        }}")?;
+        writeln!(o, "    }}")?;
+        writeln!(
+            o,
+            "    fn read_field(&mut self, slot: u16, cx: &mut ReadCx<'_>) -> Result<(), ReadError> {{"
+        )?;
+        writeln!(o, "        match slot {{")?;
+        for (slot, f) in fields.iter().enumerate() {
+            writeln!(
+                o,
+                "            {slot} => cx.{}(&mut self.{}),",
+                method(f),
+                f.ident
+            )?;
+        }
+        writeln!(o, "            _ => Err(cx.unknown_slot(slot)),")?;
+        writeln!(o, "        }}")?;
+        writeln!(o, "    }}")?;
+        writeln!(
+            o,
+            "    fn write_field(&self, slot: u16, out: &mut WriteCx<'_>) -> Result<(), WriteError> {{"
+        )?;
+        writeln!(o, "        match slot {{")?;
+        for (slot, f) in fields.iter().enumerate() {
+            writeln!(
+                o,
+                "            {slot} => out.{}(&self.{}),",
+                method(f),
+                f.ident
+            )?;
+        }
+        writeln!(o, "            _ => Err(out.unknown_slot(slot)),")?;
+        writeln!(o, "        }}")?;
+        writeln!(o, "    }}")?;
+        writeln!(o, "}}")?;
+        writeln!(o)?;
+    }
+
+    // The message roots.
+    writeln!(o, "/// Every {module} message root, by its XML name.")?;
+    writeln!(o, "pub const ROOTS: &[&str] = &[")?;
+    for r in &roots {
+        let xml = &versions
+            .iter()
+            .flat_map(|s| s.recs.get(r))
+            .next()
+            .expect("root")
+            .xml;
+        writeln!(o, "    {xml:?},")?;
+    }
+    writeln!(o, "];")?;
+    Ok(o)
+}
+
+fn method(f: &Merged) -> &'static str {
+    match (&f.kind, f.shape) {
+        (Kind::Any, _) => "any",
+        (Kind::Signature, _) => "fragment",
+        (Kind::Record(_), Shape::One) => "record",
+        (Kind::Record(_), Shape::Opt) => "opt_record",
+        (Kind::Record(_), Shape::Many) => "vec_record",
+        (_, Shape::One) => "scalar",
+        (_, Shape::Opt) => "opt_scalar",
+        (_, Shape::Many) => "vec_scalar",
+    }
+}
