@@ -11,16 +11,9 @@ const APP_STATUS: Codes = &[("1", "stored only"), ("2", "declared")];
 const EXPORT_FLAG: Codes = &[("E", "export")];
 const RETURN_FLAG: Codes = &[("I", "goods coming back (import)")];
 const ORDER_TYPE_2018: Codes = &[("E", "export order")];
-const ORDER_TYPE_202205: Codes = &[
-    ("E", "export retail order"),
-    ("B", "B2B export order (9710)"),
-    ("W", "overseas-warehouse order (9810)"),
-];
-const TRADE_MODE_2018: Codes = &[
-    ("9610", "CBEC retail"),
-    ("1210", "bonded CBEC"),
-    ("1239", "bonded CBEC A"),
-];
+const ORDER_TYPE_202205: Codes =
+    &[("E", "export retail order"), ("B", "B2B export order (9710)"), ("W", "overseas-warehouse order (9810)")];
+const TRADE_MODE_2018: Codes = &[("9610", "CBEC retail"), ("1210", "bonded CBEC"), ("1239", "bonded CBEC A")];
 const TRADE_MODE_202205: Codes = &[
     ("9610", "CBEC retail"),
     ("9710", "CBEC B2B direct export"),
@@ -28,22 +21,12 @@ const TRADE_MODE_202205: Codes = &[
     ("1210", "bonded CBEC"),
     ("1239", "bonded CBEC A"),
 ];
-const STATISTICS_FLAG: Codes = &[
-    ("A", "simplified declaration"),
-    ("B", "summary declaration"),
-];
+const STATISTICS_FLAG: Codes = &[("A", "simplified declaration"), ("B", "summary declaration")];
 const FEE_FLAG: Codes = &[("1", "rate"), ("2", "unit price"), ("3", "total")];
-const SUMMARY_FLAG: Codes = &[
-    ("1", "by consignor"),
-    ("2", "by consignor and producer/seller"),
-];
+const SUMMARY_FLAG: Codes = &[("1", "by consignor"), ("2", "by consignor and producer/seller")];
 const ITEM_NAME_FLAG: Codes = &[("1", "by the list's original item name")];
 const DXP_MODE: Codes = &[("DXP", "China E-port data exchange")];
-const SUBSCRIBE_STATUS: Codes = &[
-    ("ALL", "data and receipts"),
-    ("DATA", "data"),
-    ("RET", "receipts"),
-];
+const SUBSCRIBE_STATUS: Codes = &[("ALL", "data and receipts"), ("DATA", "data"), ("RET", "receipts")];
 
 /// The values the spec allows for `field` of export record `record` in `version`, each with its
 /// meaning; `None` when the field is not enumerated.
@@ -75,9 +58,5 @@ pub fn allowed_values(record: &str, field: &str, version: Version) -> Option<Cod
 }
 
 pub(crate) fn describe(codes: Codes) -> String {
-    codes
-        .iter()
-        .map(|(code, meaning)| format!("{code} ({meaning})"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    codes.iter().map(|(code, meaning)| format!("{code} ({meaning})")).collect::<Vec<_>>().join(", ")
 }

@@ -31,9 +31,7 @@ pub(crate) fn open(text: &str, opts: &ReadOptions) -> Result<(DxpEnvelope, Vec<u
     let mut stack: Vec<String> = Vec::new();
     let mut text_buf = String::new();
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| ReadError::bare(ReadErrorKind::Malformed(e.to_string())))?;
+        let event = reader.read_event().map_err(|e| ReadError::bare(ReadErrorKind::Malformed(e.to_string())))?;
         match event {
             Event::Start(e) => {
                 let local = e.local_name().as_ref().to_owned();
@@ -43,16 +41,12 @@ pub(crate) fn open(text: &str, opts: &ReadOptions) -> Result<(DxpEnvelope, Vec<u
                         .flatten()
                         .find(|a| a.key.as_ref().starts_with("xmlns") && a.value == DXP_NAMESPACE);
                     if ns.is_none() {
-                        return Err(fault(format!(
-                            "<DxpMsg> must be in namespace {DXP_NAMESPACE}"
-                        )));
+                        return Err(fault(format!("<DxpMsg> must be in namespace {DXP_NAMESPACE}")));
                     }
                 }
                 stack.push(local);
                 if stack.len() as u32 > opts.max_depth {
-                    return Err(ReadError::bare(ReadErrorKind::TooDeep {
-                        limit: opts.max_depth,
-                    }));
+                    return Err(ReadError::bare(ReadErrorKind::TooDeep { limit: opts.max_depth }));
                 }
                 text_buf.clear();
             }
@@ -78,9 +72,7 @@ pub(crate) fn open(text: &str, opts: &ReadOptions) -> Result<(DxpEnvelope, Vec<u
                 match path.as_slice() {
                     [_, "TransInfo", "CopMsgId"] => envelope.cop_msg_id = value,
                     [_, "TransInfo", "SenderId"] => envelope.sender_id = value,
-                    [_, "TransInfo", "ReceiverIds", "ReceiverId"] => {
-                        envelope.receiver_ids.push(value)
-                    }
+                    [_, "TransInfo", "ReceiverIds", "ReceiverId"] => envelope.receiver_ids.push(value),
                     [_, "TransInfo", "CreatTime"] => envelope.creat_time = value,
                     [_, "TransInfo", "MsgType"] => envelope.msg_type = value,
                     [_, "AddInfo", "FileName"] => envelope.file_name = Some(value),
@@ -107,10 +99,7 @@ pub(crate) fn open(text: &str, opts: &ReadOptions) -> Result<(DxpEnvelope, Vec<u
     // Senders wrap base64 at 76 columns; whitespace is not part of the data.
     let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     if compact.len() / 4 * 3 > opts.max_bytes {
-        return Err(ReadError::bare(ReadErrorKind::TooLarge {
-            size: compact.len() / 4 * 3,
-            limit: opts.max_bytes,
-        }));
+        return Err(ReadError::bare(ReadErrorKind::TooLarge { size: compact.len() / 4 * 3, limit: opts.max_bytes }));
     }
     let inner = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
@@ -122,9 +111,7 @@ pub(crate) fn open(text: &str, opts: &ReadOptions) -> Result<(DxpEnvelope, Vec<u
 pub fn wrap_in_envelope(envelope: &DxpEnvelope, message_xml: &str) -> String {
     use quick_xml::escape::escape;
     let mut out = String::with_capacity(message_xml.len() * 4 / 3 + 512);
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dxp:DxpMsg ver=\"1.0\" xmlns:dxp=\"",
-    );
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<dxp:DxpMsg ver=\"1.0\" xmlns:dxp=\"");
     out.push_str(DXP_NAMESPACE);
     out.push_str("\">\n\t<dxp:TransInfo>\n\t\t<dxp:CopMsgId>");
     out.push_str(&escape(envelope.cop_msg_id.as_str()));

@@ -27,15 +27,7 @@ pub struct ReadError {
 
 impl ReadError {
     pub(crate) fn bare(kind: ReadErrorKind) -> ReadError {
-        ReadError {
-            message_type: None,
-            version: None,
-            entity: None,
-            path: String::new(),
-            line: 0,
-            column: 0,
-            kind,
-        }
+        ReadError { message_type: None, version: None, entity: None, path: String::new(), line: 0, column: 0, kind }
     }
 
     /// A stable machine-readable code for the cause, e.g. `ceb.missing_element`.
@@ -89,19 +81,13 @@ pub enum ReadErrorKind {
     #[error("root element <{0}> is not a CEB message")]
     UnknownMessage(String),
     #[error("root element is in namespace {found:?}; CEB messages use {expected:?}")]
-    WrongNamespace {
-        found: String,
-        expected: &'static str,
-    },
+    WrongNamespace { found: String, expected: &'static str },
     #[error("spec version {version} does not define this message")]
     NotInVersion { version: Version },
     #[error("DxpMsg envelope: {0}")]
     Envelope(String),
     #[error("required element <{element}> is missing{}", match found { Some(f) => format!(" (found <{f}> where it belongs)"), None => " before the end of the element".to_owned() })]
-    MissingElement {
-        element: &'static str,
-        found: Option<&'static str>,
-    },
+    MissingElement { element: &'static str, found: Option<&'static str> },
     #[error("required attribute {attribute:?} is missing")]
     MissingAttribute { attribute: &'static str },
     #[error("unexpected attribute {0:?}")]
@@ -109,10 +95,7 @@ pub enum ReadErrorKind {
     #[error("unexpected element <{found}>; expected {expected}")]
     UnexpectedElement { found: String, expected: String },
     #[error("element <{element}> is out of order: the schema puts it before <{after}>")]
-    OutOfOrder {
-        element: &'static str,
-        after: &'static str,
-    },
+    OutOfOrder { element: &'static str, after: &'static str },
     #[error("too many <{element}> elements: the schema allows at most {max}")]
     TooMany { element: &'static str, max: u32 },
     #[error("unexpected text {0:?} between elements")]
@@ -174,11 +157,7 @@ impl ReadErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueFault {
     #[error("{value:?} has {actual} characters; the schema requires {expected}")]
-    Length {
-        value: String,
-        actual: usize,
-        expected: String,
-    },
+    Length { value: String, actual: usize, expected: String },
     #[error("{value:?} is not a decimal number")]
     NotDecimal { value: String },
     #[error("{value:?} has more than {max} digits after the decimal point")]
@@ -210,21 +189,11 @@ impl ValueFault {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WriteError {
     #[error("{path}: spec version {version} does not define <{record}>")]
-    NotInVersion {
-        path: String,
-        record: &'static str,
-        version: Version,
-    },
+    NotInVersion { path: String, record: &'static str, version: Version },
     #[error("{path}: required element <{element}> has no value")]
     Missing { path: String, element: &'static str },
     #[error("{path}: {count} <{element}> elements; the schema allows {min} to {max}")]
-    Count {
-        path: String,
-        element: &'static str,
-        count: usize,
-        min: u32,
-        max: u32,
-    },
+    Count { path: String, element: &'static str, count: usize, min: u32, max: u32 },
     #[error("{path}: {fault}")]
     Value { path: String, fault: ValueFault },
     #[error("{path}: {reason}")]

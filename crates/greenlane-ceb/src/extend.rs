@@ -39,16 +39,10 @@ impl Consignee {
             return Some("a Consignee has no orderNo".into());
         }
         if self.name.trim().is_empty() {
-            return Some(format!(
-                "the Consignee of order {:?} has no name",
-                self.order_no
-            ));
+            return Some(format!("the Consignee of order {:?} has no name", self.order_no));
         }
         if self.address.trim().is_empty() {
-            return Some(format!(
-                "the Consignee of order {:?} has no address",
-                self.order_no
-            ));
+            return Some(format!("the Consignee of order {:?} has no address", self.order_no));
         }
         if !(self.country.len() == 2 && self.country.bytes().all(|b| b.is_ascii_uppercase())) {
             return Some(format!(

@@ -21,9 +21,7 @@ pub enum XmlNode {
 impl XmlFragment {
     /// The local part of the element's name.
     pub fn local_name(&self) -> &str {
-        self.name
-            .rsplit_once(':')
-            .map_or(&self.name, |(_, local)| local)
+        self.name.rsplit_once(':').map_or(&self.name, |(_, local)| local)
     }
 
     /// Appends the fragment as XML.

@@ -54,7 +54,7 @@ pub use fragment::{XmlFragment, XmlNode};
 pub use messages::{Message, MessageType};
 pub use read::{Parsed, ReadOptions, read, read_with};
 pub use record::Record;
-pub use schema::{FieldSpec, Kind, RecordSpec};
+pub use schema::{FieldSpec, Kind, RecordSpec, SpecFn};
 pub use write::write;
 
 /// The namespace of every CEB business message and receipt.

@@ -13,9 +13,7 @@ use crate::fragment::{XmlFragment, XmlNode};
 use crate::record::Record;
 use crate::schema::{FieldSpec, Kind, RecordSpec};
 use crate::values::{Scalar, normalize_whitespace};
-use crate::{
-    CEB_NAMESPACE, Message, MessageType, Profile, ReadError, ReadErrorKind, ValueFault, Version,
-};
+use crate::{CEB_NAMESPACE, Message, MessageType, Profile, ReadError, ReadErrorKind, ValueFault, Version};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::borrow::Cow;
@@ -35,12 +33,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            version: None,
-            profile: Profile::Strict,
-            max_bytes: 10 * 1024 * 1024,
-            max_depth: 32,
-        }
+        ReadOptions { version: None, profile: Profile::Strict, max_bytes: 10 * 1024 * 1024, max_depth: 32 }
     }
 }
 
@@ -67,9 +60,7 @@ pub fn read_with(bytes: &[u8], opts: &ReadOptions) -> Result<Parsed, ReadError> 
         let inner_text = decode(&inner, opts)?;
         let inner_root = peek_root(inner_text)?;
         if inner_root == "DxpMsg" {
-            return Err(ReadError::bare(ReadErrorKind::Envelope(
-                "the envelope's Data holds another envelope".into(),
-            )));
+            return Err(ReadError::bare(ReadErrorKind::Envelope("the envelope's Data holds another envelope".into())));
         }
         let mut parsed = read_bare(inner_text, &inner_root, opts)?;
         parsed.envelope = Some(envelope);
@@ -80,17 +71,10 @@ pub fn read_with(bytes: &[u8], opts: &ReadOptions) -> Result<Parsed, ReadError> 
 
 fn decode<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<&'a str, ReadError> {
     if bytes.len() > opts.max_bytes {
-        return Err(ReadError::bare(ReadErrorKind::TooLarge {
-            size: bytes.len(),
-            limit: opts.max_bytes,
-        }));
+        return Err(ReadError::bare(ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        ReadError::bare(ReadErrorKind::NotUtf8 {
-            offset: e.valid_up_to(),
-        })
-    })
+    std::str::from_utf8(bytes).map_err(|e| ReadError::bare(ReadErrorKind::NotUtf8 { offset: e.valid_up_to() }))
 }
 
 /// The root element's local name, after checking the prolog holds nothing dangerous.
@@ -102,9 +86,7 @@ pub(crate) fn peek_root(text: &str) -> Result<String, ReadError> {
             Ok(Event::DocType(_)) => return Err(ReadError::bare(ReadErrorKind::Dtd)),
             Ok(Event::Eof) => return Err(ReadError::bare(ReadErrorKind::NoRoot)),
             Ok(Event::Text(t)) if !is_blank(&t) => {
-                return Err(ReadError::bare(ReadErrorKind::Malformed(
-                    "text before the root element".into(),
-                )));
+                return Err(ReadError::bare(ReadErrorKind::Malformed("text before the root element".into())));
             }
             Ok(_) => {}
             Err(e) => {
@@ -132,11 +114,7 @@ fn read_bare(text: &str, root: &str, opts: &ReadOptions) -> Result<Parsed, ReadE
         let mut cx = ReadCx::new(text, ty, version, opts);
         match Message::read(ty, &mut cx) {
             Ok(message) => {
-                return Ok(Parsed {
-                    message,
-                    version,
-                    envelope: None,
-                });
+                return Ok(Parsed { message, version, envelope: None });
             }
             Err(e) => best = Some(best.map_or(e.clone(), |b| more_telling(b, e))),
         }
@@ -158,8 +136,7 @@ fn more_telling(earlier: ReadError, later: ReadError) -> ReadError {
 }
 
 fn is_blank(text: &str) -> bool {
-    text.bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    text.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 fn line_column(text: &str, pos: u64) -> (u32, u32) {
@@ -202,12 +179,7 @@ pub struct ReadCx<'a> {
 }
 
 impl<'a> ReadCx<'a> {
-    fn new(
-        input: &'a str,
-        message_type: MessageType,
-        version: Version,
-        opts: &ReadOptions,
-    ) -> Self {
+    fn new(input: &'a str, message_type: MessageType, version: Version, opts: &ReadOptions) -> Self {
         ReadCx {
             reader: Reader::from_str(input),
             input,
@@ -272,10 +244,7 @@ impl<'a> ReadCx<'a> {
 
     #[doc(hidden)]
     pub fn unknown_slot(&self, slot: u16) -> ReadError {
-        self.error(ReadErrorKind::Malformed(format!(
-            "internal: record {} has no slot {slot}",
-            self.record
-        )))
+        self.error(ReadErrorKind::Malformed(format!("internal: record {} has no slot {slot}", self.record)))
     }
 
     fn next_event(&mut self) -> Result<Event<'a>, ReadError> {
@@ -289,9 +258,7 @@ impl<'a> ReadCx<'a> {
     fn enter(&mut self, name: &'static str, index: Option<u32>) -> Result<(), ReadError> {
         self.depth += 1;
         if self.depth > self.max_depth {
-            return Err(self.error(ReadErrorKind::TooDeep {
-                limit: self.max_depth,
-            }));
+            return Err(self.error(ReadErrorKind::TooDeep { limit: self.max_depth }));
         }
         self.path.push((name, index));
         Ok(())
@@ -308,9 +275,7 @@ impl<'a> ReadCx<'a> {
     pub(crate) fn root<M: Record>(&mut self) -> Result<M, ReadError> {
         let spec = M::spec(self.version).ok_or_else(|| ReadError {
             version: Some(self.version),
-            ..self.error(ReadErrorKind::NotInVersion {
-                version: self.version,
-            })
+            ..self.error(ReadErrorKind::NotInVersion { version: self.version })
         })?;
         let (start, empty) = loop {
             self.element_pos = self.reader.buffer_position();
@@ -353,9 +318,7 @@ impl<'a> ReadCx<'a> {
             } else {
                 continue;
             };
-            let uri = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.malformed(e))?;
+            let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.malformed(e))?;
             self.namespaces.push((prefix.to_owned(), uri.into_owned()));
         }
         let name = start.name();
@@ -363,10 +326,7 @@ impl<'a> ReadCx<'a> {
         if let Some((_, uri)) = self.namespaces.iter().find(|(p, _)| p == root_prefix)
             && uri != CEB_NAMESPACE
         {
-            return Err(self.error(ReadErrorKind::WrongNamespace {
-                found: uri.clone(),
-                expected: CEB_NAMESPACE,
-            }));
+            return Err(self.error(ReadErrorKind::WrongNamespace { found: uri.clone(), expected: CEB_NAMESPACE }));
         }
         Ok(())
     }
@@ -386,17 +346,10 @@ impl<'a> ReadCx<'a> {
             if key == "xmlns" || key.contains(':') {
                 continue;
             }
-            let Some((i, field)) = spec
-                .fields
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.attr && f.name == key)
-            else {
+            let Some((i, field)) = spec.fields.iter().enumerate().find(|(_, f)| f.attr && f.name == key) else {
                 return Err(self.error(ReadErrorKind::UnexpectedAttribute(key.to_owned())));
             };
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.entity_error(e))?;
+            let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.entity_error(e))?;
             self.field = Some(field);
             self.attr_value = Some(Cow::Owned(value.into_owned()));
             rec.read_field(field.slot, self)?;
@@ -406,9 +359,7 @@ impl<'a> ReadCx<'a> {
         self.field = None;
         for (i, field) in spec.fields.iter().enumerate() {
             if field.attr && field.min > 0 && seen & (1 << i) == 0 {
-                return Err(self.error(ReadErrorKind::MissingAttribute {
-                    attribute: field.name,
-                }));
+                return Err(self.error(ReadErrorKind::MissingAttribute { attribute: field.name }));
             }
         }
         Ok(())
@@ -416,10 +367,9 @@ impl<'a> ReadCx<'a> {
 
     fn entity_error(&self, e: quick_xml::Error) -> ReadError {
         match e {
-            quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(
-                _,
-                name,
-            )) => self.error(ReadErrorKind::Entity(name)),
+            quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, name)) => {
+                self.error(ReadErrorKind::Entity(name))
+            }
             other => self.malformed(other),
         }
     }
@@ -436,11 +386,7 @@ impl<'a> ReadCx<'a> {
     }
 
     /// Reads the children of the current record element up to its end tag.
-    fn read_children<R: Record>(
-        &mut self,
-        rec: &mut R,
-        spec: &'static RecordSpec,
-    ) -> Result<(), ReadError> {
+    fn read_children<R: Record>(&mut self, rec: &mut R, spec: &'static RecordSpec) -> Result<(), ReadError> {
         let fields = spec.elements();
         let (mut cursor, mut count) = (0usize, 0u32);
         loop {
@@ -454,9 +400,7 @@ impl<'a> ReadCx<'a> {
                         continue;
                     }
                     self.element_pos = pos;
-                    return Err(self.error(ReadErrorKind::StrayText(
-                        t.trim().chars().take(40).collect(),
-                    )));
+                    return Err(self.error(ReadErrorKind::StrayText(t.trim().chars().take(40).collect())));
                 }
                 Event::CData(_) | Event::GeneralRef(_) => {
                     self.element_pos = pos;
@@ -479,7 +423,7 @@ impl<'a> ReadCx<'a> {
                 self.check_no_attributes(&start)?;
             }
             if self.depth == 1 {
-                self.entity = (field.max > 1 && field.kind == Kind::Record).then_some(count);
+                self.entity = (field.max > 1 && matches!(field.kind, Kind::Record(_))).then_some(count);
             }
             self.field = Some(field);
             self.occurrence = count;
@@ -504,34 +448,20 @@ impl<'a> ReadCx<'a> {
             && f.name == name
         {
             if *count >= f.max {
-                return Err(self.error(ReadErrorKind::TooMany {
-                    element: f.name,
-                    max: f.max,
-                }));
+                return Err(self.error(ReadErrorKind::TooMany { element: f.name, max: f.max }));
             }
             *count += 1;
             return Ok(*cursor);
         }
-        let ahead = fields
-            .iter()
-            .enumerate()
-            .skip(*cursor + 1)
-            .find(|(_, f)| f.name == name)
-            .map(|(j, _)| j);
+        let ahead = fields.iter().enumerate().skip(*cursor + 1).find(|(_, f)| f.name == name).map(|(j, _)| j);
         if let Some(j) = ahead {
             self.check_skipped(fields, *cursor, *count, j)?;
             *cursor = j;
             *count = 1;
             return Ok(j);
         }
-        if let Some(earlier) = fields[..(*cursor).min(fields.len())]
-            .iter()
-            .find(|f| f.name == name)
-        {
-            return Err(self.error(ReadErrorKind::OutOfOrder {
-                element: earlier.name,
-                after: fields[*cursor].name,
-            }));
+        if let Some(earlier) = fields[..(*cursor).min(fields.len())].iter().find(|f| f.name == name) {
+            return Err(self.error(ReadErrorKind::OutOfOrder { element: earlier.name, after: fields[*cursor].name }));
         }
         Err(self.error(ReadErrorKind::UnexpectedElement {
             found: String::from_utf8_lossy(start.name().as_ref().as_bytes()).into_owned(),
@@ -551,26 +481,15 @@ impl<'a> ReadCx<'a> {
         if let Some(f) = fields.get(cursor)
             && count < f.min
         {
-            return Err(self.error(ReadErrorKind::MissingElement {
-                element: f.name,
-                found,
-            }));
+            return Err(self.error(ReadErrorKind::MissingElement { element: f.name, found }));
         }
         if let Some(f) = fields[(cursor + 1).min(to)..to].iter().find(|f| f.min > 0) {
-            return Err(self.error(ReadErrorKind::MissingElement {
-                element: f.name,
-                found,
-            }));
+            return Err(self.error(ReadErrorKind::MissingElement { element: f.name, found }));
         }
         Ok(())
     }
 
-    fn check_rest(
-        &self,
-        fields: &'static [FieldSpec],
-        cursor: usize,
-        count: u32,
-    ) -> Result<(), ReadError> {
+    fn check_rest(&self, fields: &'static [FieldSpec], cursor: usize, count: u32) -> Result<(), ReadError> {
         self.check_skipped(fields, cursor, count, fields.len())
     }
 
@@ -661,10 +580,7 @@ impl<'a> ReadCx<'a> {
             && let Some(codes) = allowed_values(self.record, field.name, self.version)
             && !codes.iter().any(|(code, _)| *code == text)
         {
-            let fault = ValueFault::NotAllowed {
-                value: text.into_owned(),
-                allowed: describe(codes),
-            };
+            let fault = ValueFault::NotAllowed { value: text.into_owned(), allowed: describe(codes) };
             return Err(self.field_error(ReadErrorKind::Value(fault)));
         }
         S::parse(text, &field.kind).map_err(|fault| self.field_error(ReadErrorKind::Value(fault)))
@@ -690,11 +606,8 @@ impl<'a> ReadCx<'a> {
 
     #[doc(hidden)]
     pub fn record<R: Record>(&mut self, dst: &mut R) -> Result<(), ReadError> {
-        let spec = R::spec(self.version).ok_or_else(|| {
-            self.error(ReadErrorKind::NotInVersion {
-                version: self.version,
-            })
-        })?;
+        let spec =
+            R::spec(self.version).ok_or_else(|| self.error(ReadErrorKind::NotInVersion { version: self.version }))?;
         let index = (self.current_field().max > 1).then_some(self.occurrence);
         let empty = self.empty;
         self.enter(spec.name, index)?;
@@ -740,11 +653,7 @@ impl<'a> ReadCx<'a> {
         let mut used = Vec::new();
         collect_prefixes(&root, &mut used);
         for prefix in used {
-            let key = if prefix.is_empty() {
-                "xmlns".to_owned()
-            } else {
-                format!("xmlns:{prefix}")
-            };
+            let key = if prefix.is_empty() { "xmlns".to_owned() } else { format!("xmlns:{prefix}") };
             if root.attributes.iter().any(|(k, _)| *k == key) {
                 continue;
             }
@@ -755,26 +664,14 @@ impl<'a> ReadCx<'a> {
         Ok(root)
     }
 
-    fn capture_element(
-        &mut self,
-        start: &BytesStart<'a>,
-        empty: bool,
-    ) -> Result<XmlFragment, ReadError> {
+    fn capture_element(&mut self, start: &BytesStart<'a>, empty: bool) -> Result<XmlFragment, ReadError> {
         let qname = start.name();
         let name: &str = qname.as_ref();
-        let mut element = XmlFragment {
-            name: name.to_owned(),
-            attributes: Vec::new(),
-            children: Vec::new(),
-        };
+        let mut element = XmlFragment { name: name.to_owned(), attributes: Vec::new(), children: Vec::new() };
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.malformed(e))?;
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|e| self.entity_error(e))?;
-            element
-                .attributes
-                .push((attr.key.as_ref().to_owned(), value.into_owned()));
+            let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.entity_error(e))?;
+            element.attributes.push((attr.key.as_ref().to_owned(), value.into_owned()));
         }
         if empty {
             return Ok(element);
@@ -836,14 +733,9 @@ impl<'a> ReadCx<'a> {
             };
             self.element_pos = pos;
             if payload != ExtendPayload::Empty {
-                return Err(self.error(ReadErrorKind::TooMany {
-                    element: "(extension element)",
-                    max: 1,
-                }));
+                return Err(self.error(ReadErrorKind::TooMany { element: "(extension element)", max: 1 }));
             }
-            payload = if start.local_name().as_ref() == "Consignees"
-                && self.declares(&start, CONSIGNEE_NAMESPACE)
-            {
+            payload = if start.local_name().as_ref() == "Consignees" && self.declares(&start, CONSIGNEE_NAMESPACE) {
                 ExtendPayload::Consignees(self.consignees(start, empty)?)
             } else {
                 ExtendPayload::Other(self.capture(start, empty)?)
@@ -857,30 +749,13 @@ impl<'a> ReadCx<'a> {
     fn declares(&self, start: &BytesStart<'a>, uri: &str) -> bool {
         let name = start.name();
         let prefix: &str = name.prefix().map_or("", |p| p.into_inner());
-        let key = if prefix.is_empty() {
-            "xmlns".to_owned()
-        } else {
-            format!("xmlns:{prefix}")
-        };
-        let own = start
-            .attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == key)
-            .map(|a| a.value.into_owned());
-        let inherited = || {
-            self.namespaces
-                .iter()
-                .find(|(p, _)| p == prefix)
-                .map(|(_, u)| u.clone())
-        };
+        let key = if prefix.is_empty() { "xmlns".to_owned() } else { format!("xmlns:{prefix}") };
+        let own = start.attributes().flatten().find(|a| a.key.as_ref() == key).map(|a| a.value.into_owned());
+        let inherited = || self.namespaces.iter().find(|(p, _)| p == prefix).map(|(_, u)| u.clone());
         own.or_else(inherited).as_deref() == Some(uri)
     }
 
-    fn consignees(
-        &mut self,
-        start: BytesStart<'a>,
-        empty: bool,
-    ) -> Result<Vec<Consignee>, ReadError> {
+    fn consignees(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Vec<Consignee>, ReadError> {
         let block = self.capture(start, empty)?;
         let fault = |cx: &Self, why: String| cx.error(ReadErrorKind::Consignee(why));
         let mut out: Vec<Consignee> = Vec::new();
@@ -889,13 +764,7 @@ impl<'a> ReadCx<'a> {
                 return Err(fault(self, "text directly inside <Consignees>".into()));
             };
             if e.local_name() != "Consignee" || !e.children.is_empty() {
-                return Err(fault(
-                    self,
-                    format!(
-                        "<{}> where an empty <Consignee .../> element belongs",
-                        e.name
-                    ),
-                ));
+                return Err(fault(self, format!("<{}> where an empty <Consignee .../> element belongs", e.name)));
             }
             let mut c = Consignee::default();
             for (key, value) in &e.attributes {
@@ -907,10 +776,7 @@ impl<'a> ReadCx<'a> {
                     "telephone" => c.telephone = Some(value.trim().to_owned()),
                     k if k == "xmlns" || k.contains(':') => {}
                     other => {
-                        return Err(fault(
-                            self,
-                            format!("unknown attribute {other:?} on <Consignee>"),
-                        ));
+                        return Err(fault(self, format!("unknown attribute {other:?} on <Consignee>")));
                     }
                 }
             }
@@ -918,21 +784,12 @@ impl<'a> ReadCx<'a> {
                 return Err(fault(self, why));
             }
             if out.iter().any(|o| o.order_no == c.order_no) {
-                return Err(fault(
-                    self,
-                    format!("two consignees for order {:?}", c.order_no),
-                ));
+                return Err(fault(self, format!("two consignees for order {:?}", c.order_no)));
             }
             out.push(c);
         }
         if out.len() > 100 {
-            return Err(fault(
-                self,
-                format!(
-                    "{} consignees; a message holds at most 100 orders",
-                    out.len()
-                ),
-            ));
+            return Err(fault(self, format!("{} consignees; a message holds at most 100 orders", out.len())));
         }
         Ok(out)
     }

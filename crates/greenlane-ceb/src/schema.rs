@@ -1,22 +1,21 @@
 //! The shape of a record as one spec version defines it: the tables that the generated code fills
 //! in and that the reader and writer enforce.
 
+/// The table of a record in a spec version (`None` where the version lacks the record).
+pub type SpecFn = fn(crate::Version) -> Option<&'static RecordSpec>;
+
 /// The value space of one field, with the XSD facets that constrain it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Kind {
     /// `xs:string` with `length` (as `min_len == max_len`) or `minLength`/`maxLength`, counted in
     /// characters. `collapse` is the schema's `whiteSpace="collapse"`.
-    Text {
-        min_len: u32,
-        max_len: u32,
-        collapse: bool,
-    },
+    Text { min_len: u32, max_len: u32, collapse: bool },
     /// `xs:decimal` with `totalDigits` and `fractionDigits`.
     Decimal { total: u32, frac: u32 },
     /// `xs:int` with `totalDigits`.
     Int { total: u32 },
     /// A child record, read by the child's own spec.
-    Record,
+    Record(SpecFn),
     /// An XML-DSig `ds:Signature`, kept as a fragment.
     Signature,
     /// `ExtendMessage/Message`: any one element.
@@ -24,7 +23,7 @@ pub enum Kind {
 }
 
 /// One child element or attribute of a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct FieldSpec {
     /// The XML local name.
     pub name: &'static str,
@@ -52,11 +51,7 @@ impl RecordSpec {
     }
 
     pub(crate) fn elements(&self) -> &'static [FieldSpec] {
-        let first_element = self
-            .fields
-            .iter()
-            .position(|f| !f.attr)
-            .unwrap_or(self.fields.len());
+        let first_element = self.fields.iter().position(|f| !f.attr).unwrap_or(self.fields.len());
         &self.fields[first_element..]
     }
 }

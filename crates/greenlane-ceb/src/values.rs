@@ -45,9 +45,7 @@ impl Scalar for Decimal {
 
 impl Scalar for i32 {
     fn parse(text: Cow<'_, str>, kind: &Kind) -> Result<Self, ValueFault> {
-        let not_integer = || ValueFault::NotInteger {
-            value: text.to_string(),
-        };
+        let not_integer = || ValueFault::NotInteger { value: text.to_string() };
         let digits = text.strip_prefix(['+', '-']).unwrap_or(&text);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(not_integer());
@@ -67,18 +65,11 @@ impl Scalar for i32 {
 
 /// XSD string lengths count characters, not bytes.
 pub(crate) fn check_length(text: &str, kind: &Kind) -> Result<(), ValueFault> {
-    let Kind::Text {
-        min_len, max_len, ..
-    } = *kind
-    else {
+    let Kind::Text { min_len, max_len, .. } = *kind else {
         return Ok(());
     };
     // Every byte of ASCII text is one character; only count characters when it matters.
-    let actual = if text.is_ascii() {
-        text.len()
-    } else {
-        text.chars().count()
-    };
+    let actual = if text.is_ascii() { text.len() } else { text.chars().count() };
     if (actual as u64) < u64::from(min_len) || (actual as u64) > u64::from(max_len) {
         let expected = if min_len == max_len {
             format!("exactly {min_len}")
@@ -89,11 +80,7 @@ pub(crate) fn check_length(text: &str, kind: &Kind) -> Result<(), ValueFault> {
         } else {
             format!("{min_len} to {max_len}")
         };
-        return Err(ValueFault::Length {
-            value: text.to_owned(),
-            actual,
-            expected,
-        });
+        return Err(ValueFault::Length { value: text.to_owned(), actual, expected });
     }
     Ok(())
 }
@@ -101,9 +88,7 @@ pub(crate) fn check_length(text: &str, kind: &Kind) -> Result<(), ValueFault> {
 /// The `xs:decimal` lexical space: an optional sign, digits, and an optional fraction; no
 /// exponent, no grouping, no underscores (which `Decimal::from_str` would accept).
 fn parse_decimal(text: &str) -> Result<Decimal, ValueFault> {
-    let bad = || ValueFault::NotDecimal {
-        value: text.to_owned(),
-    };
+    let bad = || ValueFault::NotDecimal { value: text.to_owned() };
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
@@ -122,10 +107,7 @@ fn parse_decimal(text: &str) -> Result<Decimal, ValueFault> {
     }
     // Values with more than 28 significant digits cannot be represented; the facets here never
     // allow more than 19, so reporting them as too long is accurate.
-    Decimal::from_str_exact(&canonical).map_err(|_| ValueFault::TotalDigits {
-        value: text.to_owned(),
-        max: 28,
-    })
+    Decimal::from_str_exact(&canonical).map_err(|_| ValueFault::TotalDigits { value: text.to_owned(), max: 28 })
 }
 
 /// `totalDigits`/`fractionDigits` as XSD 1.0 defines them: the value is `i × 10^-n` with
@@ -137,17 +119,11 @@ fn check_digits(value: &Decimal, kind: &Kind, text: &str) -> Result<(), ValueFau
     let normal = value.normalize();
     let scale = normal.scale();
     if scale > frac {
-        return Err(ValueFault::FractionDigits {
-            value: text.to_owned(),
-            max: frac,
-        });
+        return Err(ValueFault::FractionDigits { value: text.to_owned(), max: frac });
     }
     let digits = count_digits(normal.mantissa().unsigned_abs()).max(scale);
     if digits > total {
-        return Err(ValueFault::TotalDigits {
-            value: text.to_owned(),
-            max: total,
-        });
+        return Err(ValueFault::TotalDigits { value: text.to_owned(), max: total });
     }
     Ok(())
 }
@@ -157,10 +133,7 @@ fn check_int_digits(value: i32, kind: &Kind, text: &str) -> Result<(), ValueFaul
         return Ok(());
     };
     if count_digits(u128::from(value.unsigned_abs())) > total {
-        return Err(ValueFault::TotalDigits {
-            value: text.to_owned(),
-            max: total,
-        });
+        return Err(ValueFault::TotalDigits { value: text.to_owned(), max: total });
     }
     Ok(())
 }
@@ -181,24 +154,14 @@ pub(crate) fn normalize_whitespace<'a>(text: Cow<'a, str>, collapse: bool) -> Co
     if collapse {
         let trimmed = text.trim_matches(is_ws);
         if trimmed.contains(['\t', '\n', '\r']) || trimmed.contains("  ") {
-            return Cow::Owned(
-                trimmed
-                    .split(is_ws)
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
+            return Cow::Owned(trimmed.split(is_ws).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "));
         }
     }
     match text {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim_matches(is_ws)),
         Cow::Owned(s) => {
             let trimmed = s.trim_matches(is_ws);
-            if trimmed.len() == s.len() {
-                Cow::Owned(s)
-            } else {
-                Cow::Owned(trimmed.to_owned())
-            }
+            if trimmed.len() == s.len() { Cow::Owned(s) } else { Cow::Owned(trimmed.to_owned()) }
         }
     }
 }
@@ -212,40 +175,20 @@ mod tests {
     #[test]
     fn decimals_follow_xsd_lexical_space_and_facets() {
         let parse = |s: &str| Decimal::parse(Cow::Borrowed(s), &MONEY);
-        assert_eq!(
-            parse("12345678912345.12345").unwrap().to_string(),
-            "12345678912345.12345"
-        );
+        assert_eq!(parse("12345678912345.12345").unwrap().to_string(), "12345678912345.12345");
         assert_eq!(parse("+.5").unwrap().to_string(), "0.5");
         assert_eq!(parse("7.").unwrap().to_string(), "7");
-        assert_eq!(
-            parse("1.100000").unwrap().to_string(),
-            "1.100000",
-            "trailing zeros are not fraction digits"
-        );
-        assert!(matches!(
-            parse("1.123456"),
-            Err(ValueFault::FractionDigits { max: 5, .. })
-        ));
-        assert!(matches!(
-            parse("123456789012345.12345"),
-            Err(ValueFault::TotalDigits { max: 19, .. })
-        ));
+        assert_eq!(parse("1.100000").unwrap().to_string(), "1.100000", "trailing zeros are not fraction digits");
+        assert!(matches!(parse("1.123456"), Err(ValueFault::FractionDigits { max: 5, .. })));
+        assert!(matches!(parse("123456789012345.12345"), Err(ValueFault::TotalDigits { max: 19, .. })));
         for bad in ["", ".", "1e5", "1_000", "1,5", "0x10", "--1", " 1", "NaN"] {
-            assert!(
-                matches!(parse(bad), Err(ValueFault::NotDecimal { .. })),
-                "{bad:?}"
-            );
+            assert!(matches!(parse(bad), Err(ValueFault::NotDecimal { .. })), "{bad:?}");
         }
     }
 
     #[test]
     fn lengths_count_characters() {
-        let kind = Kind::Text {
-            min_len: 1,
-            max_len: 4,
-            collapse: false,
-        };
+        let kind = Kind::Text { min_len: 1, max_len: 4, collapse: false };
         assert!(check_length("小米盒子", &kind).is_ok());
         assert!(check_length("小米盒子了", &kind).is_err());
         assert!(check_length("", &kind).is_err());
@@ -253,14 +196,8 @@ mod tests {
 
     #[test]
     fn whitespace_is_trimmed_and_collapsed_on_request() {
-        assert_eq!(
-            normalize_whitespace(Cow::Borrowed("  a  b \n"), false),
-            "a  b"
-        );
-        assert_eq!(
-            normalize_whitespace(Cow::Borrowed("  a  b \n"), true),
-            "a b"
-        );
+        assert_eq!(normalize_whitespace(Cow::Borrowed("  a  b \n"), false), "a  b");
+        assert_eq!(normalize_whitespace(Cow::Borrowed("  a  b \n"), true), "a b");
         assert_eq!(normalize_whitespace(Cow::Borrowed("a\tb"), true), "a b");
         assert_eq!(normalize_whitespace(Cow::Borrowed("a b"), true), "a b");
     }

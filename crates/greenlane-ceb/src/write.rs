@@ -15,14 +15,8 @@ use crate::{CEB_NAMESPACE, Message, Version, WriteError};
 pub fn write(message: &Message, version: Version) -> Result<String, WriteError> {
     let mut buf = String::with_capacity(4096);
     buf.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let mut out = WriteCx {
-        buf: &mut buf,
-        version,
-        path: Vec::with_capacity(8),
-        field: None,
-        attributes: false,
-        depth: 0,
-    };
+    let mut out =
+        WriteCx { buf: &mut buf, version, path: Vec::with_capacity(8), field: None, attributes: false, depth: 0 };
     message.write(&mut out)?;
     buf.push('\n');
     Ok(buf)
@@ -56,10 +50,7 @@ impl WriteCx<'_> {
 
     #[doc(hidden)]
     pub fn unknown_slot(&self, slot: u16) -> WriteError {
-        WriteError::Extension {
-            path: self.path(),
-            reason: format!("internal: no slot {slot}"),
-        }
+        WriteError::Extension { path: self.path(), reason: format!("internal: no slot {slot}") }
     }
 
     fn indent(&mut self) {
@@ -94,11 +85,7 @@ impl WriteCx<'_> {
         Ok(())
     }
 
-    fn children<R: Record>(
-        &mut self,
-        rec: &R,
-        spec: &'static RecordSpec,
-    ) -> Result<(), WriteError> {
+    fn children<R: Record>(&mut self, rec: &R, spec: &'static RecordSpec) -> Result<(), WriteError> {
         self.depth += 1;
         for field in spec.elements() {
             self.field = Some(field);
@@ -112,12 +99,7 @@ impl WriteCx<'_> {
     fn value<S: Scalar>(&mut self, value: &S) -> Result<(), WriteError> {
         let field = self.field();
         let mut text = String::new();
-        value
-            .format(&field.kind, &mut text)
-            .map_err(|fault| WriteError::Value {
-                path: self.path(),
-                fault,
-            })?;
+        value.format(&field.kind, &mut text).map_err(|fault| WriteError::Value { path: self.path(), fault })?;
         let escaped = quick_xml::escape::escape(text.as_str());
         if self.attributes {
             self.buf.push(' ');
@@ -141,10 +123,7 @@ impl WriteCx<'_> {
     fn absent(&self) -> Result<(), WriteError> {
         let field = self.field();
         if field.min > 0 {
-            return Err(WriteError::Missing {
-                path: self.path.join("/"),
-                element: field.name,
-            });
+            return Err(WriteError::Missing { path: self.path.join("/"), element: field.name });
         }
         Ok(())
     }
@@ -243,10 +222,7 @@ impl WriteCx<'_> {
             ExtendPayload::Consignees(list) => {
                 for c in list {
                     if let Some(reason) = c.fault() {
-                        return Err(WriteError::Extension {
-                            path: self.path(),
-                            reason,
-                        });
+                        return Err(WriteError::Extension { path: self.path(), reason });
                     }
                 }
                 self.buf.push_str("<Consignees xmlns=\"");

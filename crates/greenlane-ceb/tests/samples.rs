@@ -14,22 +14,14 @@ fn describe(result: &Result<Parsed, greenlane_ceb::ReadError>) -> String {
             "ok {} (spec {}){}",
             parsed.message.message_type().code(),
             parsed.version,
-            if parsed.envelope.is_some() {
-                ", in a DXP envelope"
-            } else {
-                ""
-            }
+            if parsed.envelope.is_some() { ", in a DXP envelope" } else { "" }
         ),
         Err(e) => format!("error [{}] {e}", e.code()),
     }
 }
 
 fn options(version: Version, profile: Profile) -> ReadOptions {
-    ReadOptions {
-        version: Some(version),
-        profile,
-        ..ReadOptions::default()
-    }
+    ReadOptions { version: Some(version), profile, ..ReadOptions::default() }
 }
 
 #[test]
@@ -38,11 +30,7 @@ fn every_sample_reads_as_expected() {
         let bytes = std::fs::read(&path).unwrap();
         let schema = read_with(&bytes, &options(version, Profile::Schema));
         let strict = read_with(&bytes, &options(version, Profile::Strict));
-        let actual = format!(
-            "schema: {}\nstrict: {}\n",
-            describe(&schema),
-            describe(&strict)
-        );
+        let actual = format!("schema: {}\nstrict: {}\n", describe(&schema), describe(&strict));
         expect_test::expect_file![path.with_extension("expected")].assert_eq(&actual);
     }
 }
@@ -58,10 +46,7 @@ fn known_invalid_202205_samples_name_their_fault() {
     for name in ["303", "403", "505", "507", "509", "603", "605", "607"] {
         let err = read(&format!("CEB{name}Message.xml"));
         assert_eq!(err.code(), "ceb.too_many", "CEB{name}: {err}");
-        assert!(
-            err.to_string().contains("<BaseTransfer>"),
-            "CEB{name}: {err}"
-        );
+        assert!(err.to_string().contains("<BaseTransfer>"), "CEB{name}: {err}");
     }
     let err = read("CEB214Message.xml");
     assert_eq!(err.code(), "ceb.unknown_message", "{err}");
@@ -69,10 +54,7 @@ fn known_invalid_202205_samples_name_their_fault() {
     let err = read("CEB792Message.xml");
     assert_eq!(err.code(), "ceb.missing_element", "{err}");
     assert!(err.to_string().contains("<gseqno>"), "{err}");
-    assert!(
-        err.path.ends_with("SummaryResult[1]/SummaryResultList[1]"),
-        "{err}"
-    );
+    assert!(err.path.ends_with("SummaryResult[1]/SummaryResultList[1]"), "{err}");
     assert!(err.to_string().contains("found <gnum>"), "{err}");
 }
 
@@ -84,15 +66,12 @@ fn written_samples_round_trip_and_validate_against_the_official_xsd() {
         let Ok(parsed) = read_with(&bytes, &options(version, Profile::Schema)) else {
             continue;
         };
-        let xml =
-            write(&parsed.message, version).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let xml = write(&parsed.message, version).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let again = read_with(xml.as_bytes(), &options(version, Profile::Schema))
             .unwrap_or_else(|e| panic!("{}: re-reading what we wrote: {e}\n{xml}", path.display()));
         assert_eq!(again.message, parsed.message, "{}", path.display());
         let xsd = xsd_for(parsed.message.message_type(), version);
-        xmllint(&xml, &xsd).unwrap_or_else(|e| {
-            panic!("{}: written XML is not schema-valid:\n{e}", path.display())
-        });
+        xmllint(&xml, &xsd).unwrap_or_else(|e| panic!("{}: written XML is not schema-valid:\n{e}", path.display()));
         checked += 1;
     }
     assert!(checked >= 55, "only {checked} samples round-tripped");
@@ -130,17 +109,9 @@ fn auto_detection_reads_every_valid_sample() {
         if read_with(&bytes, &options(version, Profile::Schema)).is_err() {
             continue;
         }
-        let auto = read_with(
-            &bytes,
-            &ReadOptions {
-                profile: Profile::Schema,
-                ..ReadOptions::default()
-            },
-        );
+        let auto = read_with(&bytes, &ReadOptions { profile: Profile::Schema, ..ReadOptions::default() });
         assert!(auto.is_ok(), "{}: {:?}", path.display(), auto.err());
-        let Ok(Parsed { message, .. }) = auto else {
-            unreachable!()
-        };
+        let Ok(Parsed { message, .. }) = auto else { unreachable!() };
         assert!(!matches!(message, Message::Ceb900(_)) || path.ends_with("CEB900Message.xml"));
     }
 }

@@ -13,18 +13,11 @@ pub(crate) struct Checker {
 
 impl Checker {
     pub(crate) fn new(table: &'static str) -> Self {
-        Self {
-            table,
-            errors: Vec::new(),
-        }
+        Self { table, errors: Vec::new() }
     }
 
     pub(crate) fn fail(&mut self, key: &str, message: impl Into<String>) {
-        self.errors.push(CodesError::Invariant {
-            table: self.table,
-            key: key.to_owned(),
-            message: message.into(),
-        });
+        self.errors.push(CodesError::Invariant { table: self.table, key: key.to_owned(), message: message.into() });
     }
 
     /// `value` is exactly `len` ASCII digits.
@@ -37,10 +30,7 @@ impl Checker {
     /// `value` is exactly `len` upper-case ASCII letters.
     pub(crate) fn upper(&mut self, key: &str, field: &str, value: &str, len: usize) {
         if !is_upper(value, len) {
-            self.fail(
-                key,
-                format!("{field} {value:?} is not {len} upper-case ASCII letters"),
-            );
+            self.fail(key, format!("{field} {value:?} is not {len} upper-case ASCII letters"));
         }
     }
 
@@ -56,33 +46,20 @@ impl Checker {
     /// `value` contains at least one CJK ideograph (a Chinese name, not a placeholder).
     pub(crate) fn chinese(&mut self, key: &str, field: &str, value: &str) {
         self.text(key, field, value);
-        if !value
-            .chars()
-            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-        {
+        if !value.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
             self.fail(key, format!("{field} {value:?} has no Chinese characters"));
         }
     }
 
     /// Records `value` and fails if it was already seen.
-    pub(crate) fn unique<'a>(
-        &mut self,
-        seen: &mut HashSet<&'a str>,
-        key: &str,
-        field: &str,
-        value: &'a str,
-    ) {
+    pub(crate) fn unique<'a>(&mut self, seen: &mut HashSet<&'a str>, key: &str, field: &str, value: &'a str) {
         if !seen.insert(value) {
             self.fail(key, format!("duplicate {field} {value:?}"));
         }
     }
 
     pub(crate) fn finish(self) -> Result<(), Vec<CodesError>> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(self.errors)
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
     }
 }
 

@@ -30,8 +30,7 @@ pub struct Country {
 
 pub(crate) const FILE: &str = "countries.csv";
 
-static TABLE: LazyLock<Loaded<Country>> =
-    LazyLock::new(|| table::load(FILE, include_str!("../data/countries.csv")));
+static TABLE: LazyLock<Loaded<Country>> = LazyLock::new(|| table::load(FILE, include_str!("../data/countries.csv")));
 
 static BY_CODE: LazyLock<HashMap<&'static str, &'static Country>> =
     LazyLock::new(|| table::index(&TABLE.rows, |c| Some(c.customs_code.as_str())));
@@ -88,18 +87,12 @@ pub(crate) fn check(rows: &[Country]) -> Result<(), Vec<CodesError>> {
                 if let Some(prev) = pairs.insert(a2.as_str(), a3.as_str())
                     && prev != a3
                 {
-                    c.fail(
-                        key,
-                        format!("iso2 {a2:?} paired with both {prev:?} and {a3:?}"),
-                    );
+                    c.fail(key, format!("iso2 {a2:?} paired with both {prev:?} and {a3:?}"));
                 }
                 if let Some(prev) = pairs_rev.insert(a3.as_str(), a2.as_str())
                     && prev != a2
                 {
-                    c.fail(
-                        key,
-                        format!("iso3 {a3:?} paired with both {prev:?} and {a2:?}"),
-                    );
+                    c.fail(key, format!("iso3 {a3:?} paired with both {prev:?} and {a2:?}"));
                 }
             }
             (None, None) => {}
@@ -133,10 +126,7 @@ mod tests {
             vec![row("14a", None, None)],
             vec![row("142", Some("cn"), Some("CHN"))],
             vec![row("142", Some("CN"), None)],
-            vec![
-                row("145", Some("KZ"), Some("KAZ")),
-                row("341", Some("KZ"), Some("KGZ")),
-            ],
+            vec![row("145", Some("KZ"), Some("KAZ")), row("341", Some("KZ"), Some("KGZ"))],
             vec![row("142", None, None), row("142", None, None)],
         ] {
             assert!(check(&bad).is_err(), "{bad:?} should fail");

@@ -27,8 +27,7 @@ pub struct Currency {
 
 pub(crate) const FILE: &str = "currencies.csv";
 
-static TABLE: LazyLock<Loaded<Currency>> =
-    LazyLock::new(|| table::load(FILE, include_str!("../data/currencies.csv")));
+static TABLE: LazyLock<Loaded<Currency>> = LazyLock::new(|| table::load(FILE, include_str!("../data/currencies.csv")));
 
 static BY_CODE: LazyLock<HashMap<&'static str, &'static Currency>> =
     LazyLock::new(|| table::index(&TABLE.rows, |c| Some(c.customs_code.as_str())));

@@ -68,11 +68,8 @@ pub(crate) fn loaded() -> &'static Loaded<CustomsDistrict> {
 pub(crate) fn check(rows: &[CustomsDistrict]) -> Result<(), Vec<CodesError>> {
     let mut c = Checker::new(FILE);
     let mut codes = HashSet::new();
-    let districts: HashSet<&str> = rows
-        .iter()
-        .filter(|d| d.kind == DistrictKind::District)
-        .filter_map(|d| d.code.get(..2))
-        .collect();
+    let districts: HashSet<&str> =
+        rows.iter().filter(|d| d.kind == DistrictKind::District).filter_map(|d| d.code.get(..2)).collect();
     for row in rows {
         let key = row.code.as_str();
         c.digits(key, "code", key, 4);

@@ -21,13 +21,9 @@ mod table;
 mod transport;
 mod unit;
 
-pub use country::{
-    Country, all_countries, country_by_customs_code, country_by_iso2, country_by_iso3,
-};
+pub use country::{Country, all_countries, country_by_customs_code, country_by_iso2, country_by_iso3};
 pub use currency::{Currency, all_currencies, currency_by_customs_code, currency_by_iso_alpha};
-pub use district::{
-    CustomsDistrict, DistrictKind, all_customs_districts, customs_district, parent_district,
-};
+pub use district::{CustomsDistrict, DistrictKind, all_customs_districts, customs_district, parent_district};
 pub use error::CodesError;
 pub use supervision::{SupervisionFlow, SupervisionMode, all_supervision_modes, supervision_mode};
 pub use transport::{TransportMode, all_transport_modes, transport_mode};
@@ -35,21 +31,13 @@ pub use unit::{Unit, UnitKind, all_units, unit_by_code};
 
 use table::Loaded;
 
-fn gather<T>(
-    loaded: &Loaded<T>,
-    check: fn(&[T]) -> Result<(), Vec<CodesError>>,
-    out: &mut Vec<CodesError>,
-) {
+fn gather<T>(loaded: &Loaded<T>, check: fn(&[T]) -> Result<(), Vec<CodesError>>, out: &mut Vec<CodesError>) {
     if let Some(err) = &loaded.error {
         out.push(err.clone());
         return;
     }
     if loaded.rows.is_empty() {
-        out.push(CodesError::Invariant {
-            table: loaded.name,
-            key: String::new(),
-            message: "table has no rows".into(),
-        });
+        out.push(CodesError::Invariant { table: loaded.name, key: String::new(), message: "table has no rows".into() });
     }
     if let Err(mut errs) = check(&loaded.rows) {
         out.append(&mut errs);
@@ -69,11 +57,7 @@ pub fn validate() -> Result<(), Vec<CodesError>> {
     gather(transport::loaded(), transport::check, &mut errors);
     gather(supervision::loaded(), supervision::check, &mut errors);
     gather(district::loaded(), district::check, &mut errors);
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 #[cfg(test)]

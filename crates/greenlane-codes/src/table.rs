@@ -18,10 +18,7 @@ pub(crate) struct Loaded<T> {
 ///
 /// Never panics: on error the row list is empty and the error is kept.
 pub(crate) fn load<T: DeserializeOwned>(name: &'static str, src: &str) -> Loaded<T> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::None)
-        .from_reader(src.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::None).from_reader(src.as_bytes());
     let mut rows = Vec::new();
     for record in reader.deserialize::<T>() {
         match record {
@@ -30,19 +27,12 @@ pub(crate) fn load<T: DeserializeOwned>(name: &'static str, src: &str) -> Loaded
                 return Loaded {
                     name,
                     rows: Vec::new(),
-                    error: Some(CodesError::Parse {
-                        table: name,
-                        message: err.to_string(),
-                    }),
+                    error: Some(CodesError::Parse { table: name, message: err.to_string() }),
                 };
             }
         }
     }
-    Loaded {
-        name,
-        rows,
-        error: None,
-    }
+    Loaded { name, rows, error: None }
 }
 
 /// Builds a key -> row index; when two rows share a key the first one wins.
@@ -60,10 +50,7 @@ pub(crate) fn index<T>(
 }
 
 /// Looks `query` up after ASCII upper-casing it (ISO codes, transport letters).
-pub(crate) fn get_upper<T>(
-    map: &HashMap<&'static str, &'static T>,
-    query: &str,
-) -> Option<&'static T> {
+pub(crate) fn get_upper<T>(map: &HashMap<&'static str, &'static T>, query: &str) -> Option<&'static T> {
     if query.bytes().any(|b| b.is_ascii_lowercase()) {
         map.get(query.to_ascii_uppercase().as_str()).copied()
     } else {

@@ -47,10 +47,7 @@ pub(crate) fn check(rows: &[TransportMode]) -> Result<(), Vec<CodesError>> {
     let mut codes = HashSet::new();
     for row in rows {
         let key = row.code.as_str();
-        let ok = key.len() == 1
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+        let ok = key.len() == 1 && key.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
         if !ok {
             c.fail(key, "code must be one ASCII digit or upper-case letter");
         }

@@ -42,8 +42,7 @@ pub struct Unit {
 
 pub(crate) const FILE: &str = "units.csv";
 
-static TABLE: LazyLock<Loaded<Unit>> =
-    LazyLock::new(|| table::load(FILE, include_str!("../data/units.csv")));
+static TABLE: LazyLock<Loaded<Unit>> = LazyLock::new(|| table::load(FILE, include_str!("../data/units.csv")));
 
 static BY_CODE: LazyLock<HashMap<&'static str, &'static Unit>> =
     LazyLock::new(|| table::index(&TABLE.rows, |u| Some(u.code.as_str())));

@@ -5,10 +5,7 @@ use greenlane_codes::*;
 #[test]
 fn countries_used_in_ceb_samples() {
     let cn = country_by_customs_code("142").expect("142");
-    assert_eq!(
-        (cn.iso2.as_deref(), cn.iso3.as_deref(), cn.name_zh.as_str()),
-        (Some("CN"), Some("CHN"), "中国")
-    );
+    assert_eq!((cn.iso2.as_deref(), cn.iso3.as_deref(), cn.name_zh.as_str()), (Some("CN"), Some("CHN"), "中国"));
     for (code, iso2, iso3, zh) in [
         ("502", "US", "USA", "美国"),
         ("303", "GB", "GBR", "英国"),
@@ -24,14 +21,8 @@ fn countries_used_in_ceb_samples() {
         assert_eq!(c.iso2.as_deref(), Some(iso2), "{code}");
         assert_eq!(c.iso3.as_deref(), Some(iso3), "{code}");
         assert_eq!(c.name_zh, zh, "{code}");
-        assert_eq!(
-            country_by_iso2(iso2).map(|c| c.customs_code.as_str()),
-            Some(code)
-        );
-        assert_eq!(
-            country_by_iso3(iso3).map(|c| c.customs_code.as_str()),
-            Some(code)
-        );
+        assert_eq!(country_by_iso2(iso2).map(|c| c.customs_code.as_str()), Some(code));
+        assert_eq!(country_by_iso3(iso3).map(|c| c.customs_code.as_str()), Some(code));
     }
 }
 
@@ -41,23 +32,14 @@ fn iso_lookups_are_case_insensitive_and_prefer_the_lower_customs_code() {
     assert_eq!(country_by_iso3("chn").unwrap().customs_code, "142");
     // Kazakhstan is both 145 (Asia) and 341 (legacy European group).
     assert_eq!(country_by_iso2("KZ").unwrap().customs_code, "145");
-    assert_eq!(
-        country_by_customs_code("341").unwrap().iso2.as_deref(),
-        Some("KZ")
-    );
+    assert_eq!(country_by_customs_code("341").unwrap().iso2.as_deref(), Some("KZ"));
 }
 
 #[test]
 fn partial_territories_and_catch_alls_have_no_iso_code() {
-    for code in [
-        "207", "210", "256", "409", "436", "438", "604", "199", "701", "999",
-    ] {
+    for code in ["207", "210", "256", "409", "436", "438", "604", "199", "701", "999"] {
         let c = country_by_customs_code(code).unwrap_or_else(|| panic!("{code} missing"));
-        assert_eq!(
-            (c.iso2.as_deref(), c.iso3.as_deref()),
-            (None, None),
-            "{code}"
-        );
+        assert_eq!((c.iso2.as_deref(), c.iso3.as_deref()), (None, None), "{code}");
     }
 }
 
@@ -74,10 +56,7 @@ fn currencies() {
         ("601", "AUD", "036", "澳大利亚元"),
     ] {
         let c = currency_by_customs_code(code).unwrap_or_else(|| panic!("{code} missing"));
-        assert_eq!(
-            (c.iso_alpha.as_str(), c.iso_numeric.as_str()),
-            (alpha, numeric)
-        );
+        assert_eq!((c.iso_alpha.as_str(), c.iso_numeric.as_str()), (alpha, numeric));
         assert_eq!(c.name_zh, zh);
         assert_eq!(currency_by_iso_alpha(alpha).unwrap().customs_code, code);
     }
@@ -128,30 +107,12 @@ fn supervision_modes() {
     assert_eq!(m.short_name_zh, "电子商务");
     assert_eq!(m.flow, SupervisionFlow::RetailExport);
     assert_eq!(m.legal_basis, "GACC Announcement 2014 No.12");
-    assert_eq!(
-        supervision_mode("9710").unwrap().flow,
-        SupervisionFlow::B2bExport
-    );
-    assert_eq!(
-        supervision_mode("9810").unwrap().flow,
-        SupervisionFlow::OverseasWarehouse
-    );
-    assert_eq!(
-        supervision_mode("1210").unwrap().flow,
-        SupervisionFlow::Bonded
-    );
-    assert_eq!(
-        supervision_mode("1239").unwrap().flow,
-        SupervisionFlow::Bonded
-    );
-    assert_eq!(
-        supervision_mode("0110").unwrap().flow,
-        SupervisionFlow::General
-    );
-    assert_eq!(
-        supervision_mode("1039").unwrap().flow,
-        SupervisionFlow::MarketProcurement
-    );
+    assert_eq!(supervision_mode("9710").unwrap().flow, SupervisionFlow::B2bExport);
+    assert_eq!(supervision_mode("9810").unwrap().flow, SupervisionFlow::OverseasWarehouse);
+    assert_eq!(supervision_mode("1210").unwrap().flow, SupervisionFlow::Bonded);
+    assert_eq!(supervision_mode("1239").unwrap().flow, SupervisionFlow::Bonded);
+    assert_eq!(supervision_mode("0110").unwrap().flow, SupervisionFlow::General);
+    assert_eq!(supervision_mode("1039").unwrap().flow, SupervisionFlow::MarketProcurement);
 }
 
 #[test]
@@ -178,9 +139,7 @@ fn shenzhen_customs_districts() {
 
 #[test]
 fn odd_inputs_return_none_without_panicking() {
-    for q in [
-        "", "11", "14", "1422", " 142", "中国", "\u{0}", "é", "ZZZ", "99999",
-    ] {
+    for q in ["", "11", "14", "1422", " 142", "中国", "\u{0}", "é", "ZZZ", "99999"] {
         assert!(country_by_customs_code(q).is_none(), "{q:?}");
         assert!(country_by_iso2(q).is_none(), "{q:?}");
         assert!(country_by_iso3(q).is_none(), "{q:?}");

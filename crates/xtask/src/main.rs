@@ -2,6 +2,7 @@
 //! from the official XSDs; `cargo xtask codegen --check` fails when the committed code is stale.
 
 mod codegen;
+mod tidy;
 
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -14,10 +15,7 @@ fn main() -> anyhow::Result<()> {
             let check = args.iter().any(|a| a == "--check");
             let stale = codegen::run(&root, check).context("codegen failed")?;
             if check && !stale.is_empty() {
-                bail!(
-                    "generated files are stale: {}; run `cargo xtask codegen`",
-                    stale.join(", ")
-                );
+                bail!("generated files are stale: {}; run `cargo xtask codegen`", stale.join(", "));
             }
             Ok(())
         }
@@ -27,9 +25,5 @@ fn main() -> anyhow::Result<()> {
 
 fn workspace_root() -> PathBuf {
     // CARGO_MANIFEST_DIR is crates/xtask; the workspace is two levels up.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("xtask lives at crates/xtask")
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("xtask lives at crates/xtask").to_path_buf()
 }

@@ -24,21 +24,14 @@ pub struct Arrival {
 static ARRIVAL_2018: RecordSpec = RecordSpec {
     name: "Arrival",
     fields: &[
-        FieldSpec {
-            name: "ArrivalHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "ArrivalHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(ArrivalHead::spec) },
         FieldSpec {
             name: "ArrivalList",
             slot: 1,
             attr: false,
             min: 0,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(ArrivalList::spec),
         },
     ],
 };
@@ -46,21 +39,14 @@ static ARRIVAL_2018: RecordSpec = RecordSpec {
 static ARRIVAL_202205: RecordSpec = RecordSpec {
     name: "Arrival",
     fields: &[
-        FieldSpec {
-            name: "ArrivalHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "ArrivalHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(ArrivalHead::spec) },
         FieldSpec {
             name: "ArrivalList",
             slot: 1,
             attr: false,
             min: 0,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(ArrivalList::spec),
         },
     ],
 };
@@ -143,11 +129,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -155,11 +137,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -167,11 +145,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -179,11 +153,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -191,11 +161,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -203,11 +169,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -215,11 +177,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -227,11 +185,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorName",
@@ -239,11 +193,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -251,11 +201,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -263,11 +209,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -275,11 +217,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -287,11 +225,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "domesticTrafNo",
@@ -299,11 +233,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -311,11 +241,7 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -323,39 +249,17 @@ static ARRIVAL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 16,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 17,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 16, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 17, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 18,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -369,11 +273,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -381,11 +281,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -393,11 +289,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -405,11 +297,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -417,11 +305,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -429,11 +313,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -441,11 +321,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -453,11 +329,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorName",
@@ -465,11 +337,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -477,11 +345,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -489,11 +353,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -501,11 +361,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: true },
         },
         FieldSpec {
             name: "billNo",
@@ -513,11 +369,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "domesticTrafNo",
@@ -525,11 +377,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: true },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -537,11 +385,7 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -549,39 +393,17 @@ static ARRIVAL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 16,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 17,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 16, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 17, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 18,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -662,25 +484,14 @@ pub struct ArrivalList {
 static ARRIVAL_LIST_2018: RecordSpec = RecordSpec {
     name: "ArrivalList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "logisticsNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "totalPackageNo",
@@ -688,11 +499,7 @@ static ARRIVAL_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -700,11 +507,7 @@ static ARRIVAL_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -712,25 +515,14 @@ static ARRIVAL_LIST_2018: RecordSpec = RecordSpec {
 static ARRIVAL_LIST_202205: RecordSpec = RecordSpec {
     name: "ArrivalList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "logisticsNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "totalPackageNo",
@@ -738,11 +530,7 @@ static ARRIVAL_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -750,11 +538,7 @@ static ARRIVAL_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -823,11 +607,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -835,11 +615,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -847,11 +623,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -859,11 +631,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -871,11 +639,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -883,31 +647,16 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 7,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -915,11 +664,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -927,11 +672,7 @@ static ARRIVAL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -945,11 +686,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -957,11 +694,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -969,11 +702,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -981,11 +710,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -993,11 +718,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -1005,31 +726,16 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 7,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -1037,11 +743,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -1049,11 +751,7 @@ static ARRIVAL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -1122,11 +820,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -1134,11 +828,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpAddress",
@@ -1146,11 +836,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -1158,11 +844,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -1176,11 +858,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -1188,11 +866,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpAddress",
@@ -1200,11 +874,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -1212,11 +882,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -1275,11 +941,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copName",
@@ -1287,11 +949,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -1299,11 +957,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpId",
@@ -1311,11 +965,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -1323,11 +973,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -1341,11 +987,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copName",
@@ -1353,11 +995,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -1365,11 +1003,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpId",
@@ -1377,11 +1011,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -1389,11 +1019,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -1453,11 +1079,7 @@ static CEB213_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1465,27 +1087,16 @@ static CEB213_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtRefund",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtRefund", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtRefund::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1493,23 +1104,16 @@ static CEB213_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -1569,11 +1173,7 @@ static CEB214_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1581,11 +1181,7 @@ static CEB214_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "RefundReturn",
@@ -1593,7 +1189,7 @@ static CEB214_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(RefundReturn::spec),
         },
     ],
 };
@@ -1649,11 +1245,7 @@ static CEB215_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1661,11 +1253,7 @@ static CEB215_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtRefundDetail",
@@ -1673,7 +1261,7 @@ static CEB215_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundDetail::spec),
         },
         FieldSpec {
             name: "BaseTransfer",
@@ -1681,7 +1269,7 @@ static CEB215_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1689,23 +1277,16 @@ static CEB215_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -1765,11 +1346,7 @@ static CEB216_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1777,11 +1354,7 @@ static CEB216_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtRefundDetailReturn",
@@ -1789,7 +1362,7 @@ static CEB216_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundDetailReturn::spec),
         },
     ],
 };
@@ -1845,11 +1418,7 @@ static CEB303_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1857,27 +1426,16 @@ static CEB303_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Order",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Order", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Order::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1885,23 +1443,16 @@ static CEB303_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -1915,11 +1466,7 @@ static CEB303_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1927,27 +1474,16 @@ static CEB303_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Order",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Order", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Order::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1955,23 +1491,16 @@ static CEB303_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2031,11 +1560,7 @@ static CEB304_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2043,11 +1568,7 @@ static CEB304_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "OrderReturn",
@@ -2055,7 +1576,7 @@ static CEB304_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(OrderReturn::spec),
         },
     ],
 };
@@ -2069,11 +1590,7 @@ static CEB304_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2081,11 +1598,7 @@ static CEB304_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "OrderReturn",
@@ -2093,7 +1606,7 @@ static CEB304_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(OrderReturn::spec),
         },
     ],
 };
@@ -2149,11 +1662,7 @@ static CEB403_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2161,27 +1670,16 @@ static CEB403_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Receipts",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Receipts", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Receipts::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2189,23 +1687,16 @@ static CEB403_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2219,11 +1710,7 @@ static CEB403_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2231,27 +1718,16 @@ static CEB403_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Receipts",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Receipts", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Receipts::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2259,23 +1735,16 @@ static CEB403_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2335,11 +1804,7 @@ static CEB404_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2347,11 +1812,7 @@ static CEB404_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ReceiptsReturn",
@@ -2359,7 +1820,7 @@ static CEB404_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(ReceiptsReturn::spec),
         },
     ],
 };
@@ -2373,11 +1834,7 @@ static CEB404_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2385,11 +1842,7 @@ static CEB404_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ReceiptsReturn",
@@ -2397,7 +1850,7 @@ static CEB404_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(ReceiptsReturn::spec),
         },
     ],
 };
@@ -2453,11 +1906,7 @@ static CEB505_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2465,27 +1914,16 @@ static CEB505_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Logistics",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Logistics", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Logistics::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2493,23 +1931,16 @@ static CEB505_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2523,11 +1954,7 @@ static CEB505_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2535,27 +1962,16 @@ static CEB505_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Logistics",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Logistics", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Logistics::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2563,23 +1979,16 @@ static CEB505_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2639,11 +2048,7 @@ static CEB506_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2651,11 +2056,7 @@ static CEB506_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsReturn",
@@ -2663,7 +2064,7 @@ static CEB506_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsReturn::spec),
         },
     ],
 };
@@ -2677,11 +2078,7 @@ static CEB506_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2689,11 +2086,7 @@ static CEB506_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsReturn",
@@ -2701,7 +2094,7 @@ static CEB506_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsReturn::spec),
         },
     ],
 };
@@ -2757,11 +2150,7 @@ static CEB507_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2769,27 +2158,16 @@ static CEB507_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Arrival",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Arrival", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Arrival::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2797,23 +2175,16 @@ static CEB507_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2827,11 +2198,7 @@ static CEB507_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2839,27 +2206,16 @@ static CEB507_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Arrival",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Arrival", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Arrival::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2867,23 +2223,16 @@ static CEB507_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -2943,11 +2292,7 @@ static CEB508_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2955,11 +2300,7 @@ static CEB508_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ArrivalReturn",
@@ -2967,7 +2308,7 @@ static CEB508_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(ArrivalReturn::spec),
         },
     ],
 };
@@ -2981,11 +2322,7 @@ static CEB508_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2993,11 +2330,7 @@ static CEB508_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ArrivalReturn",
@@ -3005,7 +2338,7 @@ static CEB508_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(ArrivalReturn::spec),
         },
     ],
 };
@@ -3061,11 +2394,7 @@ static CEB509_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3073,27 +2402,16 @@ static CEB509_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Departure",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Departure", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Departure::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -3101,23 +2419,16 @@ static CEB509_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -3131,11 +2442,7 @@ static CEB509_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3143,27 +2450,16 @@ static CEB509_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Departure",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Departure", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Departure::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -3171,23 +2467,16 @@ static CEB509_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -3247,11 +2536,7 @@ static CEB510_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3259,11 +2544,7 @@ static CEB510_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "DepartureReturn",
@@ -3271,7 +2552,7 @@ static CEB510_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(DepartureReturn::spec),
         },
     ],
 };
@@ -3285,11 +2566,7 @@ static CEB510_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3297,11 +2574,7 @@ static CEB510_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "DepartureReturn",
@@ -3309,7 +2582,7 @@ static CEB510_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(DepartureReturn::spec),
         },
     ],
 };
@@ -3365,11 +2638,7 @@ static CEB603_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3377,27 +2646,16 @@ static CEB603_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Inventory",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Inventory", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Inventory::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -3405,23 +2663,16 @@ static CEB603_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -3435,11 +2686,7 @@ static CEB603_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3447,27 +2694,16 @@ static CEB603_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Inventory",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Inventory", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Inventory::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -3475,23 +2711,16 @@ static CEB603_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -3551,11 +2780,7 @@ static CEB604_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3563,11 +2788,7 @@ static CEB604_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InventoryReturn",
@@ -3575,7 +2796,7 @@ static CEB604_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryReturn::spec),
         },
     ],
 };
@@ -3589,11 +2810,7 @@ static CEB604_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3601,11 +2818,7 @@ static CEB604_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InventoryReturn",
@@ -3613,7 +2826,7 @@ static CEB604_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryReturn::spec),
         },
     ],
 };
@@ -3669,11 +2882,7 @@ static CEB605_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3681,27 +2890,16 @@ static CEB605_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtCancel",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtCancel", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtCancel::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -3709,23 +2907,16 @@ static CEB605_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -3739,11 +2930,7 @@ static CEB605_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3751,27 +2938,16 @@ static CEB605_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtCancel",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtCancel", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtCancel::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -3779,23 +2955,16 @@ static CEB605_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -3855,11 +3024,7 @@ static CEB606_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3867,11 +3032,7 @@ static CEB606_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtCancelReturn",
@@ -3879,7 +3040,7 @@ static CEB606_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtCancelReturn::spec),
         },
     ],
 };
@@ -3893,11 +3054,7 @@ static CEB606_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3905,11 +3062,7 @@ static CEB606_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtCancelReturn",
@@ -3917,7 +3070,7 @@ static CEB606_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtCancelReturn::spec),
         },
     ],
 };
@@ -3973,11 +3126,7 @@ static CEB607_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3985,27 +3134,16 @@ static CEB607_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "WayBill",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "WayBill", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(WayBill::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -4013,23 +3151,16 @@ static CEB607_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -4043,11 +3174,7 @@ static CEB607_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4055,27 +3182,16 @@ static CEB607_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "WayBill",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "WayBill", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(WayBill::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -4083,23 +3199,16 @@ static CEB607_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -4159,11 +3268,7 @@ static CEB608_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4171,11 +3276,7 @@ static CEB608_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "WayBillReturn",
@@ -4183,7 +3284,7 @@ static CEB608_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(WayBillReturn::spec),
         },
     ],
 };
@@ -4197,11 +3298,7 @@ static CEB608_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4209,11 +3306,7 @@ static CEB608_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "WayBillReturn",
@@ -4221,7 +3314,7 @@ static CEB608_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(WayBillReturn::spec),
         },
     ],
 };
@@ -4277,11 +3370,7 @@ static CEB701_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4289,11 +3378,7 @@ static CEB701_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "SummaryApply",
@@ -4301,7 +3386,7 @@ static CEB701_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryApply::spec),
         },
         FieldSpec {
             name: "BaseTransfer",
@@ -4309,7 +3394,7 @@ static CEB701_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -4317,23 +3402,16 @@ static CEB701_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -4347,11 +3425,7 @@ static CEB701_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4359,11 +3433,7 @@ static CEB701_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "SummaryApply",
@@ -4371,7 +3441,7 @@ static CEB701_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryApply::spec),
         },
         FieldSpec {
             name: "BaseTransfer",
@@ -4379,7 +3449,7 @@ static CEB701_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -4387,23 +3457,16 @@ static CEB701_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 5,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 5, attr: false, min: 0, max: 1, kind: Kind::Signature },
         FieldSpec {
             name: "ExtendMessage",
             slot: 6,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
     ],
 };
@@ -4463,11 +3526,7 @@ static CEB702_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4475,11 +3534,7 @@ static CEB702_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "SummaryReturn",
@@ -4487,7 +3542,7 @@ static CEB702_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryReturn::spec),
         },
     ],
 };
@@ -4501,11 +3556,7 @@ static CEB702_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4513,11 +3564,7 @@ static CEB702_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "SummaryReturn",
@@ -4525,7 +3572,7 @@ static CEB702_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryReturn::spec),
         },
     ],
 };
@@ -4577,11 +3624,7 @@ static CEB792_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4589,11 +3632,7 @@ static CEB792_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "SummaryResult",
@@ -4601,7 +3640,7 @@ static CEB792_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryResult::spec),
         },
     ],
 };
@@ -4615,11 +3654,7 @@ static CEB792_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4627,11 +3662,7 @@ static CEB792_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "SummaryResult",
@@ -4639,7 +3670,7 @@ static CEB792_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryResult::spec),
         },
     ],
 };
@@ -4688,7 +3719,7 @@ static DEPARTURE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(DepartureHead::spec),
         },
         FieldSpec {
             name: "DepartureList",
@@ -4696,7 +3727,7 @@ static DEPARTURE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(DepartureList::spec),
         },
     ],
 };
@@ -4710,7 +3741,7 @@ static DEPARTURE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(DepartureHead::spec),
         },
         FieldSpec {
             name: "DepartureList",
@@ -4718,7 +3749,7 @@ static DEPARTURE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(DepartureList::spec),
         },
     ],
 };
@@ -4797,11 +3828,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -4809,11 +3836,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -4821,11 +3844,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -4833,11 +3852,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -4845,11 +3860,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -4857,11 +3868,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -4869,11 +3876,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -4881,11 +3884,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -4893,11 +3892,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -4905,11 +3900,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafName",
@@ -4917,11 +3908,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -4929,11 +3916,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -4941,11 +3924,7 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "leaveTime",
@@ -4953,39 +3932,17 @@ static DEPARTURE_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 14,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 15,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 14, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 15, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 16,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -4999,11 +3956,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -5011,11 +3964,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -5023,11 +3972,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -5035,11 +3980,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -5047,11 +3988,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -5059,11 +3996,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -5071,11 +4004,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -5083,11 +4012,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -5095,11 +4020,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -5107,11 +4028,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: true },
         },
         FieldSpec {
             name: "trafName",
@@ -5119,11 +4036,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -5131,11 +4044,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -5143,11 +4052,7 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "leaveTime",
@@ -5155,39 +4060,17 @@ static DEPARTURE_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 14,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 15,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 14, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 15, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 16,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5264,25 +4147,14 @@ pub struct DepartureList {
 static DEPARTURE_LIST_2018: RecordSpec = RecordSpec {
     name: "DepartureList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "totalPackageNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -5290,11 +4162,7 @@ static DEPARTURE_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -5302,11 +4170,7 @@ static DEPARTURE_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5314,25 +4178,14 @@ static DEPARTURE_LIST_2018: RecordSpec = RecordSpec {
 static DEPARTURE_LIST_202205: RecordSpec = RecordSpec {
     name: "DepartureList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "totalPackageNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -5340,11 +4193,7 @@ static DEPARTURE_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -5352,11 +4201,7 @@ static DEPARTURE_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5421,11 +4266,7 @@ static DEPARTURE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -5433,11 +4274,7 @@ static DEPARTURE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -5445,11 +4282,7 @@ static DEPARTURE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -5457,31 +4290,16 @@ static DEPARTURE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 4,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 4, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 5,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -5489,11 +4307,7 @@ static DEPARTURE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -5501,11 +4315,7 @@ static DEPARTURE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5519,11 +4329,7 @@ static DEPARTURE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -5531,11 +4337,7 @@ static DEPARTURE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -5543,11 +4345,7 @@ static DEPARTURE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -5555,31 +4353,16 @@ static DEPARTURE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 4,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 4, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 5,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -5587,11 +4370,7 @@ static DEPARTURE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -5599,11 +4378,7 @@ static DEPARTURE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5666,11 +4441,7 @@ static EXTEND_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -5678,20 +4449,9 @@ static EXTEND_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
-        FieldSpec {
-            name: "Message",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Any,
-        },
+        FieldSpec { name: "Message", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Any },
     ],
 };
 
@@ -5704,11 +4464,7 @@ static EXTEND_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -5716,20 +4472,9 @@ static EXTEND_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
-        FieldSpec {
-            name: "Message",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Any,
-        },
+        FieldSpec { name: "Message", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Any },
     ],
 };
 
@@ -5777,7 +4522,7 @@ static INVENTORY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryHead::spec),
         },
         FieldSpec {
             name: "InventoryList",
@@ -5785,7 +4530,7 @@ static INVENTORY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryList::spec),
         },
     ],
 };
@@ -5799,7 +4544,7 @@ static INVENTORY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryHead::spec),
         },
         FieldSpec {
             name: "InventoryList",
@@ -5807,7 +4552,7 @@ static INVENTORY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryList::spec),
         },
     ],
 };
@@ -5948,11 +4693,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -5960,11 +4701,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -5972,11 +4709,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -5984,11 +4717,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -5996,11 +4725,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -6008,11 +4733,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -6020,11 +4741,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -6032,11 +4749,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -6044,11 +4757,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -6056,11 +4765,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -6068,11 +4773,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -6080,11 +4781,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -6092,11 +4789,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -6104,11 +4797,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -6116,11 +4805,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "portCode",
@@ -6128,11 +4813,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ieDate",
@@ -6140,11 +4821,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 8,
-                max_len: 8,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 8, max_len: 8, collapse: false },
         },
         FieldSpec {
             name: "statisticsFlag",
@@ -6152,11 +4829,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -6164,11 +4837,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -6176,11 +4845,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -6188,11 +4853,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -6200,11 +4861,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ownerCode",
@@ -6212,11 +4869,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ownerName",
@@ -6224,11 +4877,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "iacCode",
@@ -6236,11 +4885,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "iacName",
@@ -6248,11 +4893,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "emsNo",
@@ -6260,11 +4901,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "tradeMode",
@@ -6272,11 +4909,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -6284,11 +4917,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafName",
@@ -6296,11 +4925,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -6308,11 +4933,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -6320,11 +4941,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "totalPackageNo",
@@ -6332,11 +4949,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -6344,11 +4957,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "licenseNo",
@@ -6356,11 +4965,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 19,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 19, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -6368,11 +4973,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "POD",
@@ -6380,11 +4981,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "freight",
@@ -6400,11 +4997,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "fFlag",
@@ -6412,11 +5005,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "insuredFee",
@@ -6432,11 +5021,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "iFlag",
@@ -6444,11 +5029,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "wrapType",
@@ -6456,20 +5037,9 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
-        FieldSpec {
-            name: "packNo",
-            slot: 44,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "packNo", slot: 44, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "grossWeight",
             slot: 45,
@@ -6492,11 +5062,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -6510,11 +5076,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -6522,11 +5084,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -6534,11 +5092,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -6546,11 +5100,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -6558,11 +5108,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -6570,11 +5116,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -6582,11 +5124,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -6594,11 +5132,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -6606,11 +5140,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -6618,11 +5148,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -6630,11 +5156,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -6642,11 +5164,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -6654,11 +5172,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -6666,11 +5180,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -6678,11 +5188,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "portCode",
@@ -6690,11 +5196,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ieDate",
@@ -6702,11 +5204,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 8,
-                max_len: 8,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 8, max_len: 8, collapse: false },
         },
         FieldSpec {
             name: "statisticsFlag",
@@ -6714,11 +5212,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -6726,11 +5220,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -6738,11 +5228,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -6750,11 +5236,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -6762,11 +5244,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ownerCode",
@@ -6774,11 +5252,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ownerName",
@@ -6786,11 +5260,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "iacCode",
@@ -6798,11 +5268,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "iacName",
@@ -6810,11 +5276,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "emsNo",
@@ -6822,11 +5284,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "tradeMode",
@@ -6834,11 +5292,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -6846,11 +5300,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: true },
         },
         FieldSpec {
             name: "trafName",
@@ -6858,11 +5308,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -6870,11 +5316,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -6882,11 +5324,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "totalPackageNo",
@@ -6894,11 +5332,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -6906,11 +5340,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "licenseNo",
@@ -6918,11 +5348,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 19,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 19, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -6930,11 +5356,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "POD",
@@ -6942,11 +5364,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 4,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 4, collapse: true },
         },
         FieldSpec {
             name: "freight",
@@ -6962,11 +5380,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "fFlag",
@@ -6974,11 +5388,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "insuredFee",
@@ -6994,11 +5404,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "iFlag",
@@ -7006,11 +5412,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "wrapType",
@@ -7018,20 +5420,9 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: true },
         },
-        FieldSpec {
-            name: "packNo",
-            slot: 44,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "packNo", slot: 44, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "grossWeight",
             slot: 45,
@@ -7054,11 +5445,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7227,25 +5614,14 @@ pub struct InventoryList {
 static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
     name: "InventoryList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "itemNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "itemRecordNo",
@@ -7253,11 +5629,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -7265,11 +5637,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gcode",
@@ -7277,11 +5645,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -7289,11 +5653,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -7301,11 +5661,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -7313,11 +5669,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -7325,11 +5677,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "currency",
@@ -7337,47 +5685,18 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 10,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "qty1",
-            slot: 11,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "qty2",
-            slot: 12,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 10, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "qty1", slot: 11, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "qty2", slot: 12, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 13,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "unit1",
@@ -7385,11 +5704,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "unit2",
@@ -7397,20 +5712,9 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "price",
-            slot: 16,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "price", slot: 16, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 17,
@@ -7425,11 +5729,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7437,25 +5737,14 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
 static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
     name: "InventoryList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "itemNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "itemRecordNo",
@@ -7463,11 +5752,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -7475,11 +5760,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gcode",
@@ -7487,11 +5768,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -7499,11 +5776,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -7511,11 +5784,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: true },
         },
         FieldSpec {
             name: "barCode",
@@ -7523,11 +5792,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: true },
         },
         FieldSpec {
             name: "country",
@@ -7535,11 +5800,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "currency",
@@ -7547,47 +5808,18 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 10,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "qty1",
-            slot: 11,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "qty2",
-            slot: 12,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 10, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "qty1", slot: 11, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "qty2", slot: 12, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 13,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "unit1",
@@ -7595,11 +5827,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "unit2",
@@ -7607,20 +5835,9 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "price",
-            slot: 16,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "price", slot: 16, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 17,
@@ -7635,11 +5852,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7742,11 +5955,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -7754,11 +5963,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -7766,11 +5971,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -7778,11 +5979,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -7790,11 +5987,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -7802,11 +5995,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -7814,11 +6003,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -7826,11 +6011,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "statisticsFlag",
@@ -7838,11 +6019,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -7850,11 +6027,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -7862,11 +6035,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -7874,11 +6043,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7892,11 +6057,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -7904,11 +6065,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -7916,11 +6073,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -7928,11 +6081,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -7940,11 +6089,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -7952,11 +6097,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -7964,11 +6105,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -7976,11 +6113,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "statisticsFlag",
@@ -7988,11 +6121,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -8000,11 +6129,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -8012,11 +6137,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -8024,11 +6145,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8121,11 +6238,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -8133,11 +6246,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -8145,11 +6254,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -8157,11 +6262,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -8169,11 +6270,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8181,11 +6278,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8193,11 +6286,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8205,11 +6294,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -8217,11 +6302,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8229,11 +6310,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -8241,11 +6318,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -8253,11 +6326,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -8265,11 +6334,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -8277,11 +6342,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8295,11 +6356,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -8307,11 +6364,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -8319,11 +6372,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -8331,11 +6380,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -8343,11 +6388,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8355,11 +6396,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8367,11 +6404,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8379,11 +6412,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -8391,11 +6420,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: true },
         },
         FieldSpec {
             name: "agentCode",
@@ -8403,11 +6428,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -8415,11 +6436,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -8427,11 +6444,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -8439,11 +6452,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -8451,11 +6460,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8540,11 +6545,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8552,11 +6553,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8564,11 +6561,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8576,11 +6569,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8588,11 +6577,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -8600,11 +6585,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -8612,11 +6593,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -8624,11 +6601,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8642,11 +6615,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8654,11 +6623,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8666,11 +6631,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8678,11 +6639,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8690,11 +6647,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -8702,11 +6655,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -8714,11 +6663,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -8726,11 +6671,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8790,7 +6731,7 @@ static INVT_REFUND_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundHead::spec),
         },
         FieldSpec {
             name: "InvtRefundList",
@@ -8798,7 +6739,7 @@ static INVT_REFUND_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundList::spec),
         },
     ],
 };
@@ -8883,11 +6824,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -8895,11 +6832,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -8907,11 +6840,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -8919,11 +6848,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -8931,11 +6856,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -8943,11 +6864,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorName",
@@ -8955,11 +6872,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -8967,11 +6880,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -8979,11 +6888,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -8991,11 +6896,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -9003,11 +6904,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "coElNo",
@@ -9015,11 +6912,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -9027,11 +6920,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -9039,11 +6928,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -9051,11 +6936,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -9063,11 +6944,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafName",
@@ -9075,11 +6952,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -9087,11 +6960,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "location",
@@ -9099,11 +6968,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -9111,11 +6976,7 @@ static INVT_REFUND_DETAIL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
     ],
 };
@@ -9214,11 +7075,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -9226,11 +7083,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9238,11 +7091,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9250,11 +7099,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "coElNo",
@@ -9262,11 +7107,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -9274,11 +7115,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -9286,11 +7123,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -9298,11 +7131,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -9310,11 +7139,7 @@ static INVT_REFUND_DETAIL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9429,11 +7254,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -9441,11 +7262,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -9453,11 +7270,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -9465,11 +7278,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -9477,11 +7286,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -9489,11 +7294,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -9501,11 +7302,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -9513,11 +7310,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -9525,11 +7318,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -9537,11 +7326,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9549,11 +7334,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9561,11 +7342,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -9573,11 +7350,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "coElNo",
@@ -9585,11 +7358,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -9597,11 +7366,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -9609,11 +7374,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "tradeMode",
@@ -9621,11 +7382,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -9633,11 +7390,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -9645,11 +7398,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -9657,11 +7406,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -9669,11 +7414,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -9681,11 +7422,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafName",
@@ -9693,11 +7430,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "portCode",
@@ -9705,11 +7438,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -9717,11 +7446,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 500,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 500, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -9729,11 +7454,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -9741,11 +7462,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -9753,11 +7470,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 500,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 500, collapse: false },
         },
     ],
 };
@@ -9870,25 +7583,14 @@ pub struct InvtRefundList {
 static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
     name: "InvtRefundList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 4 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 4 } },
         FieldSpec {
             name: "gcode",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -9896,11 +7598,7 @@ static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -9908,39 +7606,17 @@ static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 4,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "qty1",
-            slot: 5,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 4, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "qty1", slot: 5, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 6,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "unit1",
@@ -9948,31 +7624,16 @@ static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty2",
-            slot: 8,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty2", slot: 8, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit2",
             slot: 9,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -9980,11 +7641,7 @@ static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 500,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 500, collapse: false },
         },
     ],
 };
@@ -10081,11 +7738,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -10093,11 +7746,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -10105,11 +7754,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -10117,11 +7762,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10129,11 +7770,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -10141,11 +7778,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10153,20 +7786,9 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 80, collapse: false },
         },
-        FieldSpec {
-            name: "freight",
-            slot: 7,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "freight", slot: 7, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "insuredFee",
             slot: 8,
@@ -10181,11 +7803,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "grossWeight",
@@ -10195,25 +7813,14 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             max: 1,
             kind: Kind::Decimal { total: 19, frac: 5 },
         },
-        FieldSpec {
-            name: "packNo",
-            slot: 11,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "packNo", slot: 11, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "goodsInfo",
             slot: 12,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -10221,11 +7828,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -10233,11 +7836,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcTelephone",
@@ -10245,11 +7844,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -10257,11 +7852,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10275,11 +7866,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -10287,11 +7874,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -10299,11 +7882,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -10311,11 +7890,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10323,11 +7898,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -10335,11 +7906,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10347,20 +7914,9 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
-        FieldSpec {
-            name: "freight",
-            slot: 7,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "freight", slot: 7, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "insuredFee",
             slot: 8,
@@ -10375,11 +7931,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "grossWeight",
@@ -10389,25 +7941,14 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             max: 1,
             kind: Kind::Decimal { total: 19, frac: 5 },
         },
-        FieldSpec {
-            name: "packNo",
-            slot: 11,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "packNo", slot: 11, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "goodsInfo",
             slot: 12,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 200,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 200, collapse: true },
         },
         FieldSpec {
             name: "ebcCode",
@@ -10415,11 +7956,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -10427,11 +7964,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcTelephone",
@@ -10439,11 +7972,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -10451,11 +7980,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10542,11 +8067,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10554,11 +8075,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10566,11 +8083,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -10578,11 +8091,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -10590,11 +8099,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -10602,11 +8107,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10620,11 +8121,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10632,11 +8129,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10644,11 +8137,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -10656,11 +8145,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -10668,11 +8153,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -10680,11 +8161,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10733,44 +8210,16 @@ pub struct Order {
 static ORDER_2018: RecordSpec = RecordSpec {
     name: "Order",
     fields: &[
-        FieldSpec {
-            name: "OrderHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
-        FieldSpec {
-            name: "OrderList",
-            slot: 1,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "OrderHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(OrderHead::spec) },
+        FieldSpec { name: "OrderList", slot: 1, attr: false, min: 1, max: 100, kind: Kind::Record(OrderList::spec) },
     ],
 };
 
 static ORDER_202205: RecordSpec = RecordSpec {
     name: "Order",
     fields: &[
-        FieldSpec {
-            name: "OrderHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
-        FieldSpec {
-            name: "OrderList",
-            slot: 1,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "OrderHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(OrderHead::spec) },
+        FieldSpec { name: "OrderList", slot: 1, attr: false, min: 1, max: 100, kind: Kind::Record(OrderList::spec) },
     ],
 };
 
@@ -10842,11 +8291,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -10854,11 +8299,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -10866,11 +8307,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -10878,11 +8315,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "orderType",
@@ -10890,11 +8323,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -10902,11 +8331,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -10914,11 +8339,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -10926,11 +8347,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -10938,11 +8355,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -10950,11 +8363,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "goodsValue",
@@ -10978,11 +8387,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -10990,11 +8395,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11008,11 +8409,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -11020,11 +8417,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -11032,11 +8425,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -11044,11 +8433,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "orderType",
@@ -11056,11 +8441,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -11068,11 +8449,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -11080,11 +8457,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -11092,11 +8465,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -11104,11 +8473,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -11116,11 +8481,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "goodsValue",
@@ -11144,11 +8505,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -11156,11 +8513,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11245,25 +8598,14 @@ pub struct OrderList {
 static ORDER_LIST_2018: RecordSpec = RecordSpec {
     name: "OrderList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "itemNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -11271,11 +8613,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "itemDescribe",
@@ -11283,11 +8621,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -11295,11 +8629,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "unit",
@@ -11307,11 +8637,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "currency",
@@ -11319,28 +8645,10 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 7,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "price",
-            slot: 8,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 7, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "price", slot: 8, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 9,
@@ -11355,11 +8663,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11367,25 +8671,14 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
 static ORDER_LIST_202205: RecordSpec = RecordSpec {
     name: "OrderList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "itemNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -11393,11 +8686,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "itemDescribe",
@@ -11405,11 +8694,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -11417,11 +8702,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "unit",
@@ -11429,11 +8710,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "currency",
@@ -11441,28 +8718,10 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 7,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "price",
-            slot: 8,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 7, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "price", slot: 8, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 9,
@@ -11477,11 +8736,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11558,11 +8813,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -11570,11 +8821,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -11582,11 +8829,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -11594,11 +8837,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -11606,11 +8845,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -11618,11 +8853,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -11630,11 +8861,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11648,11 +8875,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -11660,11 +8883,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -11672,11 +8891,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -11684,11 +8899,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -11696,11 +8907,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -11708,11 +8915,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -11720,11 +8923,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11811,11 +9010,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -11823,11 +9018,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -11835,11 +9026,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -11847,11 +9034,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -11859,11 +9042,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -11871,11 +9050,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -11883,11 +9058,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -11895,11 +9066,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -11907,11 +9074,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -11919,11 +9082,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payName",
@@ -11931,11 +9090,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payNo",
@@ -11943,31 +9098,16 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
-        FieldSpec {
-            name: "charge",
-            slot: 12,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "charge", slot: 12, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "currency",
             slot: 13,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "accountingDate",
@@ -11975,11 +9115,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -11987,11 +9123,7 @@ static RECEIPTS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12005,11 +9137,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -12017,11 +9145,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -12029,11 +9153,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -12041,11 +9161,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -12053,11 +9169,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -12065,11 +9177,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -12077,11 +9185,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -12089,11 +9193,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -12101,11 +9201,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -12113,11 +9209,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payName",
@@ -12125,11 +9217,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payNo",
@@ -12137,31 +9225,16 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
-        FieldSpec {
-            name: "charge",
-            slot: 12,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "charge", slot: 12, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "currency",
             slot: 13,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "accountingDate",
@@ -12169,11 +9242,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -12181,11 +9250,7 @@ static RECEIPTS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12272,11 +9337,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -12284,11 +9345,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -12296,11 +9353,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payNo",
@@ -12308,11 +9361,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -12320,11 +9369,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -12332,11 +9377,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -12344,11 +9385,7 @@ static RECEIPTS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12362,11 +9399,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -12374,11 +9407,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -12386,11 +9415,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payNo",
@@ -12398,11 +9423,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -12410,11 +9431,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -12422,11 +9439,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -12434,11 +9447,7 @@ static RECEIPTS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12513,11 +9522,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -12525,11 +9530,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -12537,11 +9538,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -12549,11 +9546,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "coElNo",
@@ -12561,11 +9554,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -12573,11 +9562,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -12585,11 +9570,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -12597,11 +9578,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -12609,11 +9586,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -12621,11 +9594,7 @@ static REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12688,7 +9657,7 @@ static SUMMARY_APPLY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryApplyHead::spec),
         },
         FieldSpec {
             name: "SummaryApplyList",
@@ -12696,7 +9665,7 @@ static SUMMARY_APPLY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryApplyList::spec),
         },
     ],
 };
@@ -12710,7 +9679,7 @@ static SUMMARY_APPLY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryApplyHead::spec),
         },
         FieldSpec {
             name: "SummaryApplyList",
@@ -12718,7 +9687,7 @@ static SUMMARY_APPLY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryApplyList::spec),
         },
     ],
 };
@@ -12807,11 +9776,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -12819,11 +9784,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -12831,11 +9792,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -12843,11 +9800,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -12855,11 +9808,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -12867,11 +9816,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -12879,11 +9824,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "sumNo",
@@ -12891,11 +9832,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -12903,11 +9840,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -12915,11 +9848,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -12927,11 +9856,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -12939,11 +9864,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "declAgentCode",
@@ -12951,11 +9872,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "declAgentName",
@@ -12963,11 +9880,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "startTime",
@@ -12975,11 +9888,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "endTime",
@@ -12987,11 +9896,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -12999,11 +9904,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "summaryFlag",
@@ -13011,11 +9912,7 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "itemNameFlag",
@@ -13023,39 +9920,17 @@ static SUMMARY_APPLY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 19,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 20,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 19, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 20, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 21,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -13069,11 +9944,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -13081,11 +9952,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -13093,11 +9960,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -13105,11 +9968,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -13117,11 +9976,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -13129,11 +9984,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -13141,11 +9992,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "sumNo",
@@ -13153,11 +10000,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -13165,11 +10008,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -13177,11 +10016,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -13189,11 +10024,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -13201,11 +10032,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "declAgentCode",
@@ -13213,11 +10040,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "declAgentName",
@@ -13225,11 +10048,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "startTime",
@@ -13237,11 +10056,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "endTime",
@@ -13249,11 +10064,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -13261,11 +10072,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "summaryFlag",
@@ -13273,11 +10080,7 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "itemNameFlag",
@@ -13285,39 +10088,17 @@ static SUMMARY_APPLY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 19,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 20,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 19, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 20, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 21,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -13403,11 +10184,7 @@ static SUMMARY_APPLY_LIST_2018: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Text {
-            min_len: 18,
-            max_len: 18,
-            collapse: false,
-        },
+        kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
     }],
 };
 
@@ -13419,11 +10196,7 @@ static SUMMARY_APPLY_LIST_202205: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Text {
-            min_len: 0,
-            max_len: 20,
-            collapse: false,
-        },
+        kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
     }],
 };
 
@@ -13467,7 +10240,7 @@ static SUMMARY_RESULT_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryResultHead::spec),
         },
         FieldSpec {
             name: "SummaryResultList",
@@ -13475,7 +10248,7 @@ static SUMMARY_RESULT_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryResultList::spec),
         },
     ],
 };
@@ -13489,7 +10262,7 @@ static SUMMARY_RESULT_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryResultHead::spec),
         },
         FieldSpec {
             name: "SummaryResultList",
@@ -13497,7 +10270,7 @@ static SUMMARY_RESULT_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(SummaryResultList::spec),
         },
     ],
 };
@@ -13582,11 +10355,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -13594,11 +10363,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "sumNo",
@@ -13606,11 +10371,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "opDate",
@@ -13618,11 +10379,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "declSeqNo",
@@ -13630,11 +10387,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "decTmpNo",
@@ -13642,11 +10395,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "decPreNo",
@@ -13654,11 +10403,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "entryId",
@@ -13666,11 +10411,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "decState",
@@ -13678,11 +10419,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -13690,11 +10427,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -13702,11 +10435,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -13714,11 +10443,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -13726,11 +10451,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "declAgentCode",
@@ -13738,11 +10459,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "declAgentName",
@@ -13750,11 +10467,7 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "grossWeight",
@@ -13772,33 +10485,15 @@ static SUMMARY_RESULT_HEAD_2018: RecordSpec = RecordSpec {
             max: 1,
             kind: Kind::Decimal { total: 19, frac: 5 },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 17,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 18,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 17, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 18, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 19,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -13812,11 +10507,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -13824,11 +10515,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "sumNo",
@@ -13836,11 +10523,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "opDate",
@@ -13848,11 +10531,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "declSeqNo",
@@ -13860,11 +10539,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "decTmpNo",
@@ -13872,11 +10547,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "decPreNo",
@@ -13884,11 +10555,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "entryId",
@@ -13896,11 +10563,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "decState",
@@ -13908,11 +10571,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -13920,11 +10579,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -13932,11 +10587,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -13944,11 +10595,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -13956,11 +10603,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "declAgentCode",
@@ -13968,11 +10611,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "declAgentName",
@@ -13980,11 +10619,7 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "grossWeight",
@@ -14002,33 +10637,15 @@ static SUMMARY_RESULT_HEAD_202205: RecordSpec = RecordSpec {
             max: 1,
             kind: Kind::Decimal { total: 19, frac: 5 },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 17,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 18,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 17, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 18, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 19,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -14119,11 +10736,7 @@ static SUMMARY_RESULT_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -14131,31 +10744,16 @@ static SUMMARY_RESULT_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 80, collapse: false },
         },
-        FieldSpec {
-            name: "gnum",
-            slot: 3,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 3, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "gcode",
             slot: 4,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
     ],
 };
@@ -14169,11 +10767,7 @@ static SUMMARY_RESULT_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -14181,39 +10775,17 @@ static SUMMARY_RESULT_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
-        FieldSpec {
-            name: "gseqno",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
-        FieldSpec {
-            name: "gnum",
-            slot: 3,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gseqno", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
+        FieldSpec { name: "gnum", slot: 3, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "gcode",
             slot: 4,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
     ],
 };
@@ -14284,11 +10856,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -14296,11 +10864,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -14308,11 +10872,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -14320,11 +10880,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -14332,11 +10888,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "sumNo",
@@ -14344,31 +10896,16 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 7,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -14376,11 +10913,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -14388,11 +10921,7 @@ static SUMMARY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -14406,11 +10935,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -14418,11 +10943,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -14430,11 +10951,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -14442,11 +10959,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -14454,11 +10967,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "sumNo",
@@ -14466,31 +10975,16 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 7,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -14498,11 +10992,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -14510,11 +11000,7 @@ static SUMMARY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -14572,21 +11058,14 @@ pub struct WayBill {
 static WAY_BILL_2018: RecordSpec = RecordSpec {
     name: "WayBill",
     fields: &[
-        FieldSpec {
-            name: "WayBillHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "WayBillHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(WayBillHead::spec) },
         FieldSpec {
             name: "WayBillList",
             slot: 1,
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(WayBillList::spec),
         },
     ],
 };
@@ -14594,21 +11073,14 @@ static WAY_BILL_2018: RecordSpec = RecordSpec {
 static WAY_BILL_202205: RecordSpec = RecordSpec {
     name: "WayBill",
     fields: &[
-        FieldSpec {
-            name: "WayBillHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "WayBillHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(WayBillHead::spec) },
         FieldSpec {
             name: "WayBillList",
             slot: 1,
             attr: false,
             min: 1,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(WayBillList::spec),
         },
     ],
 };
@@ -14695,11 +11167,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -14707,11 +11175,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -14719,11 +11183,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -14731,11 +11191,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -14743,11 +11199,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -14755,11 +11207,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -14767,11 +11215,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -14779,11 +11223,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -14791,11 +11231,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -14803,11 +11239,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -14815,11 +11247,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafName",
@@ -14827,11 +11255,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -14839,11 +11263,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -14851,11 +11271,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "domesticTrafNo",
@@ -14863,11 +11279,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "grossWeight",
@@ -14883,11 +11295,7 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -14895,39 +11303,17 @@ static WAY_BILL_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 18,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 19,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 18, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 19, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 20,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -14941,11 +11327,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -14953,11 +11335,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -14965,11 +11343,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -14977,11 +11351,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -14989,11 +11359,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -15001,11 +11367,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -15013,11 +11375,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -15025,11 +11383,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -15037,11 +11391,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -15049,11 +11399,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -15061,11 +11407,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: true },
         },
         FieldSpec {
             name: "trafName",
@@ -15073,11 +11415,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: true },
         },
         FieldSpec {
             name: "voyageNo",
@@ -15085,11 +11423,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: true,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: true },
         },
         FieldSpec {
             name: "billNo",
@@ -15097,11 +11431,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "domesticTrafNo",
@@ -15109,11 +11439,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "grossWeight",
@@ -15129,11 +11455,7 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -15141,39 +11463,17 @@ static WAY_BILL_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
-        FieldSpec {
-            name: "msgCount",
-            slot: 18,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 19,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgCount", slot: 18, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
+        FieldSpec { name: "msgSeqNo", slot: 19, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "note",
             slot: 20,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -15260,25 +11560,14 @@ pub struct WayBillList {
 static WAY_BILL_LIST_2018: RecordSpec = RecordSpec {
     name: "WayBillList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "totalPackageNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -15286,11 +11575,7 @@ static WAY_BILL_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 80,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 80, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -15298,11 +11583,7 @@ static WAY_BILL_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -15310,11 +11591,7 @@ static WAY_BILL_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -15322,25 +11599,14 @@ static WAY_BILL_LIST_2018: RecordSpec = RecordSpec {
 static WAY_BILL_LIST_202205: RecordSpec = RecordSpec {
     name: "WayBillList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 5 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 5 } },
         FieldSpec {
             name: "totalPackageNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -15348,11 +11614,7 @@ static WAY_BILL_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -15360,11 +11622,7 @@ static WAY_BILL_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -15372,11 +11630,7 @@ static WAY_BILL_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -15447,11 +11701,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -15459,11 +11709,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -15471,11 +11717,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -15483,11 +11725,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -15495,11 +11733,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -15507,31 +11741,16 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 7,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -15539,11 +11758,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -15551,11 +11766,7 @@ static WAY_BILL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -15569,11 +11780,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -15581,11 +11788,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -15593,11 +11796,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -15605,11 +11804,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -15617,11 +11812,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -15629,31 +11820,16 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
-        FieldSpec {
-            name: "msgSeqNo",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "msgSeqNo", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "returnStatus",
             slot: 7,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -15661,11 +11837,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -15673,11 +11845,7 @@ static WAY_BILL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };

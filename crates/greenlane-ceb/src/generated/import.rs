@@ -36,11 +36,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -48,11 +44,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpAddress",
@@ -60,11 +52,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -72,11 +60,7 @@ static BASE_SUBSCRIBE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -90,11 +74,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -102,11 +82,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpAddress",
@@ -114,11 +90,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -126,11 +98,7 @@ static BASE_SUBSCRIBE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -189,11 +157,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copName",
@@ -201,11 +165,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -213,11 +173,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpId",
@@ -225,11 +181,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -237,11 +189,7 @@ static BASE_TRANSFER_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -255,11 +203,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copName",
@@ -267,11 +211,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "dxpMode",
@@ -279,11 +219,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "dxpId",
@@ -291,11 +227,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -303,11 +235,7 @@ static BASE_TRANSFER_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -367,11 +295,7 @@ static CEB311_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -379,27 +303,16 @@ static CEB311_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Order",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Order", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Order::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -407,7 +320,7 @@ static CEB311_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -415,16 +328,9 @@ static CEB311_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -437,11 +343,7 @@ static CEB311_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -449,27 +351,16 @@ static CEB311_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Order",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Order", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Order::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -477,7 +368,7 @@ static CEB311_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -485,16 +376,9 @@ static CEB311_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -553,11 +437,7 @@ static CEB312_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -565,11 +445,7 @@ static CEB312_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "OrderReturn",
@@ -577,7 +453,7 @@ static CEB312_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(OrderReturn::spec),
         },
     ],
 };
@@ -591,11 +467,7 @@ static CEB312_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -603,11 +475,7 @@ static CEB312_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "OrderReturn",
@@ -615,7 +483,7 @@ static CEB312_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(OrderReturn::spec),
         },
     ],
 };
@@ -671,11 +539,7 @@ static CEB411_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -683,27 +547,16 @@ static CEB411_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Payment",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Payment", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Payment::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -711,7 +564,7 @@ static CEB411_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -719,16 +572,9 @@ static CEB411_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -741,11 +587,7 @@ static CEB411_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -753,27 +595,16 @@ static CEB411_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Payment",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Payment", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Payment::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -781,7 +612,7 @@ static CEB411_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -789,16 +620,9 @@ static CEB411_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -857,11 +681,7 @@ static CEB412_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -869,11 +689,7 @@ static CEB412_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "PaymentReturn",
@@ -881,7 +697,7 @@ static CEB412_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(PaymentReturn::spec),
         },
     ],
 };
@@ -895,11 +711,7 @@ static CEB412_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -907,11 +719,7 @@ static CEB412_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "PaymentReturn",
@@ -919,7 +727,7 @@ static CEB412_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(PaymentReturn::spec),
         },
     ],
 };
@@ -975,11 +783,7 @@ static CEB511_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -987,27 +791,16 @@ static CEB511_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Logistics",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Logistics", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Logistics::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1015,7 +808,7 @@ static CEB511_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1023,16 +816,9 @@ static CEB511_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1045,11 +831,7 @@ static CEB511_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1057,27 +839,16 @@ static CEB511_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Logistics",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Logistics", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Logistics::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1085,7 +856,7 @@ static CEB511_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1093,16 +864,9 @@ static CEB511_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1161,11 +925,7 @@ static CEB512_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1173,11 +933,7 @@ static CEB512_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsReturn",
@@ -1185,7 +941,7 @@ static CEB512_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsReturn::spec),
         },
     ],
 };
@@ -1199,11 +955,7 @@ static CEB512_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1211,11 +963,7 @@ static CEB512_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsReturn",
@@ -1223,7 +971,7 @@ static CEB512_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsReturn::spec),
         },
     ],
 };
@@ -1279,11 +1027,7 @@ static CEB513_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1291,11 +1035,7 @@ static CEB513_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsStatus",
@@ -1303,7 +1043,7 @@ static CEB513_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsStatus::spec),
         },
         FieldSpec {
             name: "BaseTransfer",
@@ -1311,7 +1051,7 @@ static CEB513_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1319,7 +1059,7 @@ static CEB513_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1327,16 +1067,9 @@ static CEB513_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1349,11 +1082,7 @@ static CEB513_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1361,11 +1090,7 @@ static CEB513_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsStatus",
@@ -1373,7 +1098,7 @@ static CEB513_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsStatus::spec),
         },
         FieldSpec {
             name: "BaseTransfer",
@@ -1381,7 +1106,7 @@ static CEB513_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1389,7 +1114,7 @@ static CEB513_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1397,16 +1122,9 @@ static CEB513_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 0, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1465,11 +1183,7 @@ static CEB514_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1477,11 +1191,7 @@ static CEB514_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsStatusReturn",
@@ -1489,7 +1199,7 @@ static CEB514_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsStatusReturn::spec),
         },
     ],
 };
@@ -1503,11 +1213,7 @@ static CEB514_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1515,11 +1221,7 @@ static CEB514_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "LogisticsStatusReturn",
@@ -1527,7 +1229,7 @@ static CEB514_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(LogisticsStatusReturn::spec),
         },
     ],
 };
@@ -1584,11 +1286,7 @@ static CEB621_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1596,27 +1294,16 @@ static CEB621_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Inventory",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Inventory", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Inventory::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1624,7 +1311,7 @@ static CEB621_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1632,16 +1319,9 @@ static CEB621_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1654,11 +1334,7 @@ static CEB621_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1666,27 +1342,16 @@ static CEB621_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Inventory",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Inventory", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(Inventory::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1694,7 +1359,7 @@ static CEB621_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1702,16 +1367,9 @@ static CEB621_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1770,11 +1428,7 @@ static CEB622_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1782,11 +1436,7 @@ static CEB622_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InventoryReturn",
@@ -1794,7 +1444,7 @@ static CEB622_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryReturn::spec),
         },
     ],
 };
@@ -1808,11 +1458,7 @@ static CEB622_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1820,11 +1466,7 @@ static CEB622_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InventoryReturn",
@@ -1832,7 +1474,7 @@ static CEB622_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryReturn::spec),
         },
     ],
 };
@@ -1889,11 +1531,7 @@ static CEB623_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1901,27 +1539,16 @@ static CEB623_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtCancel",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtCancel", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtCancel::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1929,7 +1556,7 @@ static CEB623_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -1937,16 +1564,9 @@ static CEB623_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -1959,11 +1579,7 @@ static CEB623_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -1971,27 +1587,16 @@ static CEB623_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtCancel",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtCancel", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtCancel::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -1999,7 +1604,7 @@ static CEB623_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -2007,16 +1612,9 @@ static CEB623_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -2075,11 +1673,7 @@ static CEB624_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2087,11 +1681,7 @@ static CEB624_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtCancelReturn",
@@ -2099,7 +1689,7 @@ static CEB624_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtCancelReturn::spec),
         },
     ],
 };
@@ -2113,11 +1703,7 @@ static CEB624_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2125,11 +1711,7 @@ static CEB624_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtCancelReturn",
@@ -2137,7 +1719,7 @@ static CEB624_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtCancelReturn::spec),
         },
     ],
 };
@@ -2193,11 +1775,7 @@ static CEB625_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2205,27 +1783,16 @@ static CEB625_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtRefund",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtRefund", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtRefund::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2233,7 +1800,7 @@ static CEB625_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -2241,16 +1808,9 @@ static CEB625_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -2263,11 +1823,7 @@ static CEB625_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2275,27 +1831,16 @@ static CEB625_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "InvtRefund",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 100,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "InvtRefund", slot: 2, attr: false, min: 1, max: 100, kind: Kind::Record(InvtRefund::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2303,7 +1848,7 @@ static CEB625_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -2311,16 +1856,9 @@ static CEB625_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -2379,11 +1917,7 @@ static CEB626_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2391,11 +1925,7 @@ static CEB626_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtRefundReturn",
@@ -2403,7 +1933,7 @@ static CEB626_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundReturn::spec),
         },
     ],
 };
@@ -2417,11 +1947,7 @@ static CEB626_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2429,11 +1955,7 @@ static CEB626_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "InvtRefundReturn",
@@ -2441,7 +1963,7 @@ static CEB626_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundReturn::spec),
         },
     ],
 };
@@ -2497,11 +2019,7 @@ static CEB711_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2509,27 +2027,16 @@ static CEB711_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Delivery",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Delivery", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Record(Delivery::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2537,7 +2044,7 @@ static CEB711_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -2545,16 +2052,9 @@ static CEB711_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -2567,11 +2067,7 @@ static CEB711_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2579,27 +2075,16 @@ static CEB711_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Delivery",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Delivery", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Record(Delivery::spec) },
         FieldSpec {
             name: "BaseTransfer",
             slot: 3,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseTransfer::spec),
         },
         FieldSpec {
             name: "BaseSubscribe",
@@ -2607,7 +2092,7 @@ static CEB711_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 5,
-            kind: Kind::Record,
+            kind: Kind::Record(BaseSubscribe::spec),
         },
         FieldSpec {
             name: "ExtendMessage",
@@ -2615,16 +2100,9 @@ static CEB711_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(ExtendMessage::spec),
         },
-        FieldSpec {
-            name: "Signature",
-            slot: 6,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Signature,
-        },
+        FieldSpec { name: "Signature", slot: 6, attr: false, min: 1, max: 1, kind: Kind::Signature },
     ],
 };
 
@@ -2683,11 +2161,7 @@ static CEB712_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2695,11 +2169,7 @@ static CEB712_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "DeliveryReturn",
@@ -2707,7 +2177,7 @@ static CEB712_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(DeliveryReturn::spec),
         },
     ],
 };
@@ -2721,11 +2191,7 @@ static CEB712_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2733,11 +2199,7 @@ static CEB712_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "DeliveryReturn",
@@ -2745,7 +2207,7 @@ static CEB712_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 100,
-            kind: Kind::Record,
+            kind: Kind::Record(DeliveryReturn::spec),
         },
     ],
 };
@@ -2797,11 +2259,7 @@ static CEB816_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2809,20 +2267,9 @@ static CEB816_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Tax",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: u32::MAX,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Tax", slot: 2, attr: false, min: 1, max: u32::MAX, kind: Kind::Record(Tax::spec) },
     ],
 };
 
@@ -2835,11 +2282,7 @@ static CEB816_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2847,20 +2290,9 @@ static CEB816_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Tax",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: u32::MAX,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Tax", slot: 2, attr: false, min: 1, max: u32::MAX, kind: Kind::Record(Tax::spec) },
     ],
 };
 
@@ -2911,11 +2343,7 @@ static CEB818_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2923,20 +2351,9 @@ static CEB818_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Tax",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: u32::MAX,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Tax", slot: 2, attr: false, min: 1, max: u32::MAX, kind: Kind::Record(Ceb818Tax::spec) },
     ],
 };
 
@@ -2949,11 +2366,7 @@ static CEB818_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -2961,20 +2374,9 @@ static CEB818_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
-        FieldSpec {
-            name: "Tax",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: u32::MAX,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "Tax", slot: 2, attr: false, min: 1, max: u32::MAX, kind: Kind::Record(Ceb818Tax::spec) },
     ],
 };
 
@@ -3019,7 +2421,7 @@ static CEB818_TAX_2018: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Record,
+        kind: Kind::Record(TaxHeadStatus::spec),
     }],
 };
 
@@ -3031,7 +2433,7 @@ static CEB818_TAX_202205: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Record,
+        kind: Kind::Record(TaxHeadStatus::spec),
     }],
 };
 
@@ -3078,11 +2480,7 @@ static CEB900_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3090,11 +2488,7 @@ static CEB900_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "MessageReturn",
@@ -3102,7 +2496,7 @@ static CEB900_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(MessageReturn::spec),
         },
     ],
 };
@@ -3116,11 +2510,7 @@ static CEB900_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -3128,11 +2518,7 @@ static CEB900_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: true,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "MessageReturn",
@@ -3140,7 +2526,7 @@ static CEB900_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(MessageReturn::spec),
         },
     ],
 };
@@ -3188,7 +2574,7 @@ static DELIVERY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(DeliveryHead::spec),
         },
         FieldSpec {
             name: "DeliveryList",
@@ -3196,7 +2582,7 @@ static DELIVERY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(DeliveryList::spec),
         },
     ],
 };
@@ -3210,7 +2596,7 @@ static DELIVERY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(DeliveryHead::spec),
         },
         FieldSpec {
             name: "DeliveryList",
@@ -3218,7 +2604,7 @@ static DELIVERY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: u32::MAX,
-            kind: Kind::Record,
+            kind: Kind::Record(DeliveryList::spec),
         },
     ],
 };
@@ -3301,11 +2687,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -3313,11 +2695,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -3325,11 +2703,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -3337,11 +2711,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -3349,11 +2719,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -3361,11 +2727,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -3373,11 +2735,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "rkdNo",
@@ -3385,11 +2743,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -3397,11 +2751,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorName",
@@ -3409,11 +2759,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -3421,11 +2767,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -3433,11 +2775,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafNo",
@@ -3445,11 +2783,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -3457,11 +2791,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -3469,11 +2799,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -3481,11 +2807,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -3493,11 +2815,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "unloadLocation",
@@ -3505,11 +2823,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -3517,11 +2831,7 @@ static DELIVERY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -3535,11 +2845,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -3547,11 +2853,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -3559,11 +2861,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -3571,11 +2869,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -3583,11 +2877,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -3595,11 +2885,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -3607,11 +2893,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "rkdNo",
@@ -3619,11 +2901,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -3631,11 +2909,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "operatorName",
@@ -3643,11 +2917,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -3655,11 +2925,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -3667,11 +2933,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafNo",
@@ -3679,11 +2941,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -3691,11 +2949,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -3703,11 +2957,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -3715,11 +2965,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -3727,11 +2973,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "unloadLocation",
@@ -3739,11 +2981,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -3751,11 +2989,7 @@ static DELIVERY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -3834,25 +3068,14 @@ pub struct DeliveryList {
 static DELIVERY_LIST_2018: RecordSpec = RecordSpec {
     name: "DeliveryList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "logisticsNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -3860,11 +3083,7 @@ static DELIVERY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -3872,25 +3091,14 @@ static DELIVERY_LIST_2018: RecordSpec = RecordSpec {
 static DELIVERY_LIST_202205: RecordSpec = RecordSpec {
     name: "DeliveryList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "logisticsNo",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -3898,11 +3106,7 @@ static DELIVERY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -3967,11 +3171,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -3979,11 +3179,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -3991,11 +3187,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -4003,11 +3195,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -4015,11 +3203,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "rkdNo",
@@ -4027,11 +3211,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -4039,11 +3219,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -4051,11 +3227,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -4063,11 +3235,7 @@ static DELIVERY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -4081,11 +3249,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -4093,11 +3257,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "operatorCode",
@@ -4105,11 +3265,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -4117,11 +3273,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -4129,11 +3281,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "rkdNo",
@@ -4141,11 +3289,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -4153,11 +3297,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -4165,11 +3305,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -4177,11 +3313,7 @@ static DELIVERY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -4246,11 +3378,7 @@ static EXTEND_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4258,20 +3386,9 @@ static EXTEND_MESSAGE_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
-        FieldSpec {
-            name: "Message",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Any,
-        },
+        FieldSpec { name: "Message", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Any },
     ],
 };
 
@@ -4284,11 +3401,7 @@ static EXTEND_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "version",
@@ -4296,20 +3409,9 @@ static EXTEND_MESSAGE_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
-        FieldSpec {
-            name: "Message",
-            slot: 2,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Any,
-        },
+        FieldSpec { name: "Message", slot: 2, attr: false, min: 1, max: 1, kind: Kind::Any },
     ],
 };
 
@@ -4356,7 +3458,7 @@ static INVENTORY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryHead::spec),
         },
         FieldSpec {
             name: "InventoryList",
@@ -4364,7 +3466,7 @@ static INVENTORY_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 99,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryList::spec),
         },
     ],
 };
@@ -4378,7 +3480,7 @@ static INVENTORY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryHead::spec),
         },
         FieldSpec {
             name: "InventoryList",
@@ -4386,7 +3488,7 @@ static INVENTORY_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 99,
-            kind: Kind::Record,
+            kind: Kind::Record(InventoryList::spec),
         },
     ],
 };
@@ -4525,11 +3627,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -4537,11 +3635,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -4549,11 +3643,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -4561,11 +3651,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -4573,11 +3659,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -4585,11 +3667,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -4597,11 +3675,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -4609,11 +3683,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -4621,11 +3691,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -4633,11 +3699,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -4645,11 +3707,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -4657,11 +3715,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -4669,11 +3723,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -4681,11 +3731,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "assureCode",
@@ -4693,11 +3739,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "emsNo",
@@ -4705,11 +3747,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -4717,11 +3755,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -4729,11 +3763,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "declTime",
@@ -4741,11 +3771,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 8,
-                max_len: 8,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 8, max_len: 8, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -4753,11 +3779,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "portCode",
@@ -4765,11 +3787,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ieDate",
@@ -4777,11 +3795,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 8,
-                max_len: 8,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 8, max_len: 8, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -4789,11 +3803,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -4801,11 +3811,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -4813,11 +3819,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -4825,11 +3827,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "consigneeAddress",
@@ -4837,11 +3835,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -4849,11 +3843,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -4861,11 +3851,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "areaCode",
@@ -4873,11 +3859,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "areaName",
@@ -4885,11 +3867,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "tradeMode",
@@ -4897,11 +3875,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -4909,11 +3883,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafNo",
@@ -4921,11 +3891,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -4933,11 +3899,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -4945,11 +3907,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -4957,11 +3915,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "licenseNo",
@@ -4969,11 +3923,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 19,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 19, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -4981,11 +3931,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "freight",
@@ -5009,11 +3955,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "wrapType",
@@ -5021,20 +3963,9 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
-        FieldSpec {
-            name: "packNo",
-            slot: 43,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "packNo", slot: 43, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "grossWeight",
             slot: 44,
@@ -5057,11 +3988,7 @@ static INVENTORY_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5075,11 +4002,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -5087,11 +4010,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -5099,11 +4018,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -5111,11 +4026,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -5123,11 +4034,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -5135,11 +4042,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -5147,11 +4050,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -5159,11 +4058,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -5171,11 +4066,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -5183,11 +4074,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -5195,11 +4082,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -5207,11 +4090,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -5219,11 +4098,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -5231,11 +4106,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "assureCode",
@@ -5243,11 +4114,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "emsNo",
@@ -5255,11 +4122,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -5267,11 +4130,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ieFlag",
@@ -5279,11 +4138,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "declTime",
@@ -5291,11 +4146,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 8,
-                max_len: 8,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 8, max_len: 8, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -5303,11 +4154,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "portCode",
@@ -5315,11 +4162,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ieDate",
@@ -5327,11 +4170,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 8,
-                max_len: 8,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 8, max_len: 8, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -5339,11 +4178,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -5351,11 +4186,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -5363,11 +4194,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -5375,11 +4202,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "consigneeAddress",
@@ -5387,11 +4210,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -5399,11 +4218,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -5411,11 +4226,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "areaCode",
@@ -5423,11 +4234,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "areaName",
@@ -5435,11 +4242,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "tradeMode",
@@ -5447,11 +4250,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "trafMode",
@@ -5459,11 +4258,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "trafNo",
@@ -5471,11 +4266,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "voyageNo",
@@ -5483,11 +4274,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 32,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 32, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -5495,11 +4282,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "loctNo",
@@ -5507,11 +4290,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "licenseNo",
@@ -5519,11 +4298,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 19,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 19, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -5531,11 +4306,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "freight",
@@ -5559,11 +4330,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "wrapType",
@@ -5571,20 +4338,9 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
-        FieldSpec {
-            name: "packNo",
-            slot: 43,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "packNo", slot: 43, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "grossWeight",
             slot: 44,
@@ -5607,11 +4363,7 @@ static INVENTORY_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -5780,25 +4532,14 @@ pub struct InventoryList {
 static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
     name: "InventoryList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "itemRecordNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemNo",
@@ -5806,11 +4547,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -5818,11 +4555,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gcode",
@@ -5830,11 +4563,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -5842,11 +4571,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -5854,11 +4579,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 510,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 510, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -5866,11 +4587,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -5878,11 +4595,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "tradeCountry",
@@ -5890,11 +4603,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "currency",
@@ -5902,80 +4611,36 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 11,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 11, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 12,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty1",
-            slot: 13,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty1", slot: 13, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit1",
             slot: 14,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty2",
-            slot: 15,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty2", slot: 15, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit2",
             slot: 16,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "price",
-            slot: 17,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "price", slot: 17, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 18,
@@ -5990,11 +4655,7 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -6002,25 +4663,14 @@ static INVENTORY_LIST_2018: RecordSpec = RecordSpec {
 static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
     name: "InventoryList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "itemRecordNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemNo",
@@ -6028,11 +4678,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -6040,11 +4686,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gcode",
@@ -6052,11 +4694,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -6064,11 +4702,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -6076,11 +4710,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 510,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 510, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -6088,11 +4718,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -6100,11 +4726,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "tradeCountry",
@@ -6112,11 +4734,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "currency",
@@ -6124,80 +4742,36 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 11,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 11, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 12,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty1",
-            slot: 13,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty1", slot: 13, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit1",
             slot: 14,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty2",
-            slot: 15,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty2", slot: 15, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit2",
             slot: 16,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "price",
-            slot: 17,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "price", slot: 17, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 18,
@@ -6212,11 +4786,7 @@ static INVENTORY_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -6319,11 +4889,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -6331,11 +4897,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -6343,11 +4905,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -6355,11 +4913,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -6367,11 +4921,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -6379,11 +4929,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -6391,11 +4937,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -6403,11 +4945,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -6415,11 +4953,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -6427,11 +4961,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -6439,11 +4969,7 @@ static INVENTORY_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -6457,11 +4983,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -6469,11 +4991,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -6481,11 +4999,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -6493,11 +5007,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -6505,11 +5015,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -6517,11 +5023,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -6529,11 +5031,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -6541,11 +5039,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -6553,11 +5047,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -6565,11 +5055,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -6577,11 +5063,7 @@ static INVENTORY_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -6692,11 +5174,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -6704,11 +5182,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -6716,11 +5190,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -6728,11 +5198,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -6740,11 +5206,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -6752,11 +5214,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -6764,11 +5222,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -6776,11 +5230,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -6788,11 +5238,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -6800,11 +5246,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -6812,11 +5254,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -6824,11 +5262,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -6836,11 +5270,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -6848,11 +5278,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -6860,11 +5286,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -6872,11 +5294,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -6884,11 +5302,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -6896,11 +5310,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -6908,11 +5318,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -6920,11 +5326,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -6932,11 +5334,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -6944,11 +5342,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -6956,11 +5350,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -6968,11 +5358,7 @@ static INVT_CANCEL_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -6986,11 +5372,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -6998,11 +5380,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -7010,11 +5388,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -7022,11 +5396,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -7034,11 +5404,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -7046,11 +5412,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -7058,11 +5420,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -7070,11 +5428,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -7082,11 +5436,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -7094,11 +5444,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -7106,11 +5452,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -7118,11 +5460,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -7130,11 +5468,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -7142,11 +5476,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -7154,11 +5484,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -7166,11 +5492,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -7178,11 +5500,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -7190,11 +5508,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -7202,11 +5516,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -7214,11 +5524,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -7226,11 +5532,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -7238,11 +5540,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -7250,11 +5548,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -7262,11 +5556,7 @@ static INVT_CANCEL_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7377,11 +5667,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -7389,11 +5675,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -7401,11 +5683,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -7413,11 +5691,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -7425,11 +5699,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -7437,11 +5707,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -7449,11 +5715,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -7461,11 +5723,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -7473,11 +5731,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -7485,11 +5739,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -7497,11 +5747,7 @@ static INVT_CANCEL_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7515,11 +5761,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -7527,11 +5769,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -7539,11 +5777,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -7551,11 +5785,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -7563,11 +5793,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -7575,11 +5801,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -7587,11 +5809,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -7599,11 +5817,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -7611,11 +5825,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -7623,11 +5833,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -7635,11 +5841,7 @@ static INVT_CANCEL_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -7703,7 +5905,7 @@ static INVT_REFUND_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundHead::spec),
         },
         FieldSpec {
             name: "InvtRefundList",
@@ -7711,7 +5913,7 @@ static INVT_REFUND_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 99,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundList::spec),
         },
     ],
 };
@@ -7725,7 +5927,7 @@ static INVT_REFUND_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundHead::spec),
         },
         FieldSpec {
             name: "InvtRefundList",
@@ -7733,7 +5935,7 @@ static INVT_REFUND_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 99,
-            kind: Kind::Record,
+            kind: Kind::Record(InvtRefundList::spec),
         },
     ],
 };
@@ -7826,11 +6028,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -7838,11 +6036,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -7850,11 +6044,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -7862,11 +6052,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -7874,11 +6060,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -7886,11 +6068,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -7898,11 +6076,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -7910,11 +6084,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -7922,11 +6092,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -7934,11 +6100,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -7946,11 +6108,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -7958,11 +6116,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -7970,11 +6124,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -7982,11 +6132,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -7994,11 +6140,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8006,11 +6148,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -8018,11 +6156,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -8030,11 +6164,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -8042,11 +6172,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -8054,11 +6180,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8066,11 +6188,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -8078,11 +6196,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -8090,11 +6204,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -8102,11 +6212,7 @@ static INVT_REFUND_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8120,11 +6226,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -8132,11 +6234,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -8144,11 +6242,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -8156,11 +6250,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -8168,11 +6258,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -8180,11 +6266,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -8192,11 +6274,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -8204,11 +6282,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -8216,11 +6290,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -8228,11 +6298,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -8240,11 +6306,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -8252,11 +6314,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -8264,11 +6322,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8276,11 +6330,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8288,11 +6338,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8300,11 +6346,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -8312,11 +6354,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -8324,11 +6362,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -8336,11 +6370,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -8348,11 +6378,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8360,11 +6386,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "agentName",
@@ -8372,11 +6394,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "reason",
@@ -8384,11 +6402,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -8396,11 +6410,7 @@ static INVT_REFUND_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8495,25 +6505,14 @@ pub struct InvtRefundList {
 static INVT_REFUND_LIST_2018: RecordSpec = RecordSpec {
     name: "InvtRefundList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "gcode",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -8521,31 +6520,16 @@ static INVT_REFUND_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 3,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 3, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 4,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -8553,11 +6537,7 @@ static INVT_REFUND_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8565,25 +6545,14 @@ static INVT_REFUND_LIST_2018: RecordSpec = RecordSpec {
 static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
     name: "InvtRefundList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "gcode",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "gname",
@@ -8591,31 +6560,16 @@ static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 3,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 3, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "unit",
             slot: 4,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -8623,11 +6577,7 @@ static INVT_REFUND_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8702,11 +6652,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -8714,11 +6660,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8726,11 +6668,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -8738,11 +6676,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -8750,11 +6684,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8762,11 +6692,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8774,11 +6700,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8786,11 +6708,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -8798,11 +6716,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -8810,11 +6724,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -8822,11 +6732,7 @@ static INVT_REFUND_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -8840,11 +6746,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -8852,11 +6754,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -8864,11 +6762,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -8876,11 +6770,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -8888,11 +6778,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "copNo",
@@ -8900,11 +6786,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 20,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 20, collapse: false },
         },
         FieldSpec {
             name: "preNo",
@@ -8912,11 +6794,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -8924,11 +6802,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 18,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 18, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -8936,11 +6810,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -8948,11 +6818,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -8960,11 +6826,7 @@ static INVT_REFUND_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9026,7 +6888,7 @@ static LOGISTICS_2018: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Record,
+        kind: Kind::Record(LogisticsHead::spec),
     }],
 };
 
@@ -9038,7 +6900,7 @@ static LOGISTICS_202205: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Record,
+        kind: Kind::Record(LogisticsHead::spec),
     }],
 };
 
@@ -9118,11 +6980,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -9130,11 +6988,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -9142,11 +6996,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -9154,11 +7004,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9166,11 +7012,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -9178,11 +7020,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9190,11 +7028,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -9202,11 +7036,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -9214,20 +7044,9 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
-        FieldSpec {
-            name: "freight",
-            slot: 9,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "freight", slot: 9, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "insuredFee",
             slot: 10,
@@ -9242,39 +7061,17 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "weight",
-            slot: 12,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "packNo",
-            slot: 13,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "weight", slot: 12, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "packNo", slot: 13, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "goodsInfo",
             slot: 14,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "consignee",
@@ -9282,11 +7079,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "consigneeAddress",
@@ -9294,11 +7087,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "consigneeTelephone",
@@ -9306,11 +7095,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -9318,11 +7103,7 @@ static LOGISTICS_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9336,11 +7117,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -9348,11 +7125,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -9360,11 +7133,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -9372,11 +7141,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9384,11 +7149,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -9396,11 +7157,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9408,11 +7165,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "billNo",
@@ -9420,11 +7173,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 37,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 37, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -9432,20 +7181,9 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
-        FieldSpec {
-            name: "freight",
-            slot: 9,
-            attr: false,
-            min: 0,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "freight", slot: 9, attr: false, min: 0, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "insuredFee",
             slot: 10,
@@ -9460,39 +7198,17 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "weight",
-            slot: 12,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "packNo",
-            slot: 13,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 9 },
-        },
+        FieldSpec { name: "weight", slot: 12, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "packNo", slot: 13, attr: false, min: 1, max: 1, kind: Kind::Int { total: 9 } },
         FieldSpec {
             name: "goodsInfo",
             slot: 14,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "consignee",
@@ -9500,11 +7216,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "consigneeAddress",
@@ -9512,11 +7224,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "consigneeTelephone",
@@ -9524,11 +7232,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -9536,11 +7240,7 @@ static LOGISTICS_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9631,11 +7331,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9643,11 +7339,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9655,11 +7347,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -9667,11 +7355,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -9679,11 +7363,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -9691,11 +7371,7 @@ static LOGISTICS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9709,11 +7385,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9721,11 +7393,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9733,11 +7401,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -9745,11 +7409,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -9757,11 +7417,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -9769,11 +7425,7 @@ static LOGISTICS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9846,11 +7498,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -9858,11 +7506,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -9870,11 +7514,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -9882,11 +7522,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -9894,11 +7530,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -9906,11 +7538,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -9918,11 +7546,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsStatus",
@@ -9930,11 +7554,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "logisticsTime",
@@ -9942,11 +7562,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -9954,11 +7570,7 @@ static LOGISTICS_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -9972,11 +7584,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -9984,11 +7592,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -9996,11 +7600,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -10008,11 +7608,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10020,11 +7616,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsName",
@@ -10032,11 +7624,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10044,11 +7632,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsStatus",
@@ -10056,11 +7640,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "logisticsTime",
@@ -10068,11 +7648,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -10080,11 +7656,7 @@ static LOGISTICS_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10159,11 +7731,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10171,11 +7739,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10183,11 +7747,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsStatus",
@@ -10195,11 +7755,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -10207,11 +7763,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -10219,11 +7771,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -10231,11 +7779,7 @@ static LOGISTICS_STATUS_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10249,11 +7793,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -10261,11 +7801,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "logisticsNo",
@@ -10273,11 +7809,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "logisticsStatus",
@@ -10285,11 +7817,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -10297,11 +7825,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -10309,11 +7833,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -10321,11 +7841,7 @@ static LOGISTICS_STATUS_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -10394,11 +7910,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -10406,11 +7918,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -10418,11 +7926,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 5000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 5000, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -10430,11 +7934,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "oriCopMsgId",
@@ -10442,11 +7942,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 255,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 255, collapse: false },
         },
         FieldSpec {
             name: "oriMessageType",
@@ -10454,11 +7950,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 15,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 15, collapse: false },
         },
         FieldSpec {
             name: "oriBizMessage",
@@ -10466,11 +7958,7 @@ static MESSAGE_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 4294967295,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 4294967295, collapse: false },
         },
     ],
 };
@@ -10484,11 +7972,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -10496,11 +7980,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -10508,11 +7988,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 5000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 5000, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -10520,11 +7996,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "oriCopMsgId",
@@ -10532,11 +8004,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 255,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 255, collapse: false },
         },
         FieldSpec {
             name: "oriMessageType",
@@ -10544,11 +8012,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 15,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 15, collapse: false },
         },
         FieldSpec {
             name: "oriBizMessage",
@@ -10556,11 +8020,7 @@ static MESSAGE_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 4294967295,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 4294967295, collapse: false },
         },
     ],
 };
@@ -10610,44 +8070,16 @@ pub struct Order {
 static ORDER_2018: RecordSpec = RecordSpec {
     name: "Order",
     fields: &[
-        FieldSpec {
-            name: "OrderHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
-        FieldSpec {
-            name: "OrderList",
-            slot: 1,
-            attr: false,
-            min: 1,
-            max: 99,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "OrderHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(OrderHead::spec) },
+        FieldSpec { name: "OrderList", slot: 1, attr: false, min: 1, max: 99, kind: Kind::Record(OrderList::spec) },
     ],
 };
 
 static ORDER_202205: RecordSpec = RecordSpec {
     name: "Order",
     fields: &[
-        FieldSpec {
-            name: "OrderHead",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
-        FieldSpec {
-            name: "OrderList",
-            slot: 1,
-            attr: false,
-            min: 1,
-            max: 99,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "OrderHead", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(OrderHead::spec) },
+        FieldSpec { name: "OrderList", slot: 1, attr: false, min: 1, max: 99, kind: Kind::Record(OrderList::spec) },
     ],
 };
 
@@ -10751,11 +8183,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -10763,11 +8191,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -10775,11 +8199,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -10787,11 +8207,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "orderType",
@@ -10799,11 +8215,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -10811,11 +8223,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -10823,11 +8231,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -10835,11 +8239,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -10847,11 +8247,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -10859,11 +8255,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "goodsValue",
@@ -10911,11 +8303,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "buyerRegNo",
@@ -10923,11 +8311,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -10935,11 +8319,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -10947,11 +8327,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -10959,11 +8335,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -10971,11 +8343,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -10983,11 +8351,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payName",
@@ -10995,11 +8359,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payTransactionId",
@@ -11007,11 +8367,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "batchNumbers",
@@ -11019,11 +8375,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "consignee",
@@ -11031,11 +8383,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "consigneeTelephone",
@@ -11043,11 +8391,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "consigneeAddress",
@@ -11055,11 +8399,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "consigneeDistrict",
@@ -11067,11 +8407,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 6,
-                max_len: 6,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 6, max_len: 6, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -11079,11 +8415,7 @@ static ORDER_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11097,11 +8429,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -11109,11 +8437,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -11121,11 +8445,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -11133,11 +8453,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "orderType",
@@ -11145,11 +8461,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -11157,11 +8469,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -11169,11 +8477,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -11181,11 +8485,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -11193,11 +8493,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcName",
@@ -11205,11 +8501,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "goodsValue",
@@ -11257,11 +8549,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "buyerRegNo",
@@ -11269,11 +8557,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerName",
@@ -11281,11 +8565,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "buyerTelephone",
@@ -11293,11 +8573,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "buyerIdType",
@@ -11305,11 +8581,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "buyerIdNumber",
@@ -11317,11 +8589,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -11329,11 +8597,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payName",
@@ -11341,11 +8605,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payTransactionId",
@@ -11353,11 +8613,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "batchNumbers",
@@ -11365,11 +8621,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "consignee",
@@ -11377,11 +8629,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "consigneeTelephone",
@@ -11389,11 +8637,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "consigneeAddress",
@@ -11401,11 +8645,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 200,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 200, collapse: false },
         },
         FieldSpec {
             name: "consigneeDistrict",
@@ -11413,11 +8653,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 6,
-                max_len: 6,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 6, max_len: 6, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -11425,11 +8661,7 @@ static ORDER_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11550,25 +8782,14 @@ pub struct OrderList {
 static ORDER_LIST_2018: RecordSpec = RecordSpec {
     name: "OrderList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "itemNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -11576,11 +8797,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -11588,11 +8805,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 510,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 510, collapse: false },
         },
         FieldSpec {
             name: "itemDescribe",
@@ -11600,11 +8813,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -11612,11 +8821,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "unit",
@@ -11624,28 +8829,10 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 7,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "price",
-            slot: 8,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 7, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "price", slot: 8, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 9,
@@ -11660,11 +8847,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -11672,11 +8855,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -11684,11 +8863,7 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11696,25 +8871,14 @@ static ORDER_LIST_2018: RecordSpec = RecordSpec {
 static ORDER_LIST_202205: RecordSpec = RecordSpec {
     name: "OrderList",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "itemNo",
             slot: 1,
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 30,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 30, collapse: false },
         },
         FieldSpec {
             name: "itemName",
@@ -11722,11 +8886,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 250,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 250, collapse: false },
         },
         FieldSpec {
             name: "gmodel",
@@ -11734,11 +8894,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 510,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 510, collapse: false },
         },
         FieldSpec {
             name: "itemDescribe",
@@ -11746,11 +8902,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "barCode",
@@ -11758,11 +8910,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "unit",
@@ -11770,28 +8918,10 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
-        FieldSpec {
-            name: "qty",
-            slot: 7,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
-        FieldSpec {
-            name: "price",
-            slot: 8,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Decimal { total: 19, frac: 5 },
-        },
+        FieldSpec { name: "qty", slot: 7, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
+        FieldSpec { name: "price", slot: 8, attr: false, min: 1, max: 1, kind: Kind::Decimal { total: 19, frac: 5 } },
         FieldSpec {
             name: "totalPrice",
             slot: 9,
@@ -11806,11 +8936,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "country",
@@ -11818,11 +8944,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -11830,11 +8952,7 @@ static ORDER_LIST_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -11915,11 +9033,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -11927,11 +9041,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -11939,11 +9049,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -11951,11 +9057,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -11963,11 +9065,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -11975,11 +9073,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -11987,11 +9081,7 @@ static ORDER_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12005,11 +9095,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -12017,11 +9103,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -12029,11 +9111,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -12041,11 +9119,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -12053,11 +9127,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -12065,11 +9135,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -12077,11 +9143,7 @@ static ORDER_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12135,7 +9197,7 @@ static PAYMENT_2018: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Record,
+        kind: Kind::Record(PaymentHead::spec),
     }],
 };
 
@@ -12147,7 +9209,7 @@ static PAYMENT_202205: RecordSpec = RecordSpec {
         attr: false,
         min: 1,
         max: 1,
-        kind: Kind::Record,
+        kind: Kind::Record(PaymentHead::spec),
     }],
 };
 
@@ -12225,11 +9287,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -12237,11 +9295,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -12249,11 +9303,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -12261,11 +9311,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -12273,11 +9319,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payName",
@@ -12285,11 +9327,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payTransactionId",
@@ -12297,11 +9335,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -12309,11 +9343,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -12321,11 +9351,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -12333,11 +9359,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payerIdType",
@@ -12345,11 +9367,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "payerIdNumber",
@@ -12357,11 +9375,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payerName",
@@ -12369,11 +9383,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "telephone",
@@ -12381,11 +9391,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "amountPaid",
@@ -12401,11 +9407,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "payTime",
@@ -12413,11 +9415,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -12425,11 +9423,7 @@ static PAYMENT_HEAD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12443,11 +9437,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "appType",
@@ -12455,11 +9445,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "appTime",
@@ -12467,11 +9453,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "appStatus",
@@ -12479,11 +9461,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -12491,11 +9469,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payName",
@@ -12503,11 +9477,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payTransactionId",
@@ -12515,11 +9485,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "orderNo",
@@ -12527,11 +9493,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "ebpCode",
@@ -12539,11 +9501,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "ebpName",
@@ -12551,11 +9509,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 100,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 100, collapse: false },
         },
         FieldSpec {
             name: "payerIdType",
@@ -12563,11 +9517,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "payerIdNumber",
@@ -12575,11 +9525,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "payerName",
@@ -12587,11 +9533,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "telephone",
@@ -12599,11 +9541,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "amountPaid",
@@ -12619,11 +9557,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 3,
-                max_len: 3,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 3, max_len: 3, collapse: false },
         },
         FieldSpec {
             name: "payTime",
@@ -12631,11 +9565,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 14,
-                max_len: 14,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 14, max_len: 14, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -12643,11 +9573,7 @@ static PAYMENT_HEAD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12736,11 +9662,7 @@ static PAYMENT_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -12748,11 +9670,7 @@ static PAYMENT_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payTransactionId",
@@ -12760,11 +9678,7 @@ static PAYMENT_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -12772,11 +9686,7 @@ static PAYMENT_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -12784,11 +9694,7 @@ static PAYMENT_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -12796,11 +9702,7 @@ static PAYMENT_RETURN_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12814,11 +9716,7 @@ static PAYMENT_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "payCode",
@@ -12826,11 +9724,7 @@ static PAYMENT_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "payTransactionId",
@@ -12838,11 +9732,7 @@ static PAYMENT_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 60,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 60, collapse: false },
         },
         FieldSpec {
             name: "returnStatus",
@@ -12850,11 +9740,7 @@ static PAYMENT_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -12862,11 +9748,7 @@ static PAYMENT_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "returnInfo",
@@ -12874,11 +9756,7 @@ static PAYMENT_RETURN_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1000, collapse: false },
         },
     ],
 };
@@ -12926,44 +9804,16 @@ pub struct Tax {
 static TAX_2018: RecordSpec = RecordSpec {
     name: "Tax",
     fields: &[
-        FieldSpec {
-            name: "TaxHeadRd",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
-        FieldSpec {
-            name: "TaxListRd",
-            slot: 1,
-            attr: false,
-            min: 1,
-            max: 99,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "TaxHeadRd", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(TaxHeadRd::spec) },
+        FieldSpec { name: "TaxListRd", slot: 1, attr: false, min: 1, max: 99, kind: Kind::Record(TaxListRd::spec) },
     ],
 };
 
 static TAX_202205: RecordSpec = RecordSpec {
     name: "Tax",
     fields: &[
-        FieldSpec {
-            name: "TaxHeadRd",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Record,
-        },
-        FieldSpec {
-            name: "TaxListRd",
-            slot: 1,
-            attr: false,
-            min: 1,
-            max: 99,
-            kind: Kind::Record,
-        },
+        FieldSpec { name: "TaxHeadRd", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Record(TaxHeadRd::spec) },
+        FieldSpec { name: "TaxListRd", slot: 1, attr: false, min: 1, max: 99, kind: Kind::Record(TaxListRd::spec) },
     ],
 };
 
@@ -13037,11 +9887,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -13049,11 +9895,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -13061,11 +9903,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "taxNo",
@@ -13073,11 +9911,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "customsTax",
@@ -13109,11 +9943,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "entDutyNo",
@@ -13121,11 +9951,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -13133,11 +9959,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "assureCode",
@@ -13145,11 +9967,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -13157,11 +9975,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -13169,11 +9983,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -13181,11 +9991,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -13193,11 +9999,7 @@ static TAX_HEAD_RD_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
     ],
 };
@@ -13211,11 +10013,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -13223,11 +10021,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -13235,11 +10029,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "taxNo",
@@ -13247,11 +10037,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "customsTax",
@@ -13283,11 +10069,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "entDutyNo",
@@ -13295,11 +10077,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "note",
@@ -13307,11 +10085,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 1000,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 1000, collapse: false },
         },
         FieldSpec {
             name: "assureCode",
@@ -13319,11 +10093,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
         FieldSpec {
             name: "ebcCode",
@@ -13331,11 +10101,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
         FieldSpec {
             name: "logisticsCode",
@@ -13343,11 +10109,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
         FieldSpec {
             name: "agentCode",
@@ -13355,11 +10117,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "customsCode",
@@ -13367,11 +10125,7 @@ static TAX_HEAD_RD_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 4,
-                max_len: 4,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 4, max_len: 4, collapse: false },
         },
     ],
 };
@@ -13456,11 +10210,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -13468,11 +10218,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -13480,11 +10226,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "taxNo",
@@ -13492,11 +10234,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "status",
@@ -13504,11 +10242,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "entDutyNo",
@@ -13516,11 +10250,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "assureCode",
@@ -13528,11 +10258,7 @@ static TAX_HEAD_STATUS_2018: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
     ],
 };
@@ -13546,11 +10272,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 36,
-                max_len: 36,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 36, max_len: 36, collapse: false },
         },
         FieldSpec {
             name: "returnTime",
@@ -13558,11 +10280,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 17,
-                max_len: 17,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 17, max_len: 17, collapse: false },
         },
         FieldSpec {
             name: "invtNo",
@@ -13570,11 +10288,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 18,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 18, collapse: false },
         },
         FieldSpec {
             name: "taxNo",
@@ -13582,11 +10296,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "status",
@@ -13594,11 +10304,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 1,
-                max_len: 1,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 1, max_len: 1, collapse: false },
         },
         FieldSpec {
             name: "entDutyNo",
@@ -13606,11 +10312,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 50,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 50, collapse: false },
         },
         FieldSpec {
             name: "assureCode",
@@ -13618,11 +10320,7 @@ static TAX_HEAD_STATUS_202205: RecordSpec = RecordSpec {
             attr: false,
             min: 0,
             max: 1,
-            kind: Kind::Text {
-                min_len: 0,
-                max_len: 64,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 0, max_len: 64, collapse: false },
         },
     ],
 };
@@ -13683,25 +10381,14 @@ pub struct TaxListRd {
 static TAX_LIST_RD_2018: RecordSpec = RecordSpec {
     name: "TaxListRd",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "gcode",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "taxPrice",
@@ -13741,25 +10428,14 @@ static TAX_LIST_RD_2018: RecordSpec = RecordSpec {
 static TAX_LIST_RD_202205: RecordSpec = RecordSpec {
     name: "TaxListRd",
     fields: &[
-        FieldSpec {
-            name: "gnum",
-            slot: 0,
-            attr: false,
-            min: 1,
-            max: 1,
-            kind: Kind::Int { total: 10 },
-        },
+        FieldSpec { name: "gnum", slot: 0, attr: false, min: 1, max: 1, kind: Kind::Int { total: 10 } },
         FieldSpec {
             name: "gcode",
             slot: 1,
             attr: false,
             min: 1,
             max: 1,
-            kind: Kind::Text {
-                min_len: 10,
-                max_len: 10,
-                collapse: false,
-            },
+            kind: Kind::Text { min_len: 10, max_len: 10, collapse: false },
         },
         FieldSpec {
             name: "taxPrice",

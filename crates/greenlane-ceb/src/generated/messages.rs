@@ -2,8 +2,10 @@
 //! Do not edit by hand.
 
 use crate::read::ReadCx;
+use crate::record::Record;
+use crate::schema::RecordSpec;
 use crate::write::WriteCx;
-use crate::{ReadError, WriteError, export, import};
+use crate::{ReadError, Version, WriteError, export, import};
 
 /// A whole CEB message, of any type greenlane reads or writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -291,6 +293,55 @@ impl MessageType {
             MessageType::Ceb816 => false,
             MessageType::Ceb818 => false,
             MessageType::Ceb900 => false,
+        }
+    }
+
+    /// The schema table of the message's root element in `version`, `None` where that
+    /// version does not define the message.
+    pub fn spec(self, version: Version) -> Option<&'static RecordSpec> {
+        match self {
+            MessageType::Ceb213 => <export::Ceb213Message as Record>::spec(version),
+            MessageType::Ceb214 => <export::Ceb214Message as Record>::spec(version),
+            MessageType::Ceb215 => <export::Ceb215Message as Record>::spec(version),
+            MessageType::Ceb216 => <export::Ceb216Message as Record>::spec(version),
+            MessageType::Ceb303 => <export::Ceb303Message as Record>::spec(version),
+            MessageType::Ceb304 => <export::Ceb304Message as Record>::spec(version),
+            MessageType::Ceb311 => <import::Ceb311Message as Record>::spec(version),
+            MessageType::Ceb312 => <import::Ceb312Message as Record>::spec(version),
+            MessageType::Ceb403 => <export::Ceb403Message as Record>::spec(version),
+            MessageType::Ceb404 => <export::Ceb404Message as Record>::spec(version),
+            MessageType::Ceb411 => <import::Ceb411Message as Record>::spec(version),
+            MessageType::Ceb412 => <import::Ceb412Message as Record>::spec(version),
+            MessageType::Ceb505 => <export::Ceb505Message as Record>::spec(version),
+            MessageType::Ceb506 => <export::Ceb506Message as Record>::spec(version),
+            MessageType::Ceb507 => <export::Ceb507Message as Record>::spec(version),
+            MessageType::Ceb508 => <export::Ceb508Message as Record>::spec(version),
+            MessageType::Ceb509 => <export::Ceb509Message as Record>::spec(version),
+            MessageType::Ceb510 => <export::Ceb510Message as Record>::spec(version),
+            MessageType::Ceb511 => <import::Ceb511Message as Record>::spec(version),
+            MessageType::Ceb512 => <import::Ceb512Message as Record>::spec(version),
+            MessageType::Ceb513 => <import::Ceb513Message as Record>::spec(version),
+            MessageType::Ceb514 => <import::Ceb514Message as Record>::spec(version),
+            MessageType::Ceb603 => <export::Ceb603Message as Record>::spec(version),
+            MessageType::Ceb604 => <export::Ceb604Message as Record>::spec(version),
+            MessageType::Ceb605 => <export::Ceb605Message as Record>::spec(version),
+            MessageType::Ceb606 => <export::Ceb606Message as Record>::spec(version),
+            MessageType::Ceb607 => <export::Ceb607Message as Record>::spec(version),
+            MessageType::Ceb608 => <export::Ceb608Message as Record>::spec(version),
+            MessageType::Ceb621 => <import::Ceb621Message as Record>::spec(version),
+            MessageType::Ceb622 => <import::Ceb622Message as Record>::spec(version),
+            MessageType::Ceb623 => <import::Ceb623Message as Record>::spec(version),
+            MessageType::Ceb624 => <import::Ceb624Message as Record>::spec(version),
+            MessageType::Ceb625 => <import::Ceb625Message as Record>::spec(version),
+            MessageType::Ceb626 => <import::Ceb626Message as Record>::spec(version),
+            MessageType::Ceb701 => <export::Ceb701Message as Record>::spec(version),
+            MessageType::Ceb702 => <export::Ceb702Message as Record>::spec(version),
+            MessageType::Ceb711 => <import::Ceb711Message as Record>::spec(version),
+            MessageType::Ceb712 => <import::Ceb712Message as Record>::spec(version),
+            MessageType::Ceb792 => <export::Ceb792Message as Record>::spec(version),
+            MessageType::Ceb816 => <import::Ceb816Message as Record>::spec(version),
+            MessageType::Ceb818 => <import::Ceb818Message as Record>::spec(version),
+            MessageType::Ceb900 => <import::Ceb900Message as Record>::spec(version),
         }
     }
 

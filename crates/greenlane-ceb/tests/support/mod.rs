@@ -14,9 +14,7 @@ pub fn crate_dir() -> PathBuf {
 /// The official XSD that defines `ty` in `version`.
 pub fn xsd_for(ty: MessageType, version: Version) -> PathBuf {
     let direction = if ty.is_export() { "export" } else { "import" };
-    crate_dir()
-        .join("xsd")
-        .join(format!("{direction}-{}.xsd", version.name()))
+    crate_dir().join("xsd").join(format!("{direction}-{}.xsd", version.name()))
 }
 
 /// Validates `xml` with `xmllint --schema`, the reference validator customs integrators use.
@@ -32,27 +30,15 @@ pub fn xmllint(xml: &str, xsd: &std::path::Path) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("xmllint is required by the test suite (apt-get install libxml2-utils)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(xml.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
+    if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
 }
 
 /// Every sample message file, with the spec version of its folder.
 pub fn samples() -> Vec<(PathBuf, Version)> {
     let mut all = Vec::new();
-    for (folder, version) in [
-        ("samples-2018", Version::V2018),
-        ("samples-202205", Version::V202205),
-    ] {
+    for (folder, version) in [("samples-2018", Version::V2018), ("samples-202205", Version::V202205)] {
         let dir = crate_dir().join("tests/data").join(folder);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()

@@ -1,0 +1,100 @@
+//! End-to-end tests of the real `greenlane` binary: the commands of the contract exist, those
+//! not built yet exit with status 2, and `check` reports valid and invalid messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn greenlane(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_greenlane")).args(args).output().expect("the greenlane binary runs")
+}
+
+fn samples(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-ceb/tests/data").join(format!("samples-{version}"))
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn temp_file(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("greenlane-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn every_command_of_the_contract_is_declared() {
+    let out = greenlane(&["--help"]);
+    assert!(out.status.success());
+    let help = stdout(&out);
+    for command in ["serve", "demo", "simulate", "ingest", "decisions", "token", "check"] {
+        assert!(help.contains(&format!("  {command} ")), "{command} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn commands_not_built_yet_say_so_and_exit_2() {
+    let dir = std::env::temp_dir();
+    let dir = dir.to_str().unwrap();
+    for args in [
+        vec!["serve"],
+        vec!["demo"],
+        vec!["simulate", "--parcels", "10", "--seed", "1", "--out", dir],
+        vec!["ingest", dir],
+        vec!["decisions", "--format", "jsonl"],
+        vec!["token", "create", "--role", "officer", "--name", "li"],
+    ] {
+        let out = greenlane(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"), "{args:?}");
+    }
+}
+
+#[test]
+fn check_accepts_the_official_2018_export_samples_under_the_schema_profile() {
+    let out = greenlane(&["check", "--profile", "schema", samples("2018").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(report.contains("CEB303Message.xml: ok CEB303 (spec 2018)"), "{report}");
+    assert_eq!(report.lines().count(), 35, "{report}");
+}
+
+#[test]
+fn check_names_the_placeholder_code_the_strict_profile_refuses() {
+    let file = samples("2018").join("CEB603Message.xml");
+    let out = greenlane(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(report.contains("CEB603Message/Inventory[1]/InventoryHead/ieFlag"), "{report}");
+    assert!(report.contains("\"a\" is not an allowed value"), "{report}");
+}
+
+#[test]
+fn check_reads_a_message_inside_a_dxp_envelope() {
+    let inner = std::fs::read_to_string(samples("2018").join("CEB505Message.xml")).unwrap();
+    let envelope = greenlane_ceb::DxpEnvelope {
+        cop_msg_id: "20260101000000001".into(),
+        sender_id: "DXPENT0000000001".into(),
+        receiver_ids: vec!["DXPEDCCEB0000002".into()],
+        creat_time: "2026-01-01T00:00:00".into(),
+        msg_type: "CEB505Message".into(),
+        file_name: None,
+    };
+    let file = temp_file("wrapped-505.xml", greenlane_ceb::wrap_in_envelope(&envelope, &inner).as_bytes());
+    let out = greenlane(&["check", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok CEB505 (spec 2018), in a DXP envelope"));
+}
+
+#[test]
+fn check_refuses_an_xml_bomb_without_expanding_it() {
+    let bomb = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<ceb:CEB303Message xmlns:ceb="http://www.chinaport.gov.cn/ceb" guid="x" version="1.0">&lol2;</ceb:CEB303Message>"#;
+    let file = temp_file("bomb.xml", bomb.as_bytes());
+    let out = greenlane(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("error [ceb.dtd_refused]"), "{}", stdout(&out));
+}
