@@ -123,13 +123,14 @@ fn read_bare(text: &str, root: &str, opts: &ReadOptions) -> Result<Parsed, ReadE
 }
 
 /// Of two versions' errors, the one that got further into the document says more about what
-/// the sender meant; a version that does not define the message says least.
+/// the sender meant (on a tie, the older version, which most senders still write); a version
+/// that does not define the message says least.
 fn more_telling(earlier: ReadError, later: ReadError) -> ReadError {
     let undefined = |e: &ReadError| matches!(e.kind, ReadErrorKind::NotInVersion { .. });
     if undefined(&later) {
         return earlier;
     }
-    if undefined(&earlier) || (later.line, later.column) >= (earlier.line, earlier.column) {
+    if undefined(&earlier) || (later.line, later.column) > (earlier.line, earlier.column) {
         return later;
     }
     earlier
