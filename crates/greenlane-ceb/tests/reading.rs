@@ -53,7 +53,7 @@ fn what_real_senders_do_reads_to_the_same_message() {
         ("a UTF-8 BOM", format!("\u{feff}{text}")),
         ("CRLF line ends", text.replace('\n', "\r\n")),
         ("the default namespace", default_namespace),
-        ("another prefix", text.replace("ceb:", "c:").replace("xmlns:c=", "xmlns:c=")),
+        ("another prefix", text.replace("ceb:", "c:")),
         (
             "whitespace around values",
             text.replace("<ceb:orderNo>SZ20261129000001<", "<ceb:orderNo>\n  SZ20261129000001  \n<"),
@@ -98,7 +98,7 @@ fn fold_base64(wrapped: &str) -> String {
     let start = wrapped.find("<dxp:Data>").unwrap() + "<dxp:Data>".len();
     let end = wrapped.find("</dxp:Data>").unwrap();
     let data: Vec<String> =
-        wrapped[start..end].as_bytes().chunks(76).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
+        wrapped.as_bytes()[start..end].chunks(76).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
     format!("{}{}{}", &wrapped[..start], data.join("\r\n"), &wrapped[end..])
 }
 
