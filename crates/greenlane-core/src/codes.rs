@@ -1,0 +1,95 @@
+//! Business errors and the negative `returnStatus` codes that report them in CEB receipts.
+//!
+//! Where the official spec (202205, §7) defines a code, that code is used: −10102 for an unknown
+//! enterprise, −301010 for a duplicate order, −301011 for an order that already has a list,
+//! −504012 for a waybill that already exists. Where it defines none, greenlane uses its own codes
+//! in the −99xxxx range, which the spec leaves unused, so that they can never be mistaken for an
+//! official code.
+
+/// A message that is well-formed but cannot be applied: the sender's fault, answered in the
+/// receipt with a negative code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BusinessError {
+    #[error("enterprise code {code} is not registered")]
+    UnknownEnterprise { code: String },
+    #[error("order {order_no} of platform {ebp_code} already exists")]
+    DuplicateOrder { ebp_code: String, order_no: String },
+    #[error("a declaration list ({cop_no}) has already been declared on order {order_no}")]
+    OrderHasList { order_no: String, cop_no: String },
+    #[error("order {order_no} of platform {ebp_code} does not exist")]
+    OrderNotFound { ebp_code: String, order_no: String },
+    #[error("waybill {logistics_no} of logistics firm {logistics_code} already exists")]
+    DuplicateWaybill { logistics_code: String, logistics_no: String },
+    #[error("waybill {logistics_no} of logistics firm {logistics_code} does not exist")]
+    WaybillNotFound { logistics_code: String, logistics_no: String },
+    #[error("waybill {logistics_no} is already on declaration list {cop_no}; it can no longer change")]
+    WaybillHasList { logistics_no: String, cop_no: String },
+    #[error("the payment for order {order_no} already exists")]
+    DuplicatePayment { order_no: String },
+    #[error("declaration list {cop_no} of enterprise {ebc_code} already exists")]
+    DuplicateList { ebc_code: String, cop_no: String },
+    #[error("declaration list {cop_no} of enterprise {ebc_code} does not exist")]
+    ListNotFound { ebc_code: String, cop_no: String },
+    #[error("declaration list {cop_no} has been decided ({lane}); it can only be cancelled (CEB605)")]
+    ListDecided { cop_no: String, lane: String },
+    #[error("declaration list {cop_no} cannot be cancelled: {why}")]
+    CancelRefused { cop_no: String, why: String },
+    #[error("no released declaration list carries waybill {logistics_no}")]
+    NotReleased { logistics_no: String },
+    #[error("waybill {logistics_no} has not arrived at the supervision site")]
+    NotArrived { logistics_no: String },
+    #[error("the order or the waybill of list {cop_no} did not arrive within {hours} hours")]
+    Expired { cop_no: String, hours: i64 },
+    #[error("{message_type} is not a message greenlane accepts: {why}")]
+    NotAccepted { message_type: String, why: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl BusinessError {
+    /// The negative `returnStatus` of the receipt.
+    pub fn code(&self) -> i32 {
+        match self {
+            BusinessError::UnknownEnterprise { .. } => -10102,
+            BusinessError::DuplicateOrder { .. } => -301010,
+            BusinessError::OrderHasList { .. } => -301011,
+            BusinessError::OrderNotFound { .. } => -990303,
+            BusinessError::DuplicateWaybill { .. } => -504012,
+            BusinessError::WaybillNotFound { .. } => -990505,
+            BusinessError::WaybillHasList { .. } => -990506,
+            BusinessError::DuplicatePayment { .. } => -990403,
+            BusinessError::DuplicateList { .. } => -990601,
+            BusinessError::ListNotFound { .. } => -990602,
+            BusinessError::ListDecided { .. } => -990603,
+            BusinessError::CancelRefused { .. } => -990605,
+            BusinessError::NotReleased { .. } => -990507,
+            BusinessError::NotArrived { .. } => -990509,
+            BusinessError::Expired { .. } => -990120,
+            BusinessError::NotAccepted { .. } => -990900,
+            BusinessError::Invalid(_) => -990001,
+        }
+    }
+
+    /// A stable machine-readable name for the cause.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BusinessError::UnknownEnterprise { .. } => "unknown_enterprise",
+            BusinessError::DuplicateOrder { .. } => "duplicate_order",
+            BusinessError::OrderHasList { .. } => "order_has_list",
+            BusinessError::OrderNotFound { .. } => "order_not_found",
+            BusinessError::DuplicateWaybill { .. } => "duplicate_waybill",
+            BusinessError::WaybillNotFound { .. } => "waybill_not_found",
+            BusinessError::WaybillHasList { .. } => "waybill_has_list",
+            BusinessError::DuplicatePayment { .. } => "duplicate_payment",
+            BusinessError::DuplicateList { .. } => "duplicate_list",
+            BusinessError::ListNotFound { .. } => "list_not_found",
+            BusinessError::ListDecided { .. } => "list_decided",
+            BusinessError::CancelRefused { .. } => "cancel_refused",
+            BusinessError::NotReleased { .. } => "not_released",
+            BusinessError::NotArrived { .. } => "not_arrived",
+            BusinessError::Expired { .. } => "expired",
+            BusinessError::NotAccepted { .. } => "not_accepted",
+            BusinessError::Invalid(_) => "invalid",
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! greenlane's durable store: the documents of every parcel, the state and decision of every
+//! declaration list, the messages as received with their receipts, the decision feed, the
+//! enterprise registry and the API tokens.
+//!
+//! One interface ([`Store`]), two backends: embedded SQLite (the default, a folder on disk) and
+//! PostgreSQL. Writes go through one [`WriteTx`] at a time — the pipeline is the single writer and
+//! commits many messages per transaction (group commit) — and a message counts as acknowledged
+//! only once its transaction has committed. Reads ([`ReadTx`]) run beside the writer.
+//!
+//! The store knows the domain's types but no rules: it never decides, it only keeps.
+
+use greenlane_core::{
+    Decision, Lane, List, ListKey, ListStatus, MessageTime, Order, OrderKey, Payment, Reason, Waybill, WaybillKey,
+};
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The location given by the user cannot be opened (bad path, bad URL, refused login): the
+    /// user's to fix.
+    #[error("cannot open the store at {location}: {reason}")]
+    Open { location: String, reason: String },
+    /// The database failed underneath us: ours to fix or retry.
+    #[error("storage failure: {0}")]
+    Backend(String),
+    /// Stored data does not decode: a bug or tampering.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A SHA-256 digest of a message's bytes: how exact re-sends are recognised.
+pub type Digest = [u8; 32];
+
+/// A message as it arrived, about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub digest: Digest,
+    /// `CEB303`, …
+    pub message_type: &'a str,
+    /// The sender's enterprise code (BaseTransfer/copCode, or the first entity's party).
+    pub sender: &'a str,
+    /// The earliest appTime of the message's entities.
+    pub app_time: Option<MessageTime>,
+    pub body: &'a [u8],
+    pub receipt: &'a [u8],
+}
+
+/// A message already stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub seq: u64,
+    pub message_type: String,
+    pub receipt: Vec<u8>,
+}
+
+/// An order and the declaration list declared on it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRow {
+    pub order: Order,
+    pub list: Option<ListKey>,
+}
+
+/// A waybill and the declaration list that carries it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaybillRow {
+    pub waybill: Waybill,
+    pub list: Option<ListKey>,
+}
+
+/// A declaration list with where it stands and what was decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListRow {
+    pub list: List,
+    pub status: ListStatus,
+    pub lane: Lane,
+    pub return_status: i32,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+    pub received_at: MessageTime,
+    pub decided_at: Option<MessageTime>,
+    pub criteria_version: Option<String>,
+}
+
+impl ListRow {
+    /// The Decision (INTERFACES.md §3) of the list as it stands.
+    pub fn decision(&self) -> Decision {
+        Decision {
+            key: self.list.key.clone(),
+            invt_no: self.list.invt_no.clone(),
+            order_no: self.list.order.order_no.clone(),
+            logistics_no: self.list.waybill.logistics_no.clone(),
+            return_status: self.return_status,
+            lane: self.lane,
+            score: self.score,
+            reasons: self.reasons.clone(),
+            received_at: self.received_at,
+            decided_at: self.decided_at,
+        }
+    }
+}
+
+/// Roles of API tokens (INTERFACES.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Admin,
+    Officer,
+    Enterprise,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Officer => "officer",
+            Role::Enterprise => "enterprise",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Admin, Role::Officer, Role::Enterprise, Role::Viewer].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// An API token as stored: only the SHA-256 of the secret is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: u64,
+    pub name: String,
+    pub role: Role,
+    /// The enterprise an `enterprise` token is bound to.
+    pub ebc_code: Option<String>,
+    pub secret_hash: Digest,
+}
+
+/// Lists per lane and status, for metrics and dashboards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub lists_by_lane: Vec<(Lane, u64)>,
+    pub lists_by_status: Vec<(ListStatus, u64)>,
+    pub messages: u64,
+}
+
+/// A durable store. Implementations are cheap to share between threads.
+pub trait Store: Send + Sync {
+    /// Starts the (single) write transaction; waits while another one is open.
+    fn write(&self) -> Result<Box<dyn WriteTx + '_>>;
+    /// Starts a read-only view, consistent for its lifetime.
+    fn read(&self) -> Result<Box<dyn ReadTx + '_>>;
+    /// Where the store lives, for logs (no secrets).
+    fn describe(&self) -> String;
+}
+
+/// Reads that both transactions offer.
+pub trait ReadTx {
+    fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>>;
+    fn enterprise_exists(&mut self, code: &str) -> Result<bool>;
+    fn get_order(&mut self, key: &OrderKey) -> Result<Option<OrderRow>>;
+    fn get_waybill(&mut self, key: &WaybillKey) -> Result<Option<WaybillRow>>;
+    fn get_payment(&mut self, key: &OrderKey) -> Result<Option<Payment>>;
+    fn get_list(&mut self, key: &ListKey) -> Result<Option<ListRow>>;
+    /// Lists (any status) naming this order, oldest first.
+    fn lists_for_order(&mut self, key: &OrderKey) -> Result<Vec<ListKey>>;
+    /// Lists (any status) naming this waybill, oldest first.
+    fn lists_for_waybill(&mut self, key: &WaybillKey) -> Result<Vec<ListKey>>;
+    /// Lists naming a waybill number of any logistics firm (arrival and departure messages may
+    /// carry only the number), oldest first.
+    fn lists_by_logistics_no(&mut self, logistics_no: &str) -> Result<Vec<ListKey>>;
+    /// Pending lists received (message time) strictly before `before`, oldest first, at most
+    /// `limit`.
+    fn pending_lists_received_before(&mut self, before: MessageTime, limit: usize) -> Result<Vec<ListKey>>;
+    /// The decision feed: entries with a sequence number above `after`, in order, at most `limit`.
+    fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>>;
+    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>>;
+    fn counts(&mut self) -> Result<Counts>;
+}
+
+/// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
+pub trait WriteTx: ReadTx {
+    /// Stores a message and its receipt; returns its sequence number. The digest is unique: a
+    /// second insert of the same digest is an error (callers look it up first).
+    fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64>;
+    /// Registers an enterprise if it is new (code and name as first seen).
+    fn register_enterprise(&mut self, code: &str, name: &str, first_seen: MessageTime) -> Result<()>;
+    /// Inserts or replaces.
+    fn put_order(&mut self, row: &OrderRow) -> Result<()>;
+    fn delete_order(&mut self, key: &OrderKey) -> Result<()>;
+    fn put_waybill(&mut self, row: &WaybillRow) -> Result<()>;
+    fn delete_waybill(&mut self, key: &WaybillKey) -> Result<()>;
+    fn put_payment(&mut self, payment: &Payment) -> Result<()>;
+    fn delete_payment(&mut self, key: &OrderKey) -> Result<()>;
+    fn put_list(&mut self, row: &ListRow) -> Result<()>;
+    fn delete_list(&mut self, key: &ListKey) -> Result<()>;
+    /// Appends the decision to the feed; returns its sequence number (strictly increasing).
+    fn append_decision(&mut self, decision: &Decision) -> Result<u64>;
+    /// Stores a new token; returns its id.
+    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
+    fn commit(self: Box<Self>) -> Result<()>;
+}
