@@ -25,7 +25,13 @@ pub struct ReadError {
     pub kind: ReadErrorKind,
 }
 
+/// The error type of the reader's inner functions (and the generated code that calls them): a
+/// box, so that every `Result` on the hot path stays one word wide.
+#[doc(hidden)]
+pub type ReadFail = Box<ReadError>;
+
 impl ReadError {
+    #[cold]
     pub(crate) fn bare(kind: ReadErrorKind) -> ReadError {
         ReadError { message_type: None, version: None, entity: None, path: String::new(), line: 0, column: 0, kind }
     }
@@ -66,6 +72,8 @@ pub enum ReadErrorKind {
     TooLarge { size: usize, limit: usize },
     #[error("the message is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { offset: usize },
+    #[error("character U+{code:04X} at byte {offset} is not allowed in XML")]
+    InvalidChar { code: u32, offset: usize },
     #[error("document type declarations (DTDs) are refused: CEB messages never need one")]
     Dtd,
     #[error(
@@ -114,6 +122,7 @@ impl ReadErrorKind {
         match self {
             ReadErrorKind::TooLarge { .. } => "ceb.too_large",
             ReadErrorKind::NotUtf8 { .. } => "ceb.not_utf8",
+            ReadErrorKind::InvalidChar { .. } => "ceb.invalid_char",
             ReadErrorKind::Dtd => "ceb.dtd_refused",
             ReadErrorKind::Entity(_) => "ceb.entity_refused",
             ReadErrorKind::TooDeep { .. } => "ceb.too_deep",
@@ -143,6 +152,7 @@ impl ReadErrorKind {
             self,
             ReadErrorKind::TooLarge { .. }
                 | ReadErrorKind::NotUtf8 { .. }
+                | ReadErrorKind::InvalidChar { .. }
                 | ReadErrorKind::Dtd
                 | ReadErrorKind::Entity(_)
                 | ReadErrorKind::TooDeep { .. }
@@ -168,6 +178,8 @@ pub enum ValueFault {
     NotInteger { value: String },
     #[error("{value:?} is not an allowed value; expected {allowed}")]
     NotAllowed { value: String, allowed: String },
+    #[error("{value:?} holds character U+{code:04X}, which XML cannot carry")]
+    InvalidChar { value: String, code: u32 },
 }
 
 impl ValueFault {
@@ -180,6 +192,7 @@ impl ValueFault {
             ValueFault::TotalDigits { .. } => "ceb.total_digits",
             ValueFault::NotInteger { .. } => "ceb.not_integer",
             ValueFault::NotAllowed { .. } => "ceb.not_allowed",
+            ValueFault::InvalidChar { .. } => "ceb.invalid_char",
         }
     }
 }

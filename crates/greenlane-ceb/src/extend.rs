@@ -2,6 +2,7 @@
 //! read into typed consignees, anything else carried as an opaque fragment.
 
 use crate::fragment::XmlFragment;
+use crate::values::escape_attribute;
 
 /// The namespace of greenlane's buyer block.
 pub const CONSIGNEE_NAMESPACE: &str = "urn:greenlane:consignee:1";
@@ -59,7 +60,7 @@ impl Consignee {
             out.push(' ');
             out.push_str(key);
             out.push_str("=\"");
-            out.push_str(&quick_xml::escape::escape(value));
+            escape_attribute(value, out);
             out.push('"');
         };
         attr("orderNo", &self.order_no);

@@ -1,6 +1,8 @@
 //! A captured piece of XML that greenlane carries but does not interpret: a message's
 //! `ds:Signature`, or an `ExtendMessage` payload of another party's design.
 
+use crate::values::{escape_attribute, escape_text};
+
 /// An element with its attributes and content, names as they were written (prefix included).
 /// Namespace declarations that the element relied on from its ancestors are added to its own
 /// attributes when it is captured, so it can be written back on its own.
@@ -32,7 +34,7 @@ impl XmlFragment {
             out.push(' ');
             out.push_str(key);
             out.push_str("=\"");
-            out.push_str(&quick_xml::escape::escape(value.as_str()));
+            escape_attribute(value, out);
             out.push('"');
         }
         if self.children.is_empty() {
@@ -43,7 +45,7 @@ impl XmlFragment {
         for child in &self.children {
             match child {
                 XmlNode::Element(e) => e.write_to(out),
-                XmlNode::Text(t) => out.push_str(&quick_xml::escape::escape(t.as_str())),
+                XmlNode::Text(t) => escape_text(t, out),
             }
         }
         out.push_str("</");

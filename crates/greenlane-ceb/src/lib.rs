@@ -48,7 +48,7 @@ mod messages;
 
 pub use enumerations::allowed_values;
 pub use envelope::{DxpEnvelope, wrap_in_envelope};
-pub use error::{ReadError, ReadErrorKind, ValueFault, WriteError};
+pub use error::{ReadError, ReadErrorKind, ReadFail, ValueFault, WriteError};
 pub use extend::{CONSIGNEE_NAMESPACE, Consignee, ExtendPayload};
 pub use fragment::{XmlFragment, XmlNode};
 pub use messages::{Message, MessageType};

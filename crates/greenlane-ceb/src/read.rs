@@ -12,8 +12,8 @@ use crate::extend::{CONSIGNEE_NAMESPACE, Consignee, ExtendPayload};
 use crate::fragment::{XmlFragment, XmlNode};
 use crate::record::Record;
 use crate::schema::{FieldSpec, Kind, RecordSpec};
-use crate::values::{Scalar, normalize_whitespace};
-use crate::{CEB_NAMESPACE, Message, MessageType, Profile, ReadError, ReadErrorKind, ValueFault, Version};
+use crate::values::{Scalar, is_xml_char, normalize_whitespace};
+use crate::{CEB_NAMESPACE, Message, MessageType, Profile, ReadError, ReadErrorKind, ReadFail, ValueFault, Version};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::borrow::Cow;
@@ -74,14 +74,33 @@ fn decode<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<&'a str, ReadError>
         return Err(ReadError::bare(ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| ReadError::bare(ReadErrorKind::NotUtf8 { offset: e.valid_up_to() }))
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| ReadError::bare(ReadErrorKind::NotUtf8 { offset: e.valid_up_to() }))?;
+    // XML 1.0 allows no C0 control character but tab, line feed and carriage return, and neither
+    // U+FFFE nor U+FFFF; quick-xml does not check, so one pass here does.
+    let forbidden = |b: &u8| *b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r');
+    if let Some(offset) = bytes.iter().position(forbidden) {
+        return Err(ReadError::bare(ReadErrorKind::InvalidChar { code: u32::from(bytes[offset]), offset }));
+    }
+    if let Some(offset) = text.find(['\u{FFFE}', '\u{FFFF}']) {
+        let code = text[offset..].chars().next().map_or(0, u32::from);
+        return Err(ReadError::bare(ReadErrorKind::InvalidChar { code, offset }));
+    }
+    Ok(text)
 }
+
 
 /// The root element's local name, after checking the prolog holds nothing dangerous.
 pub(crate) fn peek_root(text: &str) -> Result<String, ReadError> {
-    let mut reader = Reader::from_str(text);
+    let mut reader = xml_reader(text);
     loop {
+        let at = reader.buffer_position();
         match reader.read_event() {
+            Ok(Event::Decl(_)) if at != 0 => {
+                return Err(ReadError::bare(ReadErrorKind::Malformed(
+                    "the XML declaration must be at the very start of the document".into(),
+                )));
+            }
             Ok(Event::Start(e) | Event::Empty(e)) => return Ok(e.local_name().as_ref().to_owned()),
             Ok(Event::DocType(_)) => return Err(ReadError::bare(ReadErrorKind::Dtd)),
             Ok(Event::Eof) => return Err(ReadError::bare(ReadErrorKind::NoRoot)),
@@ -116,7 +135,12 @@ fn read_bare(text: &str, root: &str, opts: &ReadOptions) -> Result<Parsed, ReadE
             Ok(message) => {
                 return Ok(Parsed { message, version, envelope: None });
             }
-            Err(e) => best = Some(best.map_or(e.clone(), |b| more_telling(b, e))),
+            Err(e) => {
+                best = Some(match best {
+                    None => *e,
+                    Some(b) => more_telling(b, *e),
+                })
+            }
         }
     }
     Err(best.expect("at least one version is tried"))
@@ -134,6 +158,13 @@ fn more_telling(earlier: ReadError, later: ReadError) -> ReadError {
         return later;
     }
     earlier
+}
+
+/// A quick-xml reader with the checks XML requires switched on (`--` inside comments).
+fn xml_reader(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_comments = true;
+    reader
 }
 
 fn is_blank(text: &str) -> bool {
@@ -177,12 +208,17 @@ pub struct ReadCx<'a> {
     element_pos: u64,
     /// Namespace declarations of the root element, for fragments that rely on them.
     namespaces: Vec<(String, String)>,
+    /// Prefixes (`""` for the default namespace) that the root binds to the CEB namespace: an
+    /// element with one of them and no declarations of its own is a CEB element.
+    ceb_prefixes: Vec<String>,
+    /// Declarations made below the root, with the depth of the element that made them.
+    inner_namespaces: Vec<(u32, String, String)>,
 }
 
 impl<'a> ReadCx<'a> {
     fn new(input: &'a str, message_type: MessageType, version: Version, opts: &ReadOptions) -> Self {
         ReadCx {
-            reader: Reader::from_str(input),
+            reader: xml_reader(input),
             input,
             message_type,
             version,
@@ -199,12 +235,14 @@ impl<'a> ReadCx<'a> {
             attr_value: None,
             element_pos: 0,
             namespaces: Vec::new(),
+            ceb_prefixes: Vec::new(),
+            inner_namespaces: Vec::new(),
         }
     }
 
     // ----- errors ------------------------------------------------------------------------------
 
-    fn error(&self, kind: ReadErrorKind) -> ReadError {
+    fn error(&self, kind: ReadErrorKind) -> ReadFail {
         let mut path = String::new();
         for (i, (name, index)) in self.path.iter().enumerate() {
             if i > 0 {
@@ -216,7 +254,7 @@ impl<'a> ReadCx<'a> {
             }
         }
         let (line, column) = line_column(self.input, self.element_pos);
-        ReadError {
+        Box::new(ReadError {
             message_type: Some(self.message_type),
             version: Some(self.version),
             entity: self.entity,
@@ -224,11 +262,12 @@ impl<'a> ReadCx<'a> {
             line,
             column,
             kind,
-        }
+        })
     }
 
     /// An error about the current field: its name ends the path.
-    fn field_error(&self, kind: ReadErrorKind) -> ReadError {
+    #[cold]
+    fn field_error(&self, kind: ReadErrorKind) -> ReadFail {
         let mut err = self.error(kind);
         if let Some(f) = self.field {
             err.path.push_str(if f.attr { "/@" } else { "/" });
@@ -237,18 +276,20 @@ impl<'a> ReadCx<'a> {
         err
     }
 
-    fn malformed(&self, e: impl std::fmt::Display) -> ReadError {
+    #[cold]
+    fn malformed(&self, e: impl std::fmt::Display) -> ReadFail {
         let mut err = self.error(ReadErrorKind::Malformed(e.to_string()));
         (err.line, err.column) = line_column(self.input, self.reader.error_position());
         err
     }
 
     #[doc(hidden)]
-    pub fn unknown_slot(&self, slot: u16) -> ReadError {
+    #[cold]
+    pub fn unknown_slot(&self, slot: u16) -> ReadFail {
         self.error(ReadErrorKind::Malformed(format!("internal: record {} has no slot {slot}", self.record)))
     }
 
-    fn next_event(&mut self) -> Result<Event<'a>, ReadError> {
+    fn next_event(&mut self) -> Result<Event<'a>, ReadFail> {
         match self.reader.read_event() {
             Ok(Event::DocType(_)) => Err(self.error(ReadErrorKind::Dtd)),
             Ok(ev) => Ok(ev),
@@ -256,7 +297,7 @@ impl<'a> ReadCx<'a> {
         }
     }
 
-    fn enter(&mut self, name: &'static str, index: Option<u32>) -> Result<(), ReadError> {
+    fn enter(&mut self, name: &'static str, index: Option<u32>) -> Result<(), ReadFail> {
         self.depth += 1;
         if self.depth > self.max_depth {
             return Err(self.error(ReadErrorKind::TooDeep { limit: self.max_depth }));
@@ -268,16 +309,49 @@ impl<'a> ReadCx<'a> {
     fn leave(&mut self) {
         self.depth -= 1;
         self.path.pop();
+        let depth = self.depth;
+        self.inner_namespaces.retain(|(d, _, _)| *d <= depth);
+    }
+
+    /// Checks that a child element is in the CEB namespace, whatever its prefix: the schema is
+    /// strict about namespaces, senders only about prefixes. Declarations the element makes
+    /// itself apply to it and, for records, to its children.
+    fn check_element_namespace(&mut self, start: &BytesStart<'a>, record: bool) -> Result<(), ReadFail> {
+        let qname = start.name();
+        let raw: &str = qname.as_ref();
+        let prefix = raw.split_once(':').map_or("", |(p, _)| p);
+        let declares = start.attributes_raw().contains("xmlns");
+        if !declares && self.inner_namespaces.is_empty() {
+            if self.ceb_prefixes.iter().any(|p| p == prefix) {
+                return Ok(());
+            }
+        }
+        let own = if declares { declarations(start).map_err(|e| self.malformed(e))? } else { Vec::new() };
+        let uri = own
+            .iter()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.clone())
+            .or_else(|| self.inner_namespaces.iter().rev().find(|(_, p, _)| p == prefix).map(|(_, _, u)| u.clone()))
+            .or_else(|| self.namespaces.iter().find(|(p, _)| p == prefix).map(|(_, u)| u.clone()));
+        if record {
+            let depth = self.depth + 1;
+            self.inner_namespaces.extend(own.into_iter().map(|(p, u)| (depth, p, u)));
+        }
+        match uri {
+            Some(u) if u == CEB_NAMESPACE => Ok(()),
+            found => Err(self.field_error(ReadErrorKind::WrongNamespace {
+                found: found.unwrap_or_else(|| "(no namespace)".to_owned()),
+                expected: CEB_NAMESPACE,
+            })),
+        }
     }
 
     // ----- structure ---------------------------------------------------------------------------
 
     /// Reads the root element as message record `M`.
-    pub(crate) fn root<M: Record>(&mut self) -> Result<M, ReadError> {
-        let spec = M::spec(self.version).ok_or_else(|| ReadError {
-            version: Some(self.version),
-            ..self.error(ReadErrorKind::NotInVersion { version: self.version })
-        })?;
+    pub(crate) fn root<M: Record>(&mut self) -> Result<M, ReadFail> {
+        let spec =
+            M::spec(self.version).ok_or_else(|| self.error(ReadErrorKind::NotInVersion { version: self.version }))?;
         let (start, empty) = loop {
             self.element_pos = self.reader.buffer_position();
             match self.next_event()? {
@@ -289,6 +363,7 @@ impl<'a> ReadCx<'a> {
         };
         self.enter(spec.name, None)?;
         self.record = spec.name;
+        check_attribute_syntax(&start).map_err(|e| self.malformed(e))?;
         self.check_root_namespace(&start)?;
         let mut rec = M::default();
         self.read_attributes(&mut rec, spec, &start)?;
@@ -308,26 +383,18 @@ impl<'a> ReadCx<'a> {
         Ok(rec)
     }
 
-    fn check_root_namespace(&mut self, start: &BytesStart<'a>) -> Result<(), ReadError> {
-        for attr in start.attributes() {
-            let attr = attr.map_err(|e| self.malformed(e))?;
-            let key: &str = attr.key.as_ref();
-            let prefix = if key == "xmlns" {
-                ""
-            } else if let Some(p) = key.strip_prefix("xmlns:") {
-                p
-            } else {
-                continue;
-            };
-            let uri = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.malformed(e))?;
-            self.namespaces.push((prefix.to_owned(), uri.into_owned()));
-        }
+    fn check_root_namespace(&mut self, start: &BytesStart<'a>) -> Result<(), ReadFail> {
+        self.namespaces = declarations(start).map_err(|e| self.malformed(e))?;
+        self.ceb_prefixes =
+            self.namespaces.iter().filter(|(_, uri)| uri == CEB_NAMESPACE).map(|(p, _)| p.clone()).collect();
         let name = start.name();
         let root_prefix: &str = name.prefix().map_or("", |p| p.into_inner());
-        if let Some((_, uri)) = self.namespaces.iter().find(|(p, _)| p == root_prefix)
-            && uri != CEB_NAMESPACE
-        {
-            return Err(self.error(ReadErrorKind::WrongNamespace { found: uri.clone(), expected: CEB_NAMESPACE }));
+        if !self.ceb_prefixes.iter().any(|p| p == root_prefix) {
+            let found = self.namespaces.iter().find(|(p, _)| p == root_prefix).map(|(_, u)| u.clone());
+            return Err(self.error(ReadErrorKind::WrongNamespace {
+                found: found.unwrap_or_else(|| "(no namespace)".to_owned()),
+                expected: CEB_NAMESPACE,
+            }));
         }
         Ok(())
     }
@@ -337,7 +404,7 @@ impl<'a> ReadCx<'a> {
         rec: &mut R,
         spec: &'static RecordSpec,
         start: &BytesStart<'a>,
-    ) -> Result<(), ReadError> {
+    ) -> Result<(), ReadFail> {
         let mut seen = 0u64;
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.malformed(e))?;
@@ -366,7 +433,8 @@ impl<'a> ReadCx<'a> {
         Ok(())
     }
 
-    fn entity_error(&self, e: quick_xml::Error) -> ReadError {
+    #[cold]
+    fn entity_error(&self, e: quick_xml::Error) -> ReadFail {
         match e {
             quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, name)) => {
                 self.error(ReadErrorKind::Entity(name))
@@ -375,7 +443,10 @@ impl<'a> ReadCx<'a> {
         }
     }
 
-    fn check_no_attributes(&self, start: &BytesStart<'a>) -> Result<(), ReadError> {
+    fn check_no_attributes(&self, start: &BytesStart<'a>) -> Result<(), ReadFail> {
+        if !start.attributes_raw().contains('=') {
+            return Ok(());
+        }
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.malformed(e))?;
             let key: &str = attr.key.as_ref();
@@ -387,7 +458,7 @@ impl<'a> ReadCx<'a> {
     }
 
     /// Reads the children of the current record element up to its end tag.
-    fn read_children<R: Record>(&mut self, rec: &mut R, spec: &'static RecordSpec) -> Result<(), ReadError> {
+    fn read_children<R: Record>(&mut self, rec: &mut R, spec: &'static RecordSpec) -> Result<(), ReadFail> {
         let fields = spec.elements();
         let (mut cursor, mut count) = (0usize, 0u32);
         loop {
@@ -417,10 +488,14 @@ impl<'a> ReadCx<'a> {
                 Event::DocType(_) => return Err(self.error(ReadErrorKind::Dtd)),
             };
             self.element_pos = pos;
+            check_attribute_syntax(&start).map_err(|e| self.malformed(e))?;
             let idx = self.match_field(fields, &mut cursor, &mut count, &start)?;
             let field = &fields[idx];
-            if !matches!(field.kind, Kind::Signature | Kind::Any) {
+            if !matches!(field.kind, Kind::Signature) {
                 self.field = Some(field);
+                self.check_element_namespace(&start, matches!(field.kind, Kind::Record(_)))?;
+            }
+            if !matches!(field.kind, Kind::Signature | Kind::Any) {
                 self.check_no_attributes(&start)?;
             }
             if self.depth == 1 {
@@ -442,11 +517,14 @@ impl<'a> ReadCx<'a> {
         cursor: &mut usize,
         count: &mut u32,
         start: &BytesStart<'a>,
-    ) -> Result<usize, ReadError> {
-        let local = start.local_name();
-        let name: &str = local.as_ref();
+    ) -> Result<usize, ReadFail> {
+        let qname = start.name();
+        let raw: &str = qname.as_ref();
+        let named = |local: &str| {
+            raw.ends_with(local) && (raw.len() == local.len() || raw.as_bytes()[raw.len() - local.len() - 1] == b':')
+        };
         if let Some(f) = fields.get(*cursor)
-            && f.name == name
+            && named(f.name)
         {
             if *count >= f.max {
                 return Err(self.error(ReadErrorKind::TooMany { element: f.name, max: f.max }));
@@ -454,14 +532,14 @@ impl<'a> ReadCx<'a> {
             *count += 1;
             return Ok(*cursor);
         }
-        let ahead = fields.iter().enumerate().skip(*cursor + 1).find(|(_, f)| f.name == name).map(|(j, _)| j);
+        let ahead = fields.iter().enumerate().skip(*cursor + 1).find(|(_, f)| named(f.name)).map(|(j, _)| j);
         if let Some(j) = ahead {
             self.check_skipped(fields, *cursor, *count, j)?;
             *cursor = j;
             *count = 1;
             return Ok(j);
         }
-        if let Some(earlier) = fields[..(*cursor).min(fields.len())].iter().find(|f| f.name == name) {
+        if let Some(earlier) = fields[..(*cursor).min(fields.len())].iter().find(|f| named(f.name)) {
             return Err(self.error(ReadErrorKind::OutOfOrder { element: earlier.name, after: fields[*cursor].name }));
         }
         Err(self.error(ReadErrorKind::UnexpectedElement {
@@ -477,7 +555,7 @@ impl<'a> ReadCx<'a> {
         cursor: usize,
         count: u32,
         to: usize,
-    ) -> Result<(), ReadError> {
+    ) -> Result<(), ReadFail> {
         let found = fields.get(to).map(|f| f.name);
         if let Some(f) = fields.get(cursor)
             && count < f.min
@@ -490,7 +568,7 @@ impl<'a> ReadCx<'a> {
         Ok(())
     }
 
-    fn check_rest(&self, fields: &'static [FieldSpec], cursor: usize, count: u32) -> Result<(), ReadError> {
+    fn check_rest(&self, fields: &'static [FieldSpec], cursor: usize, count: u32) -> Result<(), ReadFail> {
         self.check_skipped(fields, cursor, count, fields.len())
     }
 
@@ -519,7 +597,7 @@ impl<'a> ReadCx<'a> {
     }
 
     /// The text of the current simple element, with entity and character references resolved.
-    fn read_text(&mut self) -> Result<Cow<'a, str>, ReadError> {
+    fn read_text(&mut self) -> Result<Cow<'a, str>, ReadFail> {
         if self.empty {
             return Ok(Cow::Borrowed(""));
         }
@@ -530,7 +608,12 @@ impl<'a> ReadCx<'a> {
         };
         loop {
             match self.next_event()? {
-                Event::Text(t) => push(&mut acc, t.xml10_content()),
+                Event::Text(t) => {
+                    if t.contains("]]>") {
+                        return Err(self.malformed("the sequence ]]> is not allowed in text"));
+                    }
+                    push(&mut acc, t.xml10_content())
+                }
                 Event::CData(c) => push(&mut acc, Cow::Owned(c.xml10_content().into_owned())),
                 Event::GeneralRef(r) => {
                     let ch = self.resolve_reference(&r)?;
@@ -550,10 +633,10 @@ impl<'a> ReadCx<'a> {
         }
     }
 
-    fn resolve_reference(&self, r: &BytesRef<'_>) -> Result<char, ReadError> {
+    fn resolve_reference(&self, r: &BytesRef<'_>) -> Result<char, ReadFail> {
         if r.is_char_ref() {
             return match r.resolve_char_ref() {
-                Ok(Some(ch)) => Ok(ch),
+                Ok(Some(ch)) if is_xml_char(ch) => Ok(ch),
                 _ => Err(self.malformed(format!("invalid character reference &{};", &**r))),
             };
         }
@@ -567,14 +650,31 @@ impl<'a> ReadCx<'a> {
         }
     }
 
-    fn value<S: Scalar>(&mut self) -> Result<S, ReadError> {
+    fn value<S: Scalar>(&mut self) -> Result<S, ReadFail> {
         let field = self.current_field();
         let raw = match self.attr_value.take() {
             Some(v) => v,
             None => self.read_text()?,
         };
         let collapse = matches!(field.kind, Kind::Text { collapse: true, .. });
-        let text = normalize_whitespace(raw, collapse);
+        let mut text = normalize_whitespace(raw, collapse);
+        // An empty element with an XSD default (or fixed value) stands for it, as a validator
+        // reads it.
+        if text.is_empty()
+            && !field.attr
+            && let Some(default) = field.fixed.or(field.default)
+        {
+            text = Cow::Borrowed(default);
+        }
+        if let Some(fixed) = field.fixed
+            && text != fixed
+        {
+            let fault = ValueFault::NotAllowed {
+                value: text.into_owned(),
+                allowed: format!("{fixed} (the schema fixes this value)"),
+            };
+            return Err(self.field_error(ReadErrorKind::Value(fault)));
+        }
         if self.profile == Profile::Strict
             && self.message_type.is_export()
             && !(field.min == 0 && text.is_empty())
@@ -588,25 +688,25 @@ impl<'a> ReadCx<'a> {
     }
 
     #[doc(hidden)]
-    pub fn scalar<S: Scalar>(&mut self, dst: &mut S) -> Result<(), ReadError> {
+    pub fn scalar<S: Scalar>(&mut self, dst: &mut S) -> Result<(), ReadFail> {
         *dst = self.value()?;
         Ok(())
     }
 
     #[doc(hidden)]
-    pub fn opt_scalar<S: Scalar>(&mut self, dst: &mut Option<S>) -> Result<(), ReadError> {
+    pub fn opt_scalar<S: Scalar>(&mut self, dst: &mut Option<S>) -> Result<(), ReadFail> {
         *dst = Some(self.value()?);
         Ok(())
     }
 
     #[doc(hidden)]
-    pub fn vec_scalar<S: Scalar>(&mut self, dst: &mut Vec<S>) -> Result<(), ReadError> {
+    pub fn vec_scalar<S: Scalar>(&mut self, dst: &mut Vec<S>) -> Result<(), ReadFail> {
         dst.push(self.value()?);
         Ok(())
     }
 
     #[doc(hidden)]
-    pub fn record<R: Record>(&mut self, dst: &mut R) -> Result<(), ReadError> {
+    pub fn record<R: Record>(&mut self, dst: &mut R) -> Result<(), ReadFail> {
         let spec =
             R::spec(self.version).ok_or_else(|| self.error(ReadErrorKind::NotInVersion { version: self.version }))?;
         let index = (self.current_field().max > 1).then_some(self.occurrence);
@@ -624,7 +724,7 @@ impl<'a> ReadCx<'a> {
     }
 
     #[doc(hidden)]
-    pub fn opt_record<R: Record>(&mut self, dst: &mut Option<R>) -> Result<(), ReadError> {
+    pub fn opt_record<R: Record>(&mut self, dst: &mut Option<R>) -> Result<(), ReadFail> {
         let mut rec = R::default();
         self.record(&mut rec)?;
         *dst = Some(rec);
@@ -632,15 +732,15 @@ impl<'a> ReadCx<'a> {
     }
 
     #[doc(hidden)]
-    pub fn vec_record<R: Record>(&mut self, dst: &mut Vec<R>) -> Result<(), ReadError> {
-        let mut rec = R::default();
-        self.record(&mut rec)?;
-        dst.push(rec);
-        Ok(())
+    pub fn vec_record<R: Record>(&mut self, dst: &mut Vec<R>) -> Result<(), ReadFail> {
+        // Records are large (an InventoryHead is over a kilobyte): read in place, don't move.
+        dst.push(R::default());
+        let rec = dst.last_mut().expect("just pushed");
+        self.record(rec)
     }
 
     #[doc(hidden)]
-    pub fn fragment(&mut self, dst: &mut Option<XmlFragment>) -> Result<(), ReadError> {
+    pub fn fragment(&mut self, dst: &mut Option<XmlFragment>) -> Result<(), ReadFail> {
         let start = self.start.take().expect("an element is being read");
         let empty = self.empty;
         *dst = Some(self.capture(start, empty)?);
@@ -649,7 +749,7 @@ impl<'a> ReadCx<'a> {
 
     /// Reads an element and everything in it as a fragment, adding the declarations of the
     /// root's namespace prefixes that it uses so that it stands on its own.
-    fn capture(&mut self, start: BytesStart<'a>, empty: bool) -> Result<XmlFragment, ReadError> {
+    fn capture(&mut self, start: BytesStart<'a>, empty: bool) -> Result<XmlFragment, ReadFail> {
         let mut root = self.capture_element(&start, empty)?;
         let mut used = Vec::new();
         collect_prefixes(&root, &mut used);
@@ -665,9 +765,10 @@ impl<'a> ReadCx<'a> {
         Ok(root)
     }
 
-    fn capture_element(&mut self, start: &BytesStart<'a>, empty: bool) -> Result<XmlFragment, ReadError> {
+    fn capture_element(&mut self, start: &BytesStart<'a>, empty: bool) -> Result<XmlFragment, ReadFail> {
         let qname = start.name();
         let name: &str = qname.as_ref();
+        check_attribute_syntax(start).map_err(|e| self.malformed(e))?;
         let mut element = XmlFragment { name: name.to_owned(), attributes: Vec::new(), children: Vec::new() };
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.malformed(e))?;
@@ -710,7 +811,7 @@ impl<'a> ReadCx<'a> {
     /// `ExtendMessage/Message`: at most one element, which is greenlane's buyer block or is kept
     /// as a fragment.
     #[doc(hidden)]
-    pub fn any(&mut self, dst: &mut ExtendPayload) -> Result<(), ReadError> {
+    pub fn any(&mut self, dst: &mut ExtendPayload) -> Result<(), ReadFail> {
         if self.empty {
             *dst = ExtendPayload::Empty;
             return Ok(());
@@ -756,7 +857,7 @@ impl<'a> ReadCx<'a> {
         own.or_else(inherited).as_deref() == Some(uri)
     }
 
-    fn consignees(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Vec<Consignee>, ReadError> {
+    fn consignees(&mut self, start: BytesStart<'a>, empty: bool) -> Result<Vec<Consignee>, ReadFail> {
         let block = self.capture(start, empty)?;
         let fault = |cx: &Self, why: String| cx.error(ReadErrorKind::Consignee(why));
         let mut out: Vec<Consignee> = Vec::new();
@@ -794,6 +895,32 @@ impl<'a> ReadCx<'a> {
         }
         Ok(out)
     }
+}
+
+/// quick-xml does not check that attribute values are free of `<`, which XML forbids.
+fn check_attribute_syntax(start: &BytesStart<'_>) -> Result<(), &'static str> {
+    if start.attributes_raw().contains('<') {
+        return Err("'<' is not allowed in an attribute value; write &lt;");
+    }
+    Ok(())
+}
+
+/// The namespace declarations an element makes: `(prefix, uri)`, `""` for the default namespace.
+fn declarations(start: &BytesStart<'_>) -> Result<Vec<(String, String)>, quick_xml::Error> {
+    let mut out = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr?;
+        let key: &str = attr.key.as_ref();
+        let prefix = if key == "xmlns" {
+            ""
+        } else if let Some(p) = key.strip_prefix("xmlns:") {
+            p
+        } else {
+            continue;
+        };
+        out.push((prefix.to_owned(), attr.normalized_value(XmlVersion::Implicit1_0)?.into_owned()));
+    }
+    Ok(out)
 }
 
 fn flush_text(text: &mut String, children: &mut Vec<XmlNode>) {

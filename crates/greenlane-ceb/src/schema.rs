@@ -31,6 +31,10 @@ pub struct FieldSpec {
     pub slot: u16,
     /// An attribute of the element rather than a child element.
     pub attr: bool,
+    /// The XSD `default`: the value an empty element stands for.
+    pub default: Option<&'static str>,
+    /// The XSD `fixed`: the only value allowed.
+    pub fixed: Option<&'static str>,
     /// minOccurs (for attributes: 1 when required).
     pub min: u32,
     /// maxOccurs (`u32::MAX` for unbounded).

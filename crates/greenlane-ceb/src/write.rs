@@ -6,7 +6,7 @@ use crate::extend::{CONSIGNEE_NAMESPACE, ExtendPayload};
 use crate::fragment::XmlFragment;
 use crate::record::Record;
 use crate::schema::{FieldSpec, RecordSpec};
-use crate::values::Scalar;
+use crate::values::{Scalar, escape_attribute, escape_text};
 use crate::{CEB_NAMESPACE, Message, Version, WriteError};
 
 /// Writes `message` as a UTF-8 XML document (no BOM, `ceb:` prefix, tab-indented) valid against
@@ -100,19 +100,27 @@ impl WriteCx<'_> {
         let field = self.field();
         let mut text = String::new();
         value.format(&field.kind, &mut text).map_err(|fault| WriteError::Value { path: self.path(), fault })?;
-        let escaped = quick_xml::escape::escape(text.as_str());
+        if let Some(fixed) = field.fixed
+            && text != fixed
+        {
+            let fault = crate::ValueFault::NotAllowed {
+                value: text,
+                allowed: format!("{fixed} (the schema fixes this value)"),
+            };
+            return Err(WriteError::Value { path: self.path(), fault });
+        }
         if self.attributes {
             self.buf.push(' ');
             self.buf.push_str(field.name);
             self.buf.push_str("=\"");
-            self.buf.push_str(&escaped);
+            escape_attribute(&text, self.buf);
             self.buf.push('"');
         } else {
             self.indent();
             self.buf.push_str("<ceb:");
             self.buf.push_str(field.name);
             self.buf.push('>');
-            self.buf.push_str(&escaped);
+            escape_text(&text, self.buf);
             self.buf.push_str("</ceb:");
             self.buf.push_str(field.name);
             self.buf.push('>');

@@ -41,6 +41,10 @@ impl Kind {
 struct Field {
     xml: String,
     attr: bool,
+    /// The XSD `default`: what an empty element means.
+    default: Option<String>,
+    /// The XSD `fixed`: the only value allowed (and what an empty element means).
+    fixed: Option<String>,
     min: u32,
     max: u32,
     kind: Kind,
@@ -129,7 +133,7 @@ fn render_messages(roots: &[(&str, String)]) -> anyhow::Result<String> {
     writeln!(o, "use crate::write::WriteCx;")?;
     writeln!(o, "use crate::record::Record;")?;
     writeln!(o, "use crate::schema::RecordSpec;")?;
-    writeln!(o, "use crate::{{ReadError, Version, WriteError, export, import}};")?;
+    writeln!(o, "use crate::{{ReadFail, Version, WriteError, export, import}};")?;
     writeln!(o)?;
     writeln!(o, "/// A whole CEB message, of any type greenlane reads or writes.")?;
     writeln!(o, "#[derive(Debug, Clone, PartialEq)]")?;
@@ -222,7 +226,7 @@ fn render_messages(roots: &[(&str, String)]) -> anyhow::Result<String> {
     writeln!(o, "        }}")?;
     writeln!(o, "    }}")?;
     writeln!(o)?;
-    writeln!(o, "    pub(crate) fn read(ty: MessageType, cx: &mut ReadCx<'_>) -> Result<Message, ReadError> {{")?;
+    writeln!(o, "    pub(crate) fn read(ty: MessageType, cx: &mut ReadCx<'_>) -> Result<Message, ReadFail> {{")?;
     writeln!(o, "        match ty {{")?;
     for (_, xml) in roots {
         let v = variant(xml);
@@ -288,6 +292,8 @@ fn parse_record(schema: &mut Schema, xml: &str, el: Node, parent: Option<&str>) 
         fields.push(Field {
             xml: name.to_owned(),
             attr: true,
+            default: attr.attribute("default").map(str::to_owned),
+            fixed: attr.attribute("fixed").map(str::to_owned),
             min: u32::from(attr.attribute("use") == Some("required")),
             max: 1,
             kind: simple_kind(attr)?,
@@ -321,7 +327,16 @@ fn parse_record(schema: &mut Schema, xml: &str, el: Node, parent: Option<&str>) 
                     (name.to_owned(), simple_kind(child)?)
                 }
             };
-            element_fields.push(Field { xml: xml_name, attr: false, min, max, kind, doc: documentation(child) });
+            element_fields.push(Field {
+                xml: xml_name,
+                attr: false,
+                default: child.attribute("default").map(str::to_owned),
+                fixed: child.attribute("fixed").map(str::to_owned),
+                min,
+                max,
+                kind,
+                doc: documentation(child),
+            });
         }
     }
     fields.extend(element_fields);
@@ -512,7 +527,7 @@ fn render(module: &str, versions: &[Schema]) -> anyhow::Result<String> {
     writeln!(o, "use crate::record::Record;")?;
     writeln!(o, "use crate::schema::{{FieldSpec, Kind, RecordSpec}};")?;
     writeln!(o, "use crate::write::WriteCx;")?;
-    writeln!(o, "use crate::{{ReadError, Version, WriteError}};")?;
+    writeln!(o, "use crate::{{ReadFail, Version, WriteError}};")?;
     writeln!(o, "use rust_decimal::Decimal;")?;
     writeln!(o)?;
 
@@ -577,9 +592,11 @@ fn render(module: &str, versions: &[Schema]) -> anyhow::Result<String> {
                 };
                 writeln!(
                     o,
-                    "        FieldSpec {{ name: {:?}, slot: {slot}, attr: {}, min: {}, max: {}, kind: {kind} }},",
+                    "        FieldSpec {{ name: {:?}, slot: {slot}, attr: {}, default: {:?}, fixed: {:?}, min: {}, max: {}, kind: {kind} }},",
                     f.xml,
                     f.attr,
+                    f.default,
+                    f.fixed,
                     f.min,
                     if f.max == u32::MAX { "u32::MAX".to_owned() } else { f.max.to_string() }
                 )?;
@@ -602,7 +619,7 @@ fn render(module: &str, versions: &[Schema]) -> anyhow::Result<String> {
         }
         writeln!(o, "        }}")?;
         writeln!(o, "    }}")?;
-        writeln!(o, "    fn read_field(&mut self, slot: u16, cx: &mut ReadCx<'_>) -> Result<(), ReadError> {{")?;
+        writeln!(o, "    fn read_field(&mut self, slot: u16, cx: &mut ReadCx<'_>) -> Result<(), ReadFail> {{")?;
         writeln!(o, "        match slot {{")?;
         for (slot, f) in fields.iter().enumerate() {
             writeln!(o, "            {slot} => cx.{}(&mut self.{}),", method(f), f.ident)?;

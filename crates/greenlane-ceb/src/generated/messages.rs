@@ -5,7 +5,7 @@ use crate::read::ReadCx;
 use crate::record::Record;
 use crate::schema::RecordSpec;
 use crate::write::WriteCx;
-use crate::{ReadError, Version, WriteError, export, import};
+use crate::{ReadFail, Version, WriteError, export, import};
 
 /// A whole CEB message, of any type greenlane reads or writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -405,7 +405,7 @@ impl Message {
         }
     }
 
-    pub(crate) fn read(ty: MessageType, cx: &mut ReadCx<'_>) -> Result<Message, ReadError> {
+    pub(crate) fn read(ty: MessageType, cx: &mut ReadCx<'_>) -> Result<Message, ReadFail> {
         match ty {
             MessageType::Ceb213 => cx.root().map(Message::Ceb213),
             MessageType::Ceb214 => cx.root().map(Message::Ceb214),
