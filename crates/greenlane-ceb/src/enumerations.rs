@@ -22,7 +22,9 @@ const TRADE_MODE_202205: Codes = &[
     ("1239", "bonded CBEC A"),
 ];
 const STATISTICS_FLAG: Codes = &[("A", "simplified declaration"), ("B", "summary declaration")];
-const FEE_FLAG: Codes = &[("1", "rate"), ("2", "unit price"), ("3", "total")];
+const FEE_FLAG_2018: Codes = &[("1", "rate"), ("2", "unit price"), ("3", "total")];
+/// The 202205 schema fixes the freight and insurance flags to 3 (a total).
+const FEE_FLAG_202205: Codes = &[("3", "total")];
 const SUMMARY_FLAG: Codes = &[("1", "by consignor"), ("2", "by consignor and producer/seller")];
 const ITEM_NAME_FLAG: Codes = &[("1", "by the list's original item name")];
 const DXP_MODE: Codes = &[("DXP", "China E-port data exchange")];
@@ -47,7 +49,10 @@ pub fn allowed_values(record: &str, field: &str, version: Version) -> Option<Cod
             Version::V202205 => TRADE_MODE_202205,
         },
         "statisticsFlag" => STATISTICS_FLAG,
-        "fFlag" | "iFlag" => FEE_FLAG,
+        "fFlag" | "iFlag" => match version {
+            Version::V2018 => FEE_FLAG_2018,
+            Version::V202205 => FEE_FLAG_202205,
+        },
         "summaryFlag" => SUMMARY_FLAG,
         "itemNameFlag" => ITEM_NAME_FLAG,
         "dxpMode" => DXP_MODE,

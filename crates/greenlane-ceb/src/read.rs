@@ -53,42 +53,71 @@ pub fn read(bytes: &[u8]) -> Result<Parsed, ReadError> {
 
 /// Reads one CEB message, bare or inside a `dxp:DxpMsg` envelope.
 pub fn read_with(bytes: &[u8], opts: &ReadOptions) -> Result<Parsed, ReadError> {
-    let text = decode(bytes, opts)?;
+    let (text, facts) = decode(bytes, opts)?;
     let root = peek_root(text)?;
     if root == "DxpMsg" {
         let (envelope, inner) = envelope::open(text, opts)?;
-        let inner_text = decode(&inner, opts)?;
+        let (inner_text, inner_facts) = decode(&inner, opts)?;
         let inner_root = peek_root(inner_text)?;
         if inner_root == "DxpMsg" {
             return Err(ReadError::bare(ReadErrorKind::Envelope("the envelope's Data holds another envelope".into())));
         }
-        let mut parsed = read_bare(inner_text, &inner_root, opts)?;
+        let mut parsed = read_bare(inner_text, inner_facts, &inner_root, opts)?;
         parsed.envelope = Some(envelope);
         return Ok(parsed);
     }
-    read_bare(text, &root, opts)
+    read_bare(text, facts, &root, opts)
 }
 
-fn decode<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<&'a str, ReadError> {
+/// What one pass over the whole input learned, so that the per-element work can skip checks
+/// that cannot fire.
+#[derive(Debug, Clone, Copy)]
+struct InputFacts {
+    /// A carriage return somewhere: text needs line-end normalisation.
+    has_cr: bool,
+    /// `]]>` somewhere: text nodes must be checked for it.
+    has_cdata_end: bool,
+}
+
+fn decode<'a>(bytes: &'a [u8], opts: &ReadOptions) -> Result<(&'a str, InputFacts), ReadError> {
     if bytes.len() > opts.max_bytes {
         return Err(ReadError::bare(ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text =
-        std::str::from_utf8(bytes).map_err(|e| ReadError::bare(ReadErrorKind::NotUtf8 { offset: e.valid_up_to() }))?;
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => text,
+        // The fast validator only says no; the standard one says where.
+        Err(_) => {
+            let offset = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+            return Err(ReadError::bare(ReadErrorKind::NotUtf8 { offset }));
+        }
+    };
     // XML 1.0 allows no C0 control character but tab, line feed and carriage return, and neither
-    // U+FFFE nor U+FFFF; quick-xml does not check, so one pass here does.
-    let forbidden = |b: &u8| *b < 0x20 && !matches!(*b, b'\t' | b'\n' | b'\r');
-    if let Some(offset) = bytes.iter().position(forbidden) {
+    // U+FFFE nor U+FFFF; quick-xml does not check. The first test is branch-free so that it
+    // vectorises; the exact position is looked for only when something is there.
+    if has_forbidden_control(bytes) {
+        let offset = bytes.iter().position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')).unwrap_or(0);
         return Err(ReadError::bare(ReadErrorKind::InvalidChar { code: u32::from(bytes[offset]), offset }));
     }
-    if let Some(offset) = text.find(['\u{FFFE}', '\u{FFFF}']) {
-        let code = text[offset..].chars().next().map_or(0, u32::from);
-        return Err(ReadError::bare(ReadErrorKind::InvalidChar { code, offset }));
+    for (code, pattern) in [(0xFFFE, b"\xEF\xBF\xBE"), (0xFFFF, b"\xEF\xBF\xBF")] {
+        if let Some(offset) = memchr::memmem::find(bytes, pattern) {
+            return Err(ReadError::bare(ReadErrorKind::InvalidChar { code, offset }));
+        }
     }
-    Ok(text)
+    let facts = InputFacts {
+        has_cr: memchr::memchr(b'\r', bytes).is_some(),
+        has_cdata_end: memchr::memmem::find(bytes, b"]]>").is_some(),
+    };
+    Ok((text, facts))
 }
 
+fn has_forbidden_control(bytes: &[u8]) -> bool {
+    bytes.chunks(64).any(|chunk| {
+        chunk.iter().fold(0u8, |acc, &b| {
+            acc | (u8::from(b < 0x20) & u8::from(b != b'\t') & u8::from(b != b'\n') & u8::from(b != b'\r'))
+        }) != 0
+    })
+}
 
 /// The root element's local name, after checking the prolog holds nothing dangerous.
 pub(crate) fn peek_root(text: &str) -> Result<String, ReadError> {
@@ -117,7 +146,7 @@ pub(crate) fn peek_root(text: &str) -> Result<String, ReadError> {
     }
 }
 
-fn read_bare(text: &str, root: &str, opts: &ReadOptions) -> Result<Parsed, ReadError> {
+fn read_bare(text: &str, facts: InputFacts, root: &str, opts: &ReadOptions) -> Result<Parsed, ReadError> {
     let ty = MessageType::from_root_name(root)
         .ok_or_else(|| ReadError::bare(ReadErrorKind::UnknownMessage(root.to_owned())))?;
     let one;
@@ -130,7 +159,7 @@ fn read_bare(text: &str, root: &str, opts: &ReadOptions) -> Result<Parsed, ReadE
     };
     let mut best: Option<ReadError> = None;
     for &version in versions {
-        let mut cx = ReadCx::new(text, ty, version, opts);
+        let mut cx = ReadCx::new(text, facts, ty, version, opts);
         match Message::read(ty, &mut cx) {
             Ok(message) => {
                 return Ok(Parsed { message, version, envelope: None });
@@ -191,6 +220,7 @@ fn line_column(text: &str, pos: u64) -> (u32, u32) {
 #[derive(Debug)]
 pub struct ReadCx<'a> {
     reader: Reader<&'a [u8]>,
+    facts: InputFacts,
     input: &'a str,
     message_type: MessageType,
     version: Version,
@@ -216,8 +246,9 @@ pub struct ReadCx<'a> {
 }
 
 impl<'a> ReadCx<'a> {
-    fn new(input: &'a str, message_type: MessageType, version: Version, opts: &ReadOptions) -> Self {
+    fn new(input: &'a str, facts: InputFacts, message_type: MessageType, version: Version, opts: &ReadOptions) -> Self {
         ReadCx {
+            facts,
             reader: xml_reader(input),
             input,
             message_type,
@@ -321,10 +352,8 @@ impl<'a> ReadCx<'a> {
         let raw: &str = qname.as_ref();
         let prefix = raw.split_once(':').map_or("", |(p, _)| p);
         let declares = start.attributes_raw().contains("xmlns");
-        if !declares && self.inner_namespaces.is_empty() {
-            if self.ceb_prefixes.iter().any(|p| p == prefix) {
-                return Ok(());
-            }
+        if !declares && self.inner_namespaces.is_empty() && self.ceb_prefixes.iter().any(|p| p == prefix) {
+            return Ok(());
         }
         let own = if declares { declarations(start).map_err(|e| self.malformed(e))? } else { Vec::new() };
         let uri = own
@@ -418,6 +447,7 @@ impl<'a> ReadCx<'a> {
                 return Err(self.error(ReadErrorKind::UnexpectedAttribute(key.to_owned())));
             };
             let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.entity_error(e))?;
+            self.check_chars(&value)?;
             self.field = Some(field);
             self.attr_value = Some(Cow::Owned(value.into_owned()));
             rec.read_field(field.slot, self)?;
@@ -431,6 +461,17 @@ impl<'a> ReadCx<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Character references can name characters XML forbids (`&#1;`); the input scan cannot see
+    /// them, so resolved attribute values are checked here.
+    fn check_chars(&self, value: &str) -> Result<(), ReadFail> {
+        match value.chars().find(|&c| !is_xml_char(c)) {
+            None => Ok(()),
+            Some(c) => {
+                Err(self.malformed(format!("character reference to U+{:04X}, which XML does not allow", u32::from(c))))
+            }
+        }
     }
 
     #[cold]
@@ -601,18 +642,42 @@ impl<'a> ReadCx<'a> {
         if self.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut acc: Option<Cow<'a, str>> = None;
+        // The usual value is one text event and the end tag: borrow it, allocate nothing.
+        match self.next_event()? {
+            Event::Text(t) => {
+                if self.facts.has_cdata_end && t.contains("]]>") {
+                    return Err(self.malformed("the sequence ]]> is not allowed in text"));
+                }
+                let content = if self.facts.has_cr { t.xml10_content() } else { t.into_inner() };
+                match self.next_event()? {
+                    Event::End(_) => Ok(content),
+                    other => self.read_text_slow(Some(content), other),
+                }
+            }
+            Event::End(_) => Ok(Cow::Borrowed("")),
+            other => self.read_text_slow(None, other),
+        }
+    }
+
+    /// The rest of a value made of several pieces (entity references, CDATA, comments).
+    fn read_text_slow(&mut self, mut acc: Option<Cow<'a, str>>, first: Event<'a>) -> Result<Cow<'a, str>, ReadFail> {
+        let mut pending = Some(first);
         let push = |acc: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>| match acc {
             None => *acc = Some(piece),
             Some(a) => a.to_mut().push_str(&piece),
         };
         loop {
-            match self.next_event()? {
+            let event = match pending.take() {
+                Some(e) => e,
+                None => self.next_event()?,
+            };
+            match event {
                 Event::Text(t) => {
-                    if t.contains("]]>") {
+                    if self.facts.has_cdata_end && t.contains("]]>") {
                         return Err(self.malformed("the sequence ]]> is not allowed in text"));
                     }
-                    push(&mut acc, t.xml10_content())
+                    let content = if self.facts.has_cr { t.xml10_content() } else { t.into_inner() };
+                    push(&mut acc, content)
                 }
                 Event::CData(c) => push(&mut acc, Cow::Owned(c.xml10_content().into_owned())),
                 Event::GeneralRef(r) => {
@@ -675,7 +740,12 @@ impl<'a> ReadCx<'a> {
             };
             return Err(self.field_error(ReadErrorKind::Value(fault)));
         }
-        if self.profile == Profile::Strict
+        // Every enumerated field is a short code (or BaseSubscribe's status): the length test
+        // spares the table lookup for the other nine fields in ten.
+        let may_be_enumerated =
+            matches!(field.kind, Kind::Text { max_len, .. } if max_len <= 4) || field.name == "status";
+        if may_be_enumerated
+            && self.profile == Profile::Strict
             && self.message_type.is_export()
             && !(field.min == 0 && text.is_empty())
             && let Some(codes) = allowed_values(self.record, field.name, self.version)
@@ -773,6 +843,7 @@ impl<'a> ReadCx<'a> {
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.malformed(e))?;
             let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|e| self.entity_error(e))?;
+            self.check_chars(&value)?;
             element.attributes.push((attr.key.as_ref().to_owned(), value.into_owned()));
         }
         if empty {
