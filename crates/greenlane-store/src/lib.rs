@@ -8,6 +8,16 @@
 //! only once its transaction has committed. Reads ([`ReadTx`]) run beside the writer.
 //!
 //! The store knows the domain's types but no rules: it never decides, it only keeps.
+//!
+//! [`open`] picks the backend from a location: a `postgres://` or `postgresql://` URL is a
+//! [`PgStore`], anything else is the folder of a [`SqliteStore`].
+
+mod codec;
+mod pg;
+mod sqlite;
+
+pub use pg::PgStore;
+pub use sqlite::SqliteStore;
 
 use greenlane_core::{
     Decision, Lane, List, ListKey, ListStatus, MessageTime, Order, OrderKey, Payment, Reason, Waybill, WaybillKey,
@@ -176,6 +186,8 @@ pub trait ReadTx {
     fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>>;
     fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>>;
     fn counts(&mut self) -> Result<Counts>;
+    /// Every list, ordered by key (enterprise code, then copNo), the page after `after`.
+    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -199,4 +211,21 @@ pub trait WriteTx: ReadTx {
     /// Stores a new token; returns its id.
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
     fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or
+/// `postgresql://` URL connects to PostgreSQL; anything else is a folder for the embedded SQLite
+/// store, created if missing.
+pub fn open(location: &str) -> Result<Box<dyn Store>> {
+    if is_postgres_url(location) {
+        Ok(Box::new(PgStore::connect(location)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(location))?))
+    }
+}
+
+/// Whether `location` names a PostgreSQL server rather than a folder.
+pub fn is_postgres_url(location: &str) -> bool {
+    let lower = location.get(..13).unwrap_or(location).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
 }

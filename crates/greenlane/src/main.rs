@@ -2,10 +2,18 @@
 //! arguments and hands over to the library crates.
 
 mod check;
+mod ingest;
+mod serve;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use greenlane_core::risk::DocumentRules;
+use greenlane_pipeline::{Config as PipelineConfig, Pipeline};
+use greenlane_server::api::DecisionJson;
+use greenlane_store::Store;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// greenlane: the clearance hub for cross-border e-commerce exports. It receives each parcel's
 /// order, waybill and declaration list as China Customs CEB messages, checks and screens them,
@@ -78,8 +86,10 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum TokenCommand {
-    /// Print a new API token.
+    /// Print a new API token (stored hashed; the secret is shown once).
     Create {
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long, value_enum)]
         role: Role,
         #[arg(long)]
@@ -111,14 +121,19 @@ struct StoreArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { .. } => not_built("serve", 3),
+        Command::Serve { store, listen, closed_registry } => open_store(&store).and_then(|store| {
+            serve::run(store, serve::ServeOptions { listen, closed_registry }).map(|()| ExitCode::SUCCESS)
+        }),
         Command::Demo { .. } => not_built("demo", 4),
         Command::Simulate { .. } => not_built("simulate", 4),
-        Command::Ingest { .. } => not_built("ingest", 3),
-        Command::Decisions { .. } => not_built("decisions", 3),
-        Command::Token { command: TokenCommand::Create { .. } } => not_built("token create", 3),
+        Command::Ingest { store, paths } => open_store(&store).and_then(|store| run_ingest(store, &paths)),
+        Command::Decisions { store, format } => open_store(&store).and_then(|store| print_decisions(&*store, &format)),
+        Command::Token { command: TokenCommand::Create { store, role, name, ebc } } => {
+            open_store(&store).and_then(|store| create_token(&*store, role, &name, ebc.as_deref()))
+        }
     };
     match result {
         Ok(code) => code,
@@ -127,6 +142,69 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("warn,greenlane=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Structured logs for log shippers; human-readable ones on a terminal.
+    if std::env::var("GREENLANE_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
+    let location = match &args.database {
+        Some(url) => url.clone(),
+        None => args.data.to_string_lossy().into_owned(),
+    };
+    let store = greenlane_store::open(&location)?;
+    Ok(Arc::from(store))
+}
+
+fn run_ingest(store: Arc<dyn Store>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let files = ingest::message_files(paths)?;
+    let mut pipeline = Pipeline::new(store, Arc::new(DocumentRules), PipelineConfig::default())?;
+    let summary = ingest::run(&mut pipeline, &files, std::io::stderr().is_terminal())?;
+    print!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_decisions(store: &dyn Store, format: &str) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(format == "jsonl", "unknown format {format:?}: the only format is jsonl");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut read = store.read()?;
+    let mut after: Option<greenlane_core::ListKey> = None;
+    loop {
+        let rows = read.lists_after(after.as_ref(), 1000)?;
+        let Some(last) = rows.last() else { break };
+        after = Some(last.list.key.clone());
+        for row in &rows {
+            serde_json::to_writer(&mut out, &DecisionJson::from(&row.decision()))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn create_token(store: &dyn Store, role: Role, name: &str, ebc: Option<&str>) -> anyhow::Result<ExitCode> {
+    let role = match role {
+        Role::Admin => greenlane_store::Role::Admin,
+        Role::Officer => greenlane_store::Role::Officer,
+        Role::Enterprise => greenlane_store::Role::Enterprise,
+        Role::Viewer => greenlane_store::Role::Viewer,
+    };
+    anyhow::ensure!(
+        (role == greenlane_store::Role::Enterprise) == ebc.is_some(),
+        "--ebc CODE is required for, and only for, an enterprise token"
+    );
+    let secret = greenlane_server::auth::create_token(store, name, role, ebc)?;
+    println!("{secret}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Commands of the contract that later issues build: they say so, and exit with status 2 so

@@ -51,6 +51,35 @@ mod tests {
         assert!(offenders.is_empty(), "ignored tests in {offenders:#?}");
     }
 
+    /// The layers depend inward only: the domain core knows no I/O, XML, SQL or HTTP; the codec
+    /// and the store know nothing of the pipeline or the server.
+    #[test]
+    fn crates_depend_inward_only() {
+        let allowed: &[(&str, &[&str])] = &[
+            ("greenlane-core", &[]),
+            ("greenlane-ceb", &[]),
+            ("greenlane-codes", &[]),
+            ("greenlane-store", &["greenlane-core"]),
+            ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-store"]),
+            ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-store"]),
+        ];
+        let io_crates = ["tokio", "axum", "rusqlite", "postgres", "quick-xml", "hyper", "reqwest"];
+        for (krate, may_use) in allowed {
+            let manifest = crate::workspace_root().join("crates").join(krate).join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            let deps = text.split("[dependencies]").nth(1).unwrap_or("").split("\n[").next().unwrap_or("");
+            for line in deps.lines() {
+                let name = line.split(['=', '.', ' ']).next().unwrap_or("").trim();
+                if name.starts_with("greenlane-") {
+                    assert!(may_use.contains(&name), "{krate} must not depend on {name}");
+                }
+                if *krate == "greenlane-core" {
+                    assert!(!io_crates.contains(&name), "the domain core must not depend on {name}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn generated_ceb_code_matches_the_xsds() {
         let stale = crate::codegen::run(&crate::workspace_root(), true).unwrap();

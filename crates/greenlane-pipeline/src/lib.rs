@@ -1,0 +1,341 @@
+//! The clearance pipeline: CEB messages in, receipts out, and in between the documents of each
+//! parcel matched, checked and decided, all inside one store transaction per batch.
+//!
+//! # Brief overview
+//!
+//! [`Prepared::new`] reads and fingerprints a message; it is pure and runs on any thread, so the
+//! server and `greenlane ingest` parse in parallel. [`Pipeline::apply`] is the single writer: it
+//! applies a batch of prepared messages in one store transaction and returns one [`Outcome`] per
+//! message, in order. Nothing is acknowledged before that transaction commits. [`Writer`] runs a
+//! pipeline on its own thread and batches whatever is queued (group commit), which is how the
+//! HTTP server reaches thousands of durable messages per second.
+//!
+//! Replays are deterministic: exact re-sends (same bytes) get their stored receipt back, every
+//! rule reads message time, and receipts derive their guid and time from the message.
+
+mod apply;
+mod convert;
+pub mod receipts;
+mod writer;
+
+pub use writer::{BatchObserver, Submission, Writer, WriterClosed};
+
+use apply::ApplyCx;
+use greenlane_ceb::{Message, MessageType, Parsed, ReadError, write};
+use greenlane_core::risk::RiskEngine;
+use greenlane_core::{BusinessError, Lane, ListStatus, MessageTime, Reason};
+use greenlane_store::{Digest, NewMessage, Store, StoreError, WriteTx};
+use sha2::{Digest as _, Sha256};
+use std::sync::Arc;
+
+/// How the pipeline behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Refuse enterprise codes not yet registered (−10102) instead of registering them.
+    pub closed_registry: bool,
+    /// How long (message time) a list may wait for its order or waybill before it expires.
+    pub pending_ttl_seconds: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { closed_registry: false, pending_ttl_seconds: 72 * 3600 }
+    }
+}
+
+/// A message read and fingerprinted, ready for the writer.
+#[derive(Debug)]
+pub struct Prepared {
+    pub digest: Digest,
+    pub body: Vec<u8>,
+    pub parsed: Result<Parsed, ReadError>,
+}
+
+impl Prepared {
+    pub fn new(body: Vec<u8>) -> Prepared {
+        let digest: Digest = Sha256::digest(&body).into();
+        let parsed = greenlane_ceb::read(&body);
+        Prepared { digest, body, parsed }
+    }
+
+    /// The enterprise codes the message speaks for, for access control: an enterprise may only
+    /// send messages in which it is a party.
+    pub fn parties(&self) -> Vec<&str> {
+        let Ok(parsed) = &self.parsed else { return Vec::new() };
+        parties(&parsed.message)
+    }
+}
+
+/// What the pipeline answers to one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// HTTP 200: the receipt, one `*Return` per entity.
+    Receipt {
+        message_type: MessageType,
+        xml: String,
+        /// The `returnStatus` of each entity.
+        statuses: Vec<i32>,
+        /// An exact re-send answered with the stored receipt.
+        replay: bool,
+    },
+    /// HTTP 400: not a CEB message greenlane accepts; a CEB900 explains why. Nothing is stored.
+    Refused { code: String, xml: String },
+}
+
+/// Failures that are ours, not the sender's: nothing of the batch was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// What a batch changed, for metrics.
+#[derive(Debug, Clone, Default)]
+pub struct BatchStats {
+    pub decided: Vec<Lane>,
+    pub expired: usize,
+}
+
+/// The single writer of a store.
+pub struct Pipeline {
+    store: Arc<dyn Store>,
+    risk: Arc<dyn RiskEngine>,
+    config: Config,
+    /// Messages committed so far: the serial of the next message, from which pre-entry and list
+    /// numbers derive.
+    committed: u64,
+    /// The latest message time seen: the pipeline's only clock.
+    clock: Option<MessageTime>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").field("store", &self.store.describe()).field("committed", &self.committed).finish()
+    }
+}
+
+impl Pipeline {
+    pub fn new(store: Arc<dyn Store>, risk: Arc<dyn RiskEngine>, config: Config) -> Result<Pipeline, PipelineError> {
+        let committed = store.read()?.counts()?.messages;
+        Ok(Pipeline { store, risk, config, committed, clock: None })
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Applies `batch` in one transaction. On `Err`, nothing of the batch was stored.
+    pub fn apply(&mut self, batch: &[Prepared]) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
+        let mut tx = self.store.write()?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut stats = BatchStats::default();
+        let mut committed = self.committed;
+        let mut clock = self.clock;
+        for prepared in batch {
+            let outcome = match &prepared.parsed {
+                Err(e) => Outcome::Refused {
+                    code: e.code().to_owned(),
+                    xml: receipts::ceb900(e, &prepared.digest, None, clock.unwrap_or(MessageTime(0))),
+                },
+                Ok(parsed) => self.apply_one(&mut *tx, prepared, parsed, &mut committed, &mut clock, &mut stats)?,
+            };
+            outcomes.push(outcome);
+        }
+        if let Some(now) = clock {
+            stats.expired = self.expire(&mut *tx, now)?;
+        }
+        tx.commit()?;
+        self.committed = committed;
+        self.clock = clock;
+        Ok((outcomes, stats))
+    }
+
+    fn apply_one(
+        &self,
+        tx: &mut dyn WriteTx,
+        prepared: &Prepared,
+        parsed: &Parsed,
+        committed: &mut u64,
+        clock: &mut Option<MessageTime>,
+        stats: &mut BatchStats,
+    ) -> Result<Outcome, PipelineError> {
+        let message_type = parsed.message.message_type();
+        if let Some(stored) = tx.find_message(&prepared.digest)? {
+            let xml = String::from_utf8(stored.receipt)
+                .map_err(|_| StoreError::Corrupt(format!("receipt of message {} is not UTF-8", stored.seq)))?;
+            let statuses = receipt_statuses(&xml);
+            return Ok(Outcome::Receipt { message_type, xml, statuses, replay: true });
+        }
+        if let Some(why) = not_accepted(message_type) {
+            let error =
+                BusinessError::NotAccepted { message_type: message_type.code().to_owned(), why: why.to_owned() };
+            return Ok(Outcome::Refused {
+                code: error.name().to_owned(),
+                xml: receipts::ceb900_not_accepted(
+                    message_type.code(),
+                    why,
+                    &prepared.digest,
+                    clock.unwrap_or(MessageTime(0)),
+                ),
+            });
+        }
+        let serial = *committed + 1;
+        let mut cx = ApplyCx {
+            tx: &mut *tx,
+            risk: &*self.risk,
+            closed_registry: self.config.closed_registry,
+            serial,
+            decided: Vec::new(),
+            assigned_invt_no: None,
+        };
+        let entities = cx.apply(&parsed.message)?;
+        stats.decided.append(&mut cx.decided);
+        let latest = entities.iter().map(|e| e.time).filter(|t| t.0 > 0).max();
+        if let Some(t) = latest {
+            *clock = Some(clock.map_or(t, |c| c.max(t)));
+        }
+        let receipt = receipts::receipt_for(&parsed.message, &entities, &prepared.digest)
+            .ok_or_else(|| PipelineError::Internal(format!("no receipt type for {}", message_type.code())))?;
+        let xml = write(&receipt, parsed.version).map_err(|e| {
+            PipelineError::Internal(format!("receipt for {} is not writable: {e}", message_type.code()))
+        })?;
+        tx.insert_message(&NewMessage {
+            digest: prepared.digest,
+            message_type: message_type.code(),
+            sender: sender(&parsed.message),
+            app_time: entities.iter().map(|e| e.time).filter(|t| t.0 > 0).min(),
+            body: &prepared.body,
+            receipt: xml.as_bytes(),
+        })?;
+        *committed += 1;
+        let statuses = entities.iter().map(|e| e.status).collect();
+        Ok(Outcome::Receipt { message_type, xml, statuses, replay: false })
+    }
+
+    /// Lists that waited longer than the configured time for their order or waybill are refused.
+    fn expire(&self, tx: &mut dyn WriteTx, now: MessageTime) -> Result<usize, PipelineError> {
+        let before = now.plus_seconds(-self.config.pending_ttl_seconds);
+        let keys = tx.pending_lists_received_before(before, 1000)?;
+        let hours = self.config.pending_ttl_seconds / 3600;
+        for key in &keys {
+            let Some(mut row) = tx.get_list(key)? else { continue };
+            let missing = match (tx.get_order(&row.list.order)?.is_some(), tx.get_waybill(&row.list.waybill)?.is_some())
+            {
+                (false, false) => "the order and the waybill",
+                (false, true) => "the order",
+                _ => "the waybill",
+            };
+            let error = BusinessError::Expired { cop_no: key.cop_no.clone(), hours };
+            row.status = ListStatus::Expired;
+            row.lane = Lane::Rejected;
+            row.return_status = row.status.return_status(row.lane);
+            row.reasons =
+                vec![Reason::new(error.name(), format!("{missing} did not arrive within {hours} hours ({error})"))];
+            row.decided_at = Some(row.received_at.plus_seconds(self.config.pending_ttl_seconds));
+            tx.put_list(&row)?;
+            tx.append_decision(&row.decision())?;
+        }
+        Ok(keys.len())
+    }
+}
+
+/// Messages that are well-formed CEB but not for greenlane to take, and why.
+fn not_accepted(message_type: MessageType) -> Option<&'static str> {
+    use MessageType as T;
+    match message_type {
+        T::Ceb303 | T::Ceb403 | T::Ceb505 | T::Ceb507 | T::Ceb509 | T::Ceb603 | T::Ceb605 | T::Ceb607 | T::Ceb701 => {
+            None
+        }
+        T::Ceb213 | T::Ceb215 => Some("export returns (退货) are not handled by this hub"),
+        T::Ceb792 => Some("the summary result is sent by customs, not to it"),
+        t if !t.is_export() => Some("it is an import message; greenlane clears exports"),
+        _ => Some("it is a receipt, which greenlane sends but does not take"),
+    }
+}
+
+/// The `returnStatus` of each `*Return` of a stored receipt.
+fn receipt_statuses(xml: &str) -> Vec<i32> {
+    xml.split("<ceb:returnStatus>")
+        .skip(1)
+        .filter_map(|rest| rest.split('<').next())
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
+
+/// The enterprise that sent the message: its BaseTransfer's copCode.
+fn sender(message: &Message) -> &str {
+    match message {
+        Message::Ceb303(m) => &m.base_transfer.cop_code,
+        Message::Ceb403(m) => &m.base_transfer.cop_code,
+        Message::Ceb505(m) => &m.base_transfer.cop_code,
+        Message::Ceb507(m) => &m.base_transfer.cop_code,
+        Message::Ceb509(m) => &m.base_transfer.cop_code,
+        Message::Ceb603(m) => &m.base_transfer.cop_code,
+        Message::Ceb605(m) => &m.base_transfer.cop_code,
+        Message::Ceb607(m) => &m.base_transfer.cop_code,
+        Message::Ceb701(m) => &m.base_transfer.cop_code,
+        _ => "",
+    }
+}
+
+/// Every party code the entities of a message name.
+pub fn parties(message: &Message) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    match message {
+        Message::Ceb303(m) => {
+            for o in &m.orders {
+                out.extend([o.order_head.ebp_code.as_str(), &o.order_head.ebc_code]);
+            }
+        }
+        Message::Ceb403(m) => {
+            for r in &m.receipts {
+                out.extend([r.ebp_code.as_str(), &r.ebc_code]);
+            }
+        }
+        Message::Ceb505(m) => {
+            for l in &m.logistics {
+                out.push(&l.logistics_code);
+                out.extend(l.ebc_code.as_deref());
+            }
+        }
+        Message::Ceb507(m) => {
+            for a in &m.arrivals {
+                out.extend([a.arrival_head.operator_code.as_str(), &a.arrival_head.logistics_code]);
+            }
+        }
+        Message::Ceb509(m) => {
+            for d in &m.departures {
+                out.push(&d.departure_head.logistics_code);
+            }
+        }
+        Message::Ceb603(m) => {
+            for i in &m.inventories {
+                let h = &i.inventory_head;
+                out.extend([h.ebp_code.as_str(), &h.ebc_code, &h.agent_code, &h.owner_code, &h.logistics_code]);
+            }
+        }
+        Message::Ceb605(m) => {
+            for c in &m.invt_cancels {
+                out.extend([c.agent_code.as_str(), &c.ebc_code]);
+            }
+        }
+        Message::Ceb607(m) => {
+            for w in &m.way_bills {
+                out.extend([w.way_bill_head.agent_code.as_str(), &w.way_bill_head.logistics_code]);
+            }
+        }
+        Message::Ceb701(m) => {
+            for s in &m.summary_applies {
+                let h = &s.summary_apply_head;
+                out.extend([h.agent_code.as_str(), &h.ebc_code, &h.decl_agent_code]);
+            }
+        }
+        _ => {}
+    }
+    out.retain(|c| !c.is_empty());
+    out.sort_unstable();
+    out.dedup();
+    out
+}

@@ -1,0 +1,235 @@
+//! The HTTP face of greenlane (INTERFACES.md §2): CEB messages in and receipts out, decisions,
+//! health and Prometheus metrics. Handlers only translate between HTTP and the pipeline: the
+//! writer thread decides, the store keeps.
+
+pub mod api;
+pub mod auth;
+mod metrics_hook;
+
+use api::{DecisionJson, DecisionPage, ErrorJson};
+use auth::{Caller, Denied};
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use greenlane_core::ListKey;
+use greenlane_pipeline::{Outcome, Prepared, Writer, receipts};
+use greenlane_store::{Digest, Store};
+use metrics_exporter_prometheus::PrometheusHandle;
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use metrics_hook::{batch_observer, install_metrics};
+
+/// The largest message accepted, as the codec enforces it.
+pub const MAX_BODY: usize = 10 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub writer: Writer,
+    pub store: Arc<dyn Store>,
+    pub admin_hash: Option<Digest>,
+    pub metrics: PrometheusHandle,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("store", &self.store.describe()).finish()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/messages", post(post_message))
+        .route("/api/v1/inventories/{cop_no}", get(get_inventory))
+        .route("/api/v1/decisions", get(get_decisions))
+        .route("/metrics", get(get_metrics))
+        .route("/healthz", get(healthz))
+        // The body limit is enforced in the handler, which answers with a CEB900.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves; in-flight requests finish first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+fn json_error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
+    (status, Json(ErrorJson { code, message: message.into() })).into_response()
+}
+
+fn denied(d: Denied) -> Response {
+    let code = match d {
+        Denied::Unauthenticated => "unauthenticated",
+        Denied::Forbidden(_) => "forbidden",
+        Denied::Unavailable(_) => "unavailable",
+    };
+    json_error(d.status(), code, d.message())
+}
+
+fn xml(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
+}
+
+fn caller(state: &AppState, headers: &HeaderMap) -> Result<Caller, Denied> {
+    auth::authenticate(headers, &*state.store, state.admin_hash.as_ref())
+}
+
+async fn post_message(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let started = Instant::now();
+    let caller = match caller(&state, &headers) {
+        Ok(c) => c,
+        Err(d) => return denied(d),
+    };
+    if !caller.may_send() {
+        return denied(Denied::Forbidden(format!("role {} may not send messages", caller.role.as_str())));
+    }
+    let bytes = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            metrics::counter!("greenlane_messages_total", "type" => "unknown", "outcome" => "too_large").increment(1);
+            let error = greenlane_ceb::ReadError {
+                message_type: None,
+                version: None,
+                entity: None,
+                path: String::new(),
+                line: 0,
+                column: 0,
+                kind: greenlane_ceb::ReadErrorKind::TooLarge { size: MAX_BODY + 1, limit: MAX_BODY },
+            };
+            return xml(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                receipts::ceb900(&error, &[0; 32], None, greenlane_core::MessageTime(0)),
+            );
+        }
+    };
+    let prepared = Prepared::new(bytes.to_vec());
+    if let (Some(code), Ok(parsed)) = (&caller.ebc_code, &prepared.parsed)
+        && caller.role == greenlane_store::Role::Enterprise
+    {
+        let parties = greenlane_pipeline::parties(&parsed.message);
+        if !parties.contains(&code.as_str()) {
+            return denied(Denied::Forbidden(format!(
+                "this token belongs to enterprise {code}, which is not a party to the message"
+            )));
+        }
+    }
+    let type_label = match &prepared.parsed {
+        Ok(p) => p.message.message_type().code(),
+        Err(e) => e.message_type.map_or("unknown", |t| t.code()),
+    };
+    let answer = state.writer.submit(prepared).await;
+    let response = match answer {
+        Ok(Ok(Outcome::Receipt { xml: body, replay, .. })) => {
+            let outcome = if replay { "replay" } else { "accepted" };
+            metrics::counter!("greenlane_messages_total", "type" => type_label, "outcome" => outcome).increment(1);
+            xml(StatusCode::OK, body)
+        }
+        Ok(Ok(Outcome::Refused { xml: body, .. })) => {
+            metrics::counter!("greenlane_messages_total", "type" => type_label, "outcome" => "refused").increment(1);
+            xml(StatusCode::BAD_REQUEST, body)
+        }
+        Ok(Err(why)) => {
+            json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", format!("not stored, send again: {why}"))
+        }
+        Err(closed) => json_error(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", closed.to_string()),
+    };
+    metrics::histogram!("greenlane_request_seconds", "route" => "messages").record(started.elapsed().as_secs_f64());
+    response
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InventoryQuery {
+    ebc_code: Option<String>,
+}
+
+async fn get_inventory(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(cop_no): Path<String>,
+    Query(query): Query<InventoryQuery>,
+) -> Response {
+    let caller = match caller(&state, &headers) {
+        Ok(c) => c,
+        Err(d) => return denied(d),
+    };
+    let Some(ebc_code) = query.ebc_code.or_else(|| caller.ebc_code.clone()) else {
+        return json_error(StatusCode::BAD_REQUEST, "missing_ebc_code", "ebcCode is required: ?ebcCode=CODE");
+    };
+    if !caller.may_see(&ebc_code) {
+        return denied(Denied::Forbidden(format!("this token may not see enterprise {ebc_code}'s lists")));
+    }
+    let key = ListKey { ebc_code, cop_no };
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || store.read().and_then(|mut r| r.get_list(&key))).await;
+    match found {
+        Ok(Ok(Some(row))) => Json(DecisionJson::from(&row.decision())).into_response(),
+        Ok(Ok(None)) => json_error(StatusCode::NOT_FOUND, "not_found", "no such declaration list"),
+        Ok(Err(e)) => json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", e.to_string()),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct FeedQuery {
+    after: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn get_decisions(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<FeedQuery>) -> Response {
+    let caller = match caller(&state, &headers) {
+        Ok(c) => c,
+        Err(d) => return denied(d),
+    };
+    let after: u64 = match query.after.as_deref().filter(|s| !s.is_empty()).map(str::parse).transpose() {
+        Ok(a) => a.unwrap_or(0),
+        Err(_) => {
+            return json_error(StatusCode::BAD_REQUEST, "bad_cursor", "after must be a cursor from a previous page");
+        }
+    };
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let store = state.store.clone();
+    let page =
+        tokio::task::spawn_blocking(move || store.read().and_then(|mut r| r.decisions_after(after, limit))).await;
+    match page {
+        Ok(Ok(entries)) => {
+            let next = entries.last().map_or(after, |(seq, _)| *seq);
+            let items = entries
+                .iter()
+                .filter(|(_, d)| caller.may_see(&d.key.ebc_code))
+                .map(|(_, d)| DecisionJson::from(d))
+                .collect();
+            Json(DecisionPage { items, next: next.to_string() }).into_response()
+        }
+        Ok(Err(e)) => json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", e.to_string()),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+async fn get_metrics(State(state): State<AppState>) -> Response {
+    let store = state.store.clone();
+    if let Ok(Ok(counts)) = tokio::task::spawn_blocking(move || store.read().and_then(|mut r| r.counts())).await {
+        for (lane, n) in counts.lists_by_lane {
+            metrics::gauge!("greenlane_lists", "lane" => lane.as_str()).set(n as f64);
+        }
+        for (status, n) in counts.lists_by_status {
+            metrics::gauge!("greenlane_lists_by_status", "status" => status.as_str()).set(n as f64);
+        }
+        metrics::gauge!("greenlane_stored_messages").set(counts.messages as f64);
+    }
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}

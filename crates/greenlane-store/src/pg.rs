@@ -1,0 +1,884 @@
+//! The PostgreSQL backend, through the synchronous `postgres` client: one writer connection
+//! behind a mutex, a small pool of reader connections, each with its own cache of prepared
+//! statements. Readers see a REPEATABLE READ snapshot; commits wait for the WAL flush
+//! (`synchronous_commit` stays on, and the writer turns it back on where a server has it off),
+//! so an acknowledged message is on disk.
+
+use crate::codec::{self, ListColumns, RawList};
+use crate::{
+    Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage, TokenRow,
+    WaybillRow, WriteTx,
+};
+use greenlane_core::{Decision, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use postgres::config::Host;
+use postgres::types::{FromSql, ToSql};
+use postgres::{Client, Config, NoTls, Row, Statement};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The schema, one embedded script per version, applied in order (see migrations/README.md).
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+
+/// Reader connections kept open between reads; more are opened when needed and closed after.
+const IDLE_READERS: usize = 4;
+
+/// Key of the advisory lock that serialises migrations between processes starting together
+/// (the bytes of "grnlane").
+const MIGRATION_LOCK: i64 = 0x0067_726e_6c61_6e65;
+
+/// The PostgreSQL store.
+pub struct PgStore {
+    config: Config,
+    /// The location without secrets, for logs and errors.
+    location: String,
+    writer: Mutex<PgConn>,
+    readers: Mutex<Vec<PgConn>>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("location", &self.location).finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/dbname`, or any
+    /// form the `postgres` crate's `Config` parses) and brings its schema up to date. TLS is not
+    /// supported: use a local or tunnelled connection.
+    pub fn connect(url: &str) -> Result<PgStore> {
+        let mut config =
+            Config::from_str(url).map_err(|e| StoreError::Open { location: redact(url), reason: error_text(&e) })?;
+        let location = describe_config(&config);
+        let open_error = |reason: String| StoreError::Open { location: location.clone(), reason };
+        if config.get_connect_timeout().is_none() {
+            // Without it an unreachable host hangs start-up for the kernel's TCP timeout.
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("greenlane");
+        }
+        let mut writer = PgConn::connect_writer(&config).map_err(|e| open_error(error_text(&e)))?;
+        migrate(&mut writer.client).map_err(|e| open_error(format!("cannot apply the schema: {}", error_text(&e))))?;
+        let store = PgStore { config, location, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) };
+        Ok(store)
+    }
+
+    fn take_reader(&self) -> Result<PgConn> {
+        loop {
+            let idle = lock(&self.readers).pop();
+            match idle {
+                // A pooled connection the server has since closed (restart, idle timeout) is
+                // dropped and the next one tried.
+                Some(conn) if conn.client.is_closed() => continue,
+                Some(conn) => return Ok(conn),
+                None => return PgConn::connect(&self.config).map_err(backend("opening a reader connection")),
+            }
+        }
+    }
+
+    fn give_back(&self, conn: PgConn) {
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// A mutex whose holder panicked is still usable: transactions roll back in `Drop`, which runs
+/// while unwinding, before the guard is released.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The text of a client error with its causes: `postgres::Error`'s own Display says only
+/// "db error", the server's message is in the source.
+fn error_text(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Maps a client error to [`StoreError::Backend`], naming the operation that failed.
+fn backend(operation: &'static str) -> impl Fn(postgres::Error) -> StoreError {
+    move |e| StoreError::Backend(format!("{operation}: {}", error_text(&e)))
+}
+
+/// The connection target without the password, as `postgresql://user@host:port/dbname`.
+fn describe_config(config: &Config) -> String {
+    let user = config.get_user().unwrap_or("");
+    let ports = config.get_ports();
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, host)| {
+            let name = match host {
+                Host::Tcp(name) => name.clone(),
+                // libpq's URL form of a socket folder.
+                Host::Unix(path) => path.display().to_string().replace('/', "%2F"),
+            };
+            match ports.get(i).or(ports.first()) {
+                Some(port) => format!("{name}:{port}"),
+                None => name,
+            }
+        })
+        .collect();
+    let dbname = config.get_dbname().unwrap_or(user);
+    format!("postgresql://{user}@{}/{dbname}", hosts.join(","))
+}
+
+/// A URL that did not parse, for an error message: the password of its user part hidden and
+/// its query (which may hold `password=`) left out.
+fn redact(url: &str) -> String {
+    let url = url.split('?').next().unwrap_or(url);
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return "<PostgreSQL connection string>".into() };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => match rest[..at].find(':') {
+            Some(colon) => format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..]),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// One connection with its prepared statements.
+struct PgConn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+    /// Between our BEGIN and its COMMIT/ROLLBACK.
+    in_transaction: bool,
+}
+
+impl PgConn {
+    fn connect(config: &Config) -> std::result::Result<PgConn, postgres::Error> {
+        Ok(PgConn { client: config.connect(NoTls)?, statements: HashMap::new(), in_transaction: false })
+    }
+
+    /// The writer's connection. A server (or role, or database) configured with
+    /// `synchronous_commit = off` would acknowledge commits before they are on disk, and a
+    /// receipt promises the message is kept: the writer turns it back on for its session. Other
+    /// values (`local`, `remote_write`, `remote_apply`) are durable locally and stay as
+    /// configured.
+    fn connect_writer(config: &Config) -> std::result::Result<PgConn, postgres::Error> {
+        let mut conn = PgConn::connect(config)?;
+        let setting: String = conn.client.query_one("SHOW synchronous_commit", &[])?.try_get(0)?;
+        if setting == "off" {
+            conn.client.batch_execute("SET synchronous_commit = on")?;
+        }
+        Ok(conn)
+    }
+
+    /// The prepared statement for `sql`, prepared on first use: every query the store runs is a
+    /// `&'static str`, so the cache is bounded by the code.
+    fn statement(&mut self, sql: &'static str) -> std::result::Result<Statement, postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn query(
+        &mut self,
+        operation: &'static str,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        let statement = self.statement(sql).map_err(backend(operation))?;
+        self.client.query(&statement, params).map_err(backend(operation))
+    }
+
+    fn query_opt(
+        &mut self,
+        operation: &'static str,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>> {
+        let statement = self.statement(sql).map_err(backend(operation))?;
+        self.client.query_opt(&statement, params).map_err(backend(operation))
+    }
+
+    fn query_one(&mut self, operation: &'static str, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
+        let statement = self.statement(sql).map_err(backend(operation))?;
+        self.client.query_one(&statement, params).map_err(backend(operation))
+    }
+
+    fn execute(&mut self, operation: &'static str, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<()> {
+        let statement = self.statement(sql).map_err(backend(operation))?;
+        self.client.execute(&statement, params).map(drop).map_err(backend(operation))
+    }
+
+    fn begin(&mut self, sql: &str) -> std::result::Result<(), postgres::Error> {
+        self.client.batch_execute(sql)?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    /// Ends the transaction without keeping anything; false if the connection is unusable.
+    fn rollback(&mut self) -> bool {
+        let ok = self.client.batch_execute("ROLLBACK").is_ok();
+        if ok {
+            self.in_transaction = false;
+        }
+        ok
+    }
+}
+
+/// A column of a row, a type mismatch being corruption (the schema says otherwise).
+fn col<'a, T: FromSql<'a>>(row: &'a Row, index: usize) -> Result<T> {
+    row.try_get(index).map_err(|e| StoreError::Corrupt(format!("column {index}: {}", error_text(&e))))
+}
+
+/// Applies the migrations the database lacks, in one transaction under an advisory lock (so two
+/// processes starting together apply each migration once). Versions newer than this build knows
+/// are left alone: by the expand/contract rule the previous release still works on the next
+/// one's schema.
+fn migrate(client: &mut Client) -> std::result::Result<(), postgres::Error> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         )",
+    )?;
+    let applied: Vec<i32> = tx
+        .query("SELECT version FROM schema_migrations", &[])?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<std::result::Result<_, _>>()?;
+    for &(version, sql) in MIGRATIONS {
+        if !applied.contains(&version) {
+            tx.batch_execute(sql)?;
+            tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version])?;
+        }
+    }
+    tx.commit()
+}
+
+impl Store for PgStore {
+    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
+        let mut conn = lock(&self.writer);
+        if conn.in_transaction && !conn.rollback() {
+            // Only reachable if a transaction was leaked without its Drop running, on a
+            // connection that is now unusable.
+            *conn = PgConn::connect_writer(&self.config).map_err(backend("reconnecting the writer"))?;
+        }
+        // The client learns that the server closed the connection (restart, failover,
+        // idle-session timeout) only when it next uses it, and may not even know it is closed
+        // right after the error: a BEGIN that fails is retried once on a new connection (BEGIN
+        // itself has no other way to fail).
+        if conn.begin("BEGIN").is_err() {
+            *conn = PgConn::connect_writer(&self.config).map_err(backend("reconnecting the writer"))?;
+            conn.begin("BEGIN").map_err(backend("starting the write transaction"))?;
+        }
+        Ok(Box::new(PgWrite { conn, done: false, failed: false }))
+    }
+
+    fn read(&self) -> Result<Box<dyn ReadTx + '_>> {
+        // The snapshot is taken at the first query, not at BEGIN: run one now, so that the view
+        // is the database as of this call. One round trip (simple query protocol).
+        const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+        let mut conn = self.take_reader()?;
+        if conn.begin(BEGIN).is_err() {
+            // A pooled connection the server has closed (see `write`): the whole pool is likely
+            // stale (a server restart), so drop it and start from a new connection.
+            lock(&self.readers).clear();
+            conn = PgConn::connect(&self.config).map_err(backend("opening a reader connection"))?;
+            conn.begin(BEGIN).map_err(backend("starting a read transaction"))?;
+        }
+        Ok(Box::new(PgRead { conn: Some(conn), store: self }))
+    }
+
+    fn describe(&self) -> String {
+        self.location.clone()
+    }
+}
+
+/// A read-only snapshot on a pooled connection; its transaction ends and the connection returns
+/// to the pool on drop.
+struct PgRead<'s> {
+    conn: Option<PgConn>,
+    store: &'s PgStore,
+}
+
+impl PgRead<'_> {
+    fn with<T>(&mut self, f: impl FnOnce(&mut PgConn) -> Result<T>) -> Result<T> {
+        match &mut self.conn {
+            Some(conn) => f(conn),
+            None => Err(StoreError::Backend("read transaction used after it ended".into())),
+        }
+    }
+}
+
+impl Drop for PgRead<'_> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            // A connection that cannot end its transaction is closed rather than pooled.
+            if conn.rollback() {
+                self.store.give_back(conn);
+            }
+        }
+    }
+}
+
+/// The write transaction: holds the writer connection (and so excludes other writers) from
+/// `BEGIN` to `COMMIT`, rolling back on drop if not committed.
+struct PgWrite<'s> {
+    conn: MutexGuard<'s, PgConn>,
+    done: bool,
+    /// Set when a statement failed: PostgreSQL then aborts the transaction, and a COMMIT of an
+    /// aborted transaction *succeeds* while rolling back, so we must remember it ourselves.
+    failed: bool,
+}
+
+impl PgWrite<'_> {
+    fn with<T>(&mut self, f: impl FnOnce(&mut PgConn) -> Result<T>) -> Result<T> {
+        if self.failed {
+            return Err(StoreError::Backend(
+                "the write transaction was aborted by an earlier failure; it can only be dropped".into(),
+            ));
+        }
+        let result = f(&mut self.conn);
+        if let Err(StoreError::Backend(_)) = result {
+            self.failed = true;
+        }
+        result
+    }
+}
+
+impl Drop for PgWrite<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // If the rollback fails, `in_transaction` stays set and `write()` reconnects.
+            self.conn.rollback();
+        }
+    }
+}
+
+/// Implements [`ReadTx`] for a transaction type with a `with(|conn| …)` accessor, so that the
+/// reader and the writer run the very same queries.
+macro_rules! read_tx {
+    ($ty:ty) => {
+        impl ReadTx for $ty {
+            fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>> {
+                self.with(|c| q::find_message(c, digest))
+            }
+            fn enterprise_exists(&mut self, code: &str) -> Result<bool> {
+                self.with(|c| q::enterprise_exists(c, code))
+            }
+            fn get_order(&mut self, key: &OrderKey) -> Result<Option<OrderRow>> {
+                self.with(|c| q::get_order(c, key))
+            }
+            fn get_waybill(&mut self, key: &WaybillKey) -> Result<Option<WaybillRow>> {
+                self.with(|c| q::get_waybill(c, key))
+            }
+            fn get_payment(&mut self, key: &OrderKey) -> Result<Option<Payment>> {
+                self.with(|c| q::get_payment(c, key))
+            }
+            fn get_list(&mut self, key: &ListKey) -> Result<Option<ListRow>> {
+                self.with(|c| q::get_list(c, key))
+            }
+            fn lists_for_order(&mut self, key: &OrderKey) -> Result<Vec<ListKey>> {
+                self.with(|c| q::lists_for_order(c, key))
+            }
+            fn lists_for_waybill(&mut self, key: &WaybillKey) -> Result<Vec<ListKey>> {
+                self.with(|c| q::lists_for_waybill(c, key))
+            }
+            fn lists_by_logistics_no(&mut self, logistics_no: &str) -> Result<Vec<ListKey>> {
+                self.with(|c| q::lists_by_logistics_no(c, logistics_no))
+            }
+            fn pending_lists_received_before(&mut self, before: MessageTime, limit: usize) -> Result<Vec<ListKey>> {
+                self.with(|c| q::pending_lists_received_before(c, before, limit))
+            }
+            fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+                self.with(|c| q::decisions_after(c, after, limit))
+            }
+            fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>> {
+                self.with(|c| q::token_by_hash(c, secret_hash))
+            }
+            fn counts(&mut self) -> Result<Counts> {
+                self.with(q::counts)
+            }
+            fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
+                self.with(|c| q::lists_after(c, after, limit))
+            }
+        }
+    };
+}
+
+read_tx!(PgRead<'_>);
+read_tx!(PgWrite<'_>);
+
+impl WriteTx for PgWrite<'_> {
+    fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64> {
+        let seq = self.with(|c| q::insert_message(c, message))?;
+        seq.ok_or_else(|| {
+            StoreError::Backend(format!(
+                "insert_message: a message with digest {} is already stored",
+                codec::hex(&message.digest)
+            ))
+        })
+    }
+
+    fn register_enterprise(&mut self, code: &str, name: &str, first_seen: MessageTime) -> Result<()> {
+        self.with(|c| q::register_enterprise(c, code, name, first_seen))
+    }
+
+    fn put_order(&mut self, row: &OrderRow) -> Result<()> {
+        let doc = codec::to_json("order", &row.order)?;
+        self.with(|c| q::put_order(c, row, &doc))
+    }
+
+    fn delete_order(&mut self, key: &OrderKey) -> Result<()> {
+        self.with(|c| q::delete_order(c, key))
+    }
+
+    fn put_waybill(&mut self, row: &WaybillRow) -> Result<()> {
+        let doc = codec::to_json("waybill", &row.waybill)?;
+        self.with(|c| q::put_waybill(c, row, &doc))
+    }
+
+    fn delete_waybill(&mut self, key: &WaybillKey) -> Result<()> {
+        self.with(|c| q::delete_waybill(c, key))
+    }
+
+    fn put_payment(&mut self, payment: &Payment) -> Result<()> {
+        let doc = codec::to_json("payment", payment)?;
+        self.with(|c| q::put_payment(c, &payment.order, &doc))
+    }
+
+    fn delete_payment(&mut self, key: &OrderKey) -> Result<()> {
+        self.with(|c| q::delete_payment(c, key))
+    }
+
+    fn put_list(&mut self, row: &ListRow) -> Result<()> {
+        let cols = ListColumns::encode(row)?;
+        self.with(|c| q::put_list(c, row, &cols))
+    }
+
+    fn delete_list(&mut self, key: &ListKey) -> Result<()> {
+        self.with(|c| q::delete_list(c, key))
+    }
+
+    fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
+        codec::check_score("append_decision", decision.score)?;
+        let doc = codec::to_json("decision", decision)?;
+        self.with(|c| q::append_decision(c, &decision.key, &doc))
+    }
+
+    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
+        let id = self.with(|c| q::insert_token(c, name, role, ebc_code, secret_hash))?;
+        id.ok_or_else(|| StoreError::Backend("insert_token: a token with this secret is already stored".into()))
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.failed {
+            // Drop rolls back.
+            return Err(StoreError::Backend(
+                "commit: the write transaction was aborted by an earlier failure and has been rolled back".into(),
+            ));
+        }
+        // If COMMIT fails `done` stays false and Drop rolls back (or, if the connection is gone,
+        // the server already has): the caller must treat the whole batch as not stored.
+        self.conn.client.batch_execute("COMMIT").map_err(backend("commit"))?;
+        self.conn.in_transaction = false;
+        self.done = true;
+        Ok(())
+    }
+}
+
+/// The queries, on one connection: the same for the reader and the writer. JSONB is passed as
+/// text (`$n::text::jsonb`) and read back as text (`doc::text`), so that serde_json alone
+/// decides the encoding.
+mod q {
+    use super::*;
+
+    pub(super) fn find_message(c: &mut PgConn, digest: &Digest) -> Result<Option<StoredMessage>> {
+        let row = c.query_opt(
+            "find_message",
+            "SELECT seq, message_type, receipt FROM messages WHERE digest = $1",
+            &[&&digest[..]],
+        )?;
+        row.map(|r| {
+            Ok(StoredMessage {
+                seq: codec::seq("message seq", col(&r, 0)?)?,
+                message_type: col(&r, 1)?,
+                receipt: col(&r, 2)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// `None` when the digest is already stored. ON CONFLICT DO NOTHING rather than a
+    /// constraint error: an error would abort the whole transaction, and with it every other
+    /// message of the batch.
+    pub(super) fn insert_message(c: &mut PgConn, m: &NewMessage<'_>) -> Result<Option<u64>> {
+        let row = c.query_opt(
+            "insert_message",
+            "INSERT INTO messages (digest, message_type, sender, app_time, body, receipt)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (digest) DO NOTHING
+             RETURNING seq",
+            &[&&m.digest[..], &m.message_type, &m.sender, &m.app_time.map(|t| t.0), &m.body, &m.receipt],
+        )?;
+        row.map(|r| codec::seq("message seq", col(&r, 0)?)).transpose()
+    }
+
+    pub(super) fn enterprise_exists(c: &mut PgConn, code: &str) -> Result<bool> {
+        let row =
+            c.query_one("enterprise_exists", "SELECT EXISTS (SELECT 1 FROM enterprises WHERE code = $1)", &[&code])?;
+        col(&row, 0)
+    }
+
+    pub(super) fn register_enterprise(c: &mut PgConn, code: &str, name: &str, first_seen: MessageTime) -> Result<()> {
+        c.execute(
+            "register_enterprise",
+            "INSERT INTO enterprises (code, name, first_seen) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
+            &[&code, &name, &first_seen.0],
+        )
+    }
+
+    pub(super) fn get_order(c: &mut PgConn, key: &OrderKey) -> Result<Option<OrderRow>> {
+        let row = c.query_opt(
+            "get_order",
+            "SELECT doc::text, list_ebc_code, list_cop_no FROM orders WHERE ebp_code = $1 AND order_no = $2",
+            &[&key.ebp_code, &key.order_no],
+        )?;
+        row.map(|r| {
+            Ok(OrderRow {
+                order: codec::from_json("order", col(&r, 0)?)?,
+                list: codec::list_link("order", col(&r, 1)?, col(&r, 2)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) fn put_order(c: &mut PgConn, row: &OrderRow, doc: &str) -> Result<()> {
+        let key = &row.order.key;
+        let list = row.list.as_ref();
+        c.execute(
+            "put_order",
+            "INSERT INTO orders (ebp_code, order_no, list_ebc_code, list_cop_no, doc)
+             VALUES ($1, $2, $3, $4, $5::text::jsonb)
+             ON CONFLICT (ebp_code, order_no) DO UPDATE SET
+                 list_ebc_code = excluded.list_ebc_code, list_cop_no = excluded.list_cop_no, doc = excluded.doc",
+            &[&key.ebp_code, &key.order_no, &list.map(|l| &l.ebc_code), &list.map(|l| &l.cop_no), &doc],
+        )
+    }
+
+    pub(super) fn delete_order(c: &mut PgConn, key: &OrderKey) -> Result<()> {
+        c.execute(
+            "delete_order",
+            "DELETE FROM orders WHERE ebp_code = $1 AND order_no = $2",
+            &[&key.ebp_code, &key.order_no],
+        )
+    }
+
+    pub(super) fn get_waybill(c: &mut PgConn, key: &WaybillKey) -> Result<Option<WaybillRow>> {
+        let row = c.query_opt(
+            "get_waybill",
+            "SELECT doc::text, list_ebc_code, list_cop_no FROM waybills WHERE logistics_code = $1 AND logistics_no = $2",
+            &[&key.logistics_code, &key.logistics_no],
+        )?;
+        row.map(|r| {
+            Ok(WaybillRow {
+                waybill: codec::from_json("waybill", col(&r, 0)?)?,
+                list: codec::list_link("waybill", col(&r, 1)?, col(&r, 2)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) fn put_waybill(c: &mut PgConn, row: &WaybillRow, doc: &str) -> Result<()> {
+        let key = &row.waybill.key;
+        let list = row.list.as_ref();
+        c.execute(
+            "put_waybill",
+            "INSERT INTO waybills (logistics_code, logistics_no, list_ebc_code, list_cop_no, doc)
+             VALUES ($1, $2, $3, $4, $5::text::jsonb)
+             ON CONFLICT (logistics_code, logistics_no) DO UPDATE SET
+                 list_ebc_code = excluded.list_ebc_code, list_cop_no = excluded.list_cop_no, doc = excluded.doc",
+            &[&key.logistics_code, &key.logistics_no, &list.map(|l| &l.ebc_code), &list.map(|l| &l.cop_no), &doc],
+        )
+    }
+
+    pub(super) fn delete_waybill(c: &mut PgConn, key: &WaybillKey) -> Result<()> {
+        c.execute(
+            "delete_waybill",
+            "DELETE FROM waybills WHERE logistics_code = $1 AND logistics_no = $2",
+            &[&key.logistics_code, &key.logistics_no],
+        )
+    }
+
+    pub(super) fn get_payment(c: &mut PgConn, key: &OrderKey) -> Result<Option<Payment>> {
+        let row = c.query_opt(
+            "get_payment",
+            "SELECT doc::text FROM payments WHERE ebp_code = $1 AND order_no = $2",
+            &[&key.ebp_code, &key.order_no],
+        )?;
+        row.map(|r| codec::from_json("payment", col(&r, 0)?)).transpose()
+    }
+
+    pub(super) fn put_payment(c: &mut PgConn, key: &OrderKey, doc: &str) -> Result<()> {
+        c.execute(
+            "put_payment",
+            "INSERT INTO payments (ebp_code, order_no, doc) VALUES ($1, $2, $3::text::jsonb)
+             ON CONFLICT (ebp_code, order_no) DO UPDATE SET doc = excluded.doc",
+            &[&key.ebp_code, &key.order_no, &doc],
+        )
+    }
+
+    pub(super) fn delete_payment(c: &mut PgConn, key: &OrderKey) -> Result<()> {
+        c.execute(
+            "delete_payment",
+            "DELETE FROM payments WHERE ebp_code = $1 AND order_no = $2",
+            &[&key.ebp_code, &key.order_no],
+        )
+    }
+
+    pub(super) fn get_list(c: &mut PgConn, key: &ListKey) -> Result<Option<ListRow>> {
+        let row = c.query_opt(
+            "get_list",
+            "SELECT status, lane, return_status, score, received_at, decided_at, criteria_version,
+                    reasons::text, doc::text
+             FROM lists WHERE ebc_code = $1 AND cop_no = $2",
+            &[&key.ebc_code, &key.cop_no],
+        )?;
+        row.map(|r| {
+            RawList {
+                status: col(&r, 0)?,
+                lane: col(&r, 1)?,
+                return_status: col(&r, 2)?,
+                score: col(&r, 3)?,
+                received_at: col(&r, 4)?,
+                decided_at: col(&r, 5)?,
+                criteria_version: col(&r, 6)?,
+                reasons: col(&r, 7)?,
+                doc: col(&r, 8)?,
+            }
+            .decode()
+        })
+        .transpose()
+    }
+
+    pub(super) fn put_list(c: &mut PgConn, row: &ListRow, cols: &ListColumns) -> Result<()> {
+        let l = &row.list;
+        // ON CONFLICT DO UPDATE keeps the row's seq: an upsert does not make a list younger.
+        c.execute(
+            "put_list",
+            "INSERT INTO lists (ebc_code, cop_no, ebp_code, order_no, logistics_code, logistics_no, status, lane,
+                                return_status, score, received_at, decided_at, criteria_version, reasons, doc)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::text::jsonb, $15::text::jsonb)
+             ON CONFLICT (ebc_code, cop_no) DO UPDATE SET
+                 ebp_code = excluded.ebp_code, order_no = excluded.order_no,
+                 logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no,
+                 status = excluded.status, lane = excluded.lane, return_status = excluded.return_status,
+                 score = excluded.score, received_at = excluded.received_at, decided_at = excluded.decided_at,
+                 criteria_version = excluded.criteria_version, reasons = excluded.reasons, doc = excluded.doc",
+            &[
+                &l.key.ebc_code,
+                &l.key.cop_no,
+                &l.order.ebp_code,
+                &l.order.order_no,
+                &l.waybill.logistics_code,
+                &l.waybill.logistics_no,
+                &cols.status,
+                &cols.lane,
+                &cols.return_status,
+                &cols.score,
+                &cols.received_at,
+                &cols.decided_at,
+                &cols.criteria_version,
+                &cols.reasons,
+                &cols.doc,
+            ],
+        )
+    }
+
+    pub(super) fn delete_list(c: &mut PgConn, key: &ListKey) -> Result<()> {
+        c.execute("delete_list", "DELETE FROM lists WHERE ebc_code = $1 AND cop_no = $2", &[&key.ebc_code, &key.cop_no])
+    }
+
+    /// Runs a query whose rows are list keys (ebc_code, cop_no).
+    fn list_keys(
+        c: &mut PgConn,
+        operation: &'static str,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<ListKey>> {
+        c.query(operation, sql, params)?
+            .iter()
+            .map(|r| Ok(ListKey { ebc_code: col(r, 0)?, cop_no: col(r, 1)? }))
+            .collect()
+    }
+
+    pub(super) fn lists_for_order(c: &mut PgConn, key: &OrderKey) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "lists_for_order",
+            "SELECT ebc_code, cop_no FROM lists WHERE ebp_code = $1 AND order_no = $2 ORDER BY seq",
+            &[&key.ebp_code, &key.order_no],
+        )
+    }
+
+    pub(super) fn lists_for_waybill(c: &mut PgConn, key: &WaybillKey) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "lists_for_waybill",
+            "SELECT ebc_code, cop_no FROM lists WHERE logistics_no = $1 AND logistics_code = $2 ORDER BY seq",
+            &[&key.logistics_no, &key.logistics_code],
+        )
+    }
+
+    pub(super) fn lists_by_logistics_no(c: &mut PgConn, logistics_no: &str) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "lists_by_logistics_no",
+            "SELECT ebc_code, cop_no FROM lists WHERE logistics_no = $1 ORDER BY seq",
+            &[&logistics_no],
+        )
+    }
+
+    pub(super) fn pending_lists_received_before(
+        c: &mut PgConn,
+        before: MessageTime,
+        limit: usize,
+    ) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "pending_lists_received_before",
+            "SELECT ebc_code, cop_no FROM lists WHERE status = 'pending' AND received_at < $1
+             ORDER BY received_at, seq LIMIT $2",
+            &[&before.0, &codec::limit(limit)],
+        )
+    }
+
+    pub(super) fn lists_after(c: &mut PgConn, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
+        let rows = match after {
+            None => c.query(
+                "lists_after",
+                "SELECT status, lane, return_status, score, received_at, decided_at, criteria_version,
+                        reasons::text, doc::text
+                 FROM lists ORDER BY ebc_code, cop_no LIMIT $1",
+                &[&codec::limit(limit)],
+            )?,
+            Some(k) => c.query(
+                "lists_after",
+                "SELECT status, lane, return_status, score, received_at, decided_at, criteria_version,
+                        reasons::text, doc::text
+                 FROM lists WHERE (ebc_code, cop_no) > ($1, $2) ORDER BY ebc_code, cop_no LIMIT $3",
+                &[&k.ebc_code, &k.cop_no, &codec::limit(limit)],
+            )?,
+        };
+        rows.iter()
+            .map(|r| {
+                RawList {
+                    status: col(r, 0)?,
+                    lane: col(r, 1)?,
+                    return_status: col(r, 2)?,
+                    score: col(r, 3)?,
+                    received_at: col(r, 4)?,
+                    decided_at: col(r, 5)?,
+                    criteria_version: col(r, 6)?,
+                    reasons: col(r, 7)?,
+                    doc: col(r, 8)?,
+                }
+                .decode()
+            })
+            .collect()
+    }
+
+    pub(super) fn append_decision(c: &mut PgConn, key: &ListKey, doc: &str) -> Result<u64> {
+        let row = c.query_one(
+            "append_decision",
+            "INSERT INTO decisions (ebc_code, cop_no, doc) VALUES ($1, $2, $3::text::jsonb) RETURNING seq",
+            &[&key.ebc_code, &key.cop_no, &doc],
+        )?;
+        codec::seq("decision seq", col(&row, 0)?)
+    }
+
+    pub(super) fn decisions_after(c: &mut PgConn, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+        let Some(after) = codec::cursor(after) else { return Ok(Vec::new()) };
+        c.query(
+            "decisions_after",
+            "SELECT seq, doc::text FROM decisions WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &codec::limit(limit)],
+        )?
+        .iter()
+        .map(|r| Ok((codec::seq("decision seq", col(r, 0)?)?, codec::from_json("decision", col(r, 1)?)?)))
+        .collect()
+    }
+
+    pub(super) fn insert_token(
+        c: &mut PgConn,
+        name: &str,
+        role: Role,
+        ebc_code: Option<&str>,
+        secret_hash: &Digest,
+    ) -> Result<Option<u64>> {
+        let row = c.query_opt(
+            "insert_token",
+            "INSERT INTO tokens (name, role, ebc_code, secret_hash) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (secret_hash) DO NOTHING
+             RETURNING id",
+            &[&name, &role.as_str(), &ebc_code, &&secret_hash[..]],
+        )?;
+        row.map(|r| codec::seq("token id", col(&r, 0)?)).transpose()
+    }
+
+    pub(super) fn token_by_hash(c: &mut PgConn, secret_hash: &Digest) -> Result<Option<TokenRow>> {
+        let row = c.query_opt(
+            "token_by_hash",
+            "SELECT id, name, role, ebc_code, secret_hash FROM tokens WHERE secret_hash = $1",
+            &[&&secret_hash[..]],
+        )?;
+        row.map(|r| {
+            Ok(TokenRow {
+                id: codec::seq("token id", col(&r, 0)?)?,
+                name: col(&r, 1)?,
+                role: codec::role(col(&r, 2)?)?,
+                ebc_code: col(&r, 3)?,
+                secret_hash: codec::digest("token secret hash", col(&r, 4)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) fn counts(c: &mut PgConn) -> Result<Counts> {
+        let mut group = |sql: &'static str| -> Result<Vec<(String, i64)>> {
+            c.query("counts", sql, &[])?.iter().map(|r| Ok((col(r, 0)?, col(r, 1)?))).collect()
+        };
+        let by_lane = group("SELECT lane, count(*) FROM lists GROUP BY lane")?;
+        let by_status = group("SELECT status, count(*) FROM lists GROUP BY status")?;
+        let messages: i64 = col(&c.query_one("counts", "SELECT count(*) FROM messages", &[])?, 0)?;
+        codec::counts(by_lane, by_status, messages)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_hide_the_password() {
+        let config = Config::from_str("postgres://clerk:s3cret@db.example:5433/greenlane").unwrap();
+        assert_eq!(describe_config(&config), "postgresql://clerk@db.example:5433/greenlane");
+        let config = Config::from_str("host=/run/postgresql user=clerk password=s3cret dbname=gl").unwrap();
+        assert_eq!(describe_config(&config), "postgresql://clerk@%2Frun%2Fpostgresql/gl");
+        assert_eq!(redact("postgres://clerk:s3cret@db:5432/gl?x=1"), "postgres://clerk:***@db:5432/gl");
+        assert_eq!(redact("postgres://db:5432/gl?password=s3cret"), "postgres://db:5432/gl");
+        assert_eq!(redact("postgres://db/gl"), "postgres://db/gl");
+        assert_eq!(redact("no url at all"), "<PostgreSQL connection string>");
+    }
+}

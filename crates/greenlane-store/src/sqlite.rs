@@ -1,0 +1,806 @@
+//! The embedded backend: one SQLite database, `greenlane.db`, in a folder. WAL mode with
+//! `synchronous=FULL`, so that a committed transaction survives `kill -9` and power loss and
+//! readers never wait for the writer; one writer connection behind a mutex, a small pool of
+//! reader connections.
+
+use crate::codec::{self, ListColumns, RawList};
+use crate::{
+    Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage, TokenRow,
+    WaybillRow, WriteTx,
+};
+use greenlane_core::{Decision, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// The schema, one embedded script per version, applied in order (see migrations/README.md).
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+
+/// Reader connections kept open between reads; more are opened when needed and closed after.
+const IDLE_READERS: usize = 4;
+
+/// How long a connection waits for a lock held by another connection (another process's writer,
+/// a checkpoint) before failing with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Statements cached per connection: the interface has about 30 distinct ones.
+const STATEMENT_CACHE: usize = 64;
+
+/// The embedded store.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// The database file inside the store's folder (with `-wal` and `-shm` beside it).
+    pub const FILE_NAME: &str = "greenlane.db";
+
+    /// Opens the store in folder `dir` (created if missing) and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<SqliteStore> {
+        let open_error = |reason: String| StoreError::Open { location: dir.display().to_string(), reason };
+        std::fs::create_dir_all(dir).map_err(|e| open_error(format!("cannot create the folder: {e}")))?;
+        let path = dir.join(Self::FILE_NAME);
+        let writer = open_writer(&path).map_err(open_error)?;
+        migrate(&writer).map_err(|e| open_error(format!("cannot apply the schema: {e}")))?;
+        let store = SqliteStore { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) };
+        // Open one reader now, so that a folder that can be written but not read fails here,
+        // at start, rather than on the first request.
+        let reader = store.open_reader().map_err(|e| open_error(e.to_string()))?;
+        store.give_back(reader);
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn open_reader(&self) -> rusqlite::Result<Connection> {
+        // Read-write flags with `query_only`, not SQLITE_OPEN_READ_ONLY: a read-only connection
+        // to a WAL database fails when it may not create or write the -wal and -shm files, and
+        // recovering the WAL index after a crash needs write access.
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(conn)
+    }
+
+    fn take_reader(&self) -> Result<Connection> {
+        let idle = lock(&self.readers).pop();
+        match idle {
+            Some(conn) => Ok(conn),
+            None => self.open_reader().map_err(backend("opening a reader connection")),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// A mutex whose holder panicked is still usable: transactions roll back in `Drop`, which runs
+/// while unwinding, before the guard is released.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn open_writer(path: &Path) -> std::result::Result<Connection, String> {
+    // Without SQLITE_OPEN_URI (which `Connection::open` sets): a folder named `file:…` is a
+    // folder, not a URI.
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| e.to_string())?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| e.to_string())?;
+    // WAL: readers work on a snapshot beside the writer. The mode is persistent in the file, but
+    // setting it every time costs nothing and repairs a file someone switched back.
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| format!("cannot switch to write-ahead logging: {e}"))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!(
+            "the database refused write-ahead logging (journal_mode is {mode}); is the folder on a network filesystem?"
+        ));
+    }
+    // FULL, not NORMAL: in WAL mode NORMAL may lose the last transactions on power loss, and a
+    // receipt already sent promises the message is kept.
+    conn.execute_batch("PRAGMA synchronous = FULL;").map_err(|e| e.to_string())?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+/// Applies the migrations the database lacks, all in one transaction. Versions newer than this
+/// build knows are left alone: by the expand/contract rule the previous release still works on
+/// the next one's schema.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    // IMMEDIATE takes the write lock first, so two processes opening one folder at once apply
+    // each migration once.
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = (|| {
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 applied_at INTEGER NOT NULL DEFAULT (unixepoch())
+             )",
+        )?;
+        for &(version, sql) in MIGRATIONS {
+            let applied: bool =
+                conn.query_row("SELECT count(*) > 0 FROM schema_migrations WHERE version = ?1", [version], |r| {
+                    r.get(0)
+                })?;
+            if !applied {
+                conn.execute_batch(sql)?;
+                conn.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])?;
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            // The original error matters more than a failed rollback.
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Maps a SQLite error to [`StoreError::Backend`], naming the operation that failed.
+fn backend(operation: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| StoreError::Backend(format!("{operation}: {e}"))
+}
+
+impl Store for SqliteStore {
+    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
+        let conn = lock(&self.writer);
+        if !conn.is_autocommit() {
+            // Only reachable if a transaction was leaked without its Drop running
+            // (mem::forget): end it rather than nest inside it.
+            conn.execute_batch("ROLLBACK").map_err(backend("rolling back a transaction left open"))?;
+        }
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(backend("starting the write transaction"))?;
+        Ok(Box::new(SqliteWrite { conn, done: false, failed: false }))
+    }
+
+    fn read(&self) -> Result<Box<dyn ReadTx + '_>> {
+        let conn = self.take_reader()?;
+        // A deferred transaction takes its snapshot at its first read: read something now, so
+        // that the view is the database as of this call, not as of the caller's first query.
+        let begun = conn.execute_batch("BEGIN").and_then(|()| {
+            conn.prepare_cached("SELECT count(*) FROM schema_migrations")?.query_row([], |r| r.get::<_, i64>(0))
+        });
+        match begun {
+            Ok(_) => Ok(Box::new(SqliteRead { conn: Some(conn), store: self })),
+            // The connection is in an unknown state: drop it rather than pool it.
+            Err(e) => Err(backend("starting a read transaction")(e)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+}
+
+/// A read-only view on a pooled connection; its transaction ends and the connection returns to
+/// the pool on drop.
+struct SqliteRead<'s> {
+    conn: Option<Connection>,
+    store: &'s SqliteStore,
+}
+
+impl SqliteRead<'_> {
+    fn with<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        match &self.conn {
+            Some(conn) => f(conn),
+            None => Err(StoreError::Backend("read transaction used after it ended".into())),
+        }
+    }
+}
+
+impl Drop for SqliteRead<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // A reader that cannot end its transaction would pin an old snapshot (and stop
+            // checkpoints) forever: close it instead of pooling it.
+            if conn.execute_batch("ROLLBACK").is_ok() {
+                self.store.give_back(conn);
+            }
+        }
+    }
+}
+
+/// The write transaction: holds the writer connection (and so excludes other writers) from
+/// `BEGIN IMMEDIATE` to `COMMIT`, rolling back on drop if not committed.
+struct SqliteWrite<'s> {
+    conn: MutexGuard<'s, Connection>,
+    done: bool,
+    /// Set when a statement failed. SQLite rolls a whole transaction back on some errors (full
+    /// disk, I/O error) and later statements would then run outside it, each committed alone; so
+    /// after any failure the transaction refuses further work and can only be rolled back. This
+    /// also keeps the same behaviour as PostgreSQL, which aborts a transaction on any error.
+    failed: bool,
+}
+
+impl SqliteWrite<'_> {
+    fn with<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.failed {
+            return Err(StoreError::Backend(
+                "the write transaction was aborted by an earlier failure; it can only be dropped".into(),
+            ));
+        }
+        let result = f(&self.conn);
+        if let Err(StoreError::Backend(_)) = result {
+            self.failed = true;
+        }
+        result
+    }
+}
+
+impl Drop for SqliteWrite<'_> {
+    fn drop(&mut self) {
+        if !self.done && !self.conn.is_autocommit() {
+            // Nothing to report to: if even the rollback fails, `write()` finds the transaction
+            // still open and rolls it back before beginning the next.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Implements [`ReadTx`] for a transaction type with a `with(|conn| …)` accessor, so that the
+/// reader and the writer run the very same queries.
+macro_rules! read_tx {
+    ($ty:ty) => {
+        impl ReadTx for $ty {
+            fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>> {
+                self.with(|c| q::find_message(c, digest))
+            }
+            fn enterprise_exists(&mut self, code: &str) -> Result<bool> {
+                self.with(|c| q::enterprise_exists(c, code))
+            }
+            fn get_order(&mut self, key: &OrderKey) -> Result<Option<OrderRow>> {
+                self.with(|c| q::get_order(c, key))
+            }
+            fn get_waybill(&mut self, key: &WaybillKey) -> Result<Option<WaybillRow>> {
+                self.with(|c| q::get_waybill(c, key))
+            }
+            fn get_payment(&mut self, key: &OrderKey) -> Result<Option<Payment>> {
+                self.with(|c| q::get_payment(c, key))
+            }
+            fn get_list(&mut self, key: &ListKey) -> Result<Option<ListRow>> {
+                self.with(|c| q::get_list(c, key))
+            }
+            fn lists_for_order(&mut self, key: &OrderKey) -> Result<Vec<ListKey>> {
+                self.with(|c| q::lists_for_order(c, key))
+            }
+            fn lists_for_waybill(&mut self, key: &WaybillKey) -> Result<Vec<ListKey>> {
+                self.with(|c| q::lists_for_waybill(c, key))
+            }
+            fn lists_by_logistics_no(&mut self, logistics_no: &str) -> Result<Vec<ListKey>> {
+                self.with(|c| q::lists_by_logistics_no(c, logistics_no))
+            }
+            fn pending_lists_received_before(&mut self, before: MessageTime, limit: usize) -> Result<Vec<ListKey>> {
+                self.with(|c| q::pending_lists_received_before(c, before, limit))
+            }
+            fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+                self.with(|c| q::decisions_after(c, after, limit))
+            }
+            fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>> {
+                self.with(|c| q::token_by_hash(c, secret_hash))
+            }
+            fn counts(&mut self) -> Result<Counts> {
+                self.with(q::counts)
+            }
+            fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
+                self.with(|c| q::lists_after(c, after, limit))
+            }
+        }
+    };
+}
+
+read_tx!(SqliteRead<'_>);
+read_tx!(SqliteWrite<'_>);
+
+impl WriteTx for SqliteWrite<'_> {
+    fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64> {
+        let seq = self.with(|c| q::insert_message(c, message))?;
+        seq.ok_or_else(|| {
+            StoreError::Backend(format!(
+                "insert_message: a message with digest {} is already stored",
+                codec::hex(&message.digest)
+            ))
+        })
+    }
+
+    fn register_enterprise(&mut self, code: &str, name: &str, first_seen: MessageTime) -> Result<()> {
+        self.with(|c| q::register_enterprise(c, code, name, first_seen))
+    }
+
+    fn put_order(&mut self, row: &OrderRow) -> Result<()> {
+        let doc = codec::to_json("order", &row.order)?;
+        self.with(|c| q::put_order(c, row, &doc))
+    }
+
+    fn delete_order(&mut self, key: &OrderKey) -> Result<()> {
+        self.with(|c| q::delete_order(c, key))
+    }
+
+    fn put_waybill(&mut self, row: &WaybillRow) -> Result<()> {
+        let doc = codec::to_json("waybill", &row.waybill)?;
+        self.with(|c| q::put_waybill(c, row, &doc))
+    }
+
+    fn delete_waybill(&mut self, key: &WaybillKey) -> Result<()> {
+        self.with(|c| q::delete_waybill(c, key))
+    }
+
+    fn put_payment(&mut self, payment: &Payment) -> Result<()> {
+        let doc = codec::to_json("payment", payment)?;
+        self.with(|c| q::put_payment(c, &payment.order, &doc))
+    }
+
+    fn delete_payment(&mut self, key: &OrderKey) -> Result<()> {
+        self.with(|c| q::delete_payment(c, key))
+    }
+
+    fn put_list(&mut self, row: &ListRow) -> Result<()> {
+        let cols = ListColumns::encode(row)?;
+        self.with(|c| q::put_list(c, row, &cols))
+    }
+
+    fn delete_list(&mut self, key: &ListKey) -> Result<()> {
+        self.with(|c| q::delete_list(c, key))
+    }
+
+    fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
+        codec::check_score("append_decision", decision.score)?;
+        let doc = codec::to_json("decision", decision)?;
+        self.with(|c| q::append_decision(c, &decision.key, &doc))
+    }
+
+    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
+        let id = self.with(|c| q::insert_token(c, name, role, ebc_code, secret_hash))?;
+        id.ok_or_else(|| StoreError::Backend("insert_token: a token with this secret is already stored".into()))
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.failed {
+            // Drop rolls back.
+            return Err(StoreError::Backend(
+                "commit: the write transaction was aborted by an earlier failure and has been rolled back".into(),
+            ));
+        }
+        // If COMMIT fails (disk full, I/O error) `done` stays false and Drop rolls back whatever
+        // SQLite left open: the caller must treat the whole batch as not stored.
+        self.conn.execute_batch("COMMIT").map_err(backend("commit"))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+/// The queries, on a bare connection: the same for the reader and the writer.
+mod q {
+    use super::*;
+
+    pub(super) fn find_message(c: &Connection, digest: &Digest) -> Result<Option<StoredMessage>> {
+        let found = c
+            .prepare_cached("SELECT seq, message_type, receipt FROM messages WHERE digest = ?1")
+            .and_then(|mut s| {
+                s.query_row([&digest[..]], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?))).optional()
+            })
+            .map_err(backend("find_message"))?;
+        found
+            .map(|(seq, message_type, receipt)| {
+                Ok(StoredMessage { seq: codec::seq("message seq", seq)?, message_type, receipt })
+            })
+            .transpose()
+    }
+
+    /// `None` when the digest is already stored. ON CONFLICT DO NOTHING rather than a
+    /// constraint error, so that a re-send does not count as a failed statement.
+    pub(super) fn insert_message(c: &Connection, m: &NewMessage<'_>) -> Result<Option<u64>> {
+        let seq: Option<i64> = c
+            .prepare_cached(
+                "INSERT INTO messages (digest, message_type, sender, app_time, body, receipt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (digest) DO NOTHING
+                 RETURNING seq",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![&m.digest[..], m.message_type, m.sender, m.app_time.map(|t| t.0), m.body, m.receipt],
+                    |r| r.get(0),
+                )
+                .optional()
+            })
+            .map_err(backend("insert_message"))?;
+        seq.map(|s| codec::seq("message seq", s)).transpose()
+    }
+
+    pub(super) fn enterprise_exists(c: &Connection, code: &str) -> Result<bool> {
+        c.prepare_cached("SELECT EXISTS (SELECT 1 FROM enterprises WHERE code = ?1)")
+            .and_then(|mut s| s.query_row([code], |r| r.get(0)))
+            .map_err(backend("enterprise_exists"))
+    }
+
+    pub(super) fn register_enterprise(c: &Connection, code: &str, name: &str, first_seen: MessageTime) -> Result<()> {
+        c.prepare_cached(
+            "INSERT INTO enterprises (code, name, first_seen) VALUES (?1, ?2, ?3) ON CONFLICT (code) DO NOTHING",
+        )
+        .and_then(|mut s| s.execute(params![code, name, first_seen.0]))
+        .map(drop)
+        .map_err(backend("register_enterprise"))
+    }
+
+    pub(super) fn get_order(c: &Connection, key: &OrderKey) -> Result<Option<OrderRow>> {
+        let found = c
+            .prepare_cached("SELECT doc, list_ebc_code, list_cop_no FROM orders WHERE ebp_code = ?1 AND order_no = ?2")
+            .and_then(|mut s| {
+                s.query_row([&key.ebp_code, &key.order_no], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+                })
+                .optional()
+            })
+            .map_err(backend("get_order"))?;
+        found
+            .map(|(doc, ebc, cop)| {
+                Ok(OrderRow { order: codec::from_json("order", &doc)?, list: codec::list_link("order", ebc, cop)? })
+            })
+            .transpose()
+    }
+
+    pub(super) fn put_order(c: &Connection, row: &OrderRow, doc: &str) -> Result<()> {
+        let key = &row.order.key;
+        let list = row.list.as_ref();
+        c.prepare_cached(
+            "INSERT INTO orders (ebp_code, order_no, list_ebc_code, list_cop_no, doc) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (ebp_code, order_no) DO UPDATE SET
+                 list_ebc_code = excluded.list_ebc_code, list_cop_no = excluded.list_cop_no, doc = excluded.doc",
+        )
+        .and_then(|mut s| {
+            s.execute(params![key.ebp_code, key.order_no, list.map(|l| &l.ebc_code), list.map(|l| &l.cop_no), doc])
+        })
+        .map(drop)
+        .map_err(backend("put_order"))
+    }
+
+    pub(super) fn delete_order(c: &Connection, key: &OrderKey) -> Result<()> {
+        c.prepare_cached("DELETE FROM orders WHERE ebp_code = ?1 AND order_no = ?2")
+            .and_then(|mut s| s.execute([&key.ebp_code, &key.order_no]))
+            .map(drop)
+            .map_err(backend("delete_order"))
+    }
+
+    pub(super) fn get_waybill(c: &Connection, key: &WaybillKey) -> Result<Option<WaybillRow>> {
+        let found = c
+            .prepare_cached(
+                "SELECT doc, list_ebc_code, list_cop_no FROM waybills WHERE logistics_code = ?1 AND logistics_no = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row([&key.logistics_code, &key.logistics_no], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+                })
+                .optional()
+            })
+            .map_err(backend("get_waybill"))?;
+        found
+            .map(|(doc, ebc, cop)| {
+                Ok(WaybillRow {
+                    waybill: codec::from_json("waybill", &doc)?,
+                    list: codec::list_link("waybill", ebc, cop)?,
+                })
+            })
+            .transpose()
+    }
+
+    pub(super) fn put_waybill(c: &Connection, row: &WaybillRow, doc: &str) -> Result<()> {
+        let key = &row.waybill.key;
+        let list = row.list.as_ref();
+        c.prepare_cached(
+            "INSERT INTO waybills (logistics_code, logistics_no, list_ebc_code, list_cop_no, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (logistics_code, logistics_no) DO UPDATE SET
+                 list_ebc_code = excluded.list_ebc_code, list_cop_no = excluded.list_cop_no, doc = excluded.doc",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                key.logistics_code,
+                key.logistics_no,
+                list.map(|l| &l.ebc_code),
+                list.map(|l| &l.cop_no),
+                doc
+            ])
+        })
+        .map(drop)
+        .map_err(backend("put_waybill"))
+    }
+
+    pub(super) fn delete_waybill(c: &Connection, key: &WaybillKey) -> Result<()> {
+        c.prepare_cached("DELETE FROM waybills WHERE logistics_code = ?1 AND logistics_no = ?2")
+            .and_then(|mut s| s.execute([&key.logistics_code, &key.logistics_no]))
+            .map(drop)
+            .map_err(backend("delete_waybill"))
+    }
+
+    pub(super) fn get_payment(c: &Connection, key: &OrderKey) -> Result<Option<Payment>> {
+        let doc: Option<String> = c
+            .prepare_cached("SELECT doc FROM payments WHERE ebp_code = ?1 AND order_no = ?2")
+            .and_then(|mut s| s.query_row([&key.ebp_code, &key.order_no], |r| r.get(0)).optional())
+            .map_err(backend("get_payment"))?;
+        doc.map(|d| codec::from_json("payment", &d)).transpose()
+    }
+
+    pub(super) fn put_payment(c: &Connection, key: &OrderKey, doc: &str) -> Result<()> {
+        c.prepare_cached(
+            "INSERT INTO payments (ebp_code, order_no, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (ebp_code, order_no) DO UPDATE SET doc = excluded.doc",
+        )
+        .and_then(|mut s| s.execute(params![key.ebp_code, key.order_no, doc]))
+        .map(drop)
+        .map_err(backend("put_payment"))
+    }
+
+    pub(super) fn delete_payment(c: &Connection, key: &OrderKey) -> Result<()> {
+        c.prepare_cached("DELETE FROM payments WHERE ebp_code = ?1 AND order_no = ?2")
+            .and_then(|mut s| s.execute([&key.ebp_code, &key.order_no]))
+            .map(drop)
+            .map_err(backend("delete_payment"))
+    }
+
+    pub(super) fn get_list(c: &Connection, key: &ListKey) -> Result<Option<ListRow>> {
+        let found = c
+            .prepare_cached(
+                "SELECT status, lane, return_status, score, received_at, decided_at, criteria_version, reasons, doc
+                 FROM lists WHERE ebc_code = ?1 AND cop_no = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row([&key.ebc_code, &key.cop_no], |r| {
+                    Ok(RawList {
+                        status: r.get(0)?,
+                        lane: r.get(1)?,
+                        return_status: r.get(2)?,
+                        score: r.get(3)?,
+                        received_at: r.get(4)?,
+                        decided_at: r.get(5)?,
+                        criteria_version: r.get(6)?,
+                        reasons: r.get(7)?,
+                        doc: r.get(8)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(backend("get_list"))?;
+        found.map(RawList::decode).transpose()
+    }
+
+    pub(super) fn put_list(c: &Connection, row: &ListRow, cols: &ListColumns) -> Result<()> {
+        let l = &row.list;
+        // DO UPDATE, not INSERT OR REPLACE: REPLACE deletes and re-inserts, which would give the
+        // list a new seq and move it to the back of every "oldest first".
+        c.prepare_cached(
+            "INSERT INTO lists (ebc_code, cop_no, ebp_code, order_no, logistics_code, logistics_no, status, lane,
+                                return_status, score, received_at, decided_at, criteria_version, reasons, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (ebc_code, cop_no) DO UPDATE SET
+                 ebp_code = excluded.ebp_code, order_no = excluded.order_no,
+                 logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no,
+                 status = excluded.status, lane = excluded.lane, return_status = excluded.return_status,
+                 score = excluded.score, received_at = excluded.received_at, decided_at = excluded.decided_at,
+                 criteria_version = excluded.criteria_version, reasons = excluded.reasons, doc = excluded.doc",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                l.key.ebc_code,
+                l.key.cop_no,
+                l.order.ebp_code,
+                l.order.order_no,
+                l.waybill.logistics_code,
+                l.waybill.logistics_no,
+                cols.status,
+                cols.lane,
+                cols.return_status,
+                cols.score,
+                cols.received_at,
+                cols.decided_at,
+                cols.criteria_version,
+                cols.reasons,
+                cols.doc,
+            ])
+        })
+        .map(drop)
+        .map_err(backend("put_list"))
+    }
+
+    pub(super) fn delete_list(c: &Connection, key: &ListKey) -> Result<()> {
+        c.prepare_cached("DELETE FROM lists WHERE ebc_code = ?1 AND cop_no = ?2")
+            .and_then(|mut s| s.execute([&key.ebc_code, &key.cop_no]))
+            .map(drop)
+            .map_err(backend("delete_list"))
+    }
+
+    /// Runs a query whose rows are list keys (ebc_code, cop_no).
+    fn list_keys(
+        c: &Connection,
+        operation: &'static str,
+        sql: &'static str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<ListKey>> {
+        c.prepare_cached(sql)
+            .and_then(|mut s| {
+                s.query_map(params, |r| Ok(ListKey { ebc_code: r.get(0)?, cop_no: r.get(1)? }))?.collect()
+            })
+            .map_err(backend(operation))
+    }
+
+    pub(super) fn lists_for_order(c: &Connection, key: &OrderKey) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "lists_for_order",
+            "SELECT ebc_code, cop_no FROM lists WHERE ebp_code = ?1 AND order_no = ?2 ORDER BY seq",
+            [&key.ebp_code, &key.order_no],
+        )
+    }
+
+    pub(super) fn lists_for_waybill(c: &Connection, key: &WaybillKey) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "lists_for_waybill",
+            "SELECT ebc_code, cop_no FROM lists WHERE logistics_no = ?1 AND logistics_code = ?2 ORDER BY seq",
+            [&key.logistics_no, &key.logistics_code],
+        )
+    }
+
+    pub(super) fn lists_by_logistics_no(c: &Connection, logistics_no: &str) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "lists_by_logistics_no",
+            "SELECT ebc_code, cop_no FROM lists WHERE logistics_no = ?1 ORDER BY seq",
+            [logistics_no],
+        )
+    }
+
+    pub(super) fn pending_lists_received_before(
+        c: &Connection,
+        before: MessageTime,
+        limit: usize,
+    ) -> Result<Vec<ListKey>> {
+        list_keys(
+            c,
+            "pending_lists_received_before",
+            "SELECT ebc_code, cop_no FROM lists WHERE status = 'pending' AND received_at < ?1
+             ORDER BY received_at, seq LIMIT ?2",
+            params![before.0, codec::limit(limit)],
+        )
+    }
+
+    pub(super) fn lists_after(c: &Connection, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
+        const COLUMNS: &str =
+            "status, lane, return_status, score, received_at, decided_at, criteria_version, reasons, doc";
+        let raw = |r: &rusqlite::Row<'_>| {
+            Ok(RawList {
+                status: r.get(0)?,
+                lane: r.get(1)?,
+                return_status: r.get(2)?,
+                score: r.get(3)?,
+                received_at: r.get(4)?,
+                decided_at: r.get(5)?,
+                criteria_version: r.get(6)?,
+                reasons: r.get(7)?,
+                doc: r.get(8)?,
+            })
+        };
+        let rows: rusqlite::Result<Vec<RawList>> = match after {
+            None => c
+                .prepare_cached(&format!("SELECT {COLUMNS} FROM lists ORDER BY ebc_code, cop_no LIMIT ?1"))
+                .and_then(|mut s| s.query_map(params![codec::limit(limit)], raw)?.collect()),
+            Some(k) => c
+                .prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM lists WHERE ebc_code > ?1 OR (ebc_code = ?1 AND cop_no > ?2)
+                     ORDER BY ebc_code, cop_no LIMIT ?3"
+                ))
+                .and_then(|mut s| s.query_map(params![k.ebc_code, k.cop_no, codec::limit(limit)], raw)?.collect()),
+        };
+        rows.map_err(backend("lists_after"))?.into_iter().map(RawList::decode).collect()
+    }
+
+    pub(super) fn append_decision(c: &Connection, key: &ListKey, doc: &str) -> Result<u64> {
+        let seq: i64 = c
+            .prepare_cached("INSERT INTO decisions (ebc_code, cop_no, doc) VALUES (?1, ?2, ?3) RETURNING seq")
+            .and_then(|mut s| s.query_row(params![key.ebc_code, key.cop_no, doc], |r| r.get(0)))
+            .map_err(backend("append_decision"))?;
+        codec::seq("decision seq", seq)
+    }
+
+    pub(super) fn decisions_after(c: &Connection, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+        let Some(after) = codec::cursor(after) else { return Ok(Vec::new()) };
+        let rows: Vec<(i64, String)> = c
+            .prepare_cached("SELECT seq, doc FROM decisions WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+            .and_then(|mut s| {
+                s.query_map(params![after, codec::limit(limit)], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+            })
+            .map_err(backend("decisions_after"))?;
+        rows.into_iter()
+            .map(|(seq, doc)| Ok((codec::seq("decision seq", seq)?, codec::from_json("decision", &doc)?)))
+            .collect()
+    }
+
+    pub(super) fn insert_token(
+        c: &Connection,
+        name: &str,
+        role: Role,
+        ebc_code: Option<&str>,
+        secret_hash: &Digest,
+    ) -> Result<Option<u64>> {
+        let id: Option<i64> = c
+            .prepare_cached(
+                "INSERT INTO tokens (name, role, ebc_code, secret_hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (secret_hash) DO NOTHING
+                 RETURNING id",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![name, role.as_str(), ebc_code, &secret_hash[..]], |r| r.get(0)).optional()
+            })
+            .map_err(backend("insert_token"))?;
+        id.map(|id| codec::seq("token id", id)).transpose()
+    }
+
+    pub(super) fn token_by_hash(c: &Connection, secret_hash: &Digest) -> Result<Option<TokenRow>> {
+        let found = c
+            .prepare_cached("SELECT id, name, role, ebc_code, secret_hash FROM tokens WHERE secret_hash = ?1")
+            .and_then(|mut s| {
+                s.query_row([&secret_hash[..]], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Vec<u8>>(4)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(backend("token_by_hash"))?;
+        found
+            .map(|(id, name, role, ebc_code, hash)| {
+                Ok(TokenRow {
+                    id: codec::seq("token id", id)?,
+                    name,
+                    role: codec::role(&role)?,
+                    ebc_code,
+                    secret_hash: codec::digest("token secret hash", &hash)?,
+                })
+            })
+            .transpose()
+    }
+
+    pub(super) fn counts(c: &Connection) -> Result<Counts> {
+        let group = |sql: &'static str| -> Result<Vec<(String, i64)>> {
+            c.prepare_cached(sql)
+                .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+                .map_err(backend("counts"))
+        };
+        let by_lane = group("SELECT lane, count(*) FROM lists GROUP BY lane")?;
+        let by_status = group("SELECT status, count(*) FROM lists GROUP BY status")?;
+        let messages: i64 = c
+            .prepare_cached("SELECT count(*) FROM messages")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(backend("counts"))?;
+        codec::counts(by_lane, by_status, messages)
+    }
+}

@@ -1,0 +1,268 @@
+//! End-to-end tests of the real binary over HTTP: `greenlane serve` on a fresh embedded store,
+//! driven the way an integrator drives it, plus `token create`, `ingest` and `decisions` on the
+//! same stores.
+
+#[path = "../../greenlane-pipeline/tests/support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use support::*;
+
+const ADMIN: &str = "test-admin-token";
+
+/// A running `greenlane serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
+            .args(["serve", "--data"])
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0"])
+            .env("GREENLANE_ADMIN_TOKEN", ADMIN)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("greenlane serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Server { child, base }
+    }
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder().http_status_as_error(false).build().into()
+    }
+
+    fn post(&self, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
+        let mut request = Self::agent().post(format!("{}/api/v1/messages", self.base));
+        if let Some(t) = token {
+            request = request.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut response = request.header("Content-Type", "application/xml").send(&body[..]).unwrap();
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_to_string().unwrap())
+    }
+
+    fn get(&self, token: Option<&str>, path: &str) -> (u16, String) {
+        let mut request = Self::agent().get(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut response = request.call().unwrap();
+        let status = response.status().as_u16();
+        (status, response.body_mut().read_to_string().unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn greenlane(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_greenlane")).args(args).output().unwrap();
+    assert!(out.status.success(), "greenlane {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn one_parcel(n: u32) -> Vec<greenlane_ceb::Message> {
+    let (order_no, logistics_no, cop) = (format!("SZ{n:04}"), format!("SF{n:04}"), format!("C{n:04}"));
+    vec![
+        list(&cop, "1", "20261129100000", &order_no, &logistics_no, &[earphones()], "0.2", 1),
+        order(&order_no, "1", "20261129100100", &[earphones()]),
+        waybill(&logistics_no, "1", "20261129100200", "0.2", 1),
+    ]
+}
+
+#[test]
+fn a_parcel_goes_from_messages_to_a_released_decision_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    assert_eq!(server.get(None, "/healthz").0, 200);
+
+    let replies: Vec<(u16, String)> = one_parcel(1).iter().map(|m| server.post(Some(ADMIN), xml(m))).collect();
+    assert!(replies.iter().all(|(s, _)| *s == 200), "{replies:?}");
+    assert!(
+        replies[0].1.contains("CEB604Message") && replies[0].1.contains("<ceb:returnStatus>120</ceb:returnStatus>")
+    );
+    assert!(replies[1].1.contains("CEB304Message"));
+    assert!(replies[2].1.contains("CEB506Message"));
+    for (_, receipt) in &replies {
+        assert_schema_valid(receipt);
+    }
+
+    let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/inventories/C0001?ebcCode={EBC}"));
+    assert_eq!(status, 200, "{body}");
+    let decision: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(decision["lane"], "green");
+    assert_eq!(decision["returnStatus"], 800);
+    assert_eq!(decision["orderNo"], "SZ0001");
+    assert_eq!(decision["logisticsNo"], "SF0001");
+    assert_eq!(decision["receivedAt"], "2026-11-29T10:00:00+08:00");
+    assert_eq!(decision["decidedAt"], "2026-11-29T10:02:00+08:00");
+    assert!(decision["invtNo"].as_str().unwrap().starts_with("53452026E"));
+
+    let (status, feed) = server.get(Some(ADMIN), "/api/v1/decisions?after=0&limit=10");
+    assert_eq!(status, 200);
+    let feed: serde_json::Value = serde_json::from_str(&feed).unwrap();
+    assert_eq!(feed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(feed["items"][0]["copNo"], "C0001");
+    let next = feed["next"].as_str().unwrap().to_owned();
+    let (_, rest) = server.get(Some(ADMIN), &format!("/api/v1/decisions?after={next}"));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&rest).unwrap()["items"].as_array().unwrap().len(), 0);
+
+    // An exact re-send is answered with the same receipt and stores nothing new.
+    let again = server.post(Some(ADMIN), xml(&one_parcel(1)[0]));
+    assert_eq!(again, replies[0]);
+
+    let (status, metrics) = server.get(None, "/metrics");
+    assert_eq!(status, 200);
+    assert!(metrics.contains("greenlane_messages_total"), "{metrics}");
+    assert!(metrics.contains("greenlane_decisions_total{lane=\"green\"} 1"), "{metrics}");
+    assert!(metrics.contains("greenlane_request_seconds"), "{metrics}");
+    assert!(metrics.contains("greenlane_lists{lane=\"green\"} 1"), "{metrics}");
+}
+
+#[test]
+fn bad_input_gets_a_4xx_with_a_ceb900_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let bomb =
+        b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]><x>&b;</x>";
+    for (what, body, expected) in [
+        ("malformed XML", b"<ceb:CEB303Message".to_vec(), 400),
+        ("not XML at all", b"\x00\x01\x02".to_vec(), 400),
+        ("an XML bomb", bomb.to_vec(), 400),
+        ("a receipt (CEB304), which greenlane sends but does not take", sample("CEB304Message.xml"), 400),
+        ("more than 10 MB", vec![b' '; 10 * 1024 * 1024 + 1], 413),
+    ] {
+        let (status, body) = server.post(Some(ADMIN), body);
+        assert_eq!(status, expected, "{what}: {body}");
+        assert!(body.contains("CEB900Message"), "{what}: {body}");
+        assert_schema_valid(&body);
+    }
+    let (_, feed) = server.get(Some(ADMIN), "/api/v1/decisions");
+    assert!(feed.contains("\"items\":[]"), "{feed}");
+    assert!(server.get(None, "/metrics").1.contains("greenlane_stored_messages 0"));
+}
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-ceb/tests/data/samples-2018").join(name))
+        .unwrap()
+}
+
+#[test]
+fn tokens_and_roles_decide_who_may_send_and_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let own = greenlane(&["token", "create", "--data", data, "--role", "enterprise", "--name", "xyz", "--ebc", EBC]);
+    let other =
+        greenlane(&["token", "create", "--data", data, "--role", "enterprise", "--name", "abc", "--ebc", "9999999999"]);
+    let viewer = greenlane(&["token", "create", "--data", data, "--role", "viewer", "--name", "dash"]);
+    let (own, other, viewer) = (own.trim(), other.trim(), viewer.trim());
+    assert!(own.starts_with("gl_") && own.len() == 43, "{own}");
+    let server = Server::start(dir.path());
+    let message = xml(&order("SZ0100", "1", "20261129100000", &[earphones()]));
+
+    assert_eq!(server.post(None, message.clone()).0, 401);
+    assert_eq!(server.post(Some("gl_not_a_token"), message.clone()).0, 401);
+    assert_eq!(server.post(Some(viewer), message.clone()).0, 403);
+    assert_eq!(server.post(Some(other), message.clone()).0, 403, "not a party to the message");
+    assert_eq!(server.post(Some(own), message).0, 200);
+
+    // The enterprise files its list and order; the logistics firm (here the admin) its waybill,
+    // which does not name the enterprise and so is not the enterprise's to send.
+    let [list, order, waybill] = <[_; 3]>::try_from(one_parcel(101)).ok().unwrap();
+    assert_eq!(server.post(Some(own), xml(&list)).0, 200);
+    assert_eq!(server.post(Some(own), xml(&order)).0, 200);
+    assert_eq!(server.post(Some(own), xml(&waybill)).0, 403);
+    assert_eq!(server.post(Some(ADMIN), xml(&waybill)).0, 200);
+    let path = format!("/api/v1/inventories/C0101?ebcCode={EBC}");
+    assert_eq!(server.get(Some(own), &path).0, 200);
+    assert_eq!(server.get(Some(own), "/api/v1/inventories/C0101").0, 200, "an enterprise token implies its code");
+    assert_eq!(server.get(Some(other), &path).0, 403);
+    assert_eq!(server.get(Some(viewer), &path).0, 200);
+    assert_eq!(server.get(Some(viewer), "/api/v1/inventories/C9999?ebcCode=X").0, 404);
+    let (_, feed) = server.get(Some(other), "/api/v1/decisions");
+    assert!(feed.contains("\"items\":[]"), "another enterprise's feed shows nothing: {feed}");
+    let (_, feed) = server.get(Some(own), "/api/v1/decisions");
+    assert!(feed.contains("C0101"), "{feed}");
+}
+
+#[test]
+fn offline_ingest_and_http_reach_the_same_decisions() {
+    let traffic = std::env::temp_dir().join(format!("greenlane-traffic-{}", std::process::id()));
+    std::fs::create_dir_all(&traffic).unwrap();
+    let mut n = 0;
+    let mut messages = Vec::new();
+    for p in 200..210 {
+        for m in one_parcel(p) {
+            n += 1;
+            let bytes = xml(&m);
+            std::fs::write(traffic.join(format!("{n:09}-{}.xml", m.message_type().code())), &bytes).unwrap();
+            messages.push(bytes);
+        }
+    }
+    // A mismatching parcel and a list that waits for ever.
+    n += 1;
+    std::fs::write(
+        traffic.join(format!("{n:09}-CEB603.xml")),
+        xml(&list("C0300", "1", "20261129100000", "SZ0300", "SF0300", &[earphones()], "0.2", 1)),
+    )
+    .unwrap();
+
+    let offline = tempfile::tempdir().unwrap();
+    let summary = greenlane(&["ingest", "--data", offline.path().to_str().unwrap(), traffic.to_str().unwrap()]);
+    assert!(summary.contains("31 messages"), "{summary}");
+    assert!(summary.contains("green 10"), "{summary}");
+    let offline_decisions = greenlane(&["decisions", "--data", offline.path().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(offline_decisions.lines().count(), 11, "{offline_decisions}");
+
+    // The same files again into the same store: exact re-sends, nothing new.
+    let again = greenlane(&["ingest", "--data", offline.path().to_str().unwrap(), traffic.to_str().unwrap()]);
+    assert!(again.contains("31 exact re-sends"), "{again}");
+
+    let online = tempfile::tempdir().unwrap();
+    {
+        let server = Server::start(online.path());
+        for path in ingest_order(&traffic) {
+            assert_eq!(server.post(Some(ADMIN), std::fs::read(path).unwrap()).0, 200);
+        }
+    }
+    let online_decisions = greenlane(&["decisions", "--data", online.path().to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(online_decisions, offline_decisions);
+    std::fs::remove_dir_all(&traffic).unwrap();
+}
+
+fn ingest_order(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn decisions_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let server = Server::start(dir.path());
+        for m in one_parcel(400) {
+            assert_eq!(server.post(Some(ADMIN), xml(&m)).0, 200);
+        }
+    }
+    let server = Server::start(dir.path());
+    let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/inventories/C0400?ebcCode={EBC}"));
+    assert_eq!(status, 200);
+    assert!(body.contains("\"lane\":\"green\""), "{body}");
+}
