@@ -1,0 +1,194 @@
+//! Offline ingest benchmark: `greenlane ingest`'s pipeline over N parcels (order + waybill + list,
+//! platforms batching 100 entities per message), against the limit measured in the same run:
+//! reading the same files and inserting the rows the pipeline stored, as raw batched SQLite
+//! inserts into the same schema, with no parsing and no rules.
+//!
+//! `cargo bench -p greenlane --bench ingest` (GREENLANE_BENCH_PARCELS, default 100,000;
+//! GREENLANE_BENCH_DATABASE=postgres://… to also run the pipeline on PostgreSQL). Without
+//! `--bench` (as `cargo test --benches` runs it) it only checks, on 300 parcels, that both runs
+//! work and agree.
+
+#[path = "../../greenlane-pipeline/tests/support/mod.rs"]
+mod support;
+
+#[path = "../src/ingest.rs"]
+#[allow(dead_code)]
+mod ingest;
+
+use greenlane_ceb::Message;
+use greenlane_core::risk::DocumentRules;
+use greenlane_pipeline::{Config, Pipeline};
+use greenlane_store::{SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use support::*;
+
+/// Entities per message: the schema's maximum, as platforms batch.
+const PER_MESSAGE: usize = 100;
+
+fn main() {
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let parcels: usize = if measuring {
+        std::env::var("GREENLANE_BENCH_PARCELS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
+    } else {
+        300
+    };
+    let work = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let files = generate(parcels, &work.path().join("traffic"));
+    let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+    eprintln!(
+        "generated {parcels} parcels in {} files ({:.0} MB) in {:.1} s",
+        files.len(),
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+
+    // 1. The pipeline, exactly as `greenlane ingest` runs it.
+    let store_dir = work.path().join("greenlane");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&store_dir).unwrap());
+    let mut pipeline = Pipeline::new(store, Arc::new(DocumentRules), Config::default()).unwrap();
+    let summary = ingest::run(&mut pipeline, &files, false).unwrap();
+    assert_eq!(summary.decided.get("green").copied().unwrap_or(0), parcels as u64, "{summary}");
+    drop(pipeline);
+    let ours = summary.seconds;
+    let ingest_peak = peak_rss_mb();
+
+    // 2. The limit: read the same files, insert the same rows, raw.
+    let limit = raw_sqlite_limit(&files, &store_dir.join(SqliteStore::FILE_NAME), &work.path().join("raw"));
+
+    let mut table = vec![format!("{} {ingest_peak} MB |", row("SQLite", parcels, ours, limit))];
+
+    // 3. PostgreSQL, when a server is given.
+    if let Ok(url) = std::env::var("GREENLANE_BENCH_DATABASE") {
+        let store: Arc<dyn Store> = Arc::from(greenlane_store::open(&url).unwrap());
+        let mut pipeline = Pipeline::new(store, Arc::new(DocumentRules), Config::default()).unwrap();
+        let summary = ingest::run(&mut pipeline, &files, false).unwrap();
+        assert_eq!(summary.decided.get("green").copied().unwrap_or(0), parcels as u64, "{summary}");
+        table.push(format!(
+            "{} (whole run) {} MB |",
+            row("PostgreSQL", parcels, summary.seconds, limit),
+            peak_rss_mb()
+        ));
+    }
+
+    println!(
+        "| backend | parcels | messages | greenlane ingest parcels/s | raw SQLite limit parcels/s | ratio | peak RSS |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for line in table {
+        println!("{line}");
+    }
+    if !measuring {
+        println!("ingest: pipeline and raw limit both ran on {parcels} parcels (measure with `cargo bench`)");
+    }
+}
+
+fn row(backend: &str, parcels: usize, ours: f64, limit: f64) -> String {
+    let messages = parcels.div_ceil(PER_MESSAGE) * 3;
+    format!(
+        "| {backend} | {parcels} | {messages} | {:.0} | {:.0} | {:.0}% |",
+        parcels as f64 / ours,
+        parcels as f64 / limit,
+        100.0 * limit / ours
+    )
+}
+
+/// Writes the traffic as a platform would send it: per block of 100 parcels, the lists first
+/// (waiting), then the orders, then the waybills that complete them.
+fn generate(parcels: usize, dir: &Path) -> Vec<PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut files = Vec::new();
+    let mut n = 0;
+    for block in 0..parcels.div_ceil(PER_MESSAGE) {
+        let range = block * PER_MESSAGE..((block + 1) * PER_MESSAGE).min(parcels);
+        let time = |_: usize| format!("20261129{:02}{:02}00", 8 + (block / 60) % 12, block % 60);
+        let items = |p: usize| if p % 3 == 0 { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
+        let weight = |p: usize| if p % 3 == 0 { "0.35" } else { "0.2" };
+        let lists = merge(range.clone().map(|p| {
+            let (o, w, c) = keys(p);
+            list(&c, "1", &time(0), &o, &w, &items(p), weight(p), 1)
+        }));
+        let orders = merge(range.clone().map(|p| order(&keys(p).0, "1", &time(0), &items(p))));
+        let waybills = merge(range.clone().map(|p| waybill(&keys(p).1, "1", &time(0), weight(p), 1)));
+        for m in [lists, orders, waybills] {
+            n += 1;
+            let path = dir.join(format!("{n:09}-{}.xml", m.message_type().code()));
+            std::fs::write(&path, xml(&m)).unwrap();
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn keys(p: usize) -> (String, String, String) {
+    (format!("SZ{p:09}"), format!("SF{p:09}"), format!("C{p:09}"))
+}
+
+/// Puts the entities of single-entity messages of one type into one message.
+fn merge(messages: impl Iterator<Item = Message>) -> Message {
+    let mut merged: Option<Message> = None;
+    for m in messages {
+        match (&mut merged, m) {
+            (None, m) => merged = Some(m),
+            (Some(Message::Ceb303(a)), Message::Ceb303(b)) => a.orders.extend(b.orders),
+            (Some(Message::Ceb505(a)), Message::Ceb505(b)) => a.logistics.extend(b.logistics),
+            (Some(Message::Ceb603(a)), Message::Ceb603(b)) => a.inventories.extend(b.inventories),
+            _ => unreachable!("one type per block"),
+        }
+    }
+    merged.expect("a block has parcels")
+}
+
+/// Seconds to read every file and insert, in batches of 1,000 rows per transaction, the rows the
+/// pipeline left in `stored` into a fresh database of the same schema.
+fn raw_sqlite_limit(files: &[PathBuf], stored: &Path, fresh_dir: &Path) -> f64 {
+    // The same schema, made by the store's own migrations.
+    drop(SqliteStore::open(fresh_dir).unwrap());
+    let tables = ["messages", "enterprises", "orders", "waybills", "payments", "lists", "decisions"];
+    let source = rusqlite::Connection::open(stored).unwrap();
+    let mut rows: Vec<(String, Vec<Vec<rusqlite::types::Value>>)> = Vec::new();
+    for table in tables {
+        let mut stmt = source.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let width = stmt.column_count();
+        let data: Vec<Vec<rusqlite::types::Value>> = stmt
+            .query_map([], |r| (0..width).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.push((table.to_owned(), data));
+    }
+    let mut target = rusqlite::Connection::open(fresh_dir.join(SqliteStore::FILE_NAME)).unwrap();
+    target.pragma_update(None, "journal_mode", "WAL").unwrap();
+    target.pragma_update(None, "synchronous", "FULL").unwrap();
+    let started = Instant::now();
+    let mut read_bytes = 0usize;
+    for f in files {
+        read_bytes += std::fs::read(f).unwrap().len();
+    }
+    for (table, data) in &rows {
+        let Some(first) = data.first() else { continue };
+        let placeholders = vec!["?"; first.len()].join(", ");
+        for chunk in data.chunks(1000) {
+            let tx = target.transaction().unwrap();
+            {
+                let mut insert = tx.prepare_cached(&format!("INSERT INTO {table} VALUES ({placeholders})")).unwrap();
+                for row in chunk {
+                    insert.execute(rusqlite::params_from_iter(row.iter())).unwrap();
+                }
+            }
+            tx.commit().unwrap();
+        }
+    }
+    assert!(read_bytes > 0);
+    started.elapsed().as_secs_f64()
+}
+
+fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
+        .map_or(0, |kb| kb / 1024)
+}

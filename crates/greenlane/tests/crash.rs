@@ -1,0 +1,188 @@
+//! Crash test: `kill -9` the real server in the middle of a load of 100,000 messages from eight
+//! keep-alive clients, restart it on the same store, let the clients re-send what was not
+//! acknowledged, and check that every acknowledged message is stored exactly once and that every
+//! parcel's decision equals the one an uninterrupted run reaches.
+//!
+//! GREENLANE_CRASH_MESSAGES overrides the load (a multiple of 3: order, waybill, list per parcel).
+
+#[path = "../../greenlane-pipeline/tests/support/mod.rs"]
+mod support;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use support::*;
+
+const ADMIN: &str = "crash-test-admin";
+const CLIENTS: usize = 8;
+
+fn start(data: &Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
+        .args(["serve", "--data"])
+        .arg(data)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("GREENLANE_ADMIN_TOKEN", ADMIN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.split_whitespace().find(|w| w.starts_with("http://")).expect("an address").to_owned();
+    (child, base)
+}
+
+/// Three messages per parcel, each parcel's documents in a different order, so lists wait.
+fn traffic(messages: usize) -> Vec<Vec<u8>> {
+    let mut out = Vec::with_capacity(messages);
+    for p in 0..messages / 3 {
+        let (o, w, c) = (format!("SZ{p:08}"), format!("SF{p:08}"), format!("C{p:08}"));
+        let minute = p % 60;
+        let t = |s: usize| format!("2026112910{minute:02}{s:02}");
+        let items = if p % 7 == 0 { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
+        // Every eleventh parcel's waybill disagrees with its list: a yellow decision.
+        let weight = if p % 11 == 0 { "9.9" } else { "0.2" };
+        let docs = [
+            xml(&order(&o, "1", &t(1), &items)),
+            xml(&waybill(&w, "1", &t(2), weight, 1)),
+            xml(&list(&c, "1", &t(3), &o, &w, &items, "0.2", 1)),
+        ];
+        let rotation = p % 3;
+        for i in 0..3 {
+            out.push(docs[(i + rotation) % 3].clone());
+        }
+    }
+    out
+}
+
+/// Sends every message not yet acknowledged; stops early (leaving the rest) when `stop` is set or
+/// the server is gone. Returns nothing: acknowledgements are recorded in `acked`.
+fn load(base: &str, messages: &[Vec<u8>], acked: &Mutex<Vec<bool>>, stop: &AtomicBool, sent: &AtomicUsize) {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..CLIENTS {
+            scope.spawn(|| {
+                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= messages.len() {
+                        return;
+                    }
+                    if acked.lock().unwrap()[i] {
+                        continue;
+                    }
+                    let reply = agent
+                        .post(format!("{base}/api/v1/messages"))
+                        .header("Authorization", &format!("Bearer {ADMIN}"))
+                        .send(&messages[i][..]);
+                    match reply {
+                        Ok(r) if r.status().as_u16() == 200 => {
+                            acked.lock().unwrap()[i] = true;
+                            sent.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Ok(r) => panic!("message {i}: status {}", r.status()),
+                        // The server was killed under us: this message is not acknowledged.
+                        Err(_) => return,
+                    }
+                }
+            });
+        }
+    });
+}
+
+fn decisions(data: &Path) -> Vec<serde_json::Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_greenlane"))
+        .args(["decisions", "--format", "jsonl", "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut d: serde_json::Value = serde_json::from_str(l).unwrap();
+            // The list number is a registration serial, handed out in arrival order; concurrent
+            // clients change that order, not the decision.
+            d.as_object_mut().unwrap().remove("invtNo");
+            d
+        })
+        .collect()
+}
+
+#[test]
+fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
+    let n: usize = std::env::var("GREENLANE_CRASH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let messages = traffic(n);
+    let dir = tempfile::tempdir().unwrap();
+    let acked = Mutex::new(vec![false; messages.len()]);
+    let sent = AtomicUsize::new(0);
+
+    // First run, killed with SIGKILL once about a third of the load is acknowledged.
+    let (mut server, base) = start(dir.path());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| load(&base, &messages, &acked, &stop, &sent));
+        while sent.load(Ordering::Relaxed) < messages.len() / 3 {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        server.kill().unwrap(); // SIGKILL: no shutdown, no flush
+        server.wait().unwrap();
+        stop.store(true, Ordering::Relaxed);
+    });
+    let acked_before: Vec<usize> =
+        acked.lock().unwrap().iter().enumerate().filter(|(_, a)| **a).map(|(i, _)| i).collect();
+    assert!(!acked_before.is_empty() && acked_before.len() < messages.len(), "the kill landed mid-load");
+
+    // Every message acknowledged before the kill is in the store, exactly once.
+    let db = rusqlite::Connection::open(dir.path().join("greenlane.db")).unwrap();
+    let stored: HashSet<Vec<u8>> = db
+        .prepare("SELECT body FROM messages")
+        .unwrap()
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let rows: i64 = db.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows as usize, stored.len(), "no message is stored twice");
+    for i in &acked_before {
+        assert!(stored.contains(&messages[*i]), "acknowledged message {i} was lost");
+    }
+    drop(db);
+
+    // Restart; the clients send what was not acknowledged (and re-send nothing that was).
+    let (mut server, base) = start(dir.path());
+    let stop = AtomicBool::new(false);
+    load(&base, &messages, &acked, &stop, &sent);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(acked.lock().unwrap().iter().all(|a| *a), "every message acknowledged in the end");
+
+    // An uninterrupted run of the same messages, offline, in arrival order.
+    let straight = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    for (i, m) in messages.iter().enumerate() {
+        std::fs::write(files.path().join(format!("{i:09}.xml")), m).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_greenlane"))
+        .args(["ingest", "--data"])
+        .arg(straight.path())
+        .arg(files.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let crashed = decisions(dir.path());
+    let uninterrupted = decisions(straight.path());
+    assert_eq!(crashed.len(), n / 3, "one decision per parcel");
+    assert!(crashed.iter().all(|d| d["lane"] != "pending"), "nothing left pending");
+    assert_eq!(crashed, uninterrupted);
+    let yellow = crashed.iter().filter(|d| d["lane"] == "yellow").count();
+    assert_eq!(yellow, (n / 3).div_ceil(11), "the mismatching parcels, and only they, are in review");
+}
