@@ -104,8 +104,8 @@ fn generate(parcels: usize, dir: &Path) -> Vec<PathBuf> {
     for block in 0..parcels.div_ceil(PER_MESSAGE) {
         let range = block * PER_MESSAGE..((block + 1) * PER_MESSAGE).min(parcels);
         let time = |_: usize| format!("20261129{:02}{:02}00", 8 + (block / 60) % 12, block % 60);
-        let items = |p: usize| if p % 3 == 0 { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
-        let weight = |p: usize| if p % 3 == 0 { "0.35" } else { "0.2" };
+        let items = |p: usize| if p.is_multiple_of(3) { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
+        let weight = |p: usize| if p.is_multiple_of(3) { "0.35" } else { "0.2" };
         let lists = merge(range.clone().map(|p| {
             let (o, w, c) = keys(p);
             list(&c, "1", &time(0), &o, &w, &items(p), weight(p), 1)

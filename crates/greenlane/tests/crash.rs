@@ -42,9 +42,9 @@ fn traffic(messages: usize) -> Vec<Vec<u8>> {
         let (o, w, c) = (format!("SZ{p:08}"), format!("SF{p:08}"), format!("C{p:08}"));
         let minute = p % 60;
         let t = |s: usize| format!("2026112910{minute:02}{s:02}");
-        let items = if p % 7 == 0 { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
+        let items = if p.is_multiple_of(7) { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
         // Every eleventh parcel's waybill disagrees with its list: a yellow decision.
-        let weight = if p % 11 == 0 { "9.9" } else { "0.2" };
+        let weight = if p.is_multiple_of(11) { "9.9" } else { "0.2" };
         let docs = [
             xml(&order(&o, "1", &t(1), &items)),
             xml(&waybill(&w, "1", &t(2), weight, 1)),
