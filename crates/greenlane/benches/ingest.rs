@@ -54,6 +54,10 @@ fn main() {
     drop(pipeline);
     let ours = summary.seconds;
     let ingest_peak = peak_rss_mb();
+    eprintln!(
+        "ingest: {:.1} s, of which the writer applied batches for {:.1} s",
+        summary.seconds, summary.apply_seconds
+    );
 
     // 2. The limit: read the same files, insert the same rows, raw.
     let limit = raw_sqlite_limit(&files, &store_dir.join(SqliteStore::FILE_NAME), &work.path().join("raw"));

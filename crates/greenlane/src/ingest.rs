@@ -11,9 +11,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Messages per store transaction: large enough to amortise the disk sync, small enough that a
-/// crash loses little work.
+/// Messages per store transaction at most: large enough to amortise the disk sync, small enough
+/// that a crash loses little work.
 const BATCH: usize = 1000;
+/// Message bytes per transaction at most, so that memory stays flat when platforms batch 100
+/// entities into each message.
+const BATCH_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What an ingest run did.
 #[derive(Debug, Default)]
@@ -27,6 +30,9 @@ pub struct Summary {
     pub expired: u64,
     pub first_problems: Vec<String>,
     pub seconds: f64,
+    /// Of `seconds`, the time the single writer spent applying batches (the rest it waited for
+    /// files to be read and parsed).
+    pub apply_seconds: f64,
 }
 
 /// Every message file under `paths`, in name order (folders are walked recursively, their
@@ -67,7 +73,7 @@ pub fn run(pipeline: &mut Pipeline, files: &[PathBuf], progress: bool) -> anyhow
         // Parsing runs one batch ahead of the writer.
         let (sender, receiver) = std::sync::mpsc::sync_channel::<anyhow::Result<Vec<(PathBuf, Prepared)>>>(2);
         scope.spawn(move || {
-            for chunk in files.chunks(BATCH) {
+            for chunk in batches(files) {
                 let prepared: anyhow::Result<Vec<(PathBuf, Prepared)>> = chunk
                     .par_iter()
                     .map(|f| {
@@ -83,7 +89,9 @@ pub fn run(pipeline: &mut Pipeline, files: &[PathBuf], progress: bool) -> anyhow
         for batch in receiver {
             let batch = batch?;
             let (names, prepared): (Vec<PathBuf>, Vec<Prepared>) = batch.into_iter().unzip();
+            let applying = Instant::now();
             let (outcomes, stats) = pipeline.apply(&prepared).context("the store failed; the batch was not stored")?;
+            summary.apply_seconds += applying.elapsed().as_secs_f64();
             for lane in stats.decided {
                 *summary.decided.entry(lane_name(lane)).or_default() += 1;
             }
@@ -112,6 +120,24 @@ pub fn run(pipeline: &mut Pipeline, files: &[PathBuf], progress: bool) -> anyhow
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Consecutive runs of files, each at most `BATCH` files and about `BATCH_BYTES` bytes.
+fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        let size = std::fs::metadata(f).map_or(0, |m| m.len());
+        if i > start && (i - start >= BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
 }
 
 fn lane_name(lane: Lane) -> &'static str {
