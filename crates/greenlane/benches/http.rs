@@ -9,14 +9,14 @@
 #[path = "../../greenlane-pipeline/tests/support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{ADMIN, Server};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use support::*;
-
-const ADMIN: &str = "bench-admin";
 
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
@@ -34,19 +34,9 @@ fn main() {
     }
 
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_greenlane"))
-        .args(["serve", "--data"])
-        .arg(dir.path())
-        .args(["--listen", "127.0.0.1:0"])
-        .env("GREENLANE_ADMIN_TOKEN", ADMIN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_owned();
-    let pid = server.id();
+    let server = Server::on_folder(dir.path());
+    let base = server.base.clone();
+    let pid = server.child.id();
 
     let health = run(&base, clients, messages.len(), |agent, _| {
         agent.get(format!("{base}/healthz")).call().map(|r| r.status().as_u16())
@@ -70,8 +60,7 @@ fn main() {
         done.store(true, Ordering::Relaxed);
         r
     });
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let rss = rss.into_inner().unwrap();
     let quarter = |q: usize| rss.get(rss.len() * q / 4).copied().unwrap_or(0);
 
@@ -133,7 +122,7 @@ fn run(
     std::thread::scope(|scope| {
         for _ in 0..clients {
             scope.spawn(|| {
-                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                let agent = common::agent();
                 let mut mine = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);

@@ -11,11 +11,13 @@
 #[path = "../../greenlane-pipeline/tests/support/mod.rs"]
 mod support;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 #[path = "../src/ingest.rs"]
 #[allow(dead_code)]
 mod ingest;
 
-use greenlane_ceb::Message;
 use greenlane_core::risk::DocumentRules;
 use greenlane_pipeline::{Config, Pipeline};
 use greenlane_store::{SqliteStore, Store};
@@ -110,12 +112,12 @@ fn generate(parcels: usize, dir: &Path) -> Vec<PathBuf> {
         let time = |_: usize| format!("20261129{:02}{:02}00", 8 + (block / 60) % 12, block % 60);
         let items = |p: usize| if p.is_multiple_of(3) { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
         let weight = |p: usize| if p.is_multiple_of(3) { "0.35" } else { "0.2" };
-        let lists = merge(range.clone().map(|p| {
+        let lists = common::batch(range.clone().map(|p| {
             let (o, w, c) = keys(p);
             list(&c, "1", &time(0), &o, &w, &items(p), weight(p), 1)
         }));
-        let orders = merge(range.clone().map(|p| order(&keys(p).0, "1", &time(0), &items(p))));
-        let waybills = merge(range.clone().map(|p| waybill(&keys(p).1, "1", &time(0), weight(p), 1)));
+        let orders = common::batch(range.clone().map(|p| order(&keys(p).0, "1", &time(0), &items(p))));
+        let waybills = common::batch(range.clone().map(|p| waybill(&keys(p).1, "1", &time(0), weight(p), 1)));
         for m in [lists, orders, waybills] {
             n += 1;
             let path = dir.join(format!("{n:09}-{}.xml", m.message_type().code()));
@@ -128,21 +130,6 @@ fn generate(parcels: usize, dir: &Path) -> Vec<PathBuf> {
 
 fn keys(p: usize) -> (String, String, String) {
     (format!("SZ{p:09}"), format!("SF{p:09}"), format!("C{p:09}"))
-}
-
-/// Puts the entities of single-entity messages of one type into one message.
-fn merge(messages: impl Iterator<Item = Message>) -> Message {
-    let mut merged: Option<Message> = None;
-    for m in messages {
-        match (&mut merged, m) {
-            (None, m) => merged = Some(m),
-            (Some(Message::Ceb303(a)), Message::Ceb303(b)) => a.orders.extend(b.orders),
-            (Some(Message::Ceb505(a)), Message::Ceb505(b)) => a.logistics.extend(b.logistics),
-            (Some(Message::Ceb603(a)), Message::Ceb603(b)) => a.inventories.extend(b.inventories),
-            _ => unreachable!("one type per block"),
-        }
-    }
-    merged.expect("a block has parcels")
 }
 
 /// Seconds to read every file and insert, in batches of 1,000 rows per transaction, the rows the

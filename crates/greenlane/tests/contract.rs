@@ -10,71 +10,25 @@ mod support;
 #[allow(dead_code)]
 mod pg_server;
 
+mod common;
+
+use common::{ADMIN, Server, batch};
 use greenlane_ceb::{DxpEnvelope, Message, wrap_in_envelope};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use support::*;
 
-const ADMIN: &str = "contract-admin";
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    /// `store` is `--data DIR` or `--database URL`.
-    fn start(store: [&str; 2]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
-            .arg("serve")
-            .args(store)
-            .args(["--listen", "127.0.0.1:0"])
-            .env("GREENLANE_ADMIN_TOKEN", ADMIN)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line.split_whitespace().find(|w| w.starts_with("http://")).expect("an address").to_owned();
-        Server { child, base }
-    }
-
-    fn post(&self, body: &[u8]) -> (u16, String) {
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut r = agent
-            .post(format!("{}/api/v1/messages", self.base))
-            .header("Authorization", &format!("Bearer {ADMIN}"))
-            .send(body)
-            .unwrap();
-        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
-    }
-
-    fn decisions(&self) -> Vec<serde_json::Value> {
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut all = Vec::new();
-        let mut after = "0".to_owned();
-        loop {
-            let mut r = agent
-                .get(format!("{}/api/v1/decisions?after={after}&limit=1000", self.base))
-                .header("Authorization", &format!("Bearer {ADMIN}"))
-                .call()
-                .unwrap();
-            let page: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
-            let items = page["items"].as_array().unwrap().clone();
-            if items.is_empty() {
-                return all;
-            }
-            after = page["next"].as_str().unwrap().to_owned();
-            all.extend(items);
+/// Every decision of the feed, page by page.
+fn decisions(server: &Server) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    let mut after = "0".to_owned();
+    loop {
+        let (_, body) = server.get(Some(ADMIN), &format!("/api/v1/decisions?after={after}&limit=1000"));
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let items = page["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            return all;
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        after = page["next"].as_str().unwrap().to_owned();
+        all.extend(items);
     }
 }
 
@@ -123,7 +77,7 @@ fn drive(server: &Server) {
         for (message, expected) in [(lists, "CEB604"), (orders, "CEB304"), (waybills, "CEB506")] {
             n += 1;
             let body = variants(&message, n);
-            let (status, reply) = server.post(&body);
+            let (status, reply) = server.post(Some(ADMIN), &body);
             assert_eq!(status, 200, "variant {}: {reply}", n % 6);
             assert_eq!(receipt_of(&reply), expected, "{reply}");
             assert_eq!(reply.matches("<ceb:returnStatus>").count(), size, "one Return per entity");
@@ -134,25 +88,11 @@ fn drive(server: &Server) {
     }
     // Exact re-sends: the same receipt, nothing new.
     for (body, reply) in &bodies {
-        assert_eq!(&server.post(body).1, reply);
+        assert_eq!(&server.post(Some(ADMIN), body).1, reply);
     }
-    let decisions = server.decisions();
+    let decisions = decisions(server);
     assert_eq!(decisions.len(), 111, "one decision per parcel, none twice");
     assert!(decisions.iter().all(|d| d["lane"] == "green" && d["returnStatus"] == 800), "{decisions:?}");
-}
-
-fn batch(messages: impl Iterator<Item = Message>) -> Message {
-    let mut merged: Option<Message> = None;
-    for m in messages {
-        match (&mut merged, m) {
-            (None, m) => merged = Some(m),
-            (Some(Message::Ceb303(a)), Message::Ceb303(b)) => a.orders.extend(b.orders),
-            (Some(Message::Ceb505(a)), Message::Ceb505(b)) => a.logistics.extend(b.logistics),
-            (Some(Message::Ceb603(a)), Message::Ceb603(b)) => a.inventories.extend(b.inventories),
-            _ => unreachable!(),
-        }
-    }
-    merged.unwrap()
 }
 
 #[test]

@@ -8,32 +8,17 @@
 #[path = "../../greenlane-pipeline/tests/support/mod.rs"]
 mod support;
 
+mod common;
+
+use common::{ADMIN, Server};
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use support::*;
 
-const ADMIN: &str = "crash-test-admin";
 const CLIENTS: usize = 8;
-
-fn start(data: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
-        .args(["serve", "--data"])
-        .arg(data)
-        .args(["--listen", "127.0.0.1:0"])
-        .env("GREENLANE_ADMIN_TOKEN", ADMIN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let base = line.split_whitespace().find(|w| w.starts_with("http://")).expect("an address").to_owned();
-    (child, base)
-}
 
 /// Three messages per parcel, each parcel's documents in a different order, so lists wait.
 fn traffic(messages: usize) -> Vec<Vec<u8>> {
@@ -65,7 +50,7 @@ fn load(base: &str, messages: &[Vec<u8>], acked: &Mutex<Vec<bool>>, stop: &Atomi
     std::thread::scope(|scope| {
         for _ in 0..CLIENTS {
             scope.spawn(|| {
-                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+                let agent = common::agent();
                 loop {
                     if stop.load(Ordering::Relaxed) {
                         return;
@@ -125,17 +110,19 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
     let sent = AtomicUsize::new(0);
 
     // First run, killed with SIGKILL once about a third of the load is acknowledged.
-    let (mut server, base) = start(dir.path());
+    let mut server = Server::on_folder(dir.path());
+    let base = server.base.clone();
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| load(&base, &messages, &acked, &stop, &sent));
         while sent.load(Ordering::Relaxed) < messages.len() / 3 {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        server.kill().unwrap(); // SIGKILL: no shutdown, no flush
-        server.wait().unwrap();
+        server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
+        server.child.wait().unwrap();
         stop.store(true, Ordering::Relaxed);
     });
+    drop(server);
     let acked_before: Vec<usize> =
         acked.lock().unwrap().iter().enumerate().filter(|(_, a)| **a).map(|(i, _)| i).collect();
     assert!(!acked_before.is_empty() && acked_before.len() < messages.len(), "the kill landed mid-load");
@@ -157,11 +144,10 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
     drop(db);
 
     // Restart; the clients send what was not acknowledged (and re-send nothing that was).
-    let (mut server, base) = start(dir.path());
+    let server = Server::on_folder(dir.path());
     let stop = AtomicBool::new(false);
-    load(&base, &messages, &acked, &stop, &sent);
-    server.kill().unwrap();
-    server.wait().unwrap();
+    load(&server.base, &messages, &acked, &stop, &sent);
+    drop(server);
     assert!(acked.lock().unwrap().iter().all(|a| *a), "every message acknowledged in the end");
 
     // An uninterrupted run of the same messages, offline, in arrival order.

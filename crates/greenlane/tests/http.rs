@@ -5,71 +5,12 @@
 #[path = "../../greenlane-pipeline/tests/support/mod.rs"]
 mod support;
 
-use std::io::{BufRead, BufReader};
+mod common;
+
+use common::{ADMIN, Server};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use support::*;
-
-const ADMIN: &str = "test-admin-token";
-
-/// A running `greenlane serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
-            .args(["serve", "--data"])
-            .arg(data)
-            .args(["--listen", "127.0.0.1:0"])
-            .env("GREENLANE_ADMIN_TOKEN", ADMIN)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("greenlane serve starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        Server { child, base }
-    }
-
-    fn agent() -> ureq::Agent {
-        ureq::Agent::config_builder().http_status_as_error(false).build().into()
-    }
-
-    fn post(&self, token: Option<&str>, body: Vec<u8>) -> (u16, String) {
-        let mut request = Self::agent().post(format!("{}/api/v1/messages", self.base));
-        if let Some(t) = token {
-            request = request.header("Authorization", &format!("Bearer {t}"));
-        }
-        let mut response = request.header("Content-Type", "application/xml").send(&body[..]).unwrap();
-        let status = response.status().as_u16();
-        (status, response.body_mut().read_to_string().unwrap())
-    }
-
-    fn get(&self, token: Option<&str>, path: &str) -> (u16, String) {
-        let mut request = Self::agent().get(format!("{}{path}", self.base));
-        if let Some(t) = token {
-            request = request.header("Authorization", &format!("Bearer {t}"));
-        }
-        let mut response = request.call().unwrap();
-        let status = response.status().as_u16();
-        (status, response.body_mut().read_to_string().unwrap())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn greenlane(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_greenlane")).args(args).output().unwrap();
@@ -89,10 +30,10 @@ fn one_parcel(n: u32) -> Vec<greenlane_ceb::Message> {
 #[test]
 fn a_parcel_goes_from_messages_to_a_released_decision_over_http() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = Server::on_folder(dir.path());
     assert_eq!(server.get(None, "/healthz").0, 200);
 
-    let replies: Vec<(u16, String)> = one_parcel(1).iter().map(|m| server.post(Some(ADMIN), xml(m))).collect();
+    let replies: Vec<(u16, String)> = one_parcel(1).iter().map(|m| server.post(Some(ADMIN), &xml(m))).collect();
     assert!(replies.iter().all(|(s, _)| *s == 200), "{replies:?}");
     assert!(
         replies[0].1.contains("CEB604Message") && replies[0].1.contains("<ceb:returnStatus>120</ceb:returnStatus>")
@@ -124,7 +65,7 @@ fn a_parcel_goes_from_messages_to_a_released_decision_over_http() {
     assert_eq!(serde_json::from_str::<serde_json::Value>(&rest).unwrap()["items"].as_array().unwrap().len(), 0);
 
     // An exact re-send is answered with the same receipt and stores nothing new.
-    let again = server.post(Some(ADMIN), xml(&one_parcel(1)[0]));
+    let again = server.post(Some(ADMIN), &xml(&one_parcel(1)[0]));
     assert_eq!(again, replies[0]);
 
     let (status, metrics) = server.get(None, "/metrics");
@@ -138,7 +79,7 @@ fn a_parcel_goes_from_messages_to_a_released_decision_over_http() {
 #[test]
 fn bad_input_gets_a_4xx_with_a_ceb900_and_nothing_is_stored() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = Server::on_folder(dir.path());
     let bomb =
         b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]><x>&b;</x>";
     for (what, body, expected) in [
@@ -148,7 +89,7 @@ fn bad_input_gets_a_4xx_with_a_ceb900_and_nothing_is_stored() {
         ("a receipt (CEB304), which greenlane sends but does not take", sample("CEB304Message.xml"), 400),
         ("more than 10 MB", vec![b' '; 10 * 1024 * 1024 + 1], 413),
     ] {
-        let (status, body) = server.post(Some(ADMIN), body);
+        let (status, body) = server.post(Some(ADMIN), &body);
         assert_eq!(status, expected, "{what}: {body}");
         assert!(body.contains("CEB900Message"), "{what}: {body}");
         assert_schema_valid(&body);
@@ -173,22 +114,22 @@ fn tokens_and_roles_decide_who_may_send_and_see() {
     let viewer = greenlane(&["token", "create", "--data", data, "--role", "viewer", "--name", "dash"]);
     let (own, other, viewer) = (own.trim(), other.trim(), viewer.trim());
     assert!(own.starts_with("gl_") && own.len() == 43, "{own}");
-    let server = Server::start(dir.path());
+    let server = Server::on_folder(dir.path());
     let message = xml(&order("SZ0100", "1", "20261129100000", &[earphones()]));
 
-    assert_eq!(server.post(None, message.clone()).0, 401);
-    assert_eq!(server.post(Some("gl_not_a_token"), message.clone()).0, 401);
-    assert_eq!(server.post(Some(viewer), message.clone()).0, 403);
-    assert_eq!(server.post(Some(other), message.clone()).0, 403, "not a party to the message");
-    assert_eq!(server.post(Some(own), message).0, 200);
+    assert_eq!(server.post(None, &message).0, 401);
+    assert_eq!(server.post(Some("gl_not_a_token"), &message).0, 401);
+    assert_eq!(server.post(Some(viewer), &message).0, 403);
+    assert_eq!(server.post(Some(other), &message).0, 403, "not a party to the message");
+    assert_eq!(server.post(Some(own), &message).0, 200);
 
     // The enterprise files its list and order; the logistics firm (here the admin) its waybill,
     // which does not name the enterprise and so is not the enterprise's to send.
     let [list, order, waybill] = <[_; 3]>::try_from(one_parcel(101)).ok().unwrap();
-    assert_eq!(server.post(Some(own), xml(&list)).0, 200);
-    assert_eq!(server.post(Some(own), xml(&order)).0, 200);
-    assert_eq!(server.post(Some(own), xml(&waybill)).0, 403);
-    assert_eq!(server.post(Some(ADMIN), xml(&waybill)).0, 200);
+    assert_eq!(server.post(Some(own), &xml(&list)).0, 200);
+    assert_eq!(server.post(Some(own), &xml(&order)).0, 200);
+    assert_eq!(server.post(Some(own), &xml(&waybill)).0, 403);
+    assert_eq!(server.post(Some(ADMIN), &xml(&waybill)).0, 200);
     let path = format!("/api/v1/inventories/C0101?ebcCode={EBC}");
     assert_eq!(server.get(Some(own), &path).0, 200);
     assert_eq!(server.get(Some(own), "/api/v1/inventories/C0101").0, 200, "an enterprise token implies its code");
@@ -236,9 +177,9 @@ fn offline_ingest_and_http_reach_the_same_decisions() {
 
     let online = tempfile::tempdir().unwrap();
     {
-        let server = Server::start(online.path());
+        let server = Server::on_folder(online.path());
         for path in ingest_order(&traffic) {
-            assert_eq!(server.post(Some(ADMIN), std::fs::read(path).unwrap()).0, 200);
+            assert_eq!(server.post(Some(ADMIN), &std::fs::read(path).unwrap()).0, 200);
         }
     }
     let online_decisions = greenlane(&["decisions", "--data", online.path().to_str().unwrap(), "--format", "jsonl"]);
@@ -256,12 +197,12 @@ fn ingest_order(dir: &Path) -> Vec<std::path::PathBuf> {
 fn decisions_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let server = Server::start(dir.path());
+        let server = Server::on_folder(dir.path());
         for m in one_parcel(400) {
-            assert_eq!(server.post(Some(ADMIN), xml(&m)).0, 200);
+            assert_eq!(server.post(Some(ADMIN), &xml(&m)).0, 200);
         }
     }
-    let server = Server::start(dir.path());
+    let server = Server::on_folder(dir.path());
     let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/inventories/C0400?ebcCode={EBC}"));
     assert_eq!(status, 200);
     assert!(body.contains("\"lane\":\"green\""), "{body}");
