@@ -14,6 +14,7 @@
 //! rule reads message time, and receipts derive their guid and time from the message.
 
 mod apply;
+mod cache;
 mod convert;
 pub mod receipts;
 mod writer;
@@ -21,6 +22,7 @@ mod writer;
 pub use writer::{BatchObserver, Submission, Writer, WriterClosed};
 
 use apply::ApplyCx;
+use cache::{CachedTx, RowCache};
 use greenlane_ceb::{Message, MessageType, Parsed, ReadError, write};
 use greenlane_core::risk::RiskEngine;
 use greenlane_core::{BusinessError, Lane, ListStatus, MessageTime, Reason};
@@ -108,6 +110,8 @@ pub struct Pipeline {
     committed: u64,
     /// The latest message time seen: the pipeline's only clock.
     clock: Option<MessageTime>,
+    /// Recent documents, as the store holds them.
+    cache: RowCache,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -119,7 +123,7 @@ impl std::fmt::Debug for Pipeline {
 impl Pipeline {
     pub fn new(store: Arc<dyn Store>, risk: Arc<dyn RiskEngine>, config: Config) -> Result<Pipeline, PipelineError> {
         let committed = store.read()?.counts()?.messages;
-        Ok(Pipeline { store, risk, config, committed, clock: None })
+        Ok(Pipeline { store, risk, config, committed, clock: None, cache: RowCache::default() })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -128,23 +132,44 @@ impl Pipeline {
 
     /// Applies `batch` in one transaction. On `Err`, nothing of the batch was stored.
     pub fn apply(&mut self, batch: &[Prepared]) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
+        let mut cache = std::mem::take(&mut self.cache);
+        let result = self.apply_with(batch, &mut cache);
+        match &result {
+            Ok(_) => cache.trim(),
+            // The store rolled back what the cache may have recorded.
+            Err(_) => cache.clear(),
+        }
+        self.cache = cache;
+        result
+    }
+
+    fn apply_with(
+        &mut self,
+        batch: &[Prepared],
+        cache: &mut RowCache,
+    ) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
         let mut tx = self.store.write()?;
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut stats = BatchStats::default();
         let mut committed = self.committed;
         let mut clock = self.clock;
-        for prepared in batch {
-            let outcome = match &prepared.parsed {
-                Err(e) => Outcome::Refused {
-                    code: e.code().to_owned(),
-                    xml: receipts::ceb900(e, &prepared.digest, None, clock.unwrap_or(MessageTime(0))),
-                },
-                Ok(parsed) => self.apply_one(&mut *tx, prepared, parsed, &mut committed, &mut clock, &mut stats)?,
-            };
-            outcomes.push(outcome);
-        }
-        if let Some(now) = clock {
-            stats.expired = self.expire(&mut *tx, now)?;
+        {
+            let mut cached = CachedTx { inner: &mut *tx, cache };
+            for prepared in batch {
+                let outcome = match &prepared.parsed {
+                    Err(e) => Outcome::Refused {
+                        code: e.code().to_owned(),
+                        xml: receipts::ceb900(e, &prepared.digest, None, clock.unwrap_or(MessageTime(0))),
+                    },
+                    Ok(parsed) => {
+                        self.apply_one(&mut cached, prepared, parsed, &mut committed, &mut clock, &mut stats)?
+                    }
+                };
+                outcomes.push(outcome);
+            }
+            if let Some(now) = clock {
+                stats.expired = self.expire(&mut cached, now)?;
+            }
         }
         tx.commit()?;
         self.committed = committed;

@@ -1,0 +1,191 @@
+//! The writer's memory of recent documents. A parcel's three documents arrive within seconds of
+//! each other and each is looked up several times while the parcel is matched and decided; reading
+//! them back from the store means a query and a JSON decode every time. Because the pipeline is
+//! the store's only writer, what it last read or wrote is what the store holds, so it can answer
+//! from memory — including "there is no such row".
+//!
+//! The cache sits in front of the write transaction and writes through. It is cleared when a
+//! batch fails (the store rolled back what the cache may have seen) and when it grows past its
+//! bound (clearing is simpler than evicting and costs one re-read per document).
+
+use greenlane_core::{Decision, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_store::{
+    Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage, TokenRow,
+    WaybillRow, WriteTx,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Documents remembered at most (orders, waybills, payments and lists together): some tens of
+/// thousands of parcels in flight, a few hundred megabytes at most.
+const BOUND: usize = 100_000;
+
+/// Rows as the store holds them, `None` for rows known not to exist.
+#[derive(Debug, Default)]
+pub(crate) struct RowCache {
+    orders: HashMap<OrderKey, Option<OrderRow>>,
+    waybills: HashMap<WaybillKey, Option<WaybillRow>>,
+    payments: HashMap<OrderKey, Option<Payment>>,
+    lists: HashMap<ListKey, Option<ListRow>>,
+    /// Enterprise codes known to be registered: every entity names several, and a platform's
+    /// code recurs on every one of its orders.
+    enterprises: HashSet<String>,
+}
+
+impl RowCache {
+    pub fn clear(&mut self) {
+        self.orders.clear();
+        self.waybills.clear();
+        self.payments.clear();
+        self.lists.clear();
+        self.enterprises.clear();
+    }
+
+    /// Keeps memory bounded between batches.
+    pub fn trim(&mut self) {
+        if self.orders.len() + self.waybills.len() + self.payments.len() + self.lists.len() > BOUND {
+            self.clear();
+        }
+    }
+}
+
+/// A write transaction seen through the cache.
+pub(crate) struct CachedTx<'a> {
+    pub inner: &'a mut dyn WriteTx,
+    pub cache: &'a mut RowCache,
+}
+
+impl ReadTx for CachedTx<'_> {
+    fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>> {
+        self.inner.find_message(digest)
+    }
+    fn enterprise_exists(&mut self, code: &str) -> Result<bool> {
+        if self.cache.enterprises.contains(code) {
+            return Ok(true);
+        }
+        let exists = self.inner.enterprise_exists(code)?;
+        if exists {
+            self.cache.enterprises.insert(code.to_owned());
+        }
+        Ok(exists)
+    }
+    fn get_order(&mut self, key: &OrderKey) -> Result<Option<OrderRow>> {
+        if let Some(row) = self.cache.orders.get(key) {
+            return Ok(row.clone());
+        }
+        let row = self.inner.get_order(key)?;
+        self.cache.orders.insert(key.clone(), row.clone());
+        Ok(row)
+    }
+    fn get_waybill(&mut self, key: &WaybillKey) -> Result<Option<WaybillRow>> {
+        if let Some(row) = self.cache.waybills.get(key) {
+            return Ok(row.clone());
+        }
+        let row = self.inner.get_waybill(key)?;
+        self.cache.waybills.insert(key.clone(), row.clone());
+        Ok(row)
+    }
+    fn get_payment(&mut self, key: &OrderKey) -> Result<Option<Payment>> {
+        if let Some(row) = self.cache.payments.get(key) {
+            return Ok(row.clone());
+        }
+        let row = self.inner.get_payment(key)?;
+        self.cache.payments.insert(key.clone(), row.clone());
+        Ok(row)
+    }
+    fn get_list(&mut self, key: &ListKey) -> Result<Option<ListRow>> {
+        if let Some(row) = self.cache.lists.get(key) {
+            return Ok(row.clone());
+        }
+        let row = self.inner.get_list(key)?;
+        self.cache.lists.insert(key.clone(), row.clone());
+        Ok(row)
+    }
+    fn lists_for_order(&mut self, key: &OrderKey) -> Result<Vec<ListKey>> {
+        self.inner.lists_for_order(key)
+    }
+    fn lists_for_waybill(&mut self, key: &WaybillKey) -> Result<Vec<ListKey>> {
+        self.inner.lists_for_waybill(key)
+    }
+    fn lists_by_logistics_no(&mut self, logistics_no: &str) -> Result<Vec<ListKey>> {
+        self.inner.lists_by_logistics_no(logistics_no)
+    }
+    fn pending_lists_received_before(&mut self, before: MessageTime, limit: usize) -> Result<Vec<ListKey>> {
+        self.inner.pending_lists_received_before(before, limit)
+    }
+    fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+        self.inner.decisions_after(after, limit)
+    }
+    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>> {
+        self.inner.token_by_hash(secret_hash)
+    }
+    fn counts(&mut self) -> Result<Counts> {
+        self.inner.counts()
+    }
+    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
+        self.inner.lists_after(after, limit)
+    }
+}
+
+impl WriteTx for CachedTx<'_> {
+    fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64> {
+        self.inner.insert_message(message)
+    }
+    fn register_enterprise(&mut self, code: &str, name: &str, first_seen: MessageTime) -> Result<()> {
+        // Registration keeps the first name seen, so a known code needs no statement at all.
+        if !self.cache.enterprises.contains(code) {
+            self.inner.register_enterprise(code, name, first_seen)?;
+            self.cache.enterprises.insert(code.to_owned());
+        }
+        Ok(())
+    }
+    fn put_order(&mut self, row: &OrderRow) -> Result<()> {
+        self.inner.put_order(row)?;
+        self.cache.orders.insert(row.order.key.clone(), Some(row.clone()));
+        Ok(())
+    }
+    fn delete_order(&mut self, key: &OrderKey) -> Result<()> {
+        self.inner.delete_order(key)?;
+        self.cache.orders.insert(key.clone(), None);
+        Ok(())
+    }
+    fn put_waybill(&mut self, row: &WaybillRow) -> Result<()> {
+        self.inner.put_waybill(row)?;
+        self.cache.waybills.insert(row.waybill.key.clone(), Some(row.clone()));
+        Ok(())
+    }
+    fn delete_waybill(&mut self, key: &WaybillKey) -> Result<()> {
+        self.inner.delete_waybill(key)?;
+        self.cache.waybills.insert(key.clone(), None);
+        Ok(())
+    }
+    fn put_payment(&mut self, payment: &Payment) -> Result<()> {
+        self.inner.put_payment(payment)?;
+        self.cache.payments.insert(payment.order.clone(), Some(payment.clone()));
+        Ok(())
+    }
+    fn delete_payment(&mut self, key: &OrderKey) -> Result<()> {
+        self.inner.delete_payment(key)?;
+        self.cache.payments.insert(key.clone(), None);
+        Ok(())
+    }
+    fn put_list(&mut self, row: &ListRow) -> Result<()> {
+        self.inner.put_list(row)?;
+        self.cache.lists.insert(row.list.key.clone(), Some(row.clone()));
+        Ok(())
+    }
+    fn delete_list(&mut self, key: &ListKey) -> Result<()> {
+        self.inner.delete_list(key)?;
+        self.cache.lists.insert(key.clone(), None);
+        Ok(())
+    }
+    fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
+        self.inner.append_decision(decision)
+    }
+    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
+        self.inner.insert_token(name, role, ebc_code, secret_hash)
+    }
+    /// The cache borrows the transaction; whoever opened the transaction commits it.
+    fn commit(self: Box<Self>) -> Result<()> {
+        Err(StoreError::Backend("internal: commit the transaction itself, not its cached view".into()))
+    }
+}
