@@ -60,11 +60,12 @@ impl Prepared {
         Prepared { digest, body, parsed }
     }
 
-    /// The enterprise codes the message speaks for, for access control: an enterprise may only
-    /// send messages in which it is a party.
-    pub fn parties(&self) -> Vec<&str> {
-        let Ok(parsed) = &self.parsed else { return Vec::new() };
-        parties(&parsed.message)
+    /// Whether enterprise `code` is a party to every entity of the message (an enterprise may
+    /// only send its own data). False for messages that did not read.
+    pub fn is_party(&self, code: &str) -> bool {
+        let Ok(parsed) = &self.parsed else { return false };
+        let entities = entity_parties(&parsed.message);
+        !entities.is_empty() && entities.iter().all(|parties| parties.contains(&code))
     }
 }
 
@@ -305,62 +306,48 @@ fn sender(message: &Message) -> &str {
     }
 }
 
-/// Every party code the entities of a message name.
-pub fn parties(message: &Message) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
+/// The party codes each entity of a message names, one list per entity, for access control: an
+/// enterprise may send a message only if it is a party to every entity in it.
+pub fn entity_parties(message: &Message) -> Vec<Vec<&str>> {
+    fn entity<'m>(codes: &[&'m str]) -> Vec<&'m str> {
+        codes.iter().copied().filter(|c| !c.is_empty()).collect()
+    }
     match message {
         Message::Ceb303(m) => {
-            for o in &m.orders {
-                out.extend([o.order_head.ebp_code.as_str(), &o.order_head.ebc_code]);
-            }
+            m.orders.iter().map(|o| entity(&[&o.order_head.ebp_code, &o.order_head.ebc_code])).collect()
         }
-        Message::Ceb403(m) => {
-            for r in &m.receipts {
-                out.extend([r.ebp_code.as_str(), &r.ebc_code]);
-            }
-        }
+        Message::Ceb403(m) => m.receipts.iter().map(|r| entity(&[&r.ebp_code, &r.ebc_code])).collect(),
         Message::Ceb505(m) => {
-            for l in &m.logistics {
-                out.push(&l.logistics_code);
-                out.extend(l.ebc_code.as_deref());
-            }
+            m.logistics.iter().map(|l| entity(&[&l.logistics_code, l.ebc_code.as_deref().unwrap_or("")])).collect()
         }
-        Message::Ceb507(m) => {
-            for a in &m.arrivals {
-                out.extend([a.arrival_head.operator_code.as_str(), &a.arrival_head.logistics_code]);
-            }
-        }
-        Message::Ceb509(m) => {
-            for d in &m.departures {
-                out.push(&d.departure_head.logistics_code);
-            }
-        }
-        Message::Ceb603(m) => {
-            for i in &m.inventories {
+        Message::Ceb507(m) => m
+            .arrivals
+            .iter()
+            .map(|a| entity(&[&a.arrival_head.operator_code, &a.arrival_head.logistics_code]))
+            .collect(),
+        Message::Ceb509(m) => m.departures.iter().map(|d| entity(&[&d.departure_head.logistics_code])).collect(),
+        Message::Ceb603(m) => m
+            .inventories
+            .iter()
+            .map(|i| {
                 let h = &i.inventory_head;
-                out.extend([h.ebp_code.as_str(), &h.ebc_code, &h.agent_code, &h.owner_code, &h.logistics_code]);
-            }
-        }
-        Message::Ceb605(m) => {
-            for c in &m.invt_cancels {
-                out.extend([c.agent_code.as_str(), &c.ebc_code]);
-            }
-        }
-        Message::Ceb607(m) => {
-            for w in &m.way_bills {
-                out.extend([w.way_bill_head.agent_code.as_str(), &w.way_bill_head.logistics_code]);
-            }
-        }
-        Message::Ceb701(m) => {
-            for s in &m.summary_applies {
+                entity(&[&h.ebp_code, &h.ebc_code, &h.agent_code, &h.owner_code, &h.logistics_code])
+            })
+            .collect(),
+        Message::Ceb605(m) => m.invt_cancels.iter().map(|c| entity(&[&c.agent_code, &c.ebc_code])).collect(),
+        Message::Ceb607(m) => m
+            .way_bills
+            .iter()
+            .map(|w| entity(&[&w.way_bill_head.agent_code, &w.way_bill_head.logistics_code]))
+            .collect(),
+        Message::Ceb701(m) => m
+            .summary_applies
+            .iter()
+            .map(|s| {
                 let h = &s.summary_apply_head;
-                out.extend([h.agent_code.as_str(), &h.ebc_code, &h.decl_agent_code]);
-            }
-        }
-        _ => {}
+                entity(&[&h.agent_code, &h.ebc_code, &h.decl_agent_code])
+            })
+            .collect(),
+        _ => Vec::new(),
     }
-    out.retain(|c| !c.is_empty());
-    out.sort_unstable();
-    out.dedup();
-    out
 }

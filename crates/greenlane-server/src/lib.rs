@@ -113,15 +113,16 @@ async fn post_message(State(state): State<AppState>, headers: HeaderMap, body: B
         }
     };
     let prepared = Prepared::new(bytes.to_vec());
-    if let (Some(code), Ok(parsed)) = (&caller.ebc_code, &prepared.parsed)
+    // An enterprise sends only its own data. A message that does not read is answered with its
+    // CEB900 whoever sends it: it holds no one's data.
+    if let Some(code) = &caller.ebc_code
         && caller.role == greenlane_store::Role::Enterprise
+        && prepared.parsed.is_ok()
+        && !prepared.is_party(code)
     {
-        let parties = greenlane_pipeline::parties(&parsed.message);
-        if !parties.contains(&code.as_str()) {
-            return denied(Denied::Forbidden(format!(
-                "this token belongs to enterprise {code}, which is not a party to the message"
-            )));
-        }
+        return denied(Denied::Forbidden(format!(
+            "this token belongs to enterprise {code}, which is not a party to every entity of the message"
+        )));
     }
     let type_label = match &prepared.parsed {
         Ok(p) => p.message.message_type().code(),

@@ -122,6 +122,18 @@ fn tokens_and_roles_decide_who_may_send_and_see() {
     assert_eq!(server.post(Some(viewer), &message).0, 403);
     assert_eq!(server.post(Some(other), &message).0, 403, "not a party to the message");
     assert_eq!(server.post(Some(own), &message).0, 200);
+    // Two orders in one message, the second another enterprise's: not the token's to send.
+    let mut mixed = common::batch(
+        [
+            order("SZ0102", "1", "20261129100000", &[earphones()]),
+            order("SZ0103", "1", "20261129100000", &[earphones()]),
+        ]
+        .into_iter(),
+    );
+    if let greenlane_ceb::Message::Ceb303(m) = &mut mixed {
+        m.orders[1].order_head.ebc_code = "9999999999".into();
+    }
+    assert_eq!(server.post(Some(own), &xml(&mixed)).0, 403, "a party to one entity only");
 
     // The enterprise files its list and order; the logistics firm (here the admin) its waybill,
     // which does not name the enterprise and so is not the enterprise's to send.
