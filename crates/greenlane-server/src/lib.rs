@@ -133,7 +133,13 @@ async fn post_message(State(state): State<AppState>, headers: HeaderMap, body: B
         Ok(Ok(Outcome::Receipt { xml: body, replay, .. })) => {
             let outcome = if replay { "replay" } else { "accepted" };
             metrics::counter!("greenlane_messages_total", "type" => type_label, "outcome" => outcome).increment(1);
-            xml(StatusCode::OK, body)
+            let mut response = xml(StatusCode::OK, body);
+            if replay {
+                // An exact re-send gets the receipt it got the first time; the header tells an
+                // integrator's retry logic that nothing new was stored.
+                response.headers_mut().insert("x-greenlane-replay", axum::http::HeaderValue::from_static("true"));
+            }
+            response
         }
         Ok(Ok(Outcome::Refused { xml: body, .. })) => {
             metrics::counter!("greenlane_messages_total", "type" => type_label, "outcome" => "refused").increment(1);

@@ -37,6 +37,10 @@ enum Command {
         /// Refuse messages from enterprise codes not yet registered (−10102).
         #[arg(long)]
         closed_registry: bool,
+        /// Hours (message time) a declaration list may wait for its order or waybill before it
+        /// expires.
+        #[arg(long, default_value_t = 72)]
+        pending_ttl_hours: i64,
     },
     /// Run a simulated Shenzhen day through a fresh embedded store and show the result.
     Demo {
@@ -124,8 +128,9 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { store, listen, closed_registry } => open_store(&store).and_then(|store| {
-            serve::run(store, serve::ServeOptions { listen, closed_registry }).map(|()| ExitCode::SUCCESS)
+        Command::Serve { store, listen, closed_registry, pending_ttl_hours } => open_store(&store).and_then(|store| {
+            serve::run(store, serve::ServeOptions { listen, closed_registry, pending_ttl_hours })
+                .map(|()| ExitCode::SUCCESS)
         }),
         Command::Demo { .. } => not_built("demo", 4),
         Command::Simulate { .. } => not_built("simulate", 4),

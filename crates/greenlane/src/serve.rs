@@ -16,6 +16,7 @@ const MAX_BATCH: usize = 1024;
 pub struct ServeOptions {
     pub listen: String,
     pub closed_registry: bool,
+    pub pending_ttl_hours: i64,
 }
 
 pub fn run(store: Arc<dyn Store>, options: ServeOptions) -> anyhow::Result<()> {
@@ -23,7 +24,7 @@ pub fn run(store: Arc<dyn Store>, options: ServeOptions) -> anyhow::Result<()> {
     let pipeline = Pipeline::new(
         store.clone(),
         Arc::new(DocumentRules),
-        Config { closed_registry: options.closed_registry, ..Config::default() },
+        Config { closed_registry: options.closed_registry, pending_ttl_seconds: options.pending_ttl_hours * 3600 },
     )
     .context("starting the pipeline")?;
     let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));

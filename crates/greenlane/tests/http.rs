@@ -219,3 +219,45 @@ fn decisions_survive_a_restart() {
     assert_eq!(status, 200);
     assert!(body.contains("\"lane\":\"green\""), "{body}");
 }
+
+/// The pipeline's scenarios (every lane, every error code, out-of-order arrival, change and
+/// delete, cancellation, arrival and departure, expiry, the closed registry, replays), run over
+/// HTTP through the real binary, must give the very transcripts they give in process.
+#[test]
+fn every_scenario_gives_its_transcript_over_http() {
+    for s in support::scenarios::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let ttl = s.pending_ttl_hours.to_string();
+        let mut options = vec!["--pending-ttl-hours", ttl.as_str()];
+        if s.closed_registry {
+            options.push("--closed-registry");
+        }
+        let server = Server::start_with(["--data", dir.path().to_str().unwrap()], &options);
+        let mut transcript = String::new();
+        for (what, bytes) in &s.steps {
+            let (status, body, replay) = server.post_noting_replay(Some(ADMIN), bytes);
+            let line = support::scenarios::describe_answer(status, &body, replay);
+            transcript.push_str(&format!("{what}\n  -> {line}\n"));
+        }
+        transcript.push_str("decisions:\n");
+        for cop in &s.lists {
+            let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/inventories/{cop}?ebcCode={EBC}"));
+            let line = if status == 404 {
+                "no such list".to_owned()
+            } else {
+                let d: serde_json::Value = serde_json::from_str(&body).unwrap();
+                let reasons: Vec<&str> =
+                    d["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+                format!(
+                    "{} {} {reasons:?} invt_no={}",
+                    d["lane"].as_str().unwrap(),
+                    d["returnStatus"],
+                    d["invtNo"].as_str().unwrap_or("")
+                )
+            };
+            transcript.push_str(&format!("  {cop}: {line}\n"));
+        }
+        let expected = std::fs::read_to_string(support::scenarios::transcript_path(s.name)).unwrap();
+        assert_eq!(transcript, expected, "scenario {} over HTTP", s.name);
+    }
+}

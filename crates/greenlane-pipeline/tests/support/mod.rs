@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod scenarios;
+
 use greenlane_ceb::{Message, Version, export, write};
 use greenlane_core::ListKey;
 use greenlane_core::risk::DocumentRules;
@@ -421,38 +423,10 @@ pub fn assert_schema_valid(xml: &str) {
     assert!(out.status.success(), "receipt not schema-valid: {}\n{xml}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// `200 CEB304 [120] 入库成功 stored` or `400 [code]`.
+/// One line for an answer, as the scenario transcripts show it.
 pub fn describe(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Receipt { xml, .. } | Outcome::Refused { xml, .. } => assert_schema_valid(xml),
-    }
-    match outcome {
-        Outcome::Receipt { message_type, statuses, xml, replay } => {
-            let info = xml
-                .split("<ceb:returnInfo>")
-                .skip(1)
-                .filter_map(|s| s.split("</ceb:returnInfo>").next())
-                .collect::<Vec<_>>()
-                .join(" | ");
-            let receipt = match message_type.code() {
-                "CEB303" => "CEB304",
-                "CEB403" => "CEB404",
-                "CEB505" => "CEB506",
-                "CEB507" => "CEB508",
-                "CEB509" => "CEB510",
-                "CEB603" => "CEB604",
-                "CEB605" => "CEB606",
-                "CEB607" => "CEB608",
-                "CEB701" => "CEB702",
-                other => other,
-            };
-            assert!(
-                xml.contains(&format!("{receipt}Message")),
-                "the receipt of {} is a {receipt}",
-                message_type.code()
-            );
-            format!("200 {receipt} {statuses:?}{} {info}", if *replay { " (replay)" } else { "" })
-        }
-        Outcome::Refused { code, .. } => format!("400 CEB900 [{code}]"),
+        Outcome::Receipt { xml, replay, .. } => scenarios::describe_answer(200, xml, *replay),
+        Outcome::Refused { xml, .. } => scenarios::describe_answer(400, xml, false),
     }
 }

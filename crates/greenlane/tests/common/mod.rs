@@ -20,9 +20,15 @@ pub struct Server {
 impl Server {
     /// Starts `greenlane serve` with `store` (`["--data", DIR]` or `["--database", URL]`).
     pub fn start(store: [&str; 2]) -> Server {
+        Server::start_with(store, &[])
+    }
+
+    /// Starts `greenlane serve` with `store` and further options.
+    pub fn start_with(store: [&str; 2], options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
             .arg("serve")
             .args(store)
+            .args(options)
             .args(["--listen", "127.0.0.1:0"])
             .env("GREENLANE_ADMIN_TOKEN", ADMIN)
             .stdout(Stdio::piped())
@@ -44,12 +50,19 @@ impl Server {
     }
 
     pub fn post(&self, token: Option<&str>, body: &[u8]) -> (u16, String) {
+        let (status, body, _) = self.post_noting_replay(token, body);
+        (status, body)
+    }
+
+    /// Also says whether the server answered an exact re-send from its stored receipt.
+    pub fn post_noting_replay(&self, token: Option<&str>, body: &[u8]) -> (u16, String, bool) {
         let mut request = agent().post(format!("{}/api/v1/messages", self.base));
         if let Some(t) = token {
             request = request.header("Authorization", &format!("Bearer {t}"));
         }
         let mut response = request.header("Content-Type", "application/xml").send(body).unwrap();
-        (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+        let replay = response.headers().get("x-greenlane-replay").is_some();
+        (response.status().as_u16(), response.body_mut().read_to_string().unwrap(), replay)
     }
 
     pub fn get(&self, token: Option<&str>, path: &str) -> (u16, String) {
