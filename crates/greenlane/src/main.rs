@@ -216,8 +216,9 @@ fn create_token(store: &dyn Store, role: Role, name: &str, ebc: Option<&str>) ->
 /// that scripts can tell "not there yet" from a failure.
 fn not_built(command: &str, issue: u32) -> anyhow::Result<ExitCode> {
     eprintln!(
-        "greenlane {command}: not built yet (issue #{issue}). What works today: `greenlane check FILE…` reads \
-         CEB messages and reports what is wrong with them. See `greenlane --help`."
+        "greenlane {command}: not built yet (issue #{issue}). What works today: `greenlane serve` (the hub's HTTP \
+         API), `ingest`, `decisions`, `token create` and `check`; README.md shows how to drive them. See \
+         `greenlane --help`."
     );
     Ok(ExitCode::from(2))
 }

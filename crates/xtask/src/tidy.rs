@@ -80,6 +80,17 @@ mod tests {
         }
     }
 
+    /// The README's `cargo run --release -- demo` must find one binary to run in a workspace that
+    /// has two (greenlane and xtask).
+    #[test]
+    fn cargo_run_runs_the_greenlane_binary() {
+        let manifest = std::fs::read_to_string(crate::workspace_root().join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("default-members = [\"crates/greenlane\"]"),
+            "the root Cargo.toml must set default-members to the greenlane binary"
+        );
+    }
+
     #[test]
     fn generated_ceb_code_matches_the_xsds() {
         let stale = crate::codegen::run(&crate::workspace_root(), true).unwrap();
