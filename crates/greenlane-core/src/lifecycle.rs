@@ -25,6 +25,18 @@ pub enum ListStatus {
 }
 
 impl ListStatus {
+    /// Every status, in life-cycle order.
+    pub const ALL: [ListStatus; 8] = [
+        ListStatus::Pending,
+        ListStatus::Review,
+        ListStatus::Released,
+        ListStatus::Arrived,
+        ListStatus::Departed,
+        ListStatus::Rejected,
+        ListStatus::Cancelled,
+        ListStatus::Expired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListStatus::Pending => "pending",
@@ -39,18 +51,7 @@ impl ListStatus {
     }
 
     pub fn parse(s: &str) -> Option<ListStatus> {
-        [
-            ListStatus::Pending,
-            ListStatus::Review,
-            ListStatus::Released,
-            ListStatus::Arrived,
-            ListStatus::Departed,
-            ListStatus::Rejected,
-            ListStatus::Cancelled,
-            ListStatus::Expired,
-        ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
+        ListStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     /// The status a list takes when it is decided into `lane`.

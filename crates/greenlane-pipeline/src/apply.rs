@@ -418,16 +418,10 @@ impl ApplyCx<'_> {
         if row.status != ListStatus::Pending {
             return Ok(());
         }
-        let Some(mut order) = self.tx.get_order(&row.list.order)? else { return Ok(()) };
-        let Some(mut waybill) = self.tx.get_waybill(&row.list.waybill)? else { return Ok(()) };
-        if order.list.is_none() {
-            order.list = Some(key.clone());
-            self.tx.put_order(&order)?;
-        }
-        if waybill.list.is_none() {
-            waybill.list = Some(key.clone());
-            self.tx.put_waybill(&waybill)?;
-        }
+        // Whoever completed the parcel has already linked its order and waybill to the list
+        // (`link`, or the new order or waybill stored with the list that waited for it).
+        let Some(order) = self.tx.get_order(&row.list.order)? else { return Ok(()) };
+        let Some(waybill) = self.tx.get_waybill(&row.list.waybill)? else { return Ok(()) };
         let payment = self.tx.get_payment(&row.list.order)?;
         let parcel = Parcel { list: row.list.clone(), order: order.order, waybill: waybill.waybill, payment };
         let findings = three_documents(&parcel);

@@ -7,18 +7,6 @@ use greenlane_core::{Lane, ListKey, ListStatus, MessageTime, Reason};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// Every status, in the order [`Counts::lists_by_status`] reports them (the core has no such list).
-pub(crate) const ALL_STATUSES: [ListStatus; 8] = [
-    ListStatus::Pending,
-    ListStatus::Review,
-    ListStatus::Released,
-    ListStatus::Arrived,
-    ListStatus::Departed,
-    ListStatus::Rejected,
-    ListStatus::Cancelled,
-    ListStatus::Expired,
-];
-
 /// A domain struct as the JSON text kept in a `doc` column.
 pub(crate) fn to_json<T: Serialize>(what: &'static str, value: &T) -> Result<String> {
     // The domain types are plain structs with string keys: serialising them cannot fail, but a
@@ -166,11 +154,11 @@ pub(crate) fn counts(by_lane: Vec<(String, i64)>, by_status: Vec<(String, i64)>,
             None => lanes.push((l, n)),
         }
     }
-    let mut statuses: Vec<(ListStatus, u64)> = ALL_STATUSES.into_iter().map(|s| (s, 0)).collect();
+    let mut statuses: Vec<(ListStatus, u64)> = ListStatus::ALL.into_iter().map(|s| (s, 0)).collect();
     for (text, n) in by_status {
         let s = status(&text)?;
         let n = count("lists", n)?;
-        // A status the core gained after ALL_STATUSES was written is still counted.
+        // A status the core gained after ListStatus::ALL was written is still counted.
         match statuses.iter_mut().find(|(x, _)| *x == s) {
             Some(slot) => slot.1 = n,
             None => statuses.push((s, n)),
