@@ -40,6 +40,8 @@ pub enum BusinessError {
     NotArrived { logistics_no: String },
     #[error("the order or the waybill of list {cop_no} did not arrive within {hours} hours")]
     Expired { cop_no: String, hours: i64 },
+    #[error("declaration list {cop_no} is not with an officer (it is {status}); there is nothing to inspect")]
+    NotUnderReview { cop_no: String, status: &'static str },
     #[error("{message_type} is not a message greenlane accepts: {why}")]
     NotAccepted { message_type: String, why: String },
     #[error("{0}")]
@@ -65,6 +67,7 @@ impl BusinessError {
             BusinessError::NotReleased { .. } => -990507,
             BusinessError::NotArrived { .. } => -990509,
             BusinessError::Expired { .. } => -990120,
+            BusinessError::NotUnderReview { .. } => -990300,
             BusinessError::NotAccepted { .. } => -990900,
             BusinessError::Invalid(_) => -990001,
         }
@@ -88,6 +91,7 @@ impl BusinessError {
             BusinessError::NotReleased { .. } => "not_released",
             BusinessError::NotArrived { .. } => "not_arrived",
             BusinessError::Expired { .. } => "expired",
+            BusinessError::NotUnderReview { .. } => "not_under_review",
             BusinessError::NotAccepted { .. } => "not_accepted",
             BusinessError::Invalid(_) => "invalid",
         }

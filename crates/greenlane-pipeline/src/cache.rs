@@ -8,7 +8,7 @@
 //! batch fails (the store rolled back what the cache may have seen) and when it grows past its
 //! bound (clearing is simpler than evicting and costs one re-read per document).
 
-use greenlane_core::{Decision, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use greenlane_store::{
     Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage, TokenRow,
     WaybillRow, WriteTx,
@@ -124,6 +124,12 @@ impl ReadTx for CachedTx<'_> {
     fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
         self.inner.lists_after(after, limit)
     }
+    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>> {
+        self.inner.inspections_of(list)
+    }
+    fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
+        self.inner.inspections_after(after, limit)
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -180,6 +186,9 @@ impl WriteTx for CachedTx<'_> {
     }
     fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
         self.inner.append_decision(decision)
+    }
+    fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
+        self.inner.insert_inspection(inspection)
     }
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
         self.inner.insert_token(name, role, ebc_code, secret_hash)

@@ -19,14 +19,14 @@ mod convert;
 pub mod receipts;
 mod writer;
 
-pub use writer::{BatchObserver, Submission, Writer, WriterClosed};
+pub use writer::{BatchObserver, InspectionSubmission, Submission, Writer, WriterClosed};
 
 use apply::ApplyCx;
 use cache::{CachedTx, RowCache};
 use greenlane_ceb::{Message, MessageType, Parsed, ReadError, write};
 use greenlane_core::risk::RiskEngine;
-use greenlane_core::{BusinessError, Lane, ListStatus, MessageTime, Reason};
-use greenlane_store::{Digest, NewMessage, Store, StoreError, WriteTx};
+use greenlane_core::{BusinessError, Inspection, InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Reason};
+use greenlane_store::{Digest, ListRow, NewMessage, ReadTx, Store, StoreError, WriteTx};
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
 
@@ -92,6 +92,16 @@ pub enum PipelineError {
     Store(#[from] StoreError),
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// An officer's finding on a list, as the API receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectionRequest {
+    pub list: ListKey,
+    pub outcome: InspectionOutcome,
+    pub note: String,
+    /// Who records it: the name of the officer's token.
+    pub officer: String,
 }
 
 /// What a batch changed, for metrics.
@@ -238,6 +248,70 @@ impl Pipeline {
         *committed += 1;
         let statuses = entities.iter().map(|e| e.status).collect();
         Ok(Outcome::Receipt { message_type, xml, statuses, replay: false })
+    }
+
+    /// Records an officer's inspection of a list under review and moves the list on: released if
+    /// compliant, refused on a violation. The inner `Err` is the officer's mistake (no such list,
+    /// or not under review); the outer one is ours, and then nothing was stored.
+    pub fn inspect(&mut self, request: &InspectionRequest) -> Result<Result<ListRow, BusinessError>, PipelineError> {
+        let mut cache = std::mem::take(&mut self.cache);
+        let result = self.inspect_with(request, &mut cache);
+        if result.is_err() {
+            cache.clear();
+        }
+        self.cache = cache;
+        result
+    }
+
+    fn inspect_with(
+        &mut self,
+        request: &InspectionRequest,
+        cache: &mut RowCache,
+    ) -> Result<Result<ListRow, BusinessError>, PipelineError> {
+        let mut tx = self.store.write()?;
+        let row = {
+            let mut cached = CachedTx { inner: &mut *tx, cache };
+            let Some(mut row) = cached.get_list(&request.list)? else {
+                return Ok(Err(BusinessError::ListNotFound {
+                    ebc_code: request.list.ebc_code.clone(),
+                    cop_no: request.list.cop_no.clone(),
+                }));
+            };
+            let next = match row.status.inspect(&request.list.cop_no, request.outcome) {
+                Ok(next) => next,
+                Err(e) => return Ok(Err(e)),
+            };
+            // Message time, never the wall clock: the latest the hub has seen, and never before
+            // the decision it closes.
+            let decided = row.decided_at.unwrap_or(row.received_at);
+            let at = self.clock.map_or(decided, |c| c.max(decided));
+            let inspection = Inspection {
+                list: request.list.clone(),
+                outcome: request.outcome,
+                note: request.note.clone(),
+                officer: request.officer.clone(),
+                at,
+            };
+            cached.insert_inspection(&inspection)?;
+            let note = if request.note.is_empty() { String::new() } else { format!(": {}", request.note) };
+            row.reasons.push(match request.outcome {
+                InspectionOutcome::Compliant => Reason::new(
+                    "inspected_compliant",
+                    format!("released after inspection by {}{note}", request.officer),
+                ),
+                InspectionOutcome::Violation(kind) => Reason::new(
+                    format!("inspected_{}", kind.as_str()),
+                    format!("{} found by {}{note}", kind.as_str(), request.officer),
+                ),
+            });
+            row.status = next;
+            row.return_status = next.return_status(row.lane);
+            cached.put_list(&row)?;
+            cached.append_decision(&row.decision())?;
+            row
+        };
+        tx.commit()?;
+        Ok(Ok(row))
     }
 
     /// Lists that waited longer than the configured time for their order or waybill are refused.

@@ -2,7 +2,9 @@
 //! queued when a transaction starts goes into it (group commit), so one disk sync acknowledges
 //! many messages and latency stays near one commit under load.
 
-use crate::{BatchStats, Outcome, Pipeline, PipelineError, Prepared};
+use crate::{BatchStats, InspectionRequest, Outcome, Pipeline, PipelineError, Prepared};
+use greenlane_core::BusinessError;
+use greenlane_store::ListRow;
 use tokio::sync::{mpsc, oneshot};
 
 /// One message waiting for the writer, and where its answer goes.
@@ -10,6 +12,20 @@ use tokio::sync::{mpsc, oneshot};
 pub struct Submission {
     pub prepared: Prepared,
     pub reply: oneshot::Sender<Result<Outcome, String>>,
+}
+
+/// An inspection waiting for the writer, and where its answer goes.
+#[derive(Debug)]
+pub struct InspectionSubmission {
+    pub request: InspectionRequest,
+    pub reply: oneshot::Sender<Result<Result<ListRow, BusinessError>, String>>,
+}
+
+/// Work for the writer: messages are batched together; an inspection is applied on its own.
+#[derive(Debug)]
+enum Job {
+    Message(Submission),
+    Inspection(InspectionSubmission),
 }
 
 /// The writer is gone (shut down or crashed); the message was not stored.
@@ -25,7 +41,7 @@ pub type BatchObserver = Box<dyn Fn(&BatchStats, &[Outcome], std::time::Duration
 /// is dropped and the queue is drained.
 #[derive(Debug, Clone)]
 pub struct Writer {
-    queue: mpsc::Sender<Submission>,
+    queue: mpsc::Sender<Job>,
 }
 
 impl Writer {
@@ -36,20 +52,34 @@ impl Writer {
         max_batch: usize,
         observer: Option<BatchObserver>,
     ) -> Writer {
-        let (queue, mut incoming) = mpsc::channel::<Submission>(queue_len);
+        let (queue, mut incoming) = mpsc::channel::<Job>(queue_len);
         std::thread::Builder::new()
             .name("greenlane-writer".into())
             .spawn(move || {
                 let mut batch: Vec<Submission> = Vec::with_capacity(max_batch);
-                while let Some(first) = incoming.blocking_recv() {
-                    batch.push(first);
-                    while batch.len() < max_batch {
-                        match incoming.try_recv() {
-                            Ok(next) => batch.push(next),
-                            Err(_) => break,
+                let mut next = incoming.blocking_recv();
+                while let Some(job) = next.take() {
+                    match job {
+                        Job::Inspection(inspection) => run_inspection(&mut pipeline, inspection),
+                        Job::Message(first) => {
+                            batch.push(first);
+                            while batch.len() < max_batch {
+                                match incoming.try_recv() {
+                                    Ok(Job::Message(more)) => batch.push(more),
+                                    // Applied after the messages queued before it.
+                                    Ok(inspection) => {
+                                        next = Some(inspection);
+                                        break;
+                                    }
+                                    Err(_) => break,
+                                }
+                            }
+                            run_batch(&mut pipeline, &mut batch, observer.as_ref());
                         }
                     }
-                    run_batch(&mut pipeline, &mut batch, observer.as_ref());
+                    if next.is_none() {
+                        next = incoming.blocking_recv();
+                    }
                 }
             })
             .expect("the writer thread starts");
@@ -59,8 +89,34 @@ impl Writer {
     /// Queues a message and waits for its outcome: `Ok` only once it is durable (or refused).
     pub async fn submit(&self, prepared: Prepared) -> Result<Result<Outcome, String>, WriterClosed> {
         let (reply, answer) = oneshot::channel();
-        self.queue.send(Submission { prepared, reply }).await.map_err(|_| WriterClosed)?;
+        self.queue.send(Job::Message(Submission { prepared, reply })).await.map_err(|_| WriterClosed)?;
         answer.await.map_err(|_| WriterClosed)
+    }
+
+    /// Queues an inspection and waits until it is durable (or refused).
+    pub async fn inspect(
+        &self,
+        request: InspectionRequest,
+    ) -> Result<Result<Result<ListRow, BusinessError>, String>, WriterClosed> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send(Job::Inspection(InspectionSubmission { request, reply })).await.map_err(|_| WriterClosed)?;
+        answer.await.map_err(|_| WriterClosed)
+    }
+}
+
+fn run_inspection(pipeline: &mut Pipeline, job: InspectionSubmission) {
+    let answer = pipeline.inspect(&job.request).map_err(|e| {
+        let why = describe(&e);
+        tracing::error!(error = %why, "inspection failed; nothing of it was stored");
+        why
+    });
+    let _ = job.reply.send(answer);
+}
+
+fn describe(e: &PipelineError) -> String {
+    match e {
+        PipelineError::Store(s) => format!("store: {s}"),
+        PipelineError::Internal(s) => format!("internal: {s}"),
     }
 }
 
@@ -78,10 +134,7 @@ fn run_batch(pipeline: &mut Pipeline, batch: &mut Vec<Submission>, observer: Opt
             }
         }
         Err(e) => {
-            let why = match &e {
-                PipelineError::Store(s) => format!("store: {s}"),
-                PipelineError::Internal(s) => format!("internal: {s}"),
-            };
+            let why = describe(&e);
             tracing::error!(error = %why, messages = replies.len(), "batch failed; nothing of it was stored");
             for reply in replies {
                 let _ = reply.send(Err(why.clone()));

@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use greenlane_core::ListKey;
-use greenlane_pipeline::{Outcome, Prepared, Writer, receipts};
+use greenlane_core::{BusinessError, InspectionOutcome, ListKey, ViolationKind};
+use greenlane_pipeline::{InspectionRequest, Outcome, Prepared, Writer, receipts};
 use greenlane_store::{Digest, Store};
 use metrics_exporter_prometheus::PrometheusHandle;
 use serde::Deserialize;
@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/messages", post(post_message))
         .route("/api/v1/inventories/{cop_no}", get(get_inventory))
         .route("/api/v1/decisions", get(get_decisions))
+        .route("/api/v1/inspections", post(post_inspection))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
         // The body limit is enforced in the handler, which answers with a CEB900.
@@ -184,6 +185,77 @@ async fn get_inventory(
         Ok(Ok(None)) => json_error(StatusCode::NOT_FOUND, "not_found", "no such declaration list"),
         Ok(Err(e)) => json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", e.to_string()),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+/// `POST /api/v1/inspections` (INTERFACES.md §2).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InspectionBody {
+    cop_no: String,
+    ebc_code: String,
+    outcome: String,
+    violation: Option<String>,
+    note: Option<String>,
+}
+
+impl InspectionBody {
+    /// The outcome the officer meant, or why the body does not say it clearly.
+    fn outcome(&self) -> Result<InspectionOutcome, String> {
+        match (self.outcome.as_str(), self.violation.as_deref()) {
+            ("compliant", None) => Ok(InspectionOutcome::Compliant),
+            ("compliant", Some(_)) => Err("a compliant outcome names no violation".into()),
+            ("violation", Some(kind)) => {
+                ViolationKind::parse(kind).map(InspectionOutcome::Violation).ok_or_else(|| {
+                    let kinds: Vec<&str> = ViolationKind::ALL.iter().map(|k| k.as_str()).collect();
+                    format!("unknown violation kind {kind:?}; one of {}", kinds.join(", "))
+                })
+            }
+            ("violation", None) => Err("a violation outcome needs \"violation\": the kind found".into()),
+            (other, _) => Err(format!("outcome must be \"compliant\" or \"violation\", not {other:?}")),
+        }
+    }
+}
+
+async fn post_inspection(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let caller = match caller(&state, &headers) {
+        Ok(c) => c,
+        Err(d) => return denied(d),
+    };
+    if !caller.may_inspect() {
+        return denied(Denied::Forbidden(format!("role {} may not record inspections", caller.role.as_str())));
+    }
+    let body: InspectionBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, "bad_request", format!("not an inspection: {e}")),
+    };
+    let outcome = match body.outcome() {
+        Ok(o) => o,
+        Err(why) => return json_error(StatusCode::BAD_REQUEST, "bad_request", why),
+    };
+    let request = InspectionRequest {
+        list: ListKey { ebc_code: body.ebc_code, cop_no: body.cop_no },
+        outcome,
+        note: body.note.unwrap_or_default(),
+        officer: caller.name.clone(),
+    };
+    match state.writer.inspect(request).await {
+        Ok(Ok(Ok(row))) => {
+            metrics::counter!("greenlane_inspections_total", "outcome" => match outcome {
+                InspectionOutcome::Compliant => "compliant",
+                InspectionOutcome::Violation(kind) => kind.as_str(),
+            })
+            .increment(1);
+            Json(DecisionJson::from(&row.decision())).into_response()
+        }
+        Ok(Ok(Err(e @ BusinessError::ListNotFound { .. }))) => {
+            json_error(StatusCode::NOT_FOUND, e.name(), e.to_string())
+        }
+        Ok(Ok(Err(e))) => json_error(StatusCode::CONFLICT, e.name(), e.to_string()),
+        Ok(Err(why)) => {
+            json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", format!("not recorded, send again: {why}"))
+        }
+        Err(closed) => json_error(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", closed.to_string()),
     }
 }
 

@@ -20,7 +20,8 @@ pub use pg::PgStore;
 pub use sqlite::SqliteStore;
 
 use greenlane_core::{
-    Decision, Lane, List, ListKey, ListStatus, MessageTime, Order, OrderKey, Payment, Reason, Waybill, WaybillKey,
+    Decision, Inspection, Lane, List, ListKey, ListStatus, MessageTime, Order, OrderKey, Payment, Reason, Waybill,
+    WaybillKey,
 };
 
 /// Why the store failed.
@@ -188,6 +189,10 @@ pub trait ReadTx {
     fn counts(&mut self) -> Result<Counts>;
     /// Every list, ordered by key (enterprise code, then copNo), the page after `after`.
     fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>>;
+    /// The inspections recorded on one list, in the order recorded.
+    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>>;
+    /// Every inspection with a sequence number above `after`, in order, at most `limit`.
+    fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -208,6 +213,8 @@ pub trait WriteTx: ReadTx {
     fn delete_list(&mut self, key: &ListKey) -> Result<()>;
     /// Appends the decision to the feed; returns its sequence number (strictly increasing).
     fn append_decision(&mut self, decision: &Decision) -> Result<u64>;
+    /// Appends an inspection to the audit trail; returns its sequence number.
+    fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64>;
     /// Stores a new token; returns its id.
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
     fn commit(self: Box<Self>) -> Result<()>;

@@ -9,7 +9,7 @@ use crate::{
     Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage, TokenRow,
     WaybillRow, WriteTx,
 };
-use greenlane_core::{Decision, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use postgres::config::Host;
 use postgres::types::{FromSql, ToSql};
 use postgres::{Client, Config, NoTls, Row, Statement};
@@ -19,7 +19,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The schema, one embedded script per version, applied in order (see migrations/README.md).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_inspections.sql")),
+];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
 const IDLE_READERS: usize = 4;
@@ -413,6 +416,12 @@ macro_rules! read_tx {
             fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
                 self.with(|c| q::lists_after(c, after, limit))
             }
+            fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>> {
+                self.with(|c| q::inspections_of(c, list))
+            }
+            fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
+                self.with(|c| q::inspections_after(c, after, limit))
+            }
         }
     };
 }
@@ -475,6 +484,11 @@ impl WriteTx for PgWrite<'_> {
         codec::check_score("append_decision", decision.score)?;
         let doc = codec::to_json("decision", decision)?;
         self.with(|c| q::append_decision(c, &decision.key, &doc))
+    }
+
+    fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
+        let doc = codec::to_json("inspection", inspection)?;
+        self.with(|c| q::insert_inspection(c, &inspection.list, &doc))
     }
 
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
@@ -808,16 +822,49 @@ mod q {
         codec::seq("decision seq", col(&row, 0)?)
     }
 
-    pub(super) fn decisions_after(c: &mut PgConn, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
-        let Some(after) = codec::cursor(after) else { return Ok(Vec::new()) };
+    pub(super) fn insert_inspection(c: &mut PgConn, key: &ListKey, doc: &str) -> Result<u64> {
+        let row = c.query_one(
+            "insert_inspection",
+            "INSERT INTO inspections (ebc_code, cop_no, doc) VALUES ($1, $2, $3::text::jsonb) RETURNING seq",
+            &[&key.ebc_code, &key.cop_no, &doc],
+        )?;
+        codec::seq("inspection seq", col(&row, 0)?)
+    }
+
+    pub(super) fn inspections_of(c: &mut PgConn, key: &ListKey) -> Result<Vec<Inspection>> {
         c.query(
-            "decisions_after",
-            "SELECT seq, doc::text FROM decisions WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&after, &codec::limit(limit)],
+            "inspections_of",
+            "SELECT doc::text FROM inspections WHERE ebc_code = $1 AND cop_no = $2 ORDER BY seq",
+            &[&key.ebc_code, &key.cop_no],
         )?
         .iter()
-        .map(|r| Ok((codec::seq("decision seq", col(r, 0)?)?, codec::from_json("decision", col(r, 1)?)?)))
+        .map(|row| codec::from_json("inspection", col(row, 0)?))
         .collect()
+    }
+
+    pub(super) fn inspections_after(c: &mut PgConn, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
+        let sql = "SELECT seq, doc::text FROM inspections WHERE seq > $1 ORDER BY seq LIMIT $2";
+        feed_after(c, "inspection", sql, after, limit)
+    }
+
+    /// A page of an append-only table of JSON documents (`seq`, `doc`), after a cursor.
+    fn feed_after<T: serde::de::DeserializeOwned>(
+        c: &mut PgConn,
+        what: &'static str,
+        sql: &'static str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, T)>> {
+        let Some(after) = codec::cursor(after) else { return Ok(Vec::new()) };
+        c.query(what, sql, &[&after, &codec::limit(limit)])?
+            .iter()
+            .map(|r| Ok((codec::seq(what, col(r, 0)?)?, codec::from_json(what, col(r, 1)?)?)))
+            .collect()
+    }
+
+    pub(super) fn decisions_after(c: &mut PgConn, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+        let sql = "SELECT seq, doc::text FROM decisions WHERE seq > $1 ORDER BY seq LIMIT $2";
+        feed_after(c, "decision", sql, after, limit)
     }
 
     pub(super) fn insert_token(

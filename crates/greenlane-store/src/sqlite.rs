@@ -8,14 +8,17 @@ use crate::{
     Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage, TokenRow,
     WaybillRow, WriteTx,
 };
-use greenlane_core::{Decision, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 /// The schema, one embedded script per version, applied in order (see migrations/README.md).
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../migrations/sqlite/0002_inspections.sql")),
+];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
 const IDLE_READERS: usize = 4;
@@ -314,6 +317,12 @@ macro_rules! read_tx {
             fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
                 self.with(|c| q::lists_after(c, after, limit))
             }
+            fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>> {
+                self.with(|c| q::inspections_of(c, list))
+            }
+            fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
+                self.with(|c| q::inspections_after(c, after, limit))
+            }
         }
     };
 }
@@ -376,6 +385,11 @@ impl WriteTx for SqliteWrite<'_> {
         codec::check_score("append_decision", decision.score)?;
         let doc = codec::to_json("decision", decision)?;
         self.with(|c| q::append_decision(c, &decision.key, &doc))
+    }
+
+    fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
+        let doc = codec::to_json("inspection", inspection)?;
+        self.with(|c| q::insert_inspection(c, &inspection.list, &doc))
     }
 
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
@@ -732,16 +746,51 @@ mod q {
     }
 
     pub(super) fn decisions_after(c: &Connection, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
+        feed_after(c, "decision", "SELECT seq, doc FROM decisions WHERE seq > ?1 ORDER BY seq LIMIT ?2", after, limit)
+    }
+
+    pub(super) fn insert_inspection(c: &Connection, key: &ListKey, doc: &str) -> Result<u64> {
+        let seq: i64 = c
+            .prepare_cached("INSERT INTO inspections (ebc_code, cop_no, doc) VALUES (?1, ?2, ?3) RETURNING seq")
+            .and_then(|mut s| s.query_row(params![key.ebc_code, key.cop_no, doc], |r| r.get(0)))
+            .map_err(backend("insert_inspection"))?;
+        codec::seq("inspection seq", seq)
+    }
+
+    pub(super) fn inspections_of(c: &Connection, key: &ListKey) -> Result<Vec<Inspection>> {
+        let docs: Vec<String> = c
+            .prepare_cached("SELECT doc FROM inspections WHERE ebc_code = ?1 AND cop_no = ?2 ORDER BY seq")
+            .and_then(|mut s| s.query_map(params![key.ebc_code, key.cop_no], |r| r.get(0))?.collect())
+            .map_err(backend("inspections_of"))?;
+        docs.iter().map(|doc| codec::from_json("inspection", doc)).collect()
+    }
+
+    pub(super) fn inspections_after(c: &Connection, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
+        feed_after(
+            c,
+            "inspection",
+            "SELECT seq, doc FROM inspections WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            after,
+            limit,
+        )
+    }
+
+    /// A page of an append-only table of JSON documents (`seq`, `doc`), after a cursor.
+    fn feed_after<T: serde::de::DeserializeOwned>(
+        c: &Connection,
+        what: &'static str,
+        sql: &'static str,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, T)>> {
         let Some(after) = codec::cursor(after) else { return Ok(Vec::new()) };
         let rows: Vec<(i64, String)> = c
-            .prepare_cached("SELECT seq, doc FROM decisions WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+            .prepare_cached(sql)
             .and_then(|mut s| {
                 s.query_map(params![after, codec::limit(limit)], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
             })
-            .map_err(backend("decisions_after"))?;
-        rows.into_iter()
-            .map(|(seq, doc)| Ok((codec::seq("decision seq", seq)?, codec::from_json("decision", &doc)?)))
-            .collect()
+            .map_err(backend(what))?;
+        rows.into_iter().map(|(seq, doc)| Ok((codec::seq(what, seq)?, codec::from_json(what, &doc)?))).collect()
     }
 
     pub(super) fn insert_token(

@@ -261,3 +261,81 @@ fn every_scenario_gives_its_transcript_over_http() {
         assert_eq!(transcript, expected, "scenario {} over HTTP", s.name);
     }
 }
+
+#[test]
+fn officers_inspect_lists_under_review_and_the_outcome_lands_in_the_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let officer = greenlane(&["token", "create", "--data", data, "--role", "officer", "--name", "officer-li"]);
+    let viewer = greenlane(&["token", "create", "--data", data, "--role", "viewer", "--name", "dash"]);
+    let (officer, viewer) = (officer.trim(), viewer.trim());
+    let server = Server::on_folder(dir.path());
+    // Two parcels whose waybill weighs more than the list declares (yellow), one clean (green).
+    for n in 1..=3 {
+        let mut messages = one_parcel(n);
+        if n <= 2 {
+            messages[2] = waybill(&format!("SF{n:04}"), "1", "20261129100200", "0.9", 1);
+        }
+        for m in &messages {
+            assert_eq!(server.post(Some(ADMIN), &xml(m)).0, 200);
+        }
+    }
+    let lane = |cop: &str| -> serde_json::Value {
+        let (_, body) = server.get(Some(ADMIN), &format!("/api/v1/inventories/{cop}?ebcCode={EBC}"));
+        serde_json::from_str(&body).unwrap()
+    };
+    assert_eq!(lane("C0001")["lane"], "yellow");
+    assert_eq!(lane("C0001")["returnStatus"], 300);
+
+    let inspect = |token: &str, body: serde_json::Value| server.post_json(Some(token), "/api/v1/inspections", &body);
+    let compliant =
+        serde_json::json!({"copNo": "C0001", "ebcCode": EBC, "outcome": "compliant", "note": "称重复核无误"});
+    assert_eq!(inspect(viewer, compliant.clone()).0, 403);
+    let (status, body) = inspect(officer, compliant.clone());
+    assert_eq!(status, 200, "{body}");
+    let decided: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((decided["lane"].as_str(), decided["returnStatus"].as_i64()), (Some("yellow"), Some(800)));
+    let last = decided["reasons"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["code"], "inspected_compliant");
+    assert!(last["message"].as_str().unwrap().contains("officer-li: 称重复核无误"), "{last}");
+    assert_eq!(lane("C0001"), decided);
+
+    let violation = serde_json::json!({"copNo": "C0002", "ebcCode": EBC, "outcome": "violation",
+        "violation": "weight_mismatch"});
+    let (status, body) = inspect(ADMIN, violation);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(lane("C0002")["returnStatus"], 100);
+    assert_eq!(lane("C0002")["reasons"].as_array().unwrap().last().unwrap()["code"], "inspected_weight_mismatch");
+
+    // The officer's mistakes: a list already closed, a released one, an unknown one, a bad body.
+    let (status, body) = inspect(officer, compliant);
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("not_under_review"), "{body}");
+    let green = serde_json::json!({"copNo": "C0003", "ebcCode": EBC, "outcome": "compliant"});
+    assert_eq!(inspect(officer, green).0, 409);
+    assert_eq!(lane("C0003")["returnStatus"], 800);
+    let unknown = serde_json::json!({"copNo": "C9999", "ebcCode": EBC, "outcome": "compliant"});
+    assert_eq!(inspect(officer, unknown).0, 404);
+    for bad in [
+        serde_json::json!({"copNo": "C0001", "ebcCode": EBC, "outcome": "violation"}),
+        serde_json::json!({"copNo": "C0001", "ebcCode": EBC, "outcome": "violation", "violation": "smuggling"}),
+        serde_json::json!({"copNo": "C0001", "ebcCode": EBC, "outcome": "maybe"}),
+        serde_json::json!({"copNo": "C0001", "outcome": "compliant"}),
+    ] {
+        let (status, body) = inspect(officer, bad.clone());
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+
+    // Each outcome is in the decision feed, and in the metrics.
+    let (_, feed) = server.get(Some(ADMIN), "/api/v1/decisions?after=0&limit=100");
+    let feed: serde_json::Value = serde_json::from_str(&feed).unwrap();
+    let statuses: Vec<(String, i64)> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["copNo"].as_str().unwrap().to_owned(), d["returnStatus"].as_i64().unwrap()))
+        .collect();
+    assert!(statuses.ends_with(&[("C0001".into(), 800), ("C0002".into(), 100)]), "{statuses:?}");
+    let (_, metrics) = server.get(None, "/metrics");
+    assert!(metrics.contains("greenlane_inspections_total{outcome=\"compliant\"} 1"), "{metrics}");
+}

@@ -4,8 +4,8 @@
 //! (`tests/sqlite.rs`, `tests/postgres.rs`).
 
 use greenlane_core::{
-    Buyer, Decision, Lane, List, ListItem, ListKey, ListStatus, MessageTime, Order, OrderItem, OrderKey, Payment,
-    Reason, Waybill, WaybillKey,
+    Buyer, Decision, Inspection, InspectionOutcome, Lane, List, ListItem, ListKey, ListStatus, MessageTime, Order,
+    OrderItem, OrderKey, Payment, Reason, ViolationKind, Waybill, WaybillKey,
 };
 use greenlane_store::{
     Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow, WaybillRow,
@@ -38,6 +38,7 @@ macro_rules! conformance_suite {
             lists_are_found_by_order_waybill_and_number_oldest_first,
             pending_lists_before_a_time_oldest_first_with_limit,
             the_decision_feed_pages_in_order,
+            inspections_are_kept_per_list_and_in_order,
             tokens_are_found_by_hash,
             counts_group_lists_by_lane_and_status,
             the_write_transaction_sees_its_own_writes,
@@ -626,6 +627,42 @@ pub fn pending_lists_before_a_time_oldest_first_with_limit(b: &dyn Backend) {
     assert_eq!(ok(r.pending_lists_received_before(before, 0)), keys(&[]));
     assert_eq!(ok(r.pending_lists_received_before(t0.plus_seconds(100), 100)), keys(&[]));
     assert_eq!(ok(r.pending_lists_received_before(t0.plus_seconds(401), usize::MAX)).len(), 5);
+}
+
+pub fn inspections_are_kept_per_list_and_in_order(b: &dyn Backend) {
+    let store = b.open();
+    let key = |cop: &str| ListKey { ebc_code: "3301960001".into(), cop_no: cop.into() };
+    let inspection = |cop: &str, outcome, note: &str, at| Inspection {
+        list: key(cop),
+        outcome,
+        note: note.into(),
+        officer: "王警官 officer-1".into(),
+        at: MessageTime(at),
+    };
+    let recorded = vec![
+        inspection(
+            "C-1",
+            InspectionOutcome::Violation(ViolationKind::Counterfeit),
+            "假冒 Nike, 38 pairs",
+            1_700_000_000,
+        ),
+        inspection("C-2", InspectionOutcome::Compliant, "", 1_700_000_100),
+        inspection("C-1", InspectionOutcome::Compliant, "re-inspected after appeal", 1_700_000_200),
+    ];
+    let mut tx = ok(store.write());
+    let seqs: Vec<u64> = recorded.iter().map(|i| ok(tx.insert_inspection(i))).collect();
+    // The writer sees its own inspections before commit; readers do not.
+    assert_eq!(ok(tx.inspections_of(&key("C-2"))), vec![recorded[1].clone()]);
+    assert!(ok(ok(store.read()).inspections_after(0, 10)).is_empty());
+    ok(tx.commit());
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]) && seqs[0] > 0, "{seqs:?}");
+
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.inspections_of(&key("C-1"))), vec![recorded[0].clone(), recorded[2].clone()]);
+    assert!(ok(r.inspections_of(&key("C-9"))).is_empty());
+    let all = ok(r.inspections_after(0, 10));
+    assert_eq!(all, seqs.iter().copied().zip(recorded.iter().cloned()).collect::<Vec<_>>());
+    assert_eq!(ok(r.inspections_after(seqs[0], 1)), vec![(seqs[1], recorded[1].clone())]);
 }
 
 pub fn the_decision_feed_pages_in_order(b: &dyn Backend) {

@@ -65,6 +65,17 @@ impl Server {
         (response.status().as_u16(), response.body_mut().read_to_string().unwrap(), replay)
     }
 
+    /// POSTs a JSON body to `path`.
+    pub fn post_json(&self, token: Option<&str>, path: &str, body: &serde_json::Value) -> (u16, String) {
+        let mut request = agent().post(format!("{}{path}", self.base));
+        if let Some(t) = token {
+            request = request.header("Authorization", &format!("Bearer {t}"));
+        }
+        let mut response =
+            request.header("Content-Type", "application/json").send(body.to_string().as_bytes()).unwrap();
+        (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+    }
+
     pub fn get(&self, token: Option<&str>, path: &str) -> (u16, String) {
         let mut request = agent().get(format!("{}{path}", self.base));
         if let Some(t) = token {
