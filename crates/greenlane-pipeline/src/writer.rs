@@ -24,7 +24,8 @@ pub struct InspectionSubmission {
 /// Work for the writer: messages are batched together; an inspection is applied on its own.
 #[derive(Debug)]
 enum Job {
-    Message(Submission),
+    // Boxed: a parsed message is large, and the queue holds many jobs.
+    Message(Box<Submission>),
     Inspection(InspectionSubmission),
 }
 
@@ -62,10 +63,10 @@ impl Writer {
                     match job {
                         Job::Inspection(inspection) => run_inspection(&mut pipeline, inspection),
                         Job::Message(first) => {
-                            batch.push(first);
+                            batch.push(*first);
                             while batch.len() < max_batch {
                                 match incoming.try_recv() {
-                                    Ok(Job::Message(more)) => batch.push(more),
+                                    Ok(Job::Message(more)) => batch.push(*more),
                                     // Applied after the messages queued before it.
                                     Ok(inspection) => {
                                         next = Some(inspection);
@@ -89,7 +90,7 @@ impl Writer {
     /// Queues a message and waits for its outcome: `Ok` only once it is durable (or refused).
     pub async fn submit(&self, prepared: Prepared) -> Result<Result<Outcome, String>, WriterClosed> {
         let (reply, answer) = oneshot::channel();
-        self.queue.send(Job::Message(Submission { prepared, reply })).await.map_err(|_| WriterClosed)?;
+        self.queue.send(Job::Message(Box::new(Submission { prepared, reply }))).await.map_err(|_| WriterClosed)?;
         answer.await.map_err(|_| WriterClosed)
     }
 

@@ -639,7 +639,7 @@ pub fn inspections_are_kept_per_list_and_in_order(b: &dyn Backend) {
         officer: "王警官 officer-1".into(),
         at: MessageTime(at),
     };
-    let recorded = vec![
+    let recorded = [
         inspection(
             "C-1",
             InspectionOutcome::Violation(ViolationKind::Counterfeit),
