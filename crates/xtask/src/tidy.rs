@@ -59,6 +59,7 @@ mod tests {
             ("greenlane-core", &[]),
             ("greenlane-ceb", &[]),
             ("greenlane-codes", &[]),
+            ("greenlane-screen", &[]),
             ("greenlane-store", &["greenlane-core"]),
             ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-store"]),
             ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-store"]),

@@ -1,0 +1,2 @@
+//! Screening benchmark (placeholder until written).
+fn main() {}

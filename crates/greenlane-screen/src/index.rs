@@ -1,0 +1,384 @@
+//! The in-memory index over every listed name, and the search that uses it: candidate names come
+//! from exact words, one-edit neighbours of words (a deletion index), consonant skeletons and
+//! joined word pairs, so a query touches the names that share something with it, never the
+//! whole list; then each candidate is scored by `score`.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::entry::{Entry, Kind, List, NameStrength};
+use crate::normalize::{Normalizer, Token, deletions, skeleton};
+use crate::score::{self, QueryToken, ScoredName};
+
+pub(crate) type VocabId = u32;
+pub(crate) type NameId = u32;
+
+/// A word of the lists' vocabulary.
+#[derive(Debug)]
+pub(crate) struct Word {
+    pub text: Box<str>,
+    pub skeleton: Box<str>,
+    pub abjad: bool,
+    /// How much the word says about identity: rarer words weigh more.
+    pub weight: f32,
+}
+
+/// One listed name (a primary name or an alias) in normalized form.
+#[derive(Debug)]
+pub(crate) struct IndexedName {
+    pub list: u16,
+    pub entry: u32,
+    /// Which of the entry's names, for reporting the name that matched.
+    pub name: u16,
+    pub strength: NameStrength,
+    pub words: Box<[VocabId]>,
+    /// The words joined without spaces, for names split differently ("hua wei" / "huawei").
+    pub joined: Box<[u8]>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Index {
+    pub lists: Vec<List>,
+    pub normalizer: Normalizer,
+    pub words: Vec<Word>,
+    pub names: Vec<IndexedName>,
+    word_ids: HashMap<Box<str>, VocabId>,
+    postings: Vec<Vec<NameId>>,
+    /// Each word of four or more letters, and each of its one-letter deletions → the words.
+    deletions: HashMap<Box<str>, Vec<VocabId>>,
+    skeletons: HashMap<Box<str>, Vec<VocabId>>,
+    /// Two adjacent words of a name joined ("hua"+"wei") → the names.
+    joined_pairs: HashMap<Box<str>, Vec<NameId>>,
+    /// The weight of a query word the lists do not contain.
+    pub unknown_weight: f32,
+}
+
+/// The words below this similarity to a query word do not make a name a candidate.
+const EXPANSION_MIN: f64 = 0.78;
+/// A skeleton shared by more words than this is too common to find candidates with.
+const SKELETON_FANOUT: usize = 400;
+/// Candidates scored per query at most, best evidence first.
+const MAX_CANDIDATES: usize = 96;
+
+/// "LAST, First Middle" (OFAC, CSL) is read "First Middle LAST", the order people write names in.
+fn natural_order(name: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
+    if kind == Kind::Person
+        && let Some((last, first)) = name.split_once(',')
+        && !first.contains(',')
+        && !first.trim().is_empty()
+    {
+        return format!("{} {}", first.trim(), last.trim()).into();
+    }
+    name.into()
+}
+
+impl Index {
+    pub fn build(lists: Vec<List>) -> Index {
+        let normalizer = Normalizer::new();
+        let mut index = Index {
+            lists: Vec::new(),
+            normalizer,
+            words: Vec::new(),
+            names: Vec::new(),
+            word_ids: HashMap::new(),
+            postings: Vec::new(),
+            deletions: HashMap::new(),
+            skeletons: HashMap::new(),
+            joined_pairs: HashMap::new(),
+            unknown_weight: 1.0,
+        };
+        for (list_index, list) in lists.iter().enumerate() {
+            for (entry_index, entry) in list.entries.iter().enumerate() {
+                index.add_entry(list_index, entry_index, entry);
+            }
+        }
+        index.lists = lists;
+        index.finish();
+        index
+    }
+
+    fn word_id(&mut self, token: &Token) -> VocabId {
+        if let Some(&id) = self.word_ids.get(token.text.as_str()) {
+            if token.abjad {
+                self.words[id as usize].abjad = true;
+            }
+            return id;
+        }
+        let id = self.words.len() as VocabId;
+        self.words.push(Word {
+            text: token.text.as_str().into(),
+            skeleton: skeleton(&token.text).into(),
+            abjad: token.abjad,
+            weight: 0.0,
+        });
+        self.word_ids.insert(token.text.as_str().into(), id);
+        self.postings.push(Vec::new());
+        id
+    }
+
+    fn add_entry(&mut self, list: usize, entry_index: usize, entry: &Entry) {
+        let mut seen: Vec<Vec<VocabId>> = Vec::new();
+        for (name_index, listed) in entry.names.iter().enumerate() {
+            let tokens = self.normalizer.tokens(&natural_order(&listed.name, entry.kind), entry.kind);
+            if tokens.is_empty() {
+                continue;
+            }
+            let words: Vec<VocabId> = tokens.iter().map(|t| self.word_id(t)).collect();
+            let mut sorted = words.clone();
+            sorted.sort_unstable();
+            if seen.contains(&sorted) {
+                continue;
+            }
+            seen.push(sorted);
+            let name_id = self.names.len() as NameId;
+            for &word in &words {
+                let postings = &mut self.postings[word as usize];
+                if postings.last() != Some(&name_id) {
+                    postings.push(name_id);
+                }
+            }
+            for pair in tokens.windows(2) {
+                let joined = format!("{}{}", pair[0].text, pair[1].text);
+                self.joined_pairs.entry(joined.into()).or_default().push(name_id);
+            }
+            let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+            self.names.push(IndexedName {
+                list: list as u16,
+                entry: entry_index as u32,
+                name: name_index as u16,
+                strength: listed.strength,
+                words: words.into(),
+                joined: joined.into_bytes().into(),
+            });
+        }
+    }
+
+    fn finish(&mut self) {
+        let total = self.names.len().max(1) as f32;
+        for (id, word) in self.words.iter_mut().enumerate() {
+            let postings = &mut self.postings[id];
+            postings.dedup();
+            let df = postings.len().max(1) as f32;
+            // Arabic-script words are written without short vowels: judge their length as if
+            // the vowels were there.
+            let length = word.text.len() + if word.abjad { 2 } else { 0 };
+            word.weight = word_weight(length, (1.0 + total / df).ln());
+            if word.text.len() >= 4 {
+                for variant in deletions(&word.text).chain(std::iter::once(word.text.to_string())) {
+                    let ids = self.deletions.entry(variant.into()).or_default();
+                    if ids.last() != Some(&(id as VocabId)) {
+                        ids.push(id as VocabId);
+                    }
+                }
+            }
+            if word.skeleton.len() >= 2 {
+                self.skeletons.entry(word.skeleton.clone()).or_default().push(id as VocabId);
+            }
+        }
+        self.unknown_weight = word_weight(8, (1.0 + total / 2.0).ln());
+    }
+
+    pub fn entry(&self, name: &IndexedName) -> &Entry {
+        &self.lists[name.list as usize].entries[name.entry as usize]
+    }
+
+    /// The query's words with their weights and similar vocabulary words.
+    fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken> {
+        let mut out: Vec<QueryToken> = Vec::with_capacity(tokens.len());
+        for token in tokens.iter().take(score::MAX_QUERY_WORDS) {
+            let text = token.text.as_str();
+            let skeleton = skeleton(text);
+            let mut query = QueryToken {
+                text: text.into(),
+                skeleton: skeleton.clone().into(),
+                abjad: token.abjad,
+                weight: self.unknown_weight,
+                similar: Vec::new(),
+            };
+            let consider = |id: VocabId, query: &mut QueryToken| {
+                if query.similar.iter().any(|(known, _)| *known == id) {
+                    return;
+                }
+                let sim = score::word_similarity(&query.text, &query.skeleton, query.abjad, &self.words[id as usize]);
+                if sim >= EXPANSION_MIN {
+                    query.similar.push((id, sim));
+                }
+            };
+            if let Some(&id) = self.word_ids.get(text) {
+                consider(id, &mut query);
+            }
+            // "Alaqsa" is "Al-Aqsa" with the article glued on; the lists drop the article.
+            for article in ["al", "el"] {
+                if let Some(rest) = text.strip_prefix(article)
+                    && rest.len() >= 3
+                    && let Some(&id) = self.word_ids.get(rest)
+                {
+                    consider(id, &mut query);
+                }
+            }
+            if text.len() >= 4 {
+                for variant in deletions(text).chain(std::iter::once(text.to_string())) {
+                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                        consider(id, &mut query);
+                    }
+                }
+            } else if text.len() >= 2 {
+                for variant in deletions(text) {
+                    if let Some(&id) = self.word_ids.get(variant.as_str()) {
+                        consider(id, &mut query);
+                    }
+                }
+            }
+            if skeleton.len() >= 2 && (token.abjad || skeleton.len() >= 3) {
+                let ids = self.skeletons.get(skeleton.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                if ids.len() <= SKELETON_FANOUT {
+                    for &id in ids {
+                        consider(id, &mut query);
+                    }
+                }
+            }
+            query.similar.sort_by(|a, b| b.1.total_cmp(&a.1));
+            if let Some(&(best, _)) = query.similar.first() {
+                query.weight = self.words[best as usize].weight;
+            }
+            if text.len() == 1 {
+                query.weight = word_weight(1, 1.0);
+            }
+            out.push(query);
+        }
+        out
+    }
+
+    /// The best-scoring names of distinct entries, at or above `floor`, best first.
+    pub fn search(&self, tokens: &[Token], floor: f64) -> Vec<ScoredName> {
+        let query = self.query_tokens(tokens);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let query_joined: String = query.iter().map(|q| &*q.text).collect();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.start(self.names.len());
+            for (position, token) in query.iter().enumerate() {
+                let bit = 1u64 << position;
+                for &(word, sim) in &token.similar {
+                    let gain = sim as f32 * self.words[word as usize].weight;
+                    for &name in &self.postings[word as usize] {
+                        scratch.add(name, bit, gain);
+                    }
+                }
+            }
+            // Names whose words the query splits or joins differently.
+            let full_weight: f32 = query.iter().map(|q| q.weight).sum();
+            for token in &query {
+                for &name in self.joined_pairs.get(&*token.text).map(Vec::as_slice).unwrap_or(&[]) {
+                    scratch.add(name, 1 << 63, token.weight);
+                }
+            }
+            for pair in query.windows(2) {
+                let joined = format!("{}{}", pair[0].text, pair[1].text);
+                if let Some(&word) = self.word_ids.get(joined.as_str()) {
+                    for &name in &self.postings[word as usize] {
+                        scratch.add(name, 1 << 62, pair[0].weight + pair[1].weight);
+                    }
+                }
+            }
+            let candidates = scratch.best(MAX_CANDIDATES, 0.3 * full_weight);
+            let mut best: Vec<ScoredName> = Vec::new();
+            for name_id in candidates {
+                let name = &self.names[name_id as usize];
+                let scored = score::score_name(self, &query, &query_joined, name_id, name);
+                if scored.score < floor * 0.8 {
+                    continue;
+                }
+                match best.iter_mut().find(|b| {
+                    let other = &self.names[b.name as usize];
+                    other.list == name.list && other.entry == name.entry
+                }) {
+                    Some(existing) if existing.score >= scored.score => {}
+                    Some(existing) => *existing = scored,
+                    None => best.push(scored),
+                }
+            }
+            best
+        })
+    }
+
+    /// Every normalized listed name, words joined by a space: the input of a brute-force scan.
+    pub fn normalized_names(&self) -> Vec<String> {
+        self.names
+            .iter()
+            .map(|n| n.words.iter().map(|&w| &*self.words[w as usize].text).collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+}
+
+/// Rarity (`idf`) scaled by length: one- and two-letter words (initials, "bin", "co") say little
+/// even when rare.
+fn word_weight(length: usize, idf: f32) -> f32 {
+    let length_factor = match length {
+        1 => 0.3,
+        2 => 0.6,
+        3 => 0.85,
+        _ => 1.0,
+    };
+    idf.max(0.5) * length_factor
+}
+
+/// Per-thread scratch for accumulating evidence per name without clearing arrays the size of
+/// the lists on every query.
+#[derive(Default)]
+struct Scratch {
+    epoch: u32,
+    seen: Vec<u32>,
+    evidence: Vec<f32>,
+    words: Vec<u64>,
+    touched: Vec<NameId>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    fn start(&mut self, names: usize) {
+        if self.seen.len() < names {
+            self.seen.resize(names, 0);
+            self.evidence.resize(names, 0.0);
+            self.words.resize(names, 0);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        self.touched.clear();
+    }
+
+    /// Adds evidence from query word `bit` once per name: the first (most similar) word counts.
+    fn add(&mut self, name: NameId, bit: u64, gain: f32) {
+        let at = name as usize;
+        if self.seen[at] != self.epoch {
+            self.seen[at] = self.epoch;
+            self.evidence[at] = 0.0;
+            self.words[at] = 0;
+            self.touched.push(name);
+        }
+        if self.words[at] & bit == 0 {
+            self.words[at] |= bit;
+            self.evidence[at] += gain;
+        }
+    }
+
+    /// Up to `limit` names with at least `min_evidence`, most evidence first.
+    fn best(&mut self, limit: usize, min_evidence: f32) -> Vec<NameId> {
+        let evidence = &self.evidence;
+        let mut chosen: Vec<NameId> =
+            self.touched.iter().copied().filter(|&n| evidence[n as usize] >= min_evidence).collect();
+        if chosen.len() > limit {
+            chosen.select_nth_unstable_by(limit, |a, b| evidence[*b as usize].total_cmp(&evidence[*a as usize]));
+            chosen.truncate(limit);
+        }
+        chosen
+    }
+}

@@ -1,0 +1,262 @@
+//! Denied-party screening: load sanctions and export-control lists, then find the listed parties
+//! a name may refer to, in microseconds.
+//!
+//! ```no_run
+//! use greenlane_screen::{Kind, Query, Screener, RECOMMENDED_HOLD_THRESHOLD};
+//!
+//! let screener = Screener::load_dir(std::path::Path::new("lists"))?;
+//! let query = Query { name: "Bank Melli Iran", country: Some("IR"), kind: Some(Kind::Organization) };
+//! for hit in screener.screen(&query) {
+//!     let hold = hit.score >= RECOMMENDED_HOLD_THRESHOLD;
+//!     println!("{} {} {} {:.2} hold={hold}", hit.list, hit.entry_id, hit.name, hit.score);
+//! }
+//! // Later, when the files in the folder change: on error the lists in force stay in force.
+//! let report = screener.reload(std::path::Path::new("lists"))?;
+//! # Ok::<(), greenlane_screen::ScreenError>(())
+//! ```
+//!
+//! The crate's README documents the list files, the generic CSV format and how scores are made.
+
+mod countries;
+mod entry;
+mod error;
+mod index;
+mod load;
+mod normalize;
+mod rigour;
+mod score;
+pub mod similarity;
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+pub use countries::country_code;
+pub use entry::{Entry, Kind, List, ListedName, NameStrength};
+pub use error::ScreenError;
+pub use load::ListSet;
+
+use index::Index;
+
+/// The score at and above which a party should be held for an officer: measured on the labelled
+/// set in `tests/data/` (see BENCHMARKS.md, "Screening").
+pub const RECOMMENDED_HOLD_THRESHOLD: f64 = 0.85;
+
+/// A party to screen.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<'a> {
+    /// The name as written, in any script.
+    pub name: &'a str,
+    /// An ISO 3166-1 alpha-2 code or an English country name. A listed country that agrees raises
+    /// the score a little, one that disagrees lowers it a little; it never excludes on its own.
+    pub country: Option<&'a str>,
+    /// Person or organisation, when known: a hit on the other kind scores lower.
+    pub kind: Option<Kind>,
+}
+
+impl<'a> Query<'a> {
+    pub fn name(name: &'a str) -> Self {
+        Query { name, country: None, kind: None }
+    }
+}
+
+/// A listed party the query may refer to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// The list id (`us_ofac_sdn`, `un_sc`, `us_csl`, …) and its version.
+    pub list: String,
+    pub list_version: String,
+    pub entry_id: String,
+    /// The sub-list within a combined list (CSL's "Entity List (EL) - …"), else empty.
+    pub source: String,
+    /// The listed name (primary or alias) that matched, as the list writes it.
+    pub name: String,
+    pub primary_name: String,
+    pub name_strength: NameStrength,
+    pub kind: Kind,
+    pub countries: Vec<String>,
+    pub programs: Vec<String>,
+    /// In [0, 1]; 1 is the same name after normalization.
+    pub score: f64,
+}
+
+/// Scores below the floor are not reported; at most `limit` matches per query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScreenConfig {
+    pub floor: f64,
+    pub limit: usize,
+}
+
+impl Default for ScreenConfig {
+    fn default() -> Self {
+        ScreenConfig { floor: 0.70, limit: 10 }
+    }
+}
+
+/// A list now in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSummary {
+    pub id: String,
+    pub version: String,
+    pub files: Vec<String>,
+    pub entries: usize,
+}
+
+/// What a reload put in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReloadReport {
+    pub lists: Vec<ListSummary>,
+    /// Files in the folder that no loader recognised.
+    pub skipped: Vec<std::path::PathBuf>,
+    /// Names indexed over all lists (primary names and aliases, duplicates removed).
+    pub names: usize,
+}
+
+/// Screens names against the lists in force. Cheap to share between threads (`&self` methods);
+/// [`Screener::reload`] swaps the lists atomically, and a search already running finishes on the
+/// lists it started with.
+#[derive(Debug)]
+pub struct Screener {
+    index: RwLock<Arc<Index>>,
+    config: ScreenConfig,
+}
+
+const KIND_MISMATCH_PENALTY: f64 = 0.08;
+const COUNTRY_AGREES_BONUS: f64 = 0.02;
+const COUNTRY_DISAGREES_PENALTY: f64 = 0.04;
+
+impl Screener {
+    pub fn new(lists: ListSet) -> Screener {
+        Screener::with_config(lists, ScreenConfig::default())
+    }
+
+    pub fn with_config(lists: ListSet, config: ScreenConfig) -> Screener {
+        Screener { index: RwLock::new(Arc::new(Index::build(lists.lists))), config }
+    }
+
+    /// Loads every recognised list in `dir` (see [`ListSet::load_dir`]).
+    pub fn load_dir(dir: &Path) -> Result<Screener, ScreenError> {
+        Ok(Screener::new(ListSet::load_dir(dir)?))
+    }
+
+    /// Loads `dir` again and puts its lists in force. On any error the lists in force stay in
+    /// force and the error names the file and line.
+    pub fn reload(&self, dir: &Path) -> Result<ReloadReport, ScreenError> {
+        let set = ListSet::load_dir(dir)?;
+        Ok(self.replace(set))
+    }
+
+    /// Puts `lists` in force in place of the lists in force.
+    pub fn replace(&self, lists: ListSet) -> ReloadReport {
+        let skipped = lists.skipped;
+        let index = Arc::new(Index::build(lists.lists));
+        let report = ReloadReport { lists: summaries(&index), skipped, names: index.names.len() };
+        *self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = index;
+        report
+    }
+
+    fn current(&self) -> Arc<Index> {
+        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn lists(&self) -> Vec<ListSummary> {
+        summaries(&self.current())
+    }
+
+    pub fn config(&self) -> ScreenConfig {
+        self.config
+    }
+
+    /// The listed parties the query may refer to, best first, each once (its best-matching
+    /// name), only those scoring at least the configured floor.
+    pub fn screen(&self, query: &Query<'_>) -> Vec<Match> {
+        self.screen_with_floor(query, self.config.floor)
+    }
+
+    pub fn screen_with_floor(&self, query: &Query<'_>, floor: f64) -> Vec<Match> {
+        let index = self.current();
+        let kind = query.kind.unwrap_or(Kind::Unknown);
+        let tokens = index.normalizer.tokens(query.name, kind);
+        let country = query.country.and_then(country_code);
+        let mut matches: Vec<(f64, &index::IndexedName)> = index
+            .search(&tokens, floor)
+            .into_iter()
+            .map(|scored| {
+                let name = &index.names[scored.name as usize];
+                let entry = index.entry(name);
+                let mut score = scored.score;
+                if kinds_conflict(kind, entry.kind) {
+                    score -= KIND_MISMATCH_PENALTY;
+                }
+                if let Some(country) = country
+                    && !entry.countries.is_empty()
+                {
+                    if entry.countries.iter().any(|c| c == country) {
+                        score += COUNTRY_AGREES_BONUS;
+                    } else {
+                        score -= COUNTRY_DISAGREES_PENALTY;
+                    }
+                }
+                (score.clamp(0.0, 1.0), name)
+            })
+            .filter(|(score, _)| *score >= floor)
+            .collect();
+        matches.sort_by(|a, b| b.0.total_cmp(&a.0));
+        matches.truncate(self.config.limit);
+        matches
+            .into_iter()
+            .map(|(score, name)| {
+                let list = &index.lists[name.list as usize];
+                let entry = index.entry(name);
+                let listed = &entry.names[name.name as usize];
+                Match {
+                    list: list.id.clone(),
+                    list_version: list.version.clone(),
+                    entry_id: entry.entry_id.clone(),
+                    source: entry.source.clone(),
+                    name: listed.name.clone(),
+                    primary_name: entry.primary_name().to_string(),
+                    name_strength: listed.strength,
+                    kind: entry.kind,
+                    countries: entry.countries.clone(),
+                    programs: entry.programs.clone(),
+                    score,
+                }
+            })
+            .collect()
+    }
+
+    /// Every indexed name in normalized form (words joined by one space), e.g. for a brute-force
+    /// comparison in a benchmark.
+    pub fn normalized_names(&self) -> Vec<String> {
+        self.current().normalized_names()
+    }
+}
+
+/// A name in the normalized form the screener compares (words joined by one space).
+pub fn normalize_name(name: &str, kind: Kind) -> String {
+    thread_local! {
+        static NORMALIZER: normalize::Normalizer = normalize::Normalizer::new();
+    }
+    NORMALIZER.with(|n| n.tokens(name, kind).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" "))
+}
+
+fn kinds_conflict(query: Kind, listed: Kind) -> bool {
+    match (query, listed) {
+        (Kind::Unknown, _) | (_, Kind::Unknown) => false,
+        (Kind::Person, other) | (other, Kind::Person) => other != Kind::Person,
+        _ => false,
+    }
+}
+
+fn summaries(index: &Index) -> Vec<ListSummary> {
+    index
+        .lists
+        .iter()
+        .map(|l| ListSummary {
+            id: l.id.clone(),
+            version: l.version.clone(),
+            files: l.files.clone(),
+            entries: l.entries.len(),
+        })
+        .collect()
+}

@@ -1,0 +1,520 @@
+//! Names to comparable tokens: Unicode NFKC, transliteration to lower-case ASCII (Cyrillic, Greek,
+//! Arabic, Chinese pinyin, accents), punctuation, honorifics, company-type words and connector
+//! words, and the phonetic skeleton used to compare vowel-less (Arabic-script) spellings.
+
+use std::collections::{HashMap, HashSet};
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::entry::Kind;
+use crate::rigour;
+
+/// One word of a normalized name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Lower-case ASCII letters and digits only.
+    pub text: String,
+    /// Transliterated from a script that writes no short vowels (Arabic, Hebrew, Syriac, Thaana):
+    /// such a token is compared on its consonant skeleton.
+    pub abjad: bool,
+}
+
+/// Connector words that carry no identity inside a name ("Bank of Kunlun", "Maria de la Cruz");
+/// first or last they may be a name themselves (Chinese "De", "La").
+const CONNECTORS: &[&str] = &["of", "the", "and", "for", "de", "del", "la", "y", "et", "und"];
+/// The Arabic article, which lists write as "AL-", "El " or not at all; dropped unless last.
+const ARTICLES: &[&str] = &["al", "el"];
+/// "Abd al-Majid", "Abdel Majid", "Abdulmajid": one name, written as "abdmajid".
+const ABD_FORMS: &[&str] = &["abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdil"];
+
+/// Words the normalizer drops or rewrites, built once from the rigour vocabularies.
+#[derive(Debug)]
+pub struct Normalizer {
+    /// Company-type phrases as token sequences, keyed by their first token.
+    org_types: HashMap<String, Vec<Vec<String>>>,
+    /// Honorifics and titles as token sequences, keyed by their first token.
+    person_prefixes: HashMap<String, Vec<Vec<String>>>,
+    /// Spellings of common organisation words mapped to one form ("corporation" → "co").
+    org_symbols: HashMap<String, String>,
+    /// Spellings of six or more letters of the organisation words, with their one-letter
+    /// deletions, for the same words misspelt ("Tarding").
+    org_symbol_deletions: HashMap<String, String>,
+    /// Single-word company types of six or more letters and their one-letter deletions, to
+    /// recognise them misspelt ("Limitde", "Corporatino").
+    org_type_deletions: HashSet<String>,
+}
+
+/// Words rigour counts as part of a name ("X Company") but that say nothing about identity in
+/// screening: they are dropped at a name's ends like the company types.
+const EXTRA_ORG_TYPES: &[&str] = &["company", "co", "corp", "corporation", "incorporated", "companies", "cos"];
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Phrases as token sequences keyed by their first token; `join_letters` spells them as
+/// [`join_letter_runs`] leaves the names they are looked for in ("S.A. de C.V." → "sa de cv").
+fn phrase_table(phrases: &[String], join_letters: bool) -> HashMap<String, Vec<Vec<String>>> {
+    let mut table: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for phrase in phrases {
+        let mut tokens = raw_tokens(phrase);
+        if join_letters {
+            join_letter_runs(&mut tokens);
+        }
+        let words: Vec<String> = tokens.into_iter().map(|t| t.text).collect();
+        if let Some(first) = words.first() {
+            let entry = table.entry(first.clone()).or_default();
+            if !entry.contains(&words) {
+                entry.push(words);
+            }
+        }
+    }
+    for candidates in table.values_mut() {
+        candidates.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    }
+    table
+}
+
+/// The longest phrase of `table` that starts at `tokens[at]`, as a token count.
+fn phrase_at(table: &HashMap<String, Vec<Vec<String>>>, tokens: &[Token], at: usize) -> usize {
+    let Some(candidates) = table.get(&tokens[at].text) else { return 0 };
+    for phrase in candidates {
+        if tokens.len() - at >= phrase.len() && phrase.iter().zip(&tokens[at..]).all(|(p, t)| *p == t.text) {
+            return phrase.len();
+        }
+    }
+    0
+}
+
+/// The longest phrase of `table` that ends at `tokens[end - 1]`, as a token count.
+fn phrase_ending_at(table: &HashMap<String, Vec<Vec<String>>>, tokens: &[Token], end: usize) -> usize {
+    let mut best = 0;
+    for start in end.saturating_sub(8)..end {
+        let len = phrase_at(table, &tokens[..end], start);
+        if len == end - start {
+            best = best.max(len);
+        }
+    }
+    best
+}
+
+impl Normalizer {
+    pub fn new() -> Self {
+        let mut org_type_phrases = rigour::org_types();
+        org_type_phrases.extend(EXTRA_ORG_TYPES.iter().map(|s| s.to_string()));
+        let org_types = phrase_table(&org_type_phrases, true);
+        let mut org_type_deletions = HashSet::new();
+        for phrase in &org_type_phrases {
+            let words = raw_tokens(phrase);
+            if let [word] = words.as_slice()
+                && word.text.len() >= 6
+            {
+                org_type_deletions.insert(word.text.clone());
+                org_type_deletions.extend(deletions(&word.text));
+            }
+        }
+        let person_prefixes = phrase_table(&rigour::stopword_list("PERSON_NAME_PREFIXES"), false);
+        let mut org_symbols = HashMap::new();
+        let mut org_symbol_deletions = HashMap::new();
+        for (key, spellings) in rigour::org_symbols() {
+            let key_tokens = raw_tokens(&key);
+            if key_tokens.len() != 1 {
+                continue;
+            }
+            for spelling in spellings {
+                let words = raw_tokens(&spelling);
+                // Two- and three-letter spellings ("ML", "SP") are more often parts of names.
+                if words.len() == 1 && words[0].text.len() >= 4 && words[0].text != key_tokens[0].text {
+                    org_symbols.entry(words[0].text.clone()).or_insert_with(|| key_tokens[0].text.clone());
+                }
+                if words.len() == 1 && words[0].text.len() >= 6 {
+                    for variant in deletions(&words[0].text) {
+                        org_symbol_deletions.entry(variant).or_insert_with(|| key_tokens[0].text.clone());
+                    }
+                }
+            }
+        }
+        Normalizer { org_types, person_prefixes, org_symbols, org_symbol_deletions, org_type_deletions }
+    }
+
+    /// The comparable tokens of a name. Honorifics go for persons and unknown kinds, company-type
+    /// words for organisations and unknown kinds; a name made only of such words keeps them.
+    pub fn tokens(&self, name: &str, kind: Kind) -> Vec<Token> {
+        let mut tokens = raw_tokens(name);
+        // Vessel and aircraft names ("EP-MHA") have no company types to strip.
+        let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
+        let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
+        if may_be_person {
+            loop {
+                let len = if tokens.is_empty() { 0 } else { phrase_at(&self.person_prefixes, &tokens, 0) };
+                if len == 0 || len >= tokens.len() {
+                    break;
+                }
+                tokens.drain(..len);
+            }
+        }
+        if may_be_org {
+            join_letter_runs(&mut tokens);
+            self.strip_org_types(&mut tokens);
+        }
+        // Every kind, so that a person's name reads the same whether the query says "person" or
+        // nothing; Arabic-script words are consonant skeletons that only look like abbreviations.
+        for token in tokens.iter_mut().filter(|t| !t.abjad) {
+            if let Some(canonical) = self.org_symbol(&token.text) {
+                token.text = canonical.to_string();
+            }
+        }
+        split_abd(&mut tokens);
+        // A name written twice ("Jin Tiesan (金铁三)") is one name.
+        let half = tokens.len() / 2;
+        if tokens.len() >= 4 && tokens.len().is_multiple_of(2) && tokens[..half] == tokens[half..] {
+            tokens.truncate(half);
+        }
+        let last = tokens.len().saturating_sub(1);
+        let kept: Vec<Token> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                let word = t.text.as_str();
+                let inner = *i > 0 && *i < last;
+                !(inner && CONNECTORS.contains(&word) || *i < last && ARTICLES.contains(&word))
+            })
+            .map(|(_, t)| t.clone())
+            .collect();
+        if kept.is_empty() { tokens } else { kept }
+    }
+
+    /// Company-type phrases sit at either end of a name ("OOO Romashka", "Romashka Co., Ltd.");
+    /// in the middle they are usually part of the name itself.
+    fn strip_org_types(&self, tokens: &mut Vec<Token>) {
+        loop {
+            let end = tokens.len();
+            if end == 0 {
+                return;
+            }
+            let at_end = phrase_ending_at(&self.org_types, tokens, end);
+            if at_end > 0 && at_end < end {
+                tokens.truncate(end - at_end);
+                continue;
+            }
+            let at_start = phrase_at(&self.org_types, tokens, 0);
+            if at_start > 0 && at_start < end {
+                tokens.drain(..at_start);
+                continue;
+            }
+            if end > 1 && self.is_misspelt_org_type(&tokens[end - 1].text) {
+                tokens.truncate(end - 1);
+                continue;
+            }
+            // Inside a name only unmistakable types go ("Steel GmbH Trading"): phrases, or words
+            // of three or more letters, never a lone "SA" or "AO" that may be a syllable.
+            for at in 1..end.saturating_sub(1) {
+                let len = phrase_at(&self.org_types, tokens, at);
+                if len > 0 && at + len < end && (len > 1 || tokens[at].text.len() >= 3) {
+                    tokens.drain(at..at + len);
+                    break;
+                }
+            }
+            if tokens.len() == end {
+                return;
+            }
+        }
+    }
+}
+
+/// Writes every spelling of "Abd al-Majid" ("Abdel Majid", "Abdulmajid", "ABD EL MAJID") as
+/// "abd majid": "Abd" forms become "abd", glued forms are split, and the article after them goes.
+/// "Abdullah" and its spellings are one name and stay whole.
+fn split_abd(tokens: &mut Vec<Token>) {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len() + 1);
+    let mut after_abd = false;
+    for token in tokens.drain(..) {
+        let word = token.text.as_str();
+        if after_abd && (ARTICLES.contains(&word) || word == "ul") {
+            continue;
+        }
+        after_abd = false;
+        if ABD_FORMS.contains(&word) {
+            out.push(Token { text: "abd".to_string(), abjad: token.abjad });
+            after_abd = true;
+            continue;
+        }
+        let glued = ABD_FORMS[1..].iter().find(|form| word.len() > form.len() + 2 && word.starts_with(**form));
+        match glued {
+            Some(form) if !word[form.len()..].starts_with("la") => {
+                let rest = word[form.len()..].to_string();
+                out.push(Token { text: "abd".to_string(), abjad: token.abjad });
+                out.push(Token { text: rest, abjad: token.abjad });
+            }
+            _ => out.push(token),
+        }
+    }
+    *tokens = out;
+}
+
+/// "M.A.T.S.A." is one word, not five initials: in a name that is not a person's, a run of
+/// single letters is joined.
+fn join_letter_runs(tokens: &mut Vec<Token>) {
+    if tokens.iter().filter(|t| t.text.len() == 1).count() < 2 {
+        return;
+    }
+    let mut joined: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut previous_single = false;
+    for token in tokens.drain(..) {
+        let single = token.text.len() == 1;
+        match joined.last_mut() {
+            Some(last) if single && previous_single => last.text.push_str(&token.text),
+            _ => joined.push(token),
+        }
+        previous_single = single;
+    }
+    *tokens = joined;
+}
+
+impl Normalizer {
+    /// The common form of an organisation word, also when it is misspelt by one letter.
+    fn org_symbol(&self, word: &str) -> Option<&str> {
+        if let Some(canonical) = self.org_symbols.get(word) {
+            return Some(canonical);
+        }
+        if word.len() < 6 {
+            return None;
+        }
+        if let Some(canonical) = self.org_symbol_deletions.get(word) {
+            return Some(canonical);
+        }
+        deletions(word).find_map(|variant| {
+            self.org_symbols.get(&variant).or_else(|| self.org_symbol_deletions.get(&variant)).map(String::as_str)
+        })
+    }
+
+    fn is_misspelt_org_type(&self, word: &str) -> bool {
+        word.len() >= 6
+            && (self.org_type_deletions.contains(word) || deletions(word).any(|d| self.org_type_deletions.contains(&d)))
+    }
+}
+
+/// The word with one letter left out, for each letter.
+pub(crate) fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    (0..word.len()).map(move |i| {
+        let mut variant = String::with_capacity(word.len().saturating_sub(1));
+        variant.push_str(&word[..i]);
+        variant.push_str(&word[i + 1..]);
+        variant
+    })
+}
+
+fn is_abjad(c: char) -> bool {
+    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | '`' | 'ʼ' | 'ʻ' | '´' | 'ʹ' | 'ʿ' | 'ʾ')
+}
+
+#[derive(Default)]
+struct WordBuilder {
+    words: Vec<Token>,
+    current: String,
+    abjad: bool,
+    /// Consecutive Han characters, transliterated one syllable each.
+    han_run: Vec<String>,
+}
+
+impl WordBuilder {
+    fn end_word(&mut self) {
+        if !self.current.is_empty() {
+            self.words.push(Token { text: std::mem::take(&mut self.current), abjad: self.abjad });
+        }
+        self.abjad = false;
+    }
+
+    /// A Chinese name is a one-syllable surname and a one- or two-syllable given name, written in
+    /// pinyin as two words ("习近平" → "xi jinping"); longer runs are names of things and keep one
+    /// word per syllable.
+    fn end_han_run(&mut self) {
+        let run = std::mem::take(&mut self.han_run);
+        match run.len() {
+            0 => {}
+            2 | 3 => {
+                self.words.push(Token { text: run[0].clone(), abjad: false });
+                self.words.push(Token { text: run[1..].concat(), abjad: false });
+            }
+            _ => self.words.extend(run.into_iter().map(|text| Token { text, abjad: false })),
+        }
+    }
+
+    fn push_ascii(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() {
+                self.current.push(c.to_ascii_lowercase());
+            } else if !is_apostrophe(c) {
+                self.end_word();
+            }
+        }
+    }
+}
+
+/// Transliterated, lower-cased words, before any word is dropped.
+pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
+    let chars: Vec<char> = name.nfkc().collect();
+    let mut builder = WordBuilder::default();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_han(c) {
+            builder.end_word();
+            if let Some(syllable) = deunicode::deunicode_char(c) {
+                let syllable: String =
+                    syllable.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+                if !syllable.is_empty() {
+                    builder.han_run.push(syllable);
+                }
+            }
+            i += 1;
+            continue;
+        }
+        builder.end_han_run();
+        if c.is_ascii() {
+            if builder.abjad && c.is_ascii_alphanumeric() {
+                builder.end_word();
+            }
+            builder.push_ascii(c.encode_utf8(&mut [0; 4]));
+        } else if is_apostrophe(c) {
+        } else if is_abjad(c) {
+            if !builder.abjad {
+                builder.end_word();
+                builder.abjad = true;
+            }
+            // The article "ال" fused to a word: lists in Latin script write it apart or leave it out.
+            let word_start = builder.current.is_empty();
+            if word_start
+                && c == 'ا'
+                && chars.get(i + 1) == Some(&'ل')
+                && chars.get(i + 3).is_some_and(|c| is_abjad(*c))
+            {
+                i += 2;
+                continue;
+            }
+            if let Some(text) = deunicode::deunicode_char(c) {
+                builder.push_ascii(text);
+                builder.abjad = true;
+            }
+        } else if c.is_alphanumeric() {
+            if builder.abjad {
+                builder.end_word();
+            }
+            if let Some(text) = deunicode::deunicode_char(c) {
+                builder.push_ascii(text);
+            }
+        } else {
+            builder.end_word();
+        }
+        i += 1;
+    }
+    builder.end_han_run();
+    builder.end_word();
+    builder.words
+}
+
+/// A consonant skeleton: the sound classes of the consonants, without vowels, h, w, y and
+/// repeats. "Hussein", "Husayn" and Arabic "حسين" (transliterated "hsyn") all give "sn";
+/// "Qaddafi" and "Gadhafi" give "ktf". Arabic writes no short vowels and its initial ayin and
+/// alif vanish in transliteration, so vowels and h/w/y count nowhere, not even first.
+pub fn skeleton(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = '\0';
+    for c in word.bytes() {
+        let class = match c {
+            b'b' | b'p' => 'b',
+            b'f' | b'v' => 'f',
+            b'c' | b'k' | b'q' | b'g' => 'k',
+            b'j' | b'z' | b's' | b'x' => 's',
+            b'd' | b't' => 't',
+            b'l' => 'l',
+            b'm' => 'm',
+            b'n' => 'n',
+            b'r' => 'r',
+            b'0'..=b'9' => c as char,
+            _ => {
+                continue;
+            }
+        };
+        if class != last {
+            out.push(class);
+            last = class;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(name: &str, kind: Kind) -> String {
+        let normalizer = Normalizer::new();
+        normalizer.tokens(name, kind).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(words("Jérôme  KAKWAVU-Bukande", Kind::Person), "jerome kakwavu bukande");
+        assert_eq!(words("O'Brien, Da’oud", Kind::Person), "obrien daoud");
+        assert_eq!(words("ＡＢＣ Ｓｈｉｐｐｉｎｇ", Kind::Person), "abc shipping");
+    }
+
+    #[test]
+    fn transliterates_cyrillic_greek_arabic_and_chinese() {
+        assert_eq!(words("Владимир Путин", Kind::Person), "vladimir putin");
+        assert_eq!(words("Αλέξης Τσίπρας", Kind::Person), "alexes tsipras");
+        assert_eq!(words("习近平", Kind::Person), "xi jinping");
+        assert_eq!(words("金铁三", Kind::Person), "jin tiesan");
+        let arabic = Normalizer::new().tokens("صدام حسين التكريتي", Kind::Person);
+        assert!(arabic.iter().all(|t| t.abjad));
+        let arabic: Vec<String> = arabic.iter().map(|t| skeleton(&t.text)).collect();
+        let latin: Vec<String> = ["saddam", "hussein", "tikriti"].iter().map(|w| skeleton(w)).collect();
+        assert_eq!(arabic, latin);
+        assert_eq!(skeleton(&Normalizer::new().tokens("علي", Kind::Person)[0].text), skeleton("ali"));
+    }
+
+    #[test]
+    fn drops_company_types_honorifics_and_connectors() {
+        assert_eq!(words("ROMASHKA, OOO", Kind::Organization), "romashka");
+        assert_eq!(words("ООО Ромашка", Kind::Unknown), "romashka");
+        assert_eq!(words("Anglo-Caribbean Co., Ltd.", Kind::Organization), "anglo caribbean");
+        assert_eq!(words("长安海连技术有限公司", Kind::Organization), "chang an hai lian ji shu");
+        assert_eq!(words("Mr. Ali Hassan", Kind::Unknown), "ali hassan");
+        assert_eq!(words("Bank of Kunlun Co Ltd", Kind::Organization), "bank kunlun");
+        assert_eq!(words("AL-MAJID, Ali Hassan", Kind::Person), "majid ali hassan");
+        assert_eq!(words("Du Hua", Kind::Person), "du hua");
+        assert_eq!(words("Mohamed Mohamed", Kind::Person), "mohamed mohamed");
+        assert_eq!(words("Abdullah Azzam", Kind::Person), "abdullah azzam");
+        assert_eq!(words("Ascotec Steel GmbH Trading", Kind::Unknown), "ascotec steel trade");
+        assert_eq!(words("CAMELIAS BAR, S.A. DE C.V.", Kind::Unknown), "camelias bar");
+        for spelling in ["Abd al-Majid Zindani", "Abdel Majid Zindani", "Abdulmajid Zindani", "ABD EL MAJID ZINDANI"] {
+            assert_eq!(words(spelling, Kind::Person), "abd majid zindani", "{spelling}");
+        }
+        assert_eq!(words("Limited", Kind::Organization), "limited");
+        assert_eq!(words("Petropars UK Limitde", Kind::Organization), "petropars uk");
+        assert_eq!(words("Jin Tiesan (金铁三)", Kind::Person), "jin tiesan");
+        assert_eq!(words("M.A.T.S.A. Trading", Kind::Unknown), words("MATSA Trading", Kind::Unknown));
+        assert_eq!(words("Mazaka General Tarding", Kind::Unknown), words("Mazaka General Trading", Kind::Unknown));
+        assert_eq!(words("J. R. Smith", Kind::Person), "j r smith");
+        assert_eq!(words("EP-MHA", Kind::Aircraft), "ep mha");
+    }
+
+    #[test]
+    fn skeletons_join_spelling_variants() {
+        assert_eq!(skeleton("hussein"), skeleton("husayn"));
+        assert_eq!(skeleton("qaddafi"), skeleton("gadhafi"));
+        assert_eq!(skeleton("mohammed"), skeleton("muhammad"));
+        assert_ne!(skeleton("hassan"), skeleton("karim"));
+    }
+}

@@ -1,0 +1,165 @@
+//! How similar a query is to one listed name: word similarity (Jaro-Winkler and edit distance,
+//! initials, consonant skeletons for Arabic-script spellings), a one-to-one pairing of query words
+//! with listed words, and a weighted score that forgives a missing middle name more than a
+//! missing surname or an extra word.
+
+use crate::entry::NameStrength;
+use crate::index::{Index, IndexedName, NameId, VocabId, Word};
+use crate::similarity::{edit_ratio, jaro_winkler};
+
+/// Query words past this many are ignored (evidence is tracked in a 64-bit set per name).
+pub(crate) const MAX_QUERY_WORDS: usize = 24;
+/// An initial ("J.") against a word with that first letter.
+const INITIAL_SIMILARITY: f64 = 0.9;
+/// Words less similar than this are not paired at all.
+const PAIR_MIN: f64 = 0.75;
+/// Same consonant skeleton, one side written without vowels (Arabic script).
+const ABJAD_SKELETON_SIMILARITY: f64 = 0.93;
+/// Same skeleton of three or more consonants and the same first letter, both in Latin script
+/// ("Mohammed" / "Muhammad", "Kadhafi" / "Qaddafi" need the skeleton, not the letters).
+const LATIN_SKELETON_SIMILARITY: f64 = 0.87;
+/// A listed word the query lacks costs this share of its weight: little for inner words
+/// (middle names, patronymics), more for the first and last word.
+const MISSING_INNER_WORD: f32 = 0.2;
+const MISSING_OUTER_WORD: f32 = 0.55;
+/// A query word the listed name lacks costs its full weight.
+const EXTRA_QUERY_WORD: f32 = 1.0;
+const GLUED_ARTICLE_SIMILARITY: f64 = 0.95;
+/// Comparing names as one string ignores where words begin; that costs a little certainty.
+const JOINED_DISCOUNT: f64 = 0.03;
+/// A weak ("low quality") alias alone justifies less.
+const WEAK_ALIAS_FACTOR: f64 = 0.9;
+
+#[derive(Debug)]
+pub(crate) struct QueryToken {
+    pub text: Box<str>,
+    pub skeleton: Box<str>,
+    pub abjad: bool,
+    pub weight: f32,
+    /// Vocabulary words similar enough to find candidates with, most similar first.
+    pub similar: Vec<(VocabId, f64)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScoredName {
+    pub name: NameId,
+    pub score: f64,
+}
+
+/// "alaqsa" against "aqsa": the Arabic article written glued to the word.
+fn glued_article(long: &[u8], short: &[u8]) -> bool {
+    short.len() >= 3
+        && long.len() == short.len() + 2
+        && (long.starts_with(b"al") || long.starts_with(b"el"))
+        && &long[2..] == short
+}
+
+/// Below this, word similarity falls twice as fast: two words that share only some letters
+/// ("Sabawi" / "Sarafi") are different words, not a typo.
+const STEEP_BELOW: f64 = 0.88;
+
+/// The similarity a pair of words contributes to a name's score.
+fn pair_value(similarity: f64) -> f64 {
+    if similarity >= STEEP_BELOW { similarity } else { (STEEP_BELOW - 2.0 * (STEEP_BELOW - similarity)).max(0.0) }
+}
+
+pub(crate) fn word_similarity(text: &str, text_skeleton: &str, abjad: bool, word: &Word) -> f64 {
+    let (a, b) = (text.as_bytes(), word.text.as_bytes());
+    if a == b {
+        return 1.0;
+    }
+    if a.len() == 1 || b.len() == 1 {
+        return if a.first() == b.first() { INITIAL_SIMILARITY } else { 0.0 };
+    }
+    if glued_article(a, b) || glued_article(b, a) {
+        return GLUED_ARTICLE_SIMILARITY;
+    }
+    let jw = jaro_winkler(a, b);
+    let mut similarity = (jw + edit_ratio(a, b)) / 2.0;
+    let same_skeleton = !text_skeleton.is_empty() && text_skeleton == &*word.skeleton;
+    if abjad != word.abjad {
+        let skeleton_similarity = if same_skeleton && text_skeleton.len() >= 2 {
+            ABJAD_SKELETON_SIMILARITY
+        } else {
+            0.9 * jaro_winkler(text_skeleton.as_bytes(), word.skeleton.as_bytes())
+        };
+        similarity = similarity.max(skeleton_similarity);
+    } else if same_skeleton && text_skeleton.len() >= 3 && a[0] == b[0] && a.len() >= 6 && b.len() >= 6 {
+        similarity = similarity.max(LATIN_SKELETON_SIMILARITY);
+    }
+    similarity
+}
+
+pub(crate) fn score_name(
+    index: &Index,
+    query: &[QueryToken],
+    query_joined: &str,
+    name_id: NameId,
+    name: &IndexedName,
+) -> ScoredName {
+    let words = &name.words;
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(query.len() * words.len());
+    for (i, token) in query.iter().enumerate() {
+        for (j, &word) in words.iter().enumerate() {
+            let similarity = match token.similar.iter().find(|(id, _)| *id == word) {
+                Some(&(_, known)) => known,
+                None => word_similarity(&token.text, &token.skeleton, token.abjad, &index.words[word as usize]),
+            };
+            if similarity >= PAIR_MIN {
+                pairs.push((similarity, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut query_used = 0u64;
+    let mut name_used = 0u64;
+    let mut matched = 0.0f64;
+    let mut total = 0.0f64;
+    for (similarity, i, j) in pairs {
+        if query_used & (1 << i) != 0 || name_used & (1 << j.min(63)) != 0 {
+            continue;
+        }
+        query_used |= 1 << i;
+        name_used |= 1 << j.min(63);
+        let (query_weight, word_weight) = (query[i].weight, index.words[words[j] as usize].weight);
+        let is_initial = query[i].text.len() == 1 || index.words[words[j] as usize].text.len() == 1;
+        let weight = if is_initial {
+            // An initial vouches only for its own (small) weight; the rest of the full word
+            // counts as missing.
+            let (initial, full) = (query_weight.min(word_weight), query_weight.max(word_weight));
+            total += f64::from((full - initial) * MISSING_INNER_WORD);
+            f64::from(initial)
+        } else {
+            f64::from(query_weight + word_weight) / 2.0
+        };
+        matched += 2.0 * pair_value(similarity) * weight;
+        total += 2.0 * weight;
+    }
+    for (i, token) in query.iter().enumerate() {
+        if query_used & (1 << i) == 0 {
+            total += f64::from(EXTRA_QUERY_WORD * token.weight);
+        }
+    }
+    let last = words.len() - 1;
+    for (j, &word) in words.iter().enumerate() {
+        if j >= 64 || name_used & (1 << j) == 0 {
+            let share = if j == 0 || j == last { MISSING_OUTER_WORD } else { MISSING_INNER_WORD };
+            total += f64::from(share * index.words[word as usize].weight);
+        }
+    }
+    let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    // Words split or joined differently ("Transneftprivolga" / "Transneft-Privolga"): compare the
+    // names without spaces, when the lengths allow that to beat the word score.
+    let (joined_q, joined_n) = (query_joined.len(), name.joined.len());
+    let all_paired = query_used.count_ones() as usize == query.len() && name_used.count_ones() as usize == words.len();
+    if !all_paired && joined_q >= 4 && joined_n >= 4 {
+        let length_bound = joined_q.min(joined_n) as f64 / joined_q.max(joined_n) as f64 - JOINED_DISCOUNT;
+        if length_bound > score {
+            score = score.max(edit_ratio(query_joined.as_bytes(), &name.joined) - JOINED_DISCOUNT);
+        }
+    }
+    if name.strength == NameStrength::Weak {
+        score *= WEAK_ALIAS_FACTOR;
+    }
+    ScoredName { name: name_id, score: score.clamp(0.0, 1.0) }
+}

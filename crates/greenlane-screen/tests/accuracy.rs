@@ -1,0 +1,141 @@
+//! Precision and recall on the labelled set (`tests/data/labelled.tsv`, made by
+//! `make_labelled.py`) at the recommended hold threshold, for the tuning and the held-out split.
+//! `cargo test -p greenlane-screen --test accuracy -- --nocapture` prints the table and every
+//! mistake.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use greenlane_screen::{Kind, Query, RECOMMENDED_HOLD_THRESHOLD, Screener};
+
+struct Row {
+    split: String,
+    positive: bool,
+    kind: Option<Kind>,
+    country: Option<String>,
+    expected: String,
+    change: String,
+    query: String,
+}
+
+fn rows() -> Vec<Row> {
+    // SCREEN_LABELLED names another set (e.g. one made by make_labelled.py with another seed),
+    // for exploring mistakes without looking at the held-out rows.
+    let path = std::env::var_os("SCREEN_LABELLED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/labelled.tsv"));
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 7, "bad row {line:?}");
+            Row {
+                split: f[0].to_string(),
+                positive: f[1] == "pos",
+                kind: match Kind::parse(f[2]) {
+                    Kind::Unknown => None,
+                    kind => Some(kind),
+                },
+                country: (!f[3].is_empty()).then(|| f[3].to_string()),
+                expected: f[4].to_string(),
+                change: f[5].to_string(),
+                query: f[6].to_string(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Default, Debug, Clone, Copy)]
+struct Tally {
+    true_positives: u32,
+    false_negatives: u32,
+    false_positives: u32,
+    true_negatives: u32,
+}
+
+impl Tally {
+    fn precision(&self) -> f64 {
+        let held = self.true_positives + self.false_positives;
+        if held == 0 { 1.0 } else { f64::from(self.true_positives) / f64::from(held) }
+    }
+    fn recall(&self) -> f64 {
+        let positives = self.true_positives + self.false_negatives;
+        if positives == 0 { 1.0 } else { f64::from(self.true_positives) / f64::from(positives) }
+    }
+}
+
+#[test]
+fn precision_and_recall_at_the_hold_threshold() {
+    let screener = Screener::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap();
+    let rows = rows();
+    assert!(rows.iter().filter(|r| r.positive).count() >= 300 && rows.iter().filter(|r| !r.positive).count() >= 300);
+    let mut by_split: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_change: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut mistakes = Vec::new();
+    for row in &rows {
+        let query = Query { name: &row.query, country: row.country.as_deref(), kind: row.kind };
+        let hits = screener.screen_with_floor(&query, RECOMMENDED_HOLD_THRESHOLD);
+        let found = hits.iter().any(|h| format!("{}:{}", h.list, h.entry_id) == row.expected);
+        for tally in [by_split.entry(row.split.clone()).or_default(), by_change.entry(row.change.clone()).or_default()]
+        {
+            match (row.positive, found, hits.is_empty()) {
+                (true, true, _) => tally.true_positives += 1,
+                (true, false, true) => tally.false_negatives += 1,
+                (true, false, false) => {
+                    tally.false_negatives += 1;
+                    tally.false_positives += 1;
+                }
+                (false, _, true) => tally.true_negatives += 1,
+                (false, _, false) => tally.false_positives += 1,
+            }
+        }
+        if row.positive != found || (!row.positive && !hits.is_empty()) {
+            let best = screener.screen_with_floor(&query, 0.0);
+            let expected_score = best
+                .iter()
+                .find(|h| format!("{}:{}", h.list, h.entry_id) == row.expected)
+                .map_or("-".to_string(), |h| format!("{:.3}", h.score));
+            let top = best
+                .first()
+                .map_or(String::new(), |h| format!("{:.3} {}:{} {:?}", h.score, h.list, h.entry_id, h.name));
+            mistakes.push(format!(
+                "{} {} {:<18} {:?} expected {} ({expected_score}); top {top}",
+                row.split,
+                if row.positive { "missed" } else { "false hit" },
+                row.change,
+                row.query,
+                row.expected
+            ));
+        }
+    }
+    for mistake in &mistakes {
+        eprintln!("{mistake}");
+    }
+    eprintln!("change               precision recall  tp  fn  fp");
+    for (change, t) in &by_change {
+        eprintln!(
+            "{change:<20} {:>9.3} {:>6.3} {:>3} {:>3} {:>3}",
+            t.precision(),
+            t.recall(),
+            t.true_positives,
+            t.false_negatives,
+            t.false_positives
+        );
+    }
+    for (split, t) in &by_split {
+        eprintln!(
+            "split {split:<8} precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {}) at threshold {RECOMMENDED_HOLD_THRESHOLD}",
+            t.precision(),
+            t.recall(),
+            t.true_positives,
+            t.false_negatives,
+            t.false_positives,
+            t.true_negatives
+        );
+    }
+    for (split, t) in &by_split {
+        assert!(t.recall() >= 0.95, "{split}: recall {:.3} below 0.95", t.recall());
+        assert!(t.precision() >= 0.90, "{split}: precision {:.3} below 0.90", t.precision());
+    }
+}
