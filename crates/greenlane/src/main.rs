@@ -2,6 +2,8 @@
 //! arguments and hands over to the library crates.
 
 mod check;
+mod demo;
+mod evaluate;
 mod ingest;
 mod serve;
 
@@ -42,26 +44,47 @@ enum Command {
         #[arg(long, default_value_t = 72)]
         pending_ttl_hours: i64,
     },
-    /// Run a simulated Shenzhen day through a fresh embedded store and show the result.
+    /// Run a simulated Shenzhen day through a fresh embedded store and the real HTTP pipeline,
+    /// let simulated officers work the lists routed to them, print the summary and keep serving.
     Demo {
-        /// Number of parcels to simulate.
-        #[arg(long)]
-        parcels: Option<u64>,
-        /// Seed of the simulation.
-        #[arg(long)]
-        seed: Option<u64>,
+        /// Number of parcels to simulate (about a minute on a 2-core machine by default).
+        #[arg(long, default_value_t = DEFAULT_DEMO_PARCELS)]
+        parcels: usize,
+        /// Seed of the simulation: the same seed, the same day.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Folder of the demo's embedded store; a previous demo's folder is wiped, any other
+        /// non-empty folder refused.
+        #[arg(long, default_value = "./greenlane-demo")]
+        data: PathBuf,
+        /// Stop after the summary instead of serving on.
+        #[arg(long)]
+        exit: bool,
+        /// Concurrent HTTP clients pushing the day's messages.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
     },
-    /// Write simulated CEB traffic and its truth file.
+    /// Write simulated CEB traffic (DIR/messages/*.xml, in arrival order) and its truth file
+    /// (DIR/truth.jsonl). The same seed gives the same bytes.
     Simulate {
         #[arg(long)]
-        parcels: u64,
+        parcels: usize,
         #[arg(long)]
         seed: u64,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Score a store's decisions against the truth file of a simulated day: release rate, recall
+    /// per violation kind, precision of interventions, false stops, time to decision.
+    Evaluate {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The `truth.jsonl` that `greenlane simulate` (or `demo`) wrote.
+        #[arg(long)]
+        truth: PathBuf,
     },
     /// Run message files or folders, in name order, through the clearance pipeline offline.
     Ingest {
@@ -132,8 +155,15 @@ fn main() -> ExitCode {
             serve::run(store, serve::ServeOptions { listen, closed_registry, pending_ttl_hours })
                 .map(|()| ExitCode::SUCCESS)
         }),
-        Command::Demo { .. } => not_built("demo", 4),
-        Command::Simulate { .. } => not_built("simulate", 4),
+        Command::Demo { parcels, seed, listen, data, exit, clients } => {
+            demo::run(&demo::DemoOptions { parcels, seed, listen, data, exit, clients }).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Simulate { parcels, seed, out } => simulate(parcels, seed, &out),
+        Command::Evaluate { store, truth } => open_store(&store).and_then(|store| {
+            let truth = evaluate::read_truth(&truth)?;
+            print!("{}", evaluate::Evaluation::of_store(&*store, &truth)?);
+            Ok(ExitCode::SUCCESS)
+        }),
         Command::Ingest { store, paths } => open_store(&store).and_then(|store| run_ingest(store, &paths)),
         Command::Decisions { store, format } => open_store(&store).and_then(|store| print_decisions(&*store, &format)),
         Command::Token { command: TokenCommand::Create { store, role, name, ebc } } => {
@@ -152,7 +182,10 @@ fn main() -> ExitCode {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new("warn,greenlane=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     // Structured logs for log shippers; human-readable ones on a terminal.
     if std::env::var("GREENLANE_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
@@ -212,15 +245,33 @@ fn create_token(store: &dyn Store, role: Role, name: &str, ebc: Option<&str>) ->
     Ok(ExitCode::SUCCESS)
 }
 
-/// Commands of the contract that later issues build: they say so, and exit with status 2 so
-/// that scripts can tell "not there yet" from a failure.
-fn not_built(command: &str, issue: u32) -> anyhow::Result<ExitCode> {
-    eprintln!(
-        "greenlane {command}: not built yet (issue #{issue}). What works today: `greenlane serve` (the hub's HTTP \
-         API), `ingest`, `decisions`, `token create` and `check`; README.md shows how to drive them. See \
-         `greenlane --help`."
+/// Parcels in the default demo: about a minute on this project's 2-core reference machine.
+const DEFAULT_DEMO_PARCELS: usize = 100_000;
+
+fn simulate(parcels: usize, seed: u64, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let config = greenlane_sim::SimConfig { parcels, seed, ..Default::default() };
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} messages  eta {eta}")
+            .expect("a valid progress template"),
     );
-    Ok(ExitCode::from(2))
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let summary = greenlane_sim::write_to_dir(&config, out, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "{} parcels in {} messages ({} bytes) written to {}; {} parcels violate something; truth in {}",
+        summary.parcels,
+        summary.messages,
+        summary.bytes_written,
+        out.join("messages").display(),
+        summary.violating_parcels,
+        out.join("truth.jsonl").display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

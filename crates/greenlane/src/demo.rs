@@ -1,0 +1,275 @@
+//! `greenlane demo`: the main job on a fresh machine. A new embedded store, a simulated Shenzhen
+//! day pushed through the real HTTP API by concurrent clients, officers (simulated from the
+//! truth) working the lists routed to them through `POST /api/v1/inspections`, then the summary
+//! with the evaluation table, and the hub left serving with its tokens printed.
+
+use crate::evaluate::Evaluation;
+use crate::serve::{Hub, ServeOptions};
+use anyhow::{Context, bail};
+use greenlane_core::{ListKey, ListStatus};
+use greenlane_sim::{SimConfig, Simulation, TruthRecord};
+use greenlane_store::{Role, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// A demo's folder says so with this file, so that a second demo may wipe it and nothing else.
+const MARKER: &str = "greenlane-demo.txt";
+
+pub struct DemoOptions {
+    pub parcels: usize,
+    pub seed: u64,
+    pub listen: String,
+    pub data: PathBuf,
+    /// Stop after the summary instead of serving on.
+    pub exit: bool,
+    /// Concurrent HTTP clients, as platforms and logistics firms post at once.
+    pub clients: usize,
+}
+
+pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
+    fresh_folder(&options.data)?;
+    let started = Instant::now();
+    let progress = |message: &str| eprintln!("[{:>5.1} s] {message}", started.elapsed().as_secs_f64());
+
+    progress(&format!("simulating a Shenzhen day: {} parcels, seed {}", options.parcels, options.seed));
+    let sim =
+        greenlane_sim::generate(&SimConfig { parcels: options.parcels, seed: options.seed, ..Default::default() })?;
+    let truth_path = options.data.join("truth.jsonl");
+    let file = std::fs::File::create(&truth_path).with_context(|| format!("writing {}", truth_path.display()))?;
+    sim.write_truth(std::io::BufWriter::new(file))?;
+    let plan = sim.summary();
+
+    let store: Arc<dyn Store> = Arc::from(greenlane_store::open(&options.data.to_string_lossy())?);
+    let tokens = Tokens::create(&*store, sim.truth())?;
+    let hub = Hub::start(
+        store.clone(),
+        &ServeOptions { listen: options.listen.clone(), closed_registry: false, pending_ttl_hours: 72 },
+    )?;
+    let base = format!("http://{}", hub.address);
+    progress(&format!("hub serving on {base}; sending {} messages with {} clients", plan.messages, options.clients));
+
+    let pushed = push(&sim, &base, &tokens.admin, options.clients)?;
+    progress(&format!(
+        "sent {} messages in {:.1} s: {:.0} messages/s, {:.0} parcels/s, latency p50 {:.1} ms, p99 {:.1} ms",
+        pushed.messages,
+        pushed.seconds,
+        pushed.messages as f64 / pushed.seconds,
+        plan.parcels as f64 / pushed.seconds,
+        pushed.p50_ms,
+        pushed.p99_ms
+    ));
+
+    let worked = work_cases(&*store, sim.truth(), &base, &tokens.officer)?;
+    progress(&format!("officers worked {worked} lists routed to them"));
+
+    let evaluation = Evaluation::of_store(&*store, sim.truth())?;
+    println!();
+    println!("greenlane demo: a simulated Shenzhen export day, seed {}", options.seed);
+    println!(
+        "  {} parcels in {} messages ({} in a DXP envelope); {} parcels violate something",
+        plan.parcels, plan.messages, plan.enveloped, plan.violating_parcels
+    );
+    println!(
+        "  pushed over HTTP in {:.1} s: {:.0} messages/s, {:.0} parcels/s; latency p50 {:.1} ms, p99 {:.1} ms; {} answered 4xx",
+        pushed.seconds,
+        pushed.messages as f64 / pushed.seconds,
+        plan.parcels as f64 / pushed.seconds,
+        pushed.p50_ms,
+        pushed.p99_ms,
+        pushed.refused
+    );
+    println!();
+    print!("{evaluation}");
+    println!();
+    println!("store      {}", store.describe());
+    println!("truth      {}", truth_path.display());
+    println!("evaluate   greenlane evaluate --truth {} --data {}", truth_path.display(), options.data.display());
+    println!("hub        {base}");
+    println!("tokens     admin       {}", tokens.admin);
+    println!("           officer     {}", tokens.officer);
+    println!("           viewer      {}", tokens.viewer);
+    println!("           enterprise  {}   (exporter {})", tokens.enterprise, tokens.enterprise_code);
+    println!("try        curl -H 'Authorization: Bearer {}' '{base}/api/v1/decisions?limit=5'", tokens.viewer);
+    if options.exit {
+        return hub.stop();
+    }
+    println!("serving until Ctrl-C");
+    hub.serve_until_signal()
+}
+
+/// Makes `dir` an empty folder for a new store: a folder a previous demo made is wiped, any
+/// other non-empty folder is left alone and refused.
+fn fresh_folder(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.next().is_none();
+        if !empty {
+            if !dir.join(MARKER).exists() {
+                bail!(
+                    "{} exists and was not made by `greenlane demo`; the demo needs a fresh store: pass --data with a \
+                     new folder",
+                    dir.display()
+                );
+            }
+            std::fs::remove_dir_all(dir).with_context(|| format!("removing the previous demo in {}", dir.display()))?;
+        }
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(
+        dir.join(MARKER),
+        "This folder was made by `greenlane demo`; the next demo run with the same --data wipes it.\n",
+    )?;
+    Ok(())
+}
+
+struct Tokens {
+    admin: String,
+    officer: String,
+    viewer: String,
+    enterprise: String,
+    enterprise_code: String,
+}
+
+impl Tokens {
+    fn create(store: &dyn Store, truth: &[TruthRecord]) -> anyhow::Result<Tokens> {
+        use greenlane_server::auth::create_token;
+        let admin = match std::env::var("GREENLANE_ADMIN_TOKEN") {
+            Ok(t) if !t.is_empty() => t,
+            _ => create_token(store, "demo-admin", Role::Admin, None)?,
+        };
+        // The exporter with the most parcels: the most to see in the exporters' view.
+        let mut per_exporter: HashMap<&str, usize> = HashMap::new();
+        for record in truth {
+            *per_exporter.entry(&record.ebc_code).or_default() += 1;
+        }
+        let enterprise_code = per_exporter
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(code, _)| code.to_owned())
+            .unwrap_or_default();
+        Ok(Tokens {
+            admin,
+            officer: create_token(store, "demo-officer", Role::Officer, None)?,
+            viewer: create_token(store, "demo-viewer", Role::Viewer, None)?,
+            enterprise: create_token(store, "demo-exporter", Role::Enterprise, Some(&enterprise_code))?,
+            enterprise_code,
+        })
+    }
+}
+
+struct Pushed {
+    messages: usize,
+    refused: usize,
+    seconds: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Posts every message of the day in arrival order from `clients` keep-alive connections.
+fn push(sim: &Simulation, base: &str, token: &str, clients: usize) -> anyhow::Result<Pushed> {
+    let total = sim.message_count();
+    let bar = ProgressBar::new(total as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} messages  {per_sec}  eta {eta}")
+            .expect("a valid progress template"),
+    );
+    let next = AtomicUsize::new(0);
+    let refused = AtomicUsize::new(0);
+    let url = format!("{base}/api/v1/messages");
+    let started = Instant::now();
+    let latencies: Vec<anyhow::Result<Vec<Duration>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..clients.max(1))
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<Vec<Duration>> {
+                    let agent = agent();
+                    let mut latencies = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= total {
+                            return Ok(latencies);
+                        }
+                        let message = sim.message(i);
+                        let sent = Instant::now();
+                        let status = post_with_retry(&agent, &url, token, &message.bytes)
+                            .with_context(|| format!("sending {}", message.file_name))?;
+                        latencies.push(sent.elapsed());
+                        match status {
+                            200 => {}
+                            400..=499 => {
+                                refused.fetch_add(1, Ordering::Relaxed);
+                            }
+                            other => bail!("the hub answered {other} to {}", message.file_name),
+                        }
+                        bar.inc(1);
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a client panicked")))).collect()
+    });
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let mut all = Vec::with_capacity(total);
+    for l in latencies {
+        all.extend(l?);
+    }
+    all.sort_unstable();
+    let at = |q: f64| all.get(((all.len() as f64 - 1.0) * q).round() as usize).map_or(0.0, |d| d.as_secs_f64() * 1e3);
+    Ok(Pushed { messages: total, refused: refused.load(Ordering::Relaxed), seconds, p50_ms: at(0.5), p99_ms: at(0.99) })
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+/// Posts a message; a 503 (the store busy or failing) is retried, as an integrator would.
+fn post_with_retry(agent: &ureq::Agent, url: &str, token: &str, body: &[u8]) -> anyhow::Result<u16> {
+    for attempt in 0..5 {
+        let response = agent
+            .post(url)
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/xml")
+            .send(body)?;
+        let status = response.status().as_u16();
+        if status != 503 {
+            return Ok(status);
+        }
+        std::thread::sleep(Duration::from_millis(200 << attempt));
+    }
+    bail!("the hub answered 503 five times")
+}
+
+/// Officers work every list routed to them: the truth says what an inspection would find.
+fn work_cases(store: &dyn Store, truth: &[TruthRecord], base: &str, token: &str) -> anyhow::Result<usize> {
+    let by_key: HashMap<ListKey, &TruthRecord> =
+        truth.iter().map(|t| (ListKey { ebc_code: t.ebc_code.clone(), cop_no: t.cop_no.clone() }, t)).collect();
+    let mut cases = Vec::new();
+    let mut read = store.read()?;
+    let mut after: Option<ListKey> = None;
+    loop {
+        let page = read.lists_after(after.as_ref(), 5000)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.list.key.clone());
+        cases.extend(page.into_iter().filter(|r| r.status == ListStatus::Review).map(|r| r.list.key));
+    }
+    drop(read);
+    let agent = agent();
+    let url = format!("{base}/api/v1/inspections");
+    for key in &cases {
+        let body = match by_key.get(key).and_then(|t| t.violations.first()) {
+            Some(kind) => serde_json::json!({"copNo": key.cop_no, "ebcCode": key.ebc_code, "outcome": "violation",
+                "violation": kind.as_str(), "note": "demo officer: confirmed on inspection"}),
+            None => serde_json::json!({"copNo": key.cop_no, "ebcCode": key.ebc_code, "outcome": "compliant",
+                "note": "demo officer: nothing found"}),
+        };
+        let response = agent
+            .post(&url)
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", "application/json")
+            .send(body.to_string().as_bytes())?;
+        anyhow::ensure!(response.status() == 200, "inspection of {} answered {}", key.cop_no, response.status());
+    }
+    Ok(cases.len())
+}
