@@ -1,28 +1,21 @@
 //! Message time: seconds after the simulated day's midnight, China Standard Time, written as
-//! the CEB `appTime` (`YYYYMMDDhhmmss`) and the DXP envelope's `xs:dateTime`. No wall clock.
+//! the CEB `appTime` (`YYYYMMDDhhmmss`) and the DXP envelope's `xs:dateTime`, through
+//! greenlane-core's `MessageTime`, the hub's only clock. No wall clock.
 
-use time::{Date, Duration, PrimitiveDateTime};
+use greenlane_core::MessageTime;
+use time::{Date, UtcOffset};
 
-fn at(day: Date, seconds: i64) -> PrimitiveDateTime {
-    day.midnight() + Duration::seconds(seconds)
+fn at(day: Date, seconds: i64) -> MessageTime {
+    let cst = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
+    MessageTime(day.midnight().assume_offset(cst).unix_timestamp()).plus_seconds(seconds)
 }
 
 /// `YYYYMMDDhhmmss`.
 pub(crate) fn stamp(day: Date, seconds: i64) -> String {
-    let t = at(day, seconds);
-    format!("{:04}{:02}{:02}{:02}{:02}{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute(), t.second())
+    at(day, seconds).to_app_time()
 }
 
-/// `YYYY-MM-DDThh:mm:ss` (no zone: the envelope's times are local, as terminal nodes write them).
+/// RFC 3339 with the +08:00 offset (a valid `xs:dateTime`).
 pub(crate) fn iso(day: Date, seconds: i64) -> String {
-    let t = at(day, seconds);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    at(day, seconds).to_rfc3339()
 }

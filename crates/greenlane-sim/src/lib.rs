@@ -46,7 +46,7 @@
 //!   sender batches up to [`SimConfig::max_batch`] entities per message and flushes every 10
 //!   minutes; [`SimConfig::envelope_share`] of messages come inside a `dxp:DxpMsg` envelope.
 //! - **Violations.** Every kind of INTERFACES.md §4 at its own prevalence
-//!   ([`ViolationKind::prevalence`], about 4 % of parcels in all), each obvious, moderate or
+//!   ([`prevalence`], about 4 % of parcels in all), each obvious, moderate or
 //!   subtle ([`Subtlety`]); clean parcels include honest [`Confounder`]s.
 //!
 //! # `truth.jsonl`
@@ -99,8 +99,11 @@ mod truth;
 
 pub use greenlane_ceb::MessageType;
 pub use population::uscc_is_valid;
-pub use truth::{Confounder, ExporterProfile, Subtlety, TruthRecord, ViolationKind, read_truth, write_truth};
+pub use truth::{
+    Confounder, ExporterProfile, Subtlety, TruthRecord, ViolationKind, prevalence, read_truth, write_truth,
+};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -336,11 +339,17 @@ pub fn write_to_dir(
     std::fs::create_dir_all(&messages_dir).map_err(file_err(&messages_dir))?;
     let total = sim.message_count();
     let mut bytes_written = 0u64;
-    for message in sim.messages() {
-        let path = messages_dir.join(&message.file_name);
-        std::fs::write(&path, &message.bytes).map_err(file_err(&path))?;
-        bytes_written += message.bytes.len() as u64;
-        progress(message.index + 1, total);
+    // Rendering is pure, so chunks render on all cores while files are written in order.
+    const CHUNK: usize = 64;
+    for start in (0..total).step_by(CHUNK) {
+        let rendered: Vec<SimMessage> =
+            (start..(start + CHUNK).min(total)).into_par_iter().map(|i| sim.message(i)).collect();
+        for message in rendered {
+            let path = messages_dir.join(&message.file_name);
+            std::fs::write(&path, &message.bytes).map_err(file_err(&path))?;
+            bytes_written += message.bytes.len() as u64;
+            progress(message.index + 1, total);
+        }
     }
     let truth_path = out_dir.join("truth.jsonl");
     let file = std::fs::File::create(&truth_path).map_err(file_err(&truth_path))?;

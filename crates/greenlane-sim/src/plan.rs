@@ -6,7 +6,7 @@ use crate::data::{Catalog, ProductClass};
 use crate::names;
 use crate::population::{Category, Population, order_number, waybill_number};
 use crate::random::{Stream, Weighted};
-use crate::truth::{Confounder, ExporterProfile, Subtlety, TruthRecord, ViolationKind};
+use crate::truth::{Confounder, ExporterProfile, Subtlety, TruthRecord, ViolationKind, prevalence};
 use crate::{SimConfig, clock};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -241,7 +241,7 @@ impl<'a> Planner<'a> {
         let s = self.pop.offender_share;
         let norm = OFFENDER_FACTOR * s + (1.0 - s);
         let slot_weight = |k: ViolationKind| {
-            if k == ViolationKind::SplitShipment { k.prevalence() / MEAN_SPLIT } else { k.prevalence() }
+            if k == ViolationKind::SplitShipment { prevalence(k) / MEAN_SPLIT } else { prevalence(k) }
         };
         let kinds = Weighted::new(ViolationKind::ALL.iter().map(|&k| slot_weight(k)));
         let p_violation: f64 = ViolationKind::ALL.iter().map(|&k| slot_weight(k)).sum();
@@ -682,7 +682,10 @@ impl<'a> Planner<'a> {
             Subtlety::Moderate | Subtlety::Subtle => {
                 let neighbours = NEIGHBOURS.iter().find(|(c, _)| *c == declared).map(|(_, n)| *n).unwrap_or(&[]);
                 let other = if subtlety == Subtlety::Subtle && !neighbours.is_empty() {
-                    self.cat.destination(*self.rng.pick(neighbours))
+                    {
+                        let iso = *self.rng.pick::<&str>(neighbours);
+                        self.cat.destination(iso)
+                    }
                 } else {
                     None
                 };

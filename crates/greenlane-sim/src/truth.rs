@@ -1,92 +1,31 @@
 //! The known truth about each simulated parcel (`truth.jsonl`): its keys, what is wrong with it
 //! (the violation kinds of INTERFACES.md §4), how hard that is to see, and the honest
-//! confounders that make a clean parcel look suspicious.
+//! confounders that make a clean parcel look suspicious. Violation kinds are greenlane-core's,
+//! the contract's own list.
 
 use crate::SimError;
+pub use greenlane_core::ViolationKind;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::str::FromStr;
 
-/// A violation kind, spelled exactly as INTERFACES.md §4 spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ViolationKind {
-    Undervaluation,
-    Misclassification,
-    ProhibitedGoods,
-    LicenseMissing,
-    SanctionedParty,
-    DocumentMismatch,
-    WeightMismatch,
-    SplitShipment,
-    Counterfeit,
-    Other,
-}
-
-impl ViolationKind {
-    pub const ALL: [ViolationKind; 10] = [
-        ViolationKind::Undervaluation,
-        ViolationKind::Misclassification,
-        ViolationKind::ProhibitedGoods,
-        ViolationKind::LicenseMissing,
-        ViolationKind::SanctionedParty,
-        ViolationKind::DocumentMismatch,
-        ViolationKind::WeightMismatch,
-        ViolationKind::SplitShipment,
-        ViolationKind::Counterfeit,
-        ViolationKind::Other,
-    ];
-
-    /// The kind as INTERFACES.md §4 and `POST /api/v1/inspections` write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViolationKind::Undervaluation => "undervaluation",
-            ViolationKind::Misclassification => "misclassification",
-            ViolationKind::ProhibitedGoods => "prohibited_goods",
-            ViolationKind::LicenseMissing => "license_missing",
-            ViolationKind::SanctionedParty => "sanctioned_party",
-            ViolationKind::DocumentMismatch => "document_mismatch",
-            ViolationKind::WeightMismatch => "weight_mismatch",
-            ViolationKind::SplitShipment => "split_shipment",
-            ViolationKind::Counterfeit => "counterfeit",
-            ViolationKind::Other => "other",
-        }
-    }
-
-    /// The share of parcels the simulator gives this kind (before repeat offenders are weighted
-    /// in, which moves violations between exporters but not the overall share). Together about
-    /// 4 % of parcels: inspection rates of a few percent (risk-and-screening.md §1.5) only make
-    /// sense if violations are a small minority.
-    pub fn prevalence(self) -> f64 {
-        match self {
-            ViolationKind::Undervaluation => 0.009,
-            ViolationKind::Misclassification => 0.005,
-            ViolationKind::ProhibitedGoods => 0.001,
-            ViolationKind::LicenseMissing => 0.0015,
-            ViolationKind::SanctionedParty => 0.0012,
-            ViolationKind::DocumentMismatch => 0.004,
-            ViolationKind::WeightMismatch => 0.004,
-            ViolationKind::SplitShipment => 0.005,
-            ViolationKind::Counterfeit => 0.006,
-            ViolationKind::Other => 0.0025,
-        }
-    }
-}
-
-impl std::fmt::Display for ViolationKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ViolationKind {
-    type Err = SimError;
-    fn from_str(s: &str) -> Result<Self, SimError> {
-        ViolationKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| SimError::Config(format!("{s:?} is not a violation kind of INTERFACES.md §4")))
+/// The share of parcels the simulator gives a violation kind (before repeat offenders are
+/// weighted in, which moves violations between exporters but not the overall share). Together
+/// about 4 % of parcels: inspection rates of a few percent (risk-and-screening.md §1.5) only
+/// make sense if violations are a small minority.
+pub fn prevalence(kind: ViolationKind) -> f64 {
+    match kind {
+        ViolationKind::Undervaluation => 0.009,
+        ViolationKind::Misclassification => 0.005,
+        ViolationKind::ProhibitedGoods => 0.001,
+        ViolationKind::LicenseMissing => 0.0015,
+        ViolationKind::SanctionedParty => 0.0012,
+        ViolationKind::DocumentMismatch => 0.004,
+        ViolationKind::WeightMismatch => 0.004,
+        ViolationKind::SplitShipment => 0.005,
+        ViolationKind::Counterfeit => 0.006,
+        ViolationKind::Other => 0.0025,
     }
 }
 
