@@ -1,9 +1,15 @@
-//! The risk engine's interface: a matched parcel and its document findings in, a lane, a score
-//! and reasons out. The pipeline depends on this trait only; the rule set behind it is replaced
-//! as the risk work grows.
+//! The risk engine's interface: a matched parcel, its document findings and its screening hits
+//! in, a lane, a score and reasons out. The pipeline depends on this trait only; the rule set
+//! behind it is replaced as the risk work grows.
+//!
+//! Engines may learn from the traffic (reference prices, plausible weights, buyers' windows) and
+//! from officers' findings, so both calls take `&mut self`: the pipeline is the single writer and
+//! owns its engine. Whatever an engine learns must come from message time and the parcels it was
+//! shown, never the wall clock, so the same traffic in the same order gives the same decisions.
 
 use crate::check::{Finding, Severity};
-use crate::{Lane, Parcel, Reason};
+use crate::{Inspection, Lane, Parcel, Reason};
+use serde::{Deserialize, Serialize};
 
 /// The engine's verdict on one parcel.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,32 +20,111 @@ pub struct Assessment {
     pub reasons: Vec<Reason>,
 }
 
-/// Decides the lane of a matched parcel. Implementations must be deterministic: the same parcel
-/// and findings give the same assessment (random selection, where used, is a keyed hash of the
-/// declaration, never a random number generator).
-pub trait RiskEngine: Send + Sync {
-    fn assess(&self, parcel: &Parcel, findings: &[Finding]) -> Assessment;
+/// Which party of a parcel a screened name belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyRole {
+    /// The buyer abroad (INTERFACES.md §5).
+    Buyer,
+    /// The e-commerce enterprise (ebc), the exporter.
+    Exporter,
+    /// The owner of the goods.
+    Owner,
+    /// The declaration agent.
+    Agent,
+    /// The logistics firm.
+    Logistics,
+}
+
+impl PartyRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyRole::Buyer => "buyer",
+            PartyRole::Exporter => "exporter",
+            PartyRole::Owner => "owner",
+            PartyRole::Agent => "agent",
+            PartyRole::Logistics => "logistics",
+        }
+    }
+}
+
+/// A party of the parcel that resembles an entry of a denied-party list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScreeningHit {
+    pub role: PartyRole,
+    /// The name as the parcel gives it.
+    pub party_name: String,
+    /// The list (e.g. `ofac_sdn`), its version, the entry's id and listed name.
+    pub list: String,
+    pub list_version: String,
+    pub entry_id: String,
+    pub listed_name: String,
+    /// 0–1; at or above the screener's hold threshold the parcel must be stopped.
+    pub score: f64,
+    /// Whether the score reaches the screener's hold threshold.
+    pub above_hold_threshold: bool,
+}
+
+/// Everything known about a parcel beyond its documents when it is assessed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence<'a> {
+    /// The three-document check.
+    pub findings: &'a [Finding],
+    /// Screening of the parcel's parties, best first.
+    pub screening: &'a [ScreeningHit],
+}
+
+/// Decides the lane of a matched parcel. Implementations must be deterministic: the same parcels
+/// in the same order give the same assessments (random selection, where used, is a keyed hash of
+/// the declaration, never a random number generator).
+pub trait RiskEngine: Send {
+    fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment;
+    /// An officer's finding on a parcel this engine assessed: what the engine may learn from.
+    fn observe_inspection(&mut self, _parcel: &Parcel, _inspection: &Inspection) {}
     /// The version of the criteria that made the assessment, recorded with each decision.
     fn version(&self) -> &str;
 }
 
 /// The minimal rule set: documents that cannot belong together are rejected, documents that
-/// disagree go to document review, everything else is released.
+/// disagree go to document review, a party on a denied-party list is held, everything else is
+/// released.
 #[derive(Debug, Clone, Default)]
 pub struct DocumentRules;
 
 impl RiskEngine for DocumentRules {
-    fn assess(&self, _parcel: &Parcel, findings: &[Finding]) -> Assessment {
-        let worst = findings.iter().map(|f| f.severity).max();
-        let reasons: Vec<Reason> = findings.iter().map(|f| f.reason.clone()).collect();
+    fn assess(&mut self, _parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment {
+        let mut reasons: Vec<Reason> = evidence.findings.iter().map(|f| f.reason.clone()).collect();
+        let held: Vec<&ScreeningHit> = evidence.screening.iter().filter(|h| h.above_hold_threshold).collect();
+        for hit in &held {
+            reasons.push(screening_reason(hit));
+        }
+        let worst = evidence.findings.iter().map(|f| f.severity).max();
         match worst {
-            None => Assessment { lane: Lane::Green, score: 0.0, reasons },
-            Some(Severity::Review) => Assessment { lane: Lane::Yellow, score: 0.5, reasons },
             Some(Severity::Reject) => Assessment { lane: Lane::Rejected, score: 1.0, reasons },
+            _ if !held.is_empty() => Assessment { lane: Lane::Hold, score: 1.0, reasons },
+            Some(Severity::Review) => Assessment { lane: Lane::Yellow, score: 0.5, reasons },
+            None => Assessment { lane: Lane::Green, score: 0.0, reasons },
         }
     }
 
     fn version(&self) -> &str {
-        "document-rules-1"
+        "document-rules-2"
     }
+}
+
+/// The reason a screening hit gives, naming the list, the entry and the match.
+pub fn screening_reason(hit: &ScreeningHit) -> Reason {
+    Reason::new(
+        "screening.denied_party",
+        format!(
+            "{} {:?} resembles {:?}, entry {} of {} ({}), score {:.2}",
+            hit.role.as_str(),
+            hit.party_name,
+            hit.listed_name,
+            hit.entry_id,
+            hit.list,
+            hit.list_version,
+            hit.score
+        ),
+    )
 }

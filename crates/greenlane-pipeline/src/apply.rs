@@ -10,7 +10,7 @@ use crate::convert::{self, AppType};
 use crate::receipts::{EntityOutcome, invt_no, pre_no};
 use greenlane_ceb::{Message, export};
 use greenlane_core::check::three_documents;
-use greenlane_core::risk::RiskEngine;
+use greenlane_core::risk::{Evidence, RiskEngine};
 use greenlane_core::{BusinessError, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason};
 use greenlane_store::{ListRow, OrderRow, StoreError, WaybillRow, WriteTx};
 
@@ -39,7 +39,7 @@ type Applied = Result<(i32, String), Fault>;
 /// The state one message is applied with.
 pub(crate) struct ApplyCx<'a> {
     pub tx: &'a mut dyn WriteTx,
-    pub risk: &'a dyn RiskEngine,
+    pub risk: &'a mut dyn RiskEngine,
     pub closed_registry: bool,
     /// This message's serial; entity `i` numbers its pre-entry and list numbers `serial*100+i`.
     pub serial: u64,
@@ -425,7 +425,7 @@ impl ApplyCx<'_> {
         let payment = self.tx.get_payment(&row.list.order)?;
         let parcel = Parcel { list: row.list.clone(), order: order.order, waybill: waybill.waybill, payment };
         let findings = three_documents(&parcel);
-        let assessment = self.risk.assess(&parcel, &findings);
+        let assessment = self.risk.assess(&parcel, &Evidence { findings: &findings, screening: &[] });
         // The decision's time is the latest of the three documents' times, whichever arrived last,
         // so the same documents decide at the same time in any arrival order.
         let decided_at = parcel.list.app_time.max(parcel.order.app_time).max(parcel.waybill.app_time);

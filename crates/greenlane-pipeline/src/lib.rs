@@ -25,7 +25,9 @@ use apply::ApplyCx;
 use cache::{CachedTx, RowCache};
 use greenlane_ceb::{Message, MessageType, Parsed, ReadError, write};
 use greenlane_core::risk::RiskEngine;
-use greenlane_core::{BusinessError, Inspection, InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Reason};
+use greenlane_core::{
+    BusinessError, Inspection, InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason,
+};
 use greenlane_store::{Digest, ListRow, NewMessage, ReadTx, Store, StoreError, WriteTx};
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
@@ -114,7 +116,7 @@ pub struct BatchStats {
 /// The single writer of a store.
 pub struct Pipeline {
     store: Arc<dyn Store>,
-    risk: Arc<dyn RiskEngine>,
+    risk: Box<dyn RiskEngine>,
     config: Config,
     /// Messages committed so far: the serial of the next message, from which pre-entry and list
     /// numbers derive.
@@ -132,7 +134,7 @@ impl std::fmt::Debug for Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(store: Arc<dyn Store>, risk: Arc<dyn RiskEngine>, config: Config) -> Result<Pipeline, PipelineError> {
+    pub fn new(store: Arc<dyn Store>, risk: Box<dyn RiskEngine>, config: Config) -> Result<Pipeline, PipelineError> {
         let committed = store.read()?.counts()?.messages;
         Ok(Pipeline { store, risk, config, committed, clock: None, cache: RowCache::default() })
     }
@@ -159,7 +161,10 @@ impl Pipeline {
         batch: &[Prepared],
         cache: &mut RowCache,
     ) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
-        let mut tx = self.store.write()?;
+        // The transaction borrows its own handle to the store, so that applying may update the
+        // pipeline itself (the risk engine learns).
+        let store = self.store.clone();
+        let mut tx = store.write()?;
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut stats = BatchStats::default();
         let mut committed = self.committed;
@@ -189,7 +194,7 @@ impl Pipeline {
     }
 
     fn apply_one(
-        &self,
+        &mut self,
         tx: &mut dyn WriteTx,
         prepared: &Prepared,
         parsed: &Parsed,
@@ -220,7 +225,7 @@ impl Pipeline {
         let serial = *committed + 1;
         let mut cx = ApplyCx {
             tx: &mut *tx,
-            risk: &*self.risk,
+            risk: &mut *self.risk,
             closed_registry: self.config.closed_registry,
             serial,
             decided: Vec::new(),
@@ -293,6 +298,13 @@ impl Pipeline {
                 at,
             };
             cached.insert_inspection(&inspection)?;
+            if let (Some(order), Some(waybill)) =
+                (cached.get_order(&row.list.order)?, cached.get_waybill(&row.list.waybill)?)
+            {
+                let payment = cached.get_payment(&row.list.order)?;
+                let parcel = Parcel { list: row.list.clone(), order: order.order, waybill: waybill.waybill, payment };
+                self.risk.observe_inspection(&parcel, &inspection);
+            }
             let note = if request.note.is_empty() { String::new() } else { format!(": {}", request.note) };
             row.reasons.push(match request.outcome {
                 InspectionOutcome::Compliant => Reason::new(

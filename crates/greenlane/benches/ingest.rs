@@ -50,7 +50,7 @@ fn main() {
     // 1. The pipeline, exactly as `greenlane ingest` runs it.
     let store_dir = work.path().join("greenlane");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&store_dir).unwrap());
-    let mut pipeline = Pipeline::new(store, Arc::new(DocumentRules), Config::default()).unwrap();
+    let mut pipeline = Pipeline::new(store, Box::new(DocumentRules), Config::default()).unwrap();
     let summary = ingest::run(&mut pipeline, &files, false).unwrap();
     assert_eq!(summary.decided.get("green").copied().unwrap_or(0), parcels as u64, "{summary}");
     drop(pipeline);
@@ -69,7 +69,7 @@ fn main() {
     // 3. PostgreSQL, when a server is given.
     if let Ok(url) = std::env::var("GREENLANE_BENCH_DATABASE") {
         let store: Arc<dyn Store> = Arc::from(greenlane_store::open(&url).unwrap());
-        let mut pipeline = Pipeline::new(store, Arc::new(DocumentRules), Config::default()).unwrap();
+        let mut pipeline = Pipeline::new(store, Box::new(DocumentRules), Config::default()).unwrap();
         let summary = ingest::run(&mut pipeline, &files, false).unwrap();
         assert_eq!(summary.decided.get("green").copied().unwrap_or(0), parcels as u64, "{summary}");
         table.push(format!(

@@ -205,7 +205,7 @@ fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
 
 fn run_ingest(store: Arc<dyn Store>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let files = ingest::message_files(paths)?;
-    let mut pipeline = Pipeline::new(store, Arc::new(DocumentRules), PipelineConfig::default())?;
+    let mut pipeline = Pipeline::new(store, Box::new(DocumentRules), PipelineConfig::default())?;
     let summary = ingest::run(&mut pipeline, &files, std::io::stderr().is_terminal())?;
     print!("{summary}");
     Ok(ExitCode::SUCCESS)

@@ -39,7 +39,7 @@ impl Hub {
         let metrics = install_metrics();
         let pipeline = Pipeline::new(
             store.clone(),
-            Arc::new(DocumentRules),
+            Box::new(DocumentRules),
             Config { closed_registry: options.closed_registry, pending_ttl_seconds: options.pending_ttl_hours * 3600 },
         )
         .context("starting the pipeline")?;

@@ -369,7 +369,7 @@ impl Harness {
     pub fn new(config: Config) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
-        let pipeline = Pipeline::new(store.clone(), Arc::new(DocumentRules), config).unwrap();
+        let pipeline = Pipeline::new(store.clone(), Box::new(DocumentRules), config).unwrap();
         Harness { pipeline, store, _dir: dir }
     }
 
