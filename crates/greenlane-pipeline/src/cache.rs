@@ -10,8 +10,8 @@
 
 use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use greenlane_store::{
-    Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage, TokenRow,
-    WaybillRow, WriteTx,
+    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage,
+    TokenRow, WaybillRow, WriteTx,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -130,6 +130,9 @@ impl ReadTx for CachedTx<'_> {
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
         self.inner.inspections_after(after, limit)
     }
+    fn clearances(&mut self) -> Result<Vec<Clearance>> {
+        self.inner.clearances()
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -186,6 +189,9 @@ impl WriteTx for CachedTx<'_> {
     }
     fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
         self.inner.append_decision(decision)
+    }
+    fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
+        self.inner.insert_clearance(clearance)
     }
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
         self.inner.insert_inspection(inspection)

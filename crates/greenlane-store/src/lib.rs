@@ -147,6 +147,17 @@ pub struct TokenRow {
     pub secret_hash: Digest,
 }
 
+/// A party an officer cleared of resembling one listed entry (a screening false positive).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clearance {
+    /// The party as screened: its role and normalised name (the pipeline decides the form).
+    pub party: String,
+    pub list: String,
+    pub entry_id: String,
+    pub officer: String,
+    pub cleared_at: MessageTime,
+}
+
 /// Lists per lane and status, for metrics and dashboards.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -193,6 +204,8 @@ pub trait ReadTx {
     fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>>;
     /// Every inspection with a sequence number above `after`, in order, at most `limit`.
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>>;
+    /// Every screening clearance, ordered by party, list and entry.
+    fn clearances(&mut self) -> Result<Vec<Clearance>>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -215,6 +228,9 @@ pub trait WriteTx: ReadTx {
     fn append_decision(&mut self, decision: &Decision) -> Result<u64>;
     /// Appends an inspection to the audit trail; returns its sequence number.
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64>;
+    /// Remembers a screening clearance; clearing the same party of the same entry again keeps the
+    /// first.
+    fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()>;
     /// Stores a new token; returns its id.
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
     fn commit(self: Box<Self>) -> Result<()>;

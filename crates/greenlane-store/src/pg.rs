@@ -6,8 +6,8 @@
 
 use crate::codec::{self, ListColumns, RawList};
 use crate::{
-    Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage, TokenRow,
-    WaybillRow, WriteTx,
+    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage,
+    TokenRow, WaybillRow, WriteTx,
 };
 use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use postgres::config::Host;
@@ -22,6 +22,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_inspections.sql")),
+    (3, include_str!("../migrations/postgres/0003_screening_clearances.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -422,6 +423,9 @@ macro_rules! read_tx {
             fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
                 self.with(|c| q::inspections_after(c, after, limit))
             }
+            fn clearances(&mut self) -> Result<Vec<Clearance>> {
+                self.with(q::clearances)
+            }
         }
     };
 }
@@ -484,6 +488,10 @@ impl WriteTx for PgWrite<'_> {
         codec::check_score("append_decision", decision.score)?;
         let doc = codec::to_json("decision", decision)?;
         self.with(|c| q::append_decision(c, &decision.key, &doc))
+    }
+
+    fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
+        self.with(|c| q::insert_clearance(c, clearance))
     }
 
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
@@ -820,6 +828,34 @@ mod q {
             &[&key.ebc_code, &key.cop_no, &doc],
         )?;
         codec::seq("decision seq", col(&row, 0)?)
+    }
+
+    pub(super) fn insert_clearance(c: &mut PgConn, k: &Clearance) -> Result<()> {
+        c.execute(
+            "insert_clearance",
+            "INSERT INTO screening_clearances (party, list, entry_id, officer, cleared_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (party, list, entry_id) DO NOTHING",
+            &[&k.party, &k.list, &k.entry_id, &k.officer, &k.cleared_at.0],
+        )
+    }
+
+    pub(super) fn clearances(c: &mut PgConn) -> Result<Vec<Clearance>> {
+        c.query(
+            "clearances",
+            "SELECT party, list, entry_id, officer, cleared_at FROM screening_clearances ORDER BY party, list, entry_id",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(Clearance {
+                party: col(r, 0)?,
+                list: col(r, 1)?,
+                entry_id: col(r, 2)?,
+                officer: col(r, 3)?,
+                cleared_at: MessageTime(col(r, 4)?),
+            })
+        })
+        .collect()
     }
 
     pub(super) fn insert_inspection(c: &mut PgConn, key: &ListKey, doc: &str) -> Result<u64> {

@@ -5,8 +5,8 @@
 
 use crate::codec::{self, ListColumns, RawList};
 use crate::{
-    Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage, TokenRow,
-    WaybillRow, WriteTx,
+    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage,
+    TokenRow, WaybillRow, WriteTx,
 };
 use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -18,6 +18,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_inspections.sql")),
+    (3, include_str!("../migrations/sqlite/0003_screening_clearances.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -323,6 +324,9 @@ macro_rules! read_tx {
             fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
                 self.with(|c| q::inspections_after(c, after, limit))
             }
+            fn clearances(&mut self) -> Result<Vec<Clearance>> {
+                self.with(q::clearances)
+            }
         }
     };
 }
@@ -385,6 +389,10 @@ impl WriteTx for SqliteWrite<'_> {
         codec::check_score("append_decision", decision.score)?;
         let doc = codec::to_json("decision", decision)?;
         self.with(|c| q::append_decision(c, &decision.key, &doc))
+    }
+
+    fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
+        self.with(|c| q::insert_clearance(c, clearance))
     }
 
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
@@ -747,6 +755,35 @@ mod q {
 
     pub(super) fn decisions_after(c: &Connection, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
         feed_after(c, "decision", "SELECT seq, doc FROM decisions WHERE seq > ?1 ORDER BY seq LIMIT ?2", after, limit)
+    }
+
+    pub(super) fn insert_clearance(c: &Connection, k: &Clearance) -> Result<()> {
+        c.prepare_cached(
+            "INSERT INTO screening_clearances (party, list, entry_id, officer, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (party, list, entry_id) DO NOTHING",
+        )
+        .and_then(|mut s| s.execute(params![k.party, k.list, k.entry_id, k.officer, k.cleared_at.0]))
+        .map(drop)
+        .map_err(backend("insert_clearance"))
+    }
+
+    pub(super) fn clearances(c: &Connection) -> Result<Vec<Clearance>> {
+        c.prepare_cached(
+            "SELECT party, list, entry_id, officer, cleared_at FROM screening_clearances ORDER BY party, list, entry_id",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |r| {
+                Ok(Clearance {
+                    party: r.get(0)?,
+                    list: r.get(1)?,
+                    entry_id: r.get(2)?,
+                    officer: r.get(3)?,
+                    cleared_at: MessageTime(r.get(4)?),
+                })
+            })?
+            .collect()
+        })
+        .map_err(backend("clearances"))
     }
 
     pub(super) fn insert_inspection(c: &Connection, key: &ListKey, doc: &str) -> Result<u64> {

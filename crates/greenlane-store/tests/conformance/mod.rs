@@ -8,7 +8,8 @@ use greenlane_core::{
     OrderItem, OrderKey, Payment, Reason, ViolationKind, Waybill, WaybillKey,
 };
 use greenlane_store::{
-    Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow, WaybillRow,
+    Clearance, Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow,
+    WaybillRow,
 };
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -39,6 +40,7 @@ macro_rules! conformance_suite {
             pending_lists_before_a_time_oldest_first_with_limit,
             the_decision_feed_pages_in_order,
             inspections_are_kept_per_list_and_in_order,
+            screening_clearances_are_kept_once,
             tokens_are_found_by_hash,
             counts_group_lists_by_lane_and_status,
             the_write_transaction_sees_its_own_writes,
@@ -663,6 +665,34 @@ pub fn inspections_are_kept_per_list_and_in_order(b: &dyn Backend) {
     let all = ok(r.inspections_after(0, 10));
     assert_eq!(all, seqs.iter().copied().zip(recorded.iter().cloned()).collect::<Vec<_>>());
     assert_eq!(ok(r.inspections_after(seqs[0], 1)), vec![(seqs[1], recorded[1].clone())]);
+}
+
+pub fn screening_clearances_are_kept_once(b: &dyn Backend) {
+    let store = b.open();
+    let clearance = |party: &str, entry: &str, officer: &str| Clearance {
+        party: party.into(),
+        list: "us_ofac_sdn".into(),
+        entry_id: entry.into(),
+        officer: officer.into(),
+        cleared_at: MessageTime(1_700_000_000),
+    };
+    assert!(ok(ok(store.read()).clearances()).is_empty());
+    let mut tx = ok(store.write());
+    ok(tx.insert_clearance(&clearance("buyer:ivan petrov", "36", "officer-1")));
+    ok(tx.insert_clearance(&clearance("buyer:ali hassan", "7001", "officer-1")));
+    // The same party and entry again: the first clearance stands.
+    ok(tx.insert_clearance(&clearance("buyer:ivan petrov", "36", "officer-2")));
+    ok(tx.insert_clearance(&clearance("buyer:ivan petrov", "37", "officer-2")));
+    ok(tx.commit());
+    let all = ok(ok(store.read()).clearances());
+    assert_eq!(
+        all,
+        vec![
+            clearance("buyer:ali hassan", "7001", "officer-1"),
+            clearance("buyer:ivan petrov", "36", "officer-1"),
+            clearance("buyer:ivan petrov", "37", "officer-2"),
+        ]
+    );
 }
 
 pub fn the_decision_feed_pages_in_order(b: &dyn Backend) {
