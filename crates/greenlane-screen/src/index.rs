@@ -3,24 +3,40 @@
 //! joined word pairs, so a query touches the names that share something with it, never the
 //! whole list; then each candidate is scored by `score`.
 
+use crate::hash::FastMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::entry::{Entry, Kind, List, NameStrength};
-use crate::normalize::{Normalizer, Token, deletions, skeleton};
+use crate::normalize::{Normalizer, Token, deletions, skeleton, vowel_pattern};
 use crate::score::{self, QueryToken, ScoredName};
 
 pub(crate) type VocabId = u32;
 pub(crate) type NameId = u32;
 
-/// A word of the lists' vocabulary.
+/// A word of the lists' vocabulary, or of a query, in the forms it is compared in.
 #[derive(Debug)]
 pub(crate) struct Word {
     pub text: Box<str>,
     pub skeleton: Box<str>,
+    pub vowel_pattern: Box<[u8]>,
     pub abjad: bool,
+    /// The common form of an organisation word ("international" → "intl"), if it is one.
+    pub symbol: Option<Box<str>>,
     /// How much the word says about identity: rarer words weigh more.
     pub weight: f32,
+}
+
+impl Word {
+    pub fn new(normalizer: &Normalizer, token: &Token) -> Word {
+        Word {
+            text: token.text.as_str().into(),
+            skeleton: skeleton(&token.text).into(),
+            vowel_pattern: vowel_pattern(&token.text).into(),
+            abjad: token.abjad,
+            symbol: if token.abjad { None } else { normalizer.org_symbol(&token.text).map(Into::into) },
+            weight: 0.0,
+        }
+    }
 }
 
 /// One listed name (a primary name or an alias) in normalized form.
@@ -42,13 +58,17 @@ pub(crate) struct Index {
     pub normalizer: Normalizer,
     pub words: Vec<Word>,
     pub names: Vec<IndexedName>,
-    word_ids: HashMap<Box<str>, VocabId>,
+    word_ids: FastMap<Box<str>, VocabId>,
     postings: Vec<Vec<NameId>>,
     /// Each word of four or more letters, and each of its one-letter deletions → the words.
-    deletions: HashMap<Box<str>, Vec<VocabId>>,
-    skeletons: HashMap<Box<str>, Vec<VocabId>>,
+    deletions: FastMap<Box<str>, Vec<VocabId>>,
+    skeletons: FastMap<Box<str>, Vec<VocabId>>,
+    /// Common form of an organisation word → the words that have it.
+    symbols: FastMap<Box<str>, Vec<VocabId>>,
+    /// Words of four or more letters by [`vowel_pattern`]: "husseini" finds "husayni".
+    vowel_patterns: FastMap<Box<[u8]>, Vec<VocabId>>,
     /// Two adjacent words of a name joined ("hua"+"wei") → the names.
-    joined_pairs: HashMap<Box<str>, Vec<NameId>>,
+    joined_pairs: FastMap<Box<str>, Vec<NameId>>,
     /// The weight of a query word the lists do not contain.
     pub unknown_weight: f32,
 }
@@ -58,7 +78,10 @@ const EXPANSION_MIN: f64 = 0.78;
 /// A skeleton shared by more words than this is too common to find candidates with.
 const SKELETON_FANOUT: usize = 400;
 /// Candidates scored per query at most, best evidence first.
-const MAX_CANDIDATES: usize = 96;
+const MAX_CANDIDATES: usize = 16;
+/// A word in more names than this is too common to find candidates with, when the query has a
+/// rarer word (see `search`).
+const COMMON_WORD_POSTINGS: usize = 400;
 
 /// "LAST, First Middle" (OFAC, CSL) is read "First Middle LAST", the order people write names in.
 fn natural_order(name: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
@@ -80,11 +103,13 @@ impl Index {
             normalizer,
             words: Vec::new(),
             names: Vec::new(),
-            word_ids: HashMap::new(),
+            word_ids: FastMap::default(),
             postings: Vec::new(),
-            deletions: HashMap::new(),
-            skeletons: HashMap::new(),
-            joined_pairs: HashMap::new(),
+            deletions: FastMap::default(),
+            skeletons: FastMap::default(),
+            symbols: FastMap::default(),
+            vowel_patterns: FastMap::default(),
+            joined_pairs: FastMap::default(),
             unknown_weight: 1.0,
         };
         for (list_index, list) in lists.iter().enumerate() {
@@ -105,12 +130,7 @@ impl Index {
             return id;
         }
         let id = self.words.len() as VocabId;
-        self.words.push(Word {
-            text: token.text.as_str().into(),
-            skeleton: skeleton(&token.text).into(),
-            abjad: token.abjad,
-            weight: 0.0,
-        });
+        self.words.push(Word::new(&self.normalizer, token));
         self.word_ids.insert(token.text.as_str().into(), id);
         self.postings.push(Vec::new());
         id
@@ -171,6 +191,12 @@ impl Index {
                     }
                 }
             }
+            if word.text.len() >= 4 {
+                self.vowel_patterns.entry(word.vowel_pattern.clone()).or_default().push(id as VocabId);
+            }
+            if let Some(symbol) = &word.symbol {
+                self.symbols.entry(symbol.clone()).or_default().push(id as VocabId);
+            }
             if word.skeleton.len() >= 2 {
                 self.skeletons.entry(word.skeleton.clone()).or_default().push(id as VocabId);
             }
@@ -186,12 +212,8 @@ impl Index {
     fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken> {
         let mut out: Vec<QueryToken> = Vec::with_capacity(tokens.len());
         for token in tokens.iter().take(score::MAX_QUERY_WORDS) {
-            let text = token.text.as_str();
-            let skeleton = skeleton(text);
             let mut query = QueryToken {
-                text: text.into(),
-                skeleton: skeleton.clone().into(),
-                abjad: token.abjad,
+                word: Word::new(&self.normalizer, token),
                 weight: self.unknown_weight,
                 similar: Vec::new(),
             };
@@ -199,11 +221,12 @@ impl Index {
                 if query.similar.iter().any(|(known, _)| *known == id) {
                     return;
                 }
-                let sim = score::word_similarity(&query.text, &query.skeleton, query.abjad, &self.words[id as usize]);
+                let sim = score::word_similarity(&query.word, &self.words[id as usize]);
                 if sim >= EXPANSION_MIN {
                     query.similar.push((id, sim));
                 }
             };
+            let text = token.text.as_str();
             if let Some(&id) = self.word_ids.get(text) {
                 consider(id, &mut query);
             }
@@ -229,12 +252,26 @@ impl Index {
                     }
                 }
             }
-            if skeleton.len() >= 2 && (token.abjad || skeleton.len() >= 3) {
-                let ids = self.skeletons.get(skeleton.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            // Arabic script against Latin needs the skeleton; Latin against Latin only for long
+            // words, the only ones word_similarity gives the skeleton's credit.
+            let skeleton = &query.word.skeleton;
+            if skeleton.len() >= 2 && (token.abjad || (skeleton.len() >= 3 && text.len() >= 6)) {
+                let ids = self.skeletons.get(&**skeleton).map(Vec::as_slice).unwrap_or(&[]);
                 if ids.len() <= SKELETON_FANOUT {
                     for &id in ids {
                         consider(id, &mut query);
                     }
+                }
+            }
+            if text.len() >= 4 {
+                let ids = self.vowel_patterns.get(&query.word.vowel_pattern).map(Vec::as_slice).unwrap_or(&[]);
+                for &id in ids.iter().take(SKELETON_FANOUT) {
+                    consider(id, &mut query);
+                }
+            }
+            if let Some(symbol) = query.word.symbol.clone() {
+                for &id in self.symbols.get(&symbol).map(Vec::as_slice).unwrap_or(&[]) {
+                    consider(id, &mut query);
                 }
             }
             query.similar.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -255,28 +292,44 @@ impl Index {
         if query.is_empty() {
             return Vec::new();
         }
-        let query_joined: String = query.iter().map(|q| &*q.text).collect();
+        let query_joined: String = query.iter().map(|q| &*q.word.text).collect();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             scratch.start(self.names.len());
+            // Words in thousands of names ("mohammed", "bank") find candidates only when the
+            // query has no rarer word: a name that also holds a rarer query word is found
+            // through that word, and scoring sees every word of a candidate anyway.
+            let selective = query.iter().any(|t| {
+                t.similar.first().is_some_and(|&(word, _)| self.postings[word as usize].len() <= COMMON_WORD_POSTINGS)
+            });
+            let mut skipped_weight = 0.0f32;
             for (position, token) in query.iter().enumerate() {
                 let bit = 1u64 << position;
+                let mut traversed = false;
                 for &(word, sim) in &token.similar {
+                    let postings = &self.postings[word as usize];
+                    if selective && postings.len() > COMMON_WORD_POSTINGS {
+                        continue;
+                    }
+                    traversed = true;
                     let gain = sim as f32 * self.words[word as usize].weight;
-                    for &name in &self.postings[word as usize] {
+                    for &name in postings {
                         scratch.add(name, bit, gain);
                     }
                 }
+                if !traversed && !token.similar.is_empty() {
+                    skipped_weight += token.weight;
+                }
             }
             // Names whose words the query splits or joins differently.
-            let full_weight: f32 = query.iter().map(|q| q.weight).sum();
+            let full_weight: f32 = query.iter().map(|q| q.weight).sum::<f32>() - skipped_weight;
             for token in &query {
-                for &name in self.joined_pairs.get(&*token.text).map(Vec::as_slice).unwrap_or(&[]) {
+                for &name in self.joined_pairs.get(&*token.word.text).map(Vec::as_slice).unwrap_or(&[]) {
                     scratch.add(name, 1 << 63, token.weight);
                 }
             }
             for pair in query.windows(2) {
-                let joined = format!("{}{}", pair[0].text, pair[1].text);
+                let joined = format!("{}{}", pair[0].word.text, pair[1].word.text);
                 if let Some(&word) = self.word_ids.get(joined.as_str()) {
                     for &name in &self.postings[word as usize] {
                         scratch.add(name, 1 << 62, pair[0].weight + pair[1].weight);
@@ -285,9 +338,10 @@ impl Index {
             }
             let candidates = scratch.best(MAX_CANDIDATES, 0.3 * full_weight);
             let mut best: Vec<ScoredName> = Vec::new();
+            let mut memo = score::Memo::new(&query);
             for name_id in candidates {
                 let name = &self.names[name_id as usize];
-                let scored = score::score_name(self, &query, &query_joined, name_id, name);
+                let scored = score::score_name(self, &query, &query_joined, &mut memo, name, name_id, floor * 0.8);
                 if scored.score < floor * 0.8 {
                     continue;
                 }

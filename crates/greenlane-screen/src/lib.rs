@@ -20,6 +20,7 @@
 mod countries;
 mod entry;
 mod error;
+mod hash;
 mod index;
 mod load;
 mod normalize;

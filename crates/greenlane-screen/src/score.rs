@@ -4,6 +4,7 @@
 //! missing surname or an extra word.
 
 use crate::entry::NameStrength;
+use crate::hash::FastMap;
 use crate::index::{Index, IndexedName, NameId, VocabId, Word};
 use crate::similarity::{edit_ratio, jaro_winkler};
 
@@ -25,16 +26,19 @@ const MISSING_OUTER_WORD: f32 = 0.55;
 /// A query word the listed name lacks costs its full weight.
 const EXTRA_QUERY_WORD: f32 = 1.0;
 const GLUED_ARTICLE_SIMILARITY: f64 = 0.95;
+/// Two spellings of one organisation word ("Intl" / "International", "Corp" / "Company").
+const SYMBOL_SIMILARITY: f64 = 0.95;
+/// The same word but for how its vowels are spelt ("Husayni" / "Husseini", "Yousef" / "Yusef").
+const VOWEL_PATTERN_SIMILARITY: f64 = 0.88;
 /// Comparing names as one string ignores where words begin; that costs a little certainty.
 const JOINED_DISCOUNT: f64 = 0.03;
+const JOINED_MAX: usize = 40;
 /// A weak ("low quality") alias alone justifies less.
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
 #[derive(Debug)]
 pub(crate) struct QueryToken {
-    pub text: Box<str>,
-    pub skeleton: Box<str>,
-    pub abjad: bool,
+    pub word: Word,
     pub weight: f32,
     /// Vocabulary words similar enough to find candidates with, most similar first.
     pub similar: Vec<(VocabId, f64)>,
@@ -63,19 +67,55 @@ fn pair_value(similarity: f64) -> f64 {
     if similarity >= STEEP_BELOW { similarity } else { (STEEP_BELOW - 2.0 * (STEEP_BELOW - similarity)).max(0.0) }
 }
 
-pub(crate) fn word_similarity(text: &str, text_skeleton: &str, abjad: bool, word: &Word) -> f64 {
-    let (a, b) = (text.as_bytes(), word.text.as_bytes());
+/// The sound class of a word's first letter. Words whose first letters differ in class are not
+/// compared (the first-letter filter of watchman and of OFAC's own search): "Qaddafi" and
+/// "Gaddafi" are compared, "Hassan" and "Karim" are not.
+fn first_sound(word: &[u8]) -> u8 {
+    match word.first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' | b'w') => b'a',
+        Some(b'b' | b'p') => b'b',
+        Some(b'f' | b'v') => b'f',
+        Some(b'c' | b'k' | b'q' | b'g') => b'k',
+        Some(b'j' | b'z' | b's' | b'x') => b's',
+        Some(b'd' | b't') => b't',
+        Some(&other) => other,
+        None => 0,
+    }
+}
+
+/// Cheap tests that rule out most pairs before any string distance is computed.
+fn comparable(a: &[u8], b: &[u8], skeletons: (&str, &str), abjad_against_latin: bool) -> bool {
+    if abjad_against_latin {
+        let (x, y) = skeletons;
+        return x.is_empty() || y.is_empty() || x.as_bytes()[0] == y.as_bytes()[0];
+    }
+    let (short, long) = if a.len() <= b.len() { (a.len(), b.len()) } else { (b.len(), a.len()) };
+    // A digraph against one letter ("Djafari" / "Jafari", "Tchun" / "Chun") counts as the same start.
+    let same_start = first_sound(a) == first_sound(b) || a.get(1) == b.first() || b.get(1) == a.first();
+    long - short <= 2.max(long / 3) && same_start
+}
+
+pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
+    let (a, b) = (query.text.as_bytes(), word.text.as_bytes());
     if a == b {
         return 1.0;
     }
     if a.len() == 1 || b.len() == 1 {
         return if a.first() == b.first() { INITIAL_SIMILARITY } else { 0.0 };
     }
+    if query.symbol.is_some() && query.symbol == word.symbol {
+        return SYMBOL_SIMILARITY;
+    }
+    let (text_skeleton, abjad) = (&*query.skeleton, query.abjad);
+    if !comparable(a, b, (text_skeleton, &word.skeleton), abjad != word.abjad) {
+        return if glued_article(a, b) || glued_article(b, a) { GLUED_ARTICLE_SIMILARITY } else { 0.0 };
+    }
     if glued_article(a, b) || glued_article(b, a) {
         return GLUED_ARTICLE_SIMILARITY;
     }
     let jw = jaro_winkler(a, b);
-    let mut similarity = (jw + edit_ratio(a, b)) / 2.0;
+    // The edit ratio of words this far apart is lower still: their mean cannot reach PAIR_MIN.
+    let mut similarity = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(a, b)) / 2.0 };
     let same_skeleton = !text_skeleton.is_empty() && text_skeleton == &*word.skeleton;
     if abjad != word.abjad {
         let skeleton_similarity = if same_skeleton && text_skeleton.len() >= 2 {
@@ -86,25 +126,51 @@ pub(crate) fn word_similarity(text: &str, text_skeleton: &str, abjad: bool, word
         similarity = similarity.max(skeleton_similarity);
     } else if same_skeleton && text_skeleton.len() >= 3 && a[0] == b[0] && a.len() >= 6 && b.len() >= 6 {
         similarity = similarity.max(LATIN_SKELETON_SIMILARITY);
+    } else if a.len() >= 4 && b.len() >= 4 && query.vowel_pattern == word.vowel_pattern {
+        similarity = similarity.max(VOWEL_PATTERN_SIMILARITY);
     }
     similarity
+}
+
+/// Word similarities already computed for this query: candidates share many words.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    known: FastMap<(u32, VocabId), f64>,
+}
+
+impl Memo {
+    pub fn new(query: &[QueryToken]) -> Memo {
+        let mut memo = Memo::default();
+        for (i, token) in query.iter().enumerate() {
+            for &(word, similarity) in &token.similar {
+                memo.known.insert((i as u32, word), similarity);
+            }
+        }
+        memo
+    }
+
+    fn similarity(&mut self, index: &Index, query: &[QueryToken], i: usize, word: VocabId) -> f64 {
+        *self
+            .known
+            .entry((i as u32, word))
+            .or_insert_with(|| word_similarity(&query[i].word, &index.words[word as usize]))
+    }
 }
 
 pub(crate) fn score_name(
     index: &Index,
     query: &[QueryToken],
     query_joined: &str,
-    name_id: NameId,
+    memo: &mut Memo,
     name: &IndexedName,
+    name_id: NameId,
+    floor: f64,
 ) -> ScoredName {
     let words = &name.words;
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(query.len() * words.len());
-    for (i, token) in query.iter().enumerate() {
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(16);
+    for i in 0..query.len() {
         for (j, &word) in words.iter().enumerate() {
-            let similarity = match token.similar.iter().find(|(id, _)| *id == word) {
-                Some(&(_, known)) => known,
-                None => word_similarity(&token.text, &token.skeleton, token.abjad, &index.words[word as usize]),
-            };
+            let similarity = memo.similarity(index, query, i, word);
             if similarity >= PAIR_MIN {
                 pairs.push((similarity, i, j));
             }
@@ -122,7 +188,7 @@ pub(crate) fn score_name(
         query_used |= 1 << i;
         name_used |= 1 << j.min(63);
         let (query_weight, word_weight) = (query[i].weight, index.words[words[j] as usize].weight);
-        let is_initial = query[i].text.len() == 1 || index.words[words[j] as usize].text.len() == 1;
+        let is_initial = query[i].word.text.len() == 1 || index.words[words[j] as usize].text.len() == 1;
         let weight = if is_initial {
             // An initial vouches only for its own (small) weight; the rest of the full word
             // counts as missing.
@@ -152,9 +218,22 @@ pub(crate) fn score_name(
     // names without spaces, when the lengths allow that to beat the word score.
     let (joined_q, joined_n) = (query_joined.len(), name.joined.len());
     let all_paired = query_used.count_ones() as usize == query.len() && name_used.count_ones() as usize == words.len();
-    if !all_paired && joined_q >= 4 && joined_n >= 4 {
+    // Only where the word counts differ (a word split or glued) and the names are short enough
+    // for the quadratic comparison to stay cheap.
+    let split_or_glued = query.len() != words.len() && !all_paired && {
+        // Some unpaired word on one side begins with an unpaired word of the other
+        // ("transneftprivolga" / "transneft", "hua" / "huawei").
+        let unpaired_query =
+            (0..query.len()).filter(|i| query_used & (1 << i) == 0).map(|i| query[i].word.text.as_bytes());
+        let unpaired_name: Vec<&[u8]> = (0..words.len())
+            .filter(|&j| j >= 64 || name_used & (1 << j) == 0)
+            .map(|j| index.words[words[j] as usize].text.as_bytes())
+            .collect();
+        unpaired_query.into_iter().any(|q| unpaired_name.iter().any(|w| q.starts_with(w) || w.starts_with(q)))
+    };
+    if split_or_glued && (4..=JOINED_MAX).contains(&joined_q) && (4..=JOINED_MAX).contains(&joined_n) {
         let length_bound = joined_q.min(joined_n) as f64 / joined_q.max(joined_n) as f64 - JOINED_DISCOUNT;
-        if length_bound > score {
+        if length_bound > score && length_bound >= floor {
             score = score.max(edit_ratio(query_joined.as_bytes(), &name.joined) - JOINED_DISCOUNT);
         }
     }

@@ -67,20 +67,30 @@ pub fn jaro(a: &[u8], b: &[u8]) -> f64 {
     (m / short.len() as f64 + m / long.len() as f64 + (m - (transpositions / 2) as f64) / m) / 3.0
 }
 
-/// What replacing one letter with another costs: half an edit between letters that
-/// transliterations swap for each other (vowels, c/k/q, s/z, v/w), a full edit otherwise.
+/// Letter classes whose members transliterations swap for each other: vowels (and y), c/k/q,
+/// s/z, v/w. 0 = a class of its own.
+const SWAP_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let groups: [&[u8]; 4] = [b"aeiouy", b"ckq", b"sz", b"vw"];
+    let mut g = 0;
+    while g < groups.len() {
+        let mut i = 0;
+        while i < groups[g].len() {
+            table[groups[g][i] as usize] = g as u8 + 1;
+            i += 1;
+        }
+        g += 1;
+    }
+    table
+};
+
+/// What replacing one letter with another costs, in half edits: half an edit between letters
+/// that transliterations swap for each other ([`SWAP_CLASS`]), a full edit otherwise.
+#[inline]
 fn substitution_cost(a: u8, b: u8) -> u16 {
-    const VOWELS: &[u8] = b"aeiouy";
-    let class = |c: u8| match c {
-        c if VOWELS.contains(&c) => 1,
-        b'c' | b'k' | b'q' => 2,
-        b's' | b'z' => 3,
-        b'v' | b'w' => 4,
-        _ => 0,
-    };
     if a == b {
         0
-    } else if class(a) != 0 && class(a) == class(b) {
+    } else if SWAP_CLASS[a as usize] != 0 && SWAP_CLASS[a as usize] == SWAP_CLASS[b as usize] {
         1
     } else {
         2

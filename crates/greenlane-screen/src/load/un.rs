@@ -14,6 +14,8 @@ use crate::error::ScreenError;
 
 #[derive(Default)]
 struct Record {
+    /// Byte offset of the record's start tag, for the line an error names.
+    start: u64,
     data_id: String,
     reference: String,
     name_parts: [String; 4],
@@ -55,7 +57,7 @@ pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
                     }
                 }
                 if name == "INDIVIDUAL" || name == "ENTITY" {
-                    record = Some(Record::default());
+                    record = Some(Record { start: reader.buffer_position(), ..Record::default() });
                 }
                 stack.push(name);
                 value.clear();
@@ -120,8 +122,10 @@ pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
                         (_, "INDIVIDUAL" | "ENTITY") => {
                             let kind = if name == "INDIVIDUAL" { Kind::Person } else { Kind::Organization };
                             let finished = record.take().unwrap_or_default();
-                            let line = line_of(&text, reader.buffer_position());
-                            entries.push(finish(path, line, finished, kind)?);
+                            let start = finished.start;
+                            let entry = finish(finished, kind)
+                                .map_err(|message| ScreenError::malformed(path, line_of(&text, start), message))?;
+                            entries.push(entry);
                         }
                         _ => {}
                     }
@@ -139,14 +143,14 @@ pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
     Ok(List { id: "un_sc".to_string(), version, files: vec![file], entries })
 }
 
-fn finish(path: &Path, line: u64, record: Record, kind: Kind) -> Result<Entry, ScreenError> {
+fn finish(record: Record, kind: Kind) -> Result<Entry, &'static str> {
     let primary: Vec<&str> = record.name_parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect();
     if primary.is_empty() {
-        return Err(ScreenError::malformed(path, line, "a record without FIRST_NAME"));
+        return Err("a record without FIRST_NAME");
     }
     let entry_id = if record.reference.is_empty() { record.data_id } else { record.reference };
     if entry_id.is_empty() {
-        return Err(ScreenError::malformed(path, line, "a record without REFERENCE_NUMBER or DATAID"));
+        return Err("a record without REFERENCE_NUMBER or DATAID");
     }
     let mut names = vec![ListedName { name: primary.join(" "), strength: NameStrength::Primary }];
     names.extend(record.original_script.into_iter().map(|name| ListedName { name, strength: NameStrength::Strong }));
