@@ -20,8 +20,9 @@ pub(crate) struct Word {
     pub skeleton: Box<str>,
     pub vowel_pattern: Box<[u8]>,
     pub abjad: bool,
-    /// The common form of an organisation word ("international" → "intl"), if it is one.
-    pub symbol: Option<Box<str>>,
+    /// The common form of an organisation word ("international" → "intl"), if it is one, as a
+    /// number: its place in `Normalizer`'s table.
+    pub symbol: Option<u32>,
     /// How much the word says about identity: rarer words weigh more.
     pub weight: f32,
 }
@@ -33,7 +34,7 @@ impl Word {
             skeleton: skeleton(&token.text).into(),
             vowel_pattern: vowel_pattern(&token.text).into(),
             abjad: token.abjad,
-            symbol: if token.abjad { None } else { normalizer.org_symbol(&token.text).map(Into::into) },
+            symbol: if token.abjad { None } else { normalizer.org_symbol_id(&token.text) },
             weight: 0.0,
         }
     }
@@ -50,6 +51,8 @@ pub(crate) struct IndexedName {
     pub words: Box<[VocabId]>,
     /// The words joined without spaces, for names split differently ("hua wei" / "huawei").
     pub joined: Box<[u8]>,
+    /// The sum of the words' weights, to rank candidates by how much of them the query covers.
+    pub weight: f32,
 }
 
 #[derive(Debug)]
@@ -63,8 +66,10 @@ pub(crate) struct Index {
     /// Each word of four or more letters, and each of its one-letter deletions → the words.
     deletions: FastMap<Box<str>, Vec<VocabId>>,
     skeletons: FastMap<Box<str>, Vec<VocabId>>,
+    /// Each word's [`Index::similar_words`], worked out once.
+    similar: Vec<Box<[(VocabId, f64)]>>,
     /// Common form of an organisation word → the words that have it.
-    symbols: FastMap<Box<str>, Vec<VocabId>>,
+    symbols: FastMap<u32, Vec<VocabId>>,
     /// Words of four or more letters by [`vowel_pattern`]: "husseini" finds "husayni".
     vowel_patterns: FastMap<Box<[u8]>, Vec<VocabId>>,
     /// Two adjacent words of a name joined ("hua"+"wei") → the names.
@@ -79,9 +84,11 @@ const EXPANSION_MIN: f64 = 0.78;
 const SKELETON_FANOUT: usize = 400;
 /// Candidates scored per query at most, best evidence first.
 const MAX_CANDIDATES: usize = 16;
+/// Candidates scored at most, when their coverage stays high (see `search`).
+const MAX_SHORTLIST: usize = 64;
 /// A word in more names than this is too common to find candidates with, when the query has a
 /// rarer word (see `search`).
-const COMMON_WORD_POSTINGS: usize = 400;
+const COMMON_WORD_POSTINGS: usize = 1500;
 
 /// "LAST, First Middle" (OFAC, CSL) is read "First Middle LAST", the order people write names in.
 fn natural_order(name: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
@@ -108,6 +115,7 @@ impl Index {
             deletions: FastMap::default(),
             skeletons: FastMap::default(),
             symbols: FastMap::default(),
+            similar: Vec::new(),
             vowel_patterns: FastMap::default(),
             joined_pairs: FastMap::default(),
             unknown_weight: 1.0,
@@ -169,6 +177,7 @@ impl Index {
                 strength: listed.strength,
                 words: words.into(),
                 joined: joined.into_bytes().into(),
+                weight: 0.0,
             });
         }
     }
@@ -191,94 +200,109 @@ impl Index {
                     }
                 }
             }
-            if word.text.len() >= 4 {
+            if word.text.len() >= 5 {
                 self.vowel_patterns.entry(word.vowel_pattern.clone()).or_default().push(id as VocabId);
             }
-            if let Some(symbol) = &word.symbol {
-                self.symbols.entry(symbol.clone()).or_default().push(id as VocabId);
+            if let Some(symbol) = word.symbol {
+                self.symbols.entry(symbol).or_default().push(id as VocabId);
             }
             if word.skeleton.len() >= 2 {
                 self.skeletons.entry(word.skeleton.clone()).or_default().push(id as VocabId);
             }
         }
         self.unknown_weight = word_weight(8, (1.0 + total / 2.0).ln());
+        for name in &mut self.names {
+            name.weight = name.words.iter().map(|&w| self.words[w as usize].weight).sum();
+        }
+        self.similar = (0..self.words.len()).map(|id| self.similar_words(&self.words[id]).into()).collect();
     }
 
     pub fn entry(&self, name: &IndexedName) -> &Entry {
         &self.lists[name.list as usize].entries[name.entry as usize]
     }
 
+    /// The vocabulary words similar enough to `word` to find candidates with, most similar
+    /// first: equal, one edit away (the deletion index), with the article glued on, the same
+    /// consonant skeleton or vowel pattern, or the same organisation word.
+    fn similar_words(&self, word: &Word) -> Vec<(VocabId, f64)> {
+        let mut similar: Vec<(VocabId, f64)> = Vec::new();
+        let mut consider = |id: VocabId| {
+            if similar.iter().any(|(known, _)| *known == id) {
+                return;
+            }
+            let sim = score::word_similarity(word, &self.words[id as usize]);
+            if sim >= EXPANSION_MIN {
+                similar.push((id, sim));
+            }
+        };
+        let text = &*word.text;
+        if let Some(&id) = self.word_ids.get(text) {
+            consider(id);
+        }
+        // "Alaqsa" is "Al-Aqsa" with the article glued on; the lists drop the article.
+        for article in ["al", "el"] {
+            if let Some(rest) = text.strip_prefix(article)
+                && rest.len() >= 3
+                && let Some(&id) = self.word_ids.get(rest)
+            {
+                consider(id);
+            }
+        }
+        if text.len() >= 4 {
+            for variant in deletions(text).chain(std::iter::once(text.to_string())) {
+                for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                    consider(id);
+                }
+            }
+        } else if text.len() >= 2 {
+            for variant in deletions(text) {
+                if let Some(&id) = self.word_ids.get(variant.as_str()) {
+                    consider(id);
+                }
+            }
+        }
+        // Arabic script against Latin needs the skeleton; Latin against Latin only for long
+        // words, the only ones word_similarity gives the skeleton's credit.
+        let skeleton = &word.skeleton;
+        if skeleton.len() >= 2 && (word.abjad || (skeleton.len() >= 3 && text.len() >= 6)) {
+            let ids = self.skeletons.get(&**skeleton).map(Vec::as_slice).unwrap_or(&[]);
+            if ids.len() <= SKELETON_FANOUT {
+                for &id in ids {
+                    consider(id);
+                }
+            }
+        }
+        if text.len() >= 5 {
+            let ids = self.vowel_patterns.get(&word.vowel_pattern).map(Vec::as_slice).unwrap_or(&[]);
+            for &id in ids.iter().take(SKELETON_FANOUT) {
+                consider(id);
+            }
+        }
+        if let Some(symbol) = word.symbol {
+            for &id in self.symbols.get(&symbol).map(Vec::as_slice).unwrap_or(&[]) {
+                consider(id);
+            }
+        }
+        similar.sort_by(|a, b| b.1.total_cmp(&a.1));
+        similar
+    }
+
     /// The query's words with their weights and similar vocabulary words.
     fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken> {
         let mut out: Vec<QueryToken> = Vec::with_capacity(tokens.len());
         for token in tokens.iter().take(score::MAX_QUERY_WORDS) {
-            let mut query = QueryToken {
-                word: Word::new(&self.normalizer, token),
-                weight: self.unknown_weight,
-                similar: Vec::new(),
+            let word = Word::new(&self.normalizer, token);
+            // A word of the lists has its similar words worked out when the lists load.
+            let known = self.word_ids.get(&*word.text).filter(|&&id| self.words[id as usize].abjad == word.abjad);
+            let similar = match known {
+                Some(&id) => self.similar[id as usize].to_vec(),
+                None => self.similar_words(&word),
             };
-            let consider = |id: VocabId, query: &mut QueryToken| {
-                if query.similar.iter().any(|(known, _)| *known == id) {
-                    return;
-                }
-                let sim = score::word_similarity(&query.word, &self.words[id as usize]);
-                if sim >= EXPANSION_MIN {
-                    query.similar.push((id, sim));
-                }
-            };
-            let text = token.text.as_str();
-            if let Some(&id) = self.word_ids.get(text) {
-                consider(id, &mut query);
-            }
-            // "Alaqsa" is "Al-Aqsa" with the article glued on; the lists drop the article.
-            for article in ["al", "el"] {
-                if let Some(rest) = text.strip_prefix(article)
-                    && rest.len() >= 3
-                    && let Some(&id) = self.word_ids.get(rest)
-                {
-                    consider(id, &mut query);
-                }
-            }
-            if text.len() >= 4 {
-                for variant in deletions(text).chain(std::iter::once(text.to_string())) {
-                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-                        consider(id, &mut query);
-                    }
-                }
-            } else if text.len() >= 2 {
-                for variant in deletions(text) {
-                    if let Some(&id) = self.word_ids.get(variant.as_str()) {
-                        consider(id, &mut query);
-                    }
-                }
-            }
-            // Arabic script against Latin needs the skeleton; Latin against Latin only for long
-            // words, the only ones word_similarity gives the skeleton's credit.
-            let skeleton = &query.word.skeleton;
-            if skeleton.len() >= 2 && (token.abjad || (skeleton.len() >= 3 && text.len() >= 6)) {
-                let ids = self.skeletons.get(&**skeleton).map(Vec::as_slice).unwrap_or(&[]);
-                if ids.len() <= SKELETON_FANOUT {
-                    for &id in ids {
-                        consider(id, &mut query);
-                    }
-                }
-            }
-            if text.len() >= 4 {
-                let ids = self.vowel_patterns.get(&query.word.vowel_pattern).map(Vec::as_slice).unwrap_or(&[]);
-                for &id in ids.iter().take(SKELETON_FANOUT) {
-                    consider(id, &mut query);
-                }
-            }
-            if let Some(symbol) = query.word.symbol.clone() {
-                for &id in self.symbols.get(&symbol).map(Vec::as_slice).unwrap_or(&[]) {
-                    consider(id, &mut query);
-                }
-            }
-            query.similar.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let mut query = QueryToken { word, weight: self.unknown_weight, similar };
             if let Some(&(best, _)) = query.similar.first() {
                 query.weight = self.words[best as usize].weight;
             }
-            if text.len() == 1 {
+            if token.text.len() == 1 {
                 query.weight = word_weight(1, 1.0);
             }
             out.push(query);
@@ -336,10 +360,23 @@ impl Index {
                     }
                 }
             }
-            let candidates = scratch.best(MAX_CANDIDATES, 0.3 * full_weight);
+            let entry_of = |name: NameId| {
+                let name = &self.names[name as usize];
+                (u64::from(name.list) << 32) | u64::from(name.entry)
+            };
+            // Rank by the share of query and name the evidence covers (a Dice coefficient), so
+            // that "Aqsa" prefers "Al-Aqsa" to the twenty longer names that also hold it.
+            let coverage = |name: NameId, evidence: f32| evidence / (full_weight + self.names[name as usize].weight);
+            let candidates = scratch.best(MAX_SHORTLIST, 0.3 * full_weight, 2, entry_of, coverage);
             let mut best: Vec<ScoredName> = Vec::new();
-            let mut memo = score::Memo::new(&query);
-            for name_id in candidates {
+            let mut memo = std::mem::take(&mut scratch.memo);
+            memo.start(&query);
+            for (position, (coverage, name_id)) in candidates.into_iter().enumerate() {
+                // Past the first MAX_CANDIDATES, only names whose coverage promises a score near
+                // the floor: queries of common words ("Ahmed Ali") tie on many names.
+                if position >= MAX_CANDIDATES && f64::from(2.0 * coverage) < floor * 0.9 {
+                    break;
+                }
                 let name = &self.names[name_id as usize];
                 let scored = score::score_name(self, &query, &query_joined, &mut memo, name, name_id, floor * 0.8);
                 if scored.score < floor * 0.8 {
@@ -354,6 +391,7 @@ impl Index {
                     None => best.push(scored),
                 }
             }
+            scratch.memo = memo;
             best
         })
     }
@@ -379,15 +417,23 @@ fn word_weight(length: usize, idf: f32) -> f32 {
     idf.max(0.5) * length_factor
 }
 
-/// Per-thread scratch for accumulating evidence per name without clearing arrays the size of
-/// the lists on every query.
+/// Per-thread scratch for accumulating evidence per name without clearing an array the size of
+/// the lists on every query: a slot counts only when its epoch is the current query's.
 #[derive(Default)]
 struct Scratch {
     epoch: u32,
-    seen: Vec<u32>,
-    evidence: Vec<f32>,
-    words: Vec<u64>,
+    slots: Vec<Slot>,
     touched: Vec<NameId>,
+    memo: score::Memo,
+}
+
+/// One name's evidence, in one cache line's quarter: the traversal touches one slot per posting.
+#[derive(Default, Clone, Copy)]
+struct Slot {
+    epoch: u32,
+    evidence: f32,
+    /// Which query words have already added evidence.
+    words: u64,
 }
 
 thread_local! {
@@ -396,42 +442,68 @@ thread_local! {
 
 impl Scratch {
     fn start(&mut self, names: usize) {
-        if self.seen.len() < names {
-            self.seen.resize(names, 0);
-            self.evidence.resize(names, 0.0);
-            self.words.resize(names, 0);
+        if self.slots.len() < names {
+            self.slots.resize(names, Slot::default());
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.seen.iter_mut().for_each(|s| *s = 0);
+            self.slots.iter_mut().for_each(|s| s.epoch = 0);
             self.epoch = 1;
         }
         self.touched.clear();
     }
 
     /// Adds evidence from query word `bit` once per name: the first (most similar) word counts.
+    #[inline]
     fn add(&mut self, name: NameId, bit: u64, gain: f32) {
-        let at = name as usize;
-        if self.seen[at] != self.epoch {
-            self.seen[at] = self.epoch;
-            self.evidence[at] = 0.0;
-            self.words[at] = 0;
+        let slot = &mut self.slots[name as usize];
+        if slot.epoch != self.epoch {
+            *slot = Slot { epoch: self.epoch, evidence: 0.0, words: 0 };
             self.touched.push(name);
         }
-        if self.words[at] & bit == 0 {
-            self.words[at] |= bit;
-            self.evidence[at] += gain;
+        if slot.words & bit == 0 {
+            slot.words |= bit;
+            slot.evidence += gain;
         }
     }
 
-    /// Up to `limit` names with at least `min_evidence`, most evidence first.
-    fn best(&mut self, limit: usize, min_evidence: f32) -> Vec<NameId> {
-        let evidence = &self.evidence;
-        let mut chosen: Vec<NameId> =
-            self.touched.iter().copied().filter(|&n| evidence[n as usize] >= min_evidence).collect();
-        if chosen.len() > limit {
-            chosen.select_nth_unstable_by(limit, |a, b| evidence[*b as usize].total_cmp(&evidence[*a as usize]));
-            chosen.truncate(limit);
+    /// Up to `limit` names with at least `min_evidence`, best `rank` first, at most
+    /// `per_entry` names of one entry (an entry with twenty aliases must not crowd out the rest).
+    fn best(
+        &mut self,
+        limit: usize,
+        min_evidence: f32,
+        per_entry: usize,
+        entry_of: impl Fn(NameId) -> u64,
+        rank: impl Fn(NameId, f32) -> f32,
+    ) -> Vec<(f32, NameId)> {
+        let slots = &self.slots;
+        let mut ranked: Vec<(f32, NameId)> = self
+            .touched
+            .iter()
+            .filter(|&&n| slots[n as usize].evidence >= min_evidence)
+            .map(|&n| (rank(n, slots[n as usize].evidence), n))
+            .collect();
+        let by_rank = |a: &(f32, NameId), b: &(f32, NameId)| b.0.total_cmp(&a.0);
+        let shortlist = limit * 4;
+        if ranked.len() > shortlist {
+            ranked.select_nth_unstable_by(shortlist, by_rank);
+            ranked.truncate(shortlist);
+        }
+        ranked.sort_unstable_by(by_rank);
+        let mut chosen: Vec<(f32, NameId)> = Vec::with_capacity(limit);
+        let mut entries: Vec<(u64, usize)> = Vec::with_capacity(limit);
+        for (rank, name) in ranked {
+            let entry = entry_of(name);
+            match entries.iter_mut().find(|(e, _)| *e == entry) {
+                Some((_, count)) if *count >= per_entry => continue,
+                Some((_, count)) => *count += 1,
+                None => entries.push((entry, 1)),
+            }
+            chosen.push((rank, name));
+            if chosen.len() == limit {
+                break;
+            }
         }
         chosen
     }

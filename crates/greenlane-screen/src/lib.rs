@@ -40,7 +40,7 @@ use index::Index;
 
 /// The score at and above which a party should be held for an officer: measured on the labelled
 /// set in `tests/data/` (see BENCHMARKS.md, "Screening").
-pub const RECOMMENDED_HOLD_THRESHOLD: f64 = 0.85;
+pub const RECOMMENDED_HOLD_THRESHOLD: f64 = 0.80;
 
 /// A party to screen.
 #[derive(Debug, Clone, Copy, Default)]

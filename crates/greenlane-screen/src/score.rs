@@ -23,8 +23,10 @@ const LATIN_SKELETON_SIMILARITY: f64 = 0.87;
 /// (middle names, patronymics), more for the first and last word.
 const MISSING_INNER_WORD: f32 = 0.2;
 const MISSING_OUTER_WORD: f32 = 0.55;
-/// A query word the listed name lacks costs its full weight.
+/// A query word the listed name lacks costs its full weight at the ends of the query, less
+/// inside it: a query often carries a middle name or patronymic the list leaves out.
 const EXTRA_QUERY_WORD: f32 = 1.0;
+const EXTRA_INNER_QUERY_WORD: f32 = 0.6;
 const GLUED_ARTICLE_SIMILARITY: f64 = 0.95;
 /// Two spellings of one organisation word ("Intl" / "International", "Corp" / "Company").
 const SYMBOL_SIMILARITY: f64 = 0.95;
@@ -126,34 +128,39 @@ pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
         similarity = similarity.max(skeleton_similarity);
     } else if same_skeleton && text_skeleton.len() >= 3 && a[0] == b[0] && a.len() >= 6 && b.len() >= 6 {
         similarity = similarity.max(LATIN_SKELETON_SIMILARITY);
-    } else if a.len() >= 4 && b.len() >= 4 && query.vowel_pattern == word.vowel_pattern {
+    } else if a.len() >= 5 && b.len() >= 5 && query.vowel_pattern == word.vowel_pattern {
         similarity = similarity.max(VOWEL_PATTERN_SIMILARITY);
     }
     similarity
 }
 
-/// Word similarities already computed for this query: candidates share many words.
+/// Word similarities already computed for this query (candidates share many words), and the
+/// pair list `score_name` sorts; kept per thread so that a query allocates neither.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     known: FastMap<(u32, VocabId), f64>,
+    pairs: Vec<(f64, usize, usize)>,
 }
 
 impl Memo {
-    pub fn new(query: &[QueryToken]) -> Memo {
-        let mut memo = Memo::default();
+    pub fn start(&mut self, query: &[QueryToken]) {
+        self.known.clear();
         for (i, token) in query.iter().enumerate() {
             for &(word, similarity) in &token.similar {
-                memo.known.insert((i as u32, word), similarity);
+                self.known.insert((i as u32, word), similarity);
             }
         }
-        memo
     }
 
+    /// The similarity of query word `i` to a listed word. Words that are alike were found when
+    /// the query's similar words were worked out (equal, one edit, same skeleton, vowel pattern
+    /// or organisation word); any other pair counts only as an initial against its word.
     fn similarity(&mut self, index: &Index, query: &[QueryToken], i: usize, word: VocabId) -> f64 {
-        *self
-            .known
-            .entry((i as u32, word))
-            .or_insert_with(|| word_similarity(&query[i].word, &index.words[word as usize]))
+        if let Some(&known) = self.known.get(&(i as u32, word)) {
+            return known;
+        }
+        let (a, b) = (query[i].word.text.as_bytes(), index.words[word as usize].text.as_bytes());
+        if (a.len() == 1 || b.len() == 1) && a[0] == b[0] { INITIAL_SIMILARITY } else { 0.0 }
     }
 }
 
@@ -167,7 +174,8 @@ pub(crate) fn score_name(
     floor: f64,
 ) -> ScoredName {
     let words = &name.words;
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::with_capacity(16);
+    let mut pairs = std::mem::take(&mut memo.pairs);
+    pairs.clear();
     for i in 0..query.len() {
         for (j, &word) in words.iter().enumerate() {
             let similarity = memo.similarity(index, query, i, word);
@@ -176,12 +184,12 @@ pub(crate) fn score_name(
             }
         }
     }
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let mut query_used = 0u64;
     let mut name_used = 0u64;
     let mut matched = 0.0f64;
     let mut total = 0.0f64;
-    for (similarity, i, j) in pairs {
+    for &(similarity, i, j) in &pairs {
         if query_used & (1 << i) != 0 || name_used & (1 << j.min(63)) != 0 {
             continue;
         }
@@ -201,9 +209,11 @@ pub(crate) fn score_name(
         matched += 2.0 * pair_value(similarity) * weight;
         total += 2.0 * weight;
     }
+    memo.pairs = pairs;
     for (i, token) in query.iter().enumerate() {
         if query_used & (1 << i) == 0 {
-            total += f64::from(EXTRA_QUERY_WORD * token.weight);
+            let inner = i > 0 && i + 1 < query.len();
+            total += f64::from(if inner { EXTRA_INNER_QUERY_WORD } else { EXTRA_QUERY_WORD } * token.weight);
         }
     }
     let last = words.len() - 1;
