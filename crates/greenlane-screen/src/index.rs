@@ -20,6 +20,8 @@ pub(crate) struct Word {
     pub skeleton: Box<str>,
     pub vowel_pattern: Box<[u8]>,
     pub abjad: bool,
+    /// A word that describes rather than names ([`Normalizer::is_generic`]).
+    pub generic: bool,
     /// The common form of an organisation word ("international" → "intl"), if it is one, as a
     /// number: its place in `Normalizer`'s table.
     pub symbol: Option<u32>,
@@ -35,6 +37,7 @@ impl Word {
             vowel_pattern: vowel_pattern(&token.text).into(),
             abjad: token.abjad,
             symbol: if token.abjad { None } else { normalizer.org_symbol_id(&token.text) },
+            generic: !token.abjad && normalizer.is_generic(&token.text),
             weight: 0.0,
         }
     }
@@ -239,11 +242,16 @@ impl Index {
         if let Some(&id) = self.word_ids.get(text) {
             consider(id);
         }
-        // "Alaqsa" is "Al-Aqsa" with the article glued on; the lists drop the article.
+        // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
         for article in ["al", "el"] {
             if let Some(rest) = text.strip_prefix(article)
                 && rest.len() >= 3
                 && let Some(&id) = self.word_ids.get(rest)
+            {
+                consider(id);
+            }
+            if text.len() >= 3
+                && let Some(&id) = self.word_ids.get(format!("{article}{text}").as_str())
             {
                 consider(id);
             }

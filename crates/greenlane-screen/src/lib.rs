@@ -185,9 +185,7 @@ impl Screener {
                 let name = &index.names[scored.name as usize];
                 let entry = index.entry(name);
                 let mut score = scored.score;
-                if kinds_conflict(kind, entry.kind) {
-                    score -= KIND_MISMATCH_PENALTY;
-                }
+                score -= kind_penalty(kind, entry.kind);
                 if let Some(country) = country
                     && !entry.countries.is_empty()
                 {
@@ -241,11 +239,15 @@ pub fn normalize_name(name: &str, kind: Kind) -> String {
     NORMALIZER.with(|n| n.tokens(name, kind).into_iter().map(|t| t.text).collect::<Vec<_>>().join(" "))
 }
 
-fn kinds_conflict(query: Kind, listed: Kind) -> bool {
+/// What a known kind that differs from the listed kind costs: a person is never a company; a
+/// company and a vessel or aircraft may share a name (an owner, an operator), so less.
+fn kind_penalty(query: Kind, listed: Kind) -> f64 {
     match (query, listed) {
-        (Kind::Unknown, _) | (_, Kind::Unknown) => false,
-        (Kind::Person, other) | (other, Kind::Person) => other != Kind::Person,
-        _ => false,
+        (Kind::Unknown, _) | (_, Kind::Unknown) => 0.0,
+        (a, b) if a == b => 0.0,
+        (Kind::Person, _) | (_, Kind::Person) => KIND_MISMATCH_PENALTY,
+        (Kind::Organization, _) | (_, Kind::Organization) => KIND_MISMATCH_PENALTY / 2.0,
+        _ => 0.0,
     }
 }
 

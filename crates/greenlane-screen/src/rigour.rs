@@ -53,13 +53,14 @@ pub(crate) fn stopword_list(section: &str) -> Vec<String> {
     out
 }
 
-/// `org_symbols`: canonical key → the spellings that mean it ("co" → company, corporation, …).
+/// `org_symbols` and `org_domains`: canonical key → the spellings that mean it ("co" →
+/// company, corporation, …; "electronics" → electronic, электроника, …).
 pub(crate) fn org_symbols() -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     let mut inside = false;
     for line in SYMBOLS.lines() {
         if !line.starts_with(' ') && !line.starts_with('#') && line.ends_with(':') {
-            inside = line == "org_symbols:";
+            inside = line == "org_symbols:" || line == "org_domains:";
         } else if inside {
             let trimmed = line.trim_start();
             if trimmed.starts_with('#') || trimmed.is_empty() {
@@ -96,5 +97,6 @@ mod tests {
         let symbols = org_symbols();
         let co = symbols.iter().find(|(k, _)| k == "co").expect("co");
         assert!(co.1.iter().any(|s| s == "corporation"));
+        assert!(symbols.iter().any(|(_, spellings)| spellings.iter().any(|s| s == "electronics")));
     }
 }

@@ -21,7 +21,7 @@ const ABJAD_SKELETON_SIMILARITY: f64 = 0.93;
 const LATIN_SKELETON_SIMILARITY: f64 = 0.87;
 /// A listed word the query lacks costs this share of its weight: little for inner words
 /// (middle names, patronymics), more for the first and last word.
-const MISSING_INNER_WORD: f32 = 0.2;
+const MISSING_INNER_WORD: f32 = 0.3;
 const MISSING_OUTER_WORD: f32 = 0.55;
 /// A query word the listed name lacks costs its full weight at the ends of the query, less
 /// inside it: a query often carries a middle name or patronymic the list leaves out.
@@ -35,6 +35,10 @@ const VOWEL_PATTERN_SIMILARITY: f64 = 0.88;
 /// Comparing names as one string ignores where words begin; that costs a little certainty.
 const JOINED_DISCOUNT: f64 = 0.03;
 const JOINED_MAX: usize = 40;
+/// A pair of words that describe rather than name ("Shenzhen", "Electronics": rare in sanctions
+/// lists, common in trade) vouches for this share of its weight; missing, such a word still
+/// costs its full weight.
+const GENERIC_PAIR_FACTOR: f64 = 0.5;
 /// A weak ("low quality") alias alone justifies less.
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
@@ -204,7 +208,8 @@ pub(crate) fn score_name(
             total += f64::from((full - initial) * MISSING_INNER_WORD);
             f64::from(initial)
         } else {
-            f64::from(query_weight + word_weight) / 2.0
+            let generic = query[i].word.generic || index.words[words[j] as usize].generic;
+            f64::from(query_weight + word_weight) / 2.0 * if generic { GENERIC_PAIR_FACTOR } else { 1.0 }
         };
         matched += 2.0 * pair_value(similarity) * weight;
         total += 2.0 * weight;

@@ -15,7 +15,11 @@ fn source_abbreviation(source: &str) -> &str {
 }
 
 pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
-    let text = read_text(path)?;
+    parse(path, &read_text(path)?)
+}
+
+/// `path` names the file in errors only.
+pub(super) fn parse(path: &Path, text: &str) -> Result<List, ScreenError> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
     let column = |name: &str| headers.iter().position(|h| h.trim() == name);
@@ -63,5 +67,5 @@ pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
         });
     }
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(List { id: "us_csl".to_string(), version: content_version(&[&text]), files: vec![file], entries })
+    Ok(List { id: "us_csl".to_string(), version: content_version(&[text]), files: vec![file], entries })
 }

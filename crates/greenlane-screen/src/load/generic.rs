@@ -12,7 +12,11 @@ use crate::error::ScreenError;
 pub(super) const COLUMNS: [&str; 7] = ["id", "name", "kind", "countries", "aliases", "weak_aliases", "programs"];
 
 pub(super) fn load(path: &Path, list_id: &str) -> Result<List, ScreenError> {
-    let text = read_text(path)?;
+    parse(path, list_id, &read_text(path)?)
+}
+
+/// `path` names the file in errors only.
+pub(super) fn parse(path: &Path, list_id: &str, text: &str) -> Result<List, ScreenError> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).comment(Some(b'#')).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(path, e))?.clone();
     for header in headers.iter() {
@@ -72,5 +76,5 @@ pub(super) fn load(path: &Path, list_id: &str) -> Result<List, ScreenError> {
         });
     }
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(List { id: list_id.to_string(), version: content_version(&[&text]), files: vec![file], entries })
+    Ok(List { id: list_id.to_string(), version: content_version(&[text]), files: vec![file], entries })
 }

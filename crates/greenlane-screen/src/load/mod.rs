@@ -78,6 +78,27 @@ impl ListSet {
         Ok(set)
     }
 
+    /// Parses one list file already in memory, recognised by its name as `load_dir` would
+    /// (`sdn.csv` and `cons_prim.csv` without their alias and address files). For tools and
+    /// fuzzing; the name is used in errors and ids only.
+    pub fn parse_file(file_name: &str, bytes: &[u8]) -> Result<List, ScreenError> {
+        let text = decode(bytes);
+        let path = Path::new(file_name);
+        let lower = file_name.to_ascii_lowercase();
+        let none = (Path::new(""), "");
+        match lower.as_str() {
+            "sdn.csv" => ofac::parse("us_ofac_sdn", (path, &text), none, none),
+            "cons_prim.csv" => ofac::parse("us_ofac_cons", (path, &text), none, none),
+            "csl.csv" => csl::parse(path, &text),
+            "dpl.txt" => dpl::parse(path, &text),
+            _ if lower.ends_with(".xml") && lower.contains("consolidated") => un::parse(path, &text),
+            _ => match file_name.strip_suffix(".list.csv") {
+                Some(stem) => generic::parse(path, stem, &text),
+                None => Err(ScreenError::malformed(path, 0, "not a list file name load_dir recognises")),
+            },
+        }
+    }
+
     /// How many entries all lists hold.
     pub fn entry_count(&self) -> usize {
         self.lists.iter().map(|l| l.entries.len()).sum()

@@ -47,21 +47,42 @@ fn remark_countries(remarks: &str, countries: &mut Vec<String>) {
 /// `files` are the primary, alias, address and (optional) comments file names in `dir`.
 pub(super) fn load(dir: &Path, id: &str, files: [&str; 4]) -> Result<List, ScreenError> {
     let [primary_name, alias_name, address_name, _comments] = files;
-    let primary_path = dir.join(primary_name);
-    let primary = read_text(&primary_path)?;
-    let alias_path = dir.join(alias_name);
-    let aliases = if alias_path.exists() { read_text(&alias_path)? } else { String::new() };
-    let address_path = dir.join(address_name);
-    let addresses = if address_path.exists() { read_text(&address_path)? } else { String::new() };
+    let read_if_there = |name: &str| {
+        let path = dir.join(name);
+        if path.exists() { read_text(&path).map(Some) } else { Ok(None) }
+    };
+    let primary = read_text(&dir.join(primary_name))?;
+    let aliases = read_if_there(alias_name)?;
+    let addresses = read_if_there(address_name)?;
+    let mut list = parse(
+        id,
+        (&dir.join(primary_name), &primary),
+        (&dir.join(alias_name), aliases.as_deref().unwrap_or("")),
+        (&dir.join(address_name), addresses.as_deref().unwrap_or("")),
+    )?;
+    list.files = [(primary_name, true), (alias_name, aliases.is_some()), (address_name, addresses.is_some())]
+        .iter()
+        .filter(|(_, present)| *present)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    Ok(list)
+}
 
+/// Each file as (path for errors, text); an absent alias or address file is an empty text.
+pub(super) fn parse(
+    id: &str,
+    (primary_path, primary): (&Path, &str),
+    (alias_path, aliases): (&Path, &str),
+    (address_path, addresses): (&Path, &str),
+) -> Result<List, ScreenError> {
     let mut entries: Vec<Entry> = Vec::new();
     let mut by_number: HashMap<String, usize> = HashMap::new();
-    for record in records(&primary_path, &primary, 12) {
+    for record in records(primary_path, primary, 12) {
         let record = record?;
         let number = field(&record, 0);
         let name = field(&record, 1);
         if number.is_empty() || name.is_empty() {
-            return Err(ScreenError::malformed(&primary_path, record_line(&record), "entry without number or name"));
+            return Err(ScreenError::malformed(primary_path, record_line(&record), "entry without number or name"));
         }
         let kind = match field(&record, 2) {
             "" => Kind::Organization,
@@ -90,7 +111,7 @@ pub(super) fn load(dir: &Path, id: &str, files: [&str; 4]) -> Result<List, Scree
     }
     // Aliases and addresses of entries the primary file does not hold are skipped: OFAC
     // publishes the three files separately, and a partial download must not block the rest.
-    for record in records(&alias_path, &aliases, 5) {
+    for record in records(alias_path, aliases, 5) {
         let record = record?;
         let name = field(&record, 3);
         if let Some(&index) = by_number.get(field(&record, 0))
@@ -104,7 +125,7 @@ pub(super) fn load(dir: &Path, id: &str, files: [&str; 4]) -> Result<List, Scree
             entries[index].names.push(ListedName { name: name.to_string(), strength });
         }
     }
-    for record in records(&address_path, &addresses, 6) {
+    for record in records(address_path, addresses, 6) {
         let record = record?;
         let country = field(&record, 4);
         if let Some(&index) = by_number.get(field(&record, 0))
@@ -113,6 +134,6 @@ pub(super) fn load(dir: &Path, id: &str, files: [&str; 4]) -> Result<List, Scree
             push_unique(&mut entries[index].countries, country_or_text(country));
         }
     }
-    let files = [primary_name, alias_name, address_name].iter().map(|f| f.to_string()).collect();
-    Ok(List { id: id.to_string(), version: content_version(&[&primary, &aliases, &addresses]), files, entries })
+    let files = vec![primary_path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()];
+    Ok(List { id: id.to_string(), version: content_version(&[primary, aliases, addresses]), files, entries })
 }

@@ -33,15 +33,19 @@ fn line_of(text: &str, offset: u64) -> u64 {
 }
 
 pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
-    let text = read_text(path)?;
-    let mut reader = Reader::from_str(&text);
+    parse(path, &read_text(path)?)
+}
+
+/// `path` names the file in errors only.
+pub(super) fn parse(path: &Path, text: &str) -> Result<List, ScreenError> {
+    let mut reader = Reader::from_str(text);
     let mut stack: Vec<String> = Vec::new();
     let mut value = String::new();
     let mut record: Option<Record> = None;
     let mut entries = Vec::new();
     let mut version = None;
     let malformed = |reader: &Reader<&[u8]>, message: String| {
-        ScreenError::malformed(path, line_of(&text, reader.error_position().max(reader.buffer_position())), message)
+        ScreenError::malformed(path, line_of(text, reader.error_position().max(reader.buffer_position())), message)
     };
     loop {
         let event = reader.read_event().map_err(|e| malformed(&reader, e.to_string()))?;
@@ -124,7 +128,7 @@ pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
                             let finished = record.take().unwrap_or_default();
                             let start = finished.start;
                             let entry = finish(finished, kind)
-                                .map_err(|message| ScreenError::malformed(path, line_of(&text, start), message))?;
+                                .map_err(|message| ScreenError::malformed(path, line_of(text, start), message))?;
                             entries.push(entry);
                         }
                         _ => {}
@@ -138,7 +142,7 @@ pub(super) fn load(path: &Path) -> Result<List, ScreenError> {
     if !stack.is_empty() {
         return Err(malformed(&reader, format!("the document ends inside <{}>", stack.join("><"))));
     }
-    let version = version.filter(|v| !v.is_empty()).unwrap_or_else(|| content_version(&[&text]));
+    let version = version.filter(|v| !v.is_empty()).unwrap_or_else(|| content_version(&[text]));
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
     Ok(List { id: "un_sc".to_string(), version, files: vec![file], entries })
 }

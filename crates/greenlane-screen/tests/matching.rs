@@ -1,0 +1,79 @@
+//! Matching cases from `tests/data/matching.tsv` (query in, expected entry and score band out),
+//! and the qualifiers: country and kind move a score, never exclude alone.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use greenlane_screen::{Kind, Query, Screener};
+
+fn screener() -> &'static Screener {
+    static SCREENER: OnceLock<Screener> = OnceLock::new();
+    SCREENER.get_or_init(|| Screener::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap())
+}
+
+fn score_of(query: &Query<'_>, expected: &str) -> Option<f64> {
+    screener()
+        .screen_with_floor(query, 0.0)
+        .into_iter()
+        .find(|hit| format!("{}:{}", hit.list, hit.entry_id) == expected)
+        .map(|hit| hit.score)
+}
+
+#[test]
+fn matching_cases() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/matching.tsv")).unwrap();
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 6, "bad case {line:?}");
+        let kind = (f[1] != "-").then(|| Kind::parse(f[1]));
+        let country = (f[2] != "-").then_some(f[2]);
+        let query = Query { name: f[0], country, kind };
+        let (low, high): (f64, f64) = (f[4].parse().unwrap(), f[5].parse().unwrap());
+        let score = if f[3] == "-" {
+            Some(screener().screen_with_floor(&query, 0.0).first().map_or(0.0, |hit| hit.score))
+        } else {
+            score_of(&query, f[3])
+        };
+        cases += 1;
+        match score {
+            Some(score) if score >= low - 1e-9 && score <= high + 1e-9 => {}
+            other => failures.push(format!("{:?} → {}: {other:?}, expected {low}..={high}", f[0], f[3])),
+        }
+    }
+    assert!(cases >= 30);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn a_country_qualifies_but_never_excludes() {
+    let name = "Aerocaribean Airlines";
+    let plain = score_of(&Query::name(name), "us_ofac_sdn:36").unwrap();
+    let agrees = score_of(&Query { name, country: Some("Cuba"), kind: None }, "us_ofac_sdn:36").unwrap();
+    let disagrees = score_of(&Query { name, country: Some("NO"), kind: None }, "us_ofac_sdn:36").unwrap();
+    assert!(agrees > plain && plain > disagrees, "{agrees} {plain} {disagrees}");
+    assert!(disagrees >= 0.85, "a country alone must not exclude: {disagrees}");
+    let unknown_country = score_of(&Query { name, country: Some("Atlantis"), kind: None }, "us_ofac_sdn:36").unwrap();
+    assert_eq!(unknown_country, plain);
+}
+
+#[test]
+fn a_kind_mismatch_lowers_the_score() {
+    let name = "Banco Nacional de Cuba";
+    let as_org = score_of(&Query { name, country: None, kind: Some(Kind::Organization) }, "us_ofac_sdn:306").unwrap();
+    let as_person = score_of(&Query { name, country: None, kind: Some(Kind::Person) }, "us_ofac_sdn:306").unwrap();
+    assert!(as_person < as_org, "{as_person} {as_org}");
+}
+
+#[test]
+fn hits_name_list_version_and_matched_name_best_first() {
+    let hits = screener().screen(&Query::name("National Bank of Cuba"));
+    let best = &hits[0];
+    assert_eq!((best.list.as_str(), best.entry_id.as_str()), ("us_ofac_sdn", "306"));
+    assert_eq!(best.name, "NATIONAL BANK OF CUBA");
+    assert_eq!(best.primary_name, "BANCO NACIONAL DE CUBA");
+    assert!(best.list_version.starts_with("fnv64:"));
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(hits.iter().all(|h| h.score >= screener().config().floor));
+}
