@@ -62,6 +62,30 @@ const TRANSLITERATIONS: &[(&str, &str)] = &[
     ("Y", "I"),
 ];
 
+/// Legal forms that order forms drop.
+const LEGAL_FORMS: &[&str] = &["LTD", "LIMITED", "LLC", "CO", "INC", "SA", "SL", "GMBH", "PVT", "DE", "CV"];
+
+/// Words too common to make a name resemble a listed organisation.
+const GENERIC_WORDS: &[&str] = &[
+    "LIMITED",
+    "COMPANY",
+    "TRADING",
+    "INTERNATIONAL",
+    "LOGISTICS",
+    "CONSULTING",
+    "ENGINEERING",
+    "CONSTRUCTION",
+    "CONTRACTING",
+    "AIRLINES",
+    "AVIATION",
+    "INDUSTRIES",
+    "HOLDINGS",
+    "GROUP",
+    "DEFENCE",
+    "FINANCE",
+    "ELECTRONICS",
+];
+
 fn transliterate(upper: &str) -> Option<String> {
     TRANSLITERATIONS.iter().find(|(from, _)| upper.contains(from)).map(|(from, to)| upper.replacen(from, to, 1))
 }
@@ -104,11 +128,21 @@ pub(crate) fn listed_variant(listed: &Listed, subtlety: Subtlety, rng: &mut Stre
             let upper = natural.to_uppercase();
             let mut varied = match transliterate(&upper) {
                 Some(v) if rng.chance(0.7) => v,
-                _ => {
+                _ if listed.is_person() => {
                     // No spelling to vary: the family name goes first, as many forms ask.
                     let mut words: Vec<&str> = upper.split(' ').collect();
                     words.rotate_right(1);
                     words.join(" ")
+                }
+                // Companies lose their punctuation and legal form on order forms.
+                _ => {
+                    let plain: String = upper.chars().filter(|c| !matches!(c, '.' | ',' | '(' | ')')).collect();
+                    let words: Vec<&str> = plain.split_whitespace().collect();
+                    let kept = match words.split_last() {
+                        Some((last, rest)) if !rest.is_empty() && LEGAL_FORMS.contains(last) => rest,
+                        _ => &words[..],
+                    };
+                    kept.join(" ")
                 }
             };
             if subtlety == Subtlety::Subtle {
@@ -129,10 +163,18 @@ pub(crate) fn resembling(listed: &Listed, pool: &NamePool, rng: &mut Stream) -> 
         };
         format!("{} {}", rng.pick(&pool.given), title_case(&family))
     } else {
-        let first = listed.name.split(' ').next().unwrap_or(&listed.name);
+        // The organisation's most distinctive word (often a place or a family name), in an
+        // unrelated small business.
+        let distinctive = listed
+            .name
+            .split([' ', ','])
+            .filter(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic))
+            .filter(|w| !GENERIC_WORDS.contains(&w.to_uppercase().as_str()))
+            .max_by_key(|w| w.chars().count())
+            .unwrap_or("Atlas");
         let business =
             rng.pick(&["Home Goods", "Outdoor Supply", "Pet Store", "Craft Studio", "Bakery", "Dental Care"]);
-        format!("{} {business}", title_case(first))
+        format!("{} {business}", title_case(distinctive))
     }
 }
 
@@ -157,4 +199,37 @@ pub(crate) fn address(destination: &Destination, pool: &NamePool, rng: &mut Stre
 
 pub(crate) fn telephone(destination: &Destination, rng: &mut Stream) -> Option<String> {
     rng.chance(0.8).then(|| format!("+{} {} {}", destination.calling, rng.digits(3), rng.digits(7)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(kind: &str, name: &str) -> Listed {
+        Listed { list: "OFAC SDN".into(), id: "1".into(), kind: kind.into(), name: name.into(), country: "MX".into() }
+    }
+
+    #[test]
+    fn listed_names_vary_as_orders_write_them() {
+        let person = listed("person", "GONZALEZ VALENCIA, Edgar Eden");
+        assert_eq!(natural_order(&person), "Edgar Eden GONZALEZ VALENCIA");
+        let mut rng = Stream::new(3, 99);
+        let obvious = listed_variant(&person, Subtlety::Obvious, &mut rng);
+        assert_eq!(obvious.to_uppercase(), "EDGAR EDEN GONZALEZ VALENCIA");
+        let moderate = listed_variant(&person, Subtlety::Moderate, &mut rng);
+        assert_ne!(moderate.to_uppercase(), obvious.to_uppercase());
+        let org = listed("organization", "SIRJANCO TRADING LLC");
+        for _ in 0..20 {
+            let v = listed_variant(&org, Subtlety::Moderate, &mut rng).to_uppercase();
+            assert!(v.starts_with("SIRJANCO TRADING"), "{v}");
+        }
+        let subtle = listed_variant(&person, Subtlety::Subtle, &mut rng);
+        assert_ne!(subtle.to_uppercase(), moderate.to_uppercase());
+    }
+
+    #[test]
+    fn title_case_handles_hyphens_and_other_scripts() {
+        assert_eq!(title_case("AL-ZIBARI, ARSHAD"), "Al-Zibari, Arshad");
+        assert_eq!(title_case("ИВАНОВ ИВАН"), "Иванов Иван");
+    }
 }

@@ -504,7 +504,10 @@ impl<'a> Planner<'a> {
     fn violation(&mut self, exporter: usize, kind: ViolationKind, subtlety: Subtlety) -> Parcel {
         match kind {
             ViolationKind::Undervaluation => {
-                let product = *self.rng.pick(&self.valuable);
+                // What the exporter sells, where it is worth under-declaring.
+                let (items, _) = &self.pop.assortments[exporter];
+                let own: Vec<usize> = items.iter().copied().filter(|p| self.valuable.contains(p)).collect();
+                let product = *self.rng.pick(if own.is_empty() { &self.valuable } else { &own });
                 let p = &self.cat.products[product];
                 let market = money(self.rng.lognormal(p.price_cny, p.spread));
                 let factor = self.by_subtlety(subtlety, [(0.04, 0.12), (0.18, 0.3), (0.35, 0.5)]);

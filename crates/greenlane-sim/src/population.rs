@@ -599,3 +599,39 @@ pub(crate) fn order_number(format: OrderFormat, yymmdd: &str, rng: &mut Stream) 
         OrderFormat::Wildberries => rng.digits(11),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes_carry_valid_check_characters() {
+        let mut rng = Stream::new(1, 99);
+        for _ in 0..500 {
+            let code = uscc(&mut rng);
+            assert!(uscc_is_valid(&code), "{code}");
+            assert!(code.starts_with("914403"), "{code}");
+        }
+        // A published example of the GB 32100 check.
+        assert!(uscc_is_valid("91350100M000100Y43"));
+        assert!(!uscc_is_valid("91350100M000100Y44"));
+    }
+
+    #[test]
+    fn check_digits_of_bar_codes_and_postal_items() {
+        let mut rng = Stream::new(2, 99);
+        for _ in 0..200 {
+            let ean = ean13(&mut rng);
+            let sum: u32 =
+                ean.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 }).sum();
+            assert_eq!(sum % 10, 0, "{ean}");
+            let item = s10(&mut rng);
+            assert_eq!(item.len(), 13);
+            assert!(item.ends_with("CN"));
+        }
+        // UPU S10's worked example: item RR 47312482 9 GB.
+        let weights = [8, 6, 4, 2, 3, 5, 9, 7];
+        let sum: u32 = b"47312482".iter().zip(weights).map(|(b, w)| u32::from(b - b'0') * w).sum();
+        assert_eq!(11 - sum % 11, 9);
+    }
+}
