@@ -40,7 +40,8 @@
 //!   social credit codes with valid check characters.
 //! - **Goods.** 71 products on real HS 2022 subheadings extended to 10 digits, with Chinese names,
 //!   units, log-normal prices and weights (`data/products.csv`); apparel a third, electronics a
-//!   quarter (GACC 2022 mix); destinations weighted by China's CBEC export shares (US, UK, DE, FR…).
+//!   quarter (GACC 2022 mix); destinations drawn by China's CBEC export shares (US 34 %, UK 8 %,
+//!   DE 6 %, FR 4.5 %…), then a platform that sells there.
 //! - **Time.** Orders follow a diurnal curve (CST); waybills follow within 1.5 h, lists within
 //!   3 h, but 12 % of lists arrive before their order and some waybills after their list. Each
 //!   sender batches up to [`SimConfig::max_batch`] entities per message and flushes every 10
@@ -75,7 +76,7 @@
 //! | --- | --- | --- |
 //! | `undervaluation` | order and list agree on a price far below the product's usual one | 4–12 % → 35–50 % of it |
 //! | `misclassification` | the list's `gcode` belongs to other goods than the item name | another product family → same HS chapter |
-//! | `prohibited_goods` | ivory, charcoal, antiques, ephedra | named plainly → vague name under an innocuous code |
+//! | `prohibited_goods` | ivory, charcoal, antiques, ephedra | named plainly → a vague name under an innocuous code (then also `misclassification`) |
 //! | `license_missing` | export-controlled goods (drones, precursor chemicals, graphite, gallium) without `licenseNo` | bulk → a vague name |
 //! | `sanctioned_party` | the buyer block names a listed person or entity (`data/sanctioned_names.csv`) | the listed spelling → reordered, transliterated, mistyped |
 //! | `document_mismatch` | the list disagrees with its order | price cut by half → a few cents |

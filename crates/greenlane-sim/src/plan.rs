@@ -162,6 +162,7 @@ pub(crate) struct Planner<'a> {
     config: &'a SimConfig,
     rng: Stream,
     hours: Weighted,
+    destinations: Weighted,
     order_nos: HashSet<String>,
     waybill_nos: HashSet<String>,
     cop_seq: Vec<u32>,
@@ -218,6 +219,7 @@ impl<'a> Planner<'a> {
             config,
             rng: Stream::new(config.seed, 1),
             hours: Weighted::new(HOURLY),
+            destinations: Weighted::new(cat.destinations.iter().map(|d| d.share)),
             order_nos: HashSet::new(),
             waybill_nos: HashSet::new(),
             cop_seq: vec![0; pop.exporters.len()],
@@ -344,13 +346,14 @@ impl<'a> Planner<'a> {
         products.into_iter().map(|p| self.priced_line(p)).collect()
     }
 
-    /// The platform and destination of a parcel: one of the exporter's platforms and a country
-    /// it serves, unless the scenario fixes the country or needs the buyer block.
+    /// The destination and platform of a parcel. The destination is drawn first, by China's
+    /// CBEC export shares (the calibrated figure); the platform is one of the exporter's that
+    /// sells there (and sends the buyer block when the scenario needs it), else any that does,
+    /// by platform share.
     fn route(&mut self, exporter: usize, dest: Option<usize>, needs_buyer: bool) -> (usize, usize) {
+        let dest = dest.unwrap_or_else(|| self.destinations.sample(&mut self.rng));
         let platforms = &self.pop.platforms;
-        let fits = |p: usize| {
-            (!needs_buyer || platforms[p].sends_buyers) && dest.is_none_or(|d| platforms[p].serves.contains(&d))
-        };
+        let fits = |p: usize| (!needs_buyer || platforms[p].sends_buyers) && platforms[p].serves.contains(&dest);
         let own: Vec<usize> = self.pop.exporters[exporter].platforms.iter().copied().filter(|&p| fits(p)).collect();
         let platform = if own.is_empty() {
             let any: Vec<usize> = (0..platforms.len()).filter(|&p| fits(p)).collect();
@@ -359,10 +362,6 @@ impl<'a> Planner<'a> {
             any[weights.sample(&mut self.rng)]
         } else {
             *self.rng.pick(&own)
-        };
-        let dest = match dest {
-            Some(d) => d,
-            None => platforms[platform].serves[platforms[platform].serves_weights.sample(&mut self.rng)],
         };
         (platform, dest)
     }
@@ -565,7 +564,12 @@ impl<'a> Planner<'a> {
                     line.gcode = self.cat.products[innocuous].hs10.clone();
                 }
                 let parcel = self.finish(exporter, vec![line], None, None, None);
-                Self::mark(parcel, kind, subtlety)
+                let mut parcel = Self::mark(parcel, kind, subtlety);
+                if subtlety == Subtlety::Subtle {
+                    // Hidden under another product's code, it is misclassified too.
+                    parcel.violations.push(ViolationKind::Misclassification);
+                }
+                parcel
             }
             ViolationKind::LicenseMissing => {
                 let product = *self.rng.pick(&self.controlled);

@@ -159,7 +159,6 @@ pub(crate) struct Platform {
     pub share: f64,
     /// Indexes into the catalogue's destinations.
     pub serves: Vec<usize>,
-    pub serves_weights: Weighted,
     pub format: OrderFormat,
     /// Whether its orders carry the buyer block of INTERFACES.md §5.
     pub sends_buyers: bool,
@@ -422,13 +421,11 @@ impl Population {
                 } else {
                     spec.serves.iter().filter_map(|iso| catalog.destination(iso)).collect()
                 };
-                let serves_weights = Weighted::new(serves.iter().map(|&d| catalog.destinations[d].share));
                 Platform {
                     ent: Enterprise { code: codes.next(rng, '9', 0.5), name: spec.name_zh.into(), dxp_id: dxp_id(rng) },
                     label: spec.label,
                     share: spec.share,
                     serves,
-                    serves_weights,
                     format: spec.format,
                     sends_buyers: spec.sends_buyers,
                 }
