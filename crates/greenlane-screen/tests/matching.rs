@@ -77,3 +77,15 @@ fn hits_name_list_version_and_matched_name_best_first() {
     assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(hits.iter().all(|h| h.score >= screener().config().floor));
 }
+
+#[test]
+fn a_screener_is_shared_between_threads() {
+    fn shareable<T: Send + Sync>(_: &T) {}
+    shareable(screener());
+    let hits: Vec<usize> = std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            (0..2).map(|_| scope.spawn(|| screener().screen(&Query::name("Bank Melli Iran")).len())).collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    assert!(hits[0] > 0 && hits[0] == hits[1]);
+}

@@ -1,0 +1,7 @@
+//! The libFuzzer target for the US Consolidated Screening List CSV parser (see `check.rs`).
+
+#![no_main]
+
+mod check;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| check::parses_or_names_the_file("csl.csv", data));
