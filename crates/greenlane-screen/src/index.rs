@@ -14,7 +14,7 @@ pub(crate) type VocabId = u32;
 pub(crate) type NameId = u32;
 
 /// A word of the lists' vocabulary, or of a query, in the forms it is compared in.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Word {
     pub text: Box<str>,
     pub skeleton: Box<str>,
@@ -91,7 +91,7 @@ const MAX_CANDIDATES: usize = 16;
 const MAX_SHORTLIST: usize = 64;
 /// A word in more names than this is too common to find candidates with, when the query has a
 /// rarer word (see `search`).
-const COMMON_WORD_POSTINGS: usize = 1500;
+const COMMON_WORD_POSTINGS: usize = 1000;
 
 /// "LAST, First Middle" (OFAC, CSL) is read "First Middle LAST", the order people write names in.
 fn natural_order(name: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
@@ -299,12 +299,16 @@ impl Index {
     fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken> {
         let mut out: Vec<QueryToken> = Vec::with_capacity(tokens.len());
         for token in tokens.iter().take(score::MAX_QUERY_WORDS) {
-            let word = Word::new(&self.normalizer, token);
-            // A word of the lists has its similar words worked out when the lists load.
-            let known = self.word_ids.get(&*word.text).filter(|&&id| self.words[id as usize].abjad == word.abjad);
-            let similar = match known {
-                Some(&id) => self.similar[id as usize].to_vec(),
-                None => self.similar_words(&word),
+            // A word of the lists has its forms and similar words worked out when the lists load.
+            let known =
+                self.word_ids.get(token.text.as_str()).filter(|&&id| self.words[id as usize].abjad == token.abjad);
+            let (word, similar) = match known {
+                Some(&id) => (self.words[id as usize].clone(), self.similar[id as usize].to_vec()),
+                None => {
+                    let word = Word::new(&self.normalizer, token);
+                    let similar = self.similar_words(&word);
+                    (word, similar)
+                }
             };
             let mut query = QueryToken { word, weight: self.unknown_weight, similar };
             if let Some(&(best, _)) = query.similar.first() {

@@ -458,7 +458,8 @@ impl WordBuilder {
 
 /// Transliterated, lower-cased words, before any word is dropped.
 pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
-    let chars: Vec<char> = name.nfkc().collect();
+    // ASCII is its own NFKC form: skip the normalizer for the common case.
+    let chars: Vec<char> = if name.is_ascii() { name.chars().collect() } else { name.nfkc().collect() };
     let mut builder = WordBuilder::default();
     let mut i = 0;
     while i < chars.len() {
