@@ -31,8 +31,6 @@ pub(crate) struct Product {
     pub key: String,
     pub hs10: String,
     pub name_zh: String,
-    #[allow(dead_code)]
-    pub name_en: String,
     pub gmodel: String,
     pub unit: String,
     pub unit1: String,

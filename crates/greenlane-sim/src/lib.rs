@@ -59,6 +59,7 @@
 //! | --- | --- |
 //! | `copNo`, `ebcCode` | the declaration list's key (what `GET /api/v1/inventories/{copNo}?ebcCode=` takes) |
 //! | `orderNo`, `ebpCode` | the order's key |
+//! | `platform` | the marketplace: `Amazon`, `AliExpress`, `Temu`, `SHEIN`, `TikTok Shop`, `Shopee`, `Lazada`, `Ozon`, `Mercado Libre`, `Jumia`, `eBay`, `Wildberries` |
 //! | `logisticsNo`, `logisticsCode` | the waybill's key |
 //! | `violations` | `[]` when clean; else kinds of INTERFACES.md §4, e.g. `["undervaluation"]` |
 //! | `subtlety` | `null` when clean; `"obvious"`, `"moderate"` or `"subtle"` |

@@ -848,6 +848,7 @@ pub(crate) fn truth(p: &Parcel, pop: &Population, cat: &Catalog, config: &SimCon
         ebc_code: ex.ent.code.clone(),
         order_no: p.order_no.clone(),
         ebp_code: pop.platforms[p.platform].ent.code.clone(),
+        platform: pop.platforms[p.platform].label.into(),
         logistics_no: p.logistics_no.clone(),
         logistics_code: pop.logistics[p.logistics].ent.code.clone(),
         violations: p.violations.clone(),

@@ -154,7 +154,7 @@ const PLATFORMS: &[PlatformSpec] = &[
 #[derive(Debug, Clone)]
 pub(crate) struct Platform {
     pub ent: Enterprise,
-    #[allow(dead_code)]
+    /// The marketplace's usual name (Amazon, Temu…).
     pub label: &'static str,
     pub share: f64,
     /// Indexes into the catalogue's destinations.

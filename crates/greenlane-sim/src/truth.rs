@@ -79,6 +79,10 @@ pub struct TruthRecord {
     pub ebc_code: String,
     pub order_no: String,
     pub ebp_code: String,
+    /// The marketplace the order came from (`Amazon`, `AliExpress`, `Temu`…); empty when
+    /// reading a truth file written before the field existed.
+    #[serde(default)]
+    pub platform: String,
     pub logistics_no: String,
     pub logistics_code: String,
     /// Empty for a clean parcel; otherwise one or more kinds of INTERFACES.md §4.

@@ -256,6 +256,8 @@ fn traffic_arrives_as_platforms_send_it() {
         hours[t.app_time[8..10].parse::<usize>().unwrap()] += 1;
     }
     assert!(hours[15] > 5 * hours[4], "no diurnal curve: {hours:?}");
+    let platforms: std::collections::BTreeSet<&str> = sim.truth().iter().map(|t| t.platform.as_str()).collect();
+    assert!(platforms.len() >= 10 && !platforms.contains(""), "{platforms:?}");
     // Codes: 18-character ones carry a valid GB 32100 check character.
     for t in sim.truth().iter().take(2_000) {
         for code in [&t.ebc_code, &t.ebp_code, &t.logistics_code] {
