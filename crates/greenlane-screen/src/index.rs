@@ -86,7 +86,7 @@ const EXPANSION_MIN: f64 = 0.78;
 /// A skeleton shared by more words than this is too common to find candidates with.
 const SKELETON_FANOUT: usize = 400;
 /// Candidates scored per query at most, best evidence first.
-const MAX_CANDIDATES: usize = 16;
+const MAX_CANDIDATES: usize = 12;
 /// Candidates scored at most, when their coverage stays high (see `search`).
 const MAX_SHORTLIST: usize = 64;
 /// A word in more names than this is too common to find candidates with, when the query has a
@@ -382,7 +382,7 @@ impl Index {
             let candidates = scratch.best(MAX_SHORTLIST, 0.3 * full_weight, 2, entry_of, coverage);
             let mut best: Vec<ScoredName> = Vec::new();
             let mut memo = std::mem::take(&mut scratch.memo);
-            memo.start(&query);
+            memo.start(&query, self.words.len());
             for (position, (coverage, name_id)) in candidates.into_iter().enumerate() {
                 // Past the first MAX_CANDIDATES, only names whose coverage promises a score near
                 // the floor: queries of common words ("Ahmed Ali") tie on many names.

@@ -4,7 +4,6 @@
 //! missing surname or an extra word.
 
 use crate::entry::NameStrength;
-use crate::hash::FastMap;
 use crate::index::{Index, IndexedName, NameId, VocabId, Word};
 use crate::similarity::{edit_ratio, jaro_winkler};
 
@@ -138,20 +137,39 @@ pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     similarity
 }
 
-/// Word similarities already computed for this query (candidates share many words), and the
-/// pair list `score_name` sorts; kept per thread so that a query allocates neither.
+/// The similarities of this query's words to the listed words similar to them, by listed
+/// word: a slot per vocabulary word (stamped with the query's epoch, so nothing is cleared
+/// between queries) points at one similarity per query word. With the pair list `score_name`
+/// sorts, kept per thread so that a query allocates neither.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
-    known: FastMap<(u32, VocabId), f64>,
+    epoch: u32,
+    slots: Vec<(u32, u32)>,
+    similarities: Vec<f64>,
+    query_words: usize,
     pairs: Vec<(f64, usize, usize)>,
 }
 
 impl Memo {
-    pub fn start(&mut self, query: &[QueryToken]) {
-        self.known.clear();
+    pub fn start(&mut self, query: &[QueryToken], vocabulary: usize) {
+        if self.slots.len() < vocabulary {
+            self.slots.resize(vocabulary, (0, 0));
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.slots.iter_mut().for_each(|slot| slot.0 = 0);
+            self.epoch = 1;
+        }
+        self.similarities.clear();
+        self.query_words = query.len();
         for (i, token) in query.iter().enumerate() {
             for &(word, similarity) in &token.similar {
-                self.known.insert((i as u32, word), similarity);
+                let slot = &mut self.slots[word as usize];
+                if slot.0 != self.epoch {
+                    *slot = (self.epoch, self.similarities.len() as u32);
+                    self.similarities.resize(self.similarities.len() + query.len(), 0.0);
+                }
+                self.similarities[slot.1 as usize + i] = similarity;
             }
         }
     }
@@ -159,9 +177,13 @@ impl Memo {
     /// The similarity of query word `i` to a listed word. Words that are alike were found when
     /// the query's similar words were worked out (equal, one edit, same skeleton, vowel pattern
     /// or organisation word); any other pair counts only as an initial against its word.
-    fn similarity(&mut self, index: &Index, query: &[QueryToken], i: usize, word: VocabId) -> f64 {
-        if let Some(&known) = self.known.get(&(i as u32, word)) {
-            return known;
+    fn similarity(&self, index: &Index, query: &[QueryToken], i: usize, word: VocabId) -> f64 {
+        let (epoch, offset) = self.slots[word as usize];
+        if epoch == self.epoch {
+            let known = self.similarities[offset as usize + i];
+            if known > 0.0 {
+                return known;
+            }
         }
         let (a, b) = (query[i].word.text.as_bytes(), index.words[word as usize].text.as_bytes());
         if (a.len() == 1 || b.len() == 1) && a[0] == b[0] { INITIAL_SIMILARITY } else { 0.0 }
