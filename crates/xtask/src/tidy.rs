@@ -64,6 +64,7 @@ mod tests {
             ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-store"]),
             ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-store"]),
             ("greenlane-sim", &["greenlane-ceb", "greenlane-codes", "greenlane-core"]),
+            ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),
         ];
         let io_crates = ["tokio", "axum", "rusqlite", "postgres", "quick-xml", "hyper", "reqwest"];
         for (krate, may_use) in allowed {

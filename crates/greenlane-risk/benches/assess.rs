@@ -1,0 +1,2 @@
+//! Assessments per second (placeholder until the benchmark lands).
+fn main() {}

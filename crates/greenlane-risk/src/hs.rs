@@ -1,0 +1,178 @@
+//! The HS 2022 nomenclature text (`data/hs2022.csv`): what each code says it covers, to name codes
+//! in reasons and, before the traffic has taught anything, to tell whether an item name written
+//! in words of the nomenclature fits the code it is declared under.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Each HS6 subheading's words, with those of its heading and chapter; and every word's count of
+/// subheadings (a word in most of them tells nothing).
+#[derive(Debug)]
+pub(crate) struct Nomenclature {
+    descriptions: HashMap<String, String>,
+    words: HashMap<u32, HashSet<u64>>,
+    vocabulary: HashMap<u64, u32>,
+}
+
+static NOMENCLATURE: LazyLock<Nomenclature> = LazyLock::new(|| Nomenclature::parse(include_str!("../data/hs2022.csv")));
+
+pub(crate) fn nomenclature() -> &'static Nomenclature {
+    &NOMENCLATURE
+}
+
+const STOP: &[&str] = &[
+    "and",
+    "or",
+    "of",
+    "the",
+    "for",
+    "with",
+    "without",
+    "not",
+    "other",
+    "than",
+    "whether",
+    "its",
+    "their",
+    "in",
+    "on",
+    "by",
+    "to",
+    "a",
+    "an",
+    "kind",
+    "used",
+    "nes",
+    "nec",
+    "heading",
+    "parts",
+    "thereof",
+    "including",
+    "excluding",
+    "similar",
+    "articles",
+    "article",
+    "like",
+    "such",
+    "more",
+    "less",
+    "but",
+    "made",
+    "type",
+];
+
+/// A word reduced to what the nomenclature and an item name share: lower case, no plural `s`.
+pub(crate) fn word_key(word: &str) -> Option<u64> {
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_alphabetic()) || STOP.contains(&w.as_str()) {
+        return None;
+    }
+    let w = w.strip_suffix("es").filter(|s| s.len() >= 4).or_else(|| w.strip_suffix('s')).unwrap_or(&w);
+    Some(crate::analyzers::hash_bytes(w.as_bytes()))
+}
+
+fn words(text: &str) -> impl Iterator<Item = u64> + '_ {
+    text.split(|c: char| !c.is_ascii_alphabetic()).filter_map(word_key)
+}
+
+/// Splits a CSV line of `section,hscode,"description",parent,level`.
+fn fields(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+impl Nomenclature {
+    fn parse(csv: &str) -> Nomenclature {
+        let mut descriptions = HashMap::new();
+        for line in csv.lines().skip(1) {
+            let f = fields(line);
+            if f.len() >= 3 && f[1].bytes().all(|b| b.is_ascii_digit()) {
+                descriptions.insert(f[1].clone(), f[2].clone());
+            }
+        }
+        let mut words_by: HashMap<u32, HashSet<u64>> = HashMap::new();
+        let mut vocabulary: HashMap<u64, u32> = HashMap::new();
+        for (code, text) in &descriptions {
+            if code.len() != 6 {
+                continue;
+            }
+            let Ok(hs6) = code.parse::<u32>() else { continue };
+            let mut set: HashSet<u64> = words(text).collect();
+            for parent in [&code[..4], &code[..2]] {
+                if let Some(t) = descriptions.get(parent) {
+                    set.extend(words(t));
+                }
+            }
+            for w in &set {
+                *vocabulary.entry(*w).or_default() += 1;
+            }
+            words_by.insert(hs6, set);
+        }
+        Nomenclature { descriptions, words: words_by, vocabulary }
+    }
+
+    /// The nomenclature's words for a code (2, 4 or 6 digits), shortened for a reason.
+    pub fn describe(&self, code: &str) -> String {
+        for len in [6, 4, 2] {
+            if let Some(d) = code.get(..len).and_then(|c| self.descriptions.get(c)) {
+                let mut s: String = d.chars().take(60).collect();
+                if d.chars().count() > 60 {
+                    s.push('…');
+                }
+                return s;
+            }
+        }
+        "a code not in HS 2022".into()
+    }
+
+    /// For an item name written in words of the nomenclature: `Some(false)` when it shares
+    /// telling words with the nomenclature but none with the code's own text, `Some(true)` when it
+    /// shares some, `None` when the name says nothing the nomenclature knows (e.g. Chinese).
+    pub fn name_fits(&self, name: &str, hs6: u32) -> Option<bool> {
+        let own = self.words.get(&hs6)?;
+        let total = self.words.len() as u32;
+        let mut telling = 0;
+        for w in words(name) {
+            // A word in more than a twentieth of all subheadings tells nothing about the code.
+            match self.vocabulary.get(&w) {
+                Some(&n) if n * 20 <= total => {
+                    if own.contains(&w) {
+                        return Some(true);
+                    }
+                    telling += 1;
+                }
+                _ => {}
+            }
+        }
+        (telling > 0).then_some(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_the_nomenclature_s_words_fit_their_codes() {
+        let n = nomenclature();
+        assert_eq!(n.name_fits("cotton knitted T-shirt", 610910), Some(true));
+        assert_eq!(n.name_fits("Bluetooth earphones", 610910), Some(false));
+        assert_eq!(n.name_fits("蓝牙耳机", 851830), None);
+        assert!(n.describe("8518300000").to_lowercase().contains("headphones"));
+    }
+}
