@@ -493,9 +493,7 @@ impl Learned {
             }
             seen_brands.push(*b);
             let brand = &set.brands[*b as usize];
-            if brand.authorized.contains(&p.list.key.ebc_code)
-                || self.brand_authorized.contains(&(*b, seller))
-            {
+            if brand.authorized.contains(&p.list.key.ebc_code) || self.brand_authorized.contains(&(*b, seller)) {
                 continue;
             }
             let lower_terms: Vec<&str> = brand.terms.iter().map(String::as_str).collect();

@@ -30,3 +30,211 @@ fn a_price_far_below_the_codes_usual_one_is_undervaluation() {
     let a = assess(&mut engine, &parcel(2).line("手持电钻", "8467210000", "1", "250").weight("2.2").build());
     assert_eq!(a.lane, Lane::Green, "{a:#?}");
 }
+
+#[test]
+fn a_weight_far_below_what_such_parcels_weigh_is_flagged() {
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 2000);
+    let a = assess(&mut engine, &parcel(1).line("手持电钻", "8467210000", "2", "259").weight("0.4").build());
+    assert!(codes(&a).contains(&"analyzer.weight"), "{a:#?}");
+    assert!(a.reasons.iter().any(|r| r.message.contains("usually weigh")), "{a:#?}");
+    let a = assess(&mut engine, &parcel(2).line("手持电钻", "8467210000", "2", "259").weight("4.4").build());
+    assert!(!codes(&a).contains(&"analyzer.weight"), "{a:#?}");
+}
+
+#[test]
+fn a_name_unlike_every_name_under_its_code_is_flagged() {
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 2000);
+    let a = assess(&mut engine, &parcel(1).line("工艺品摆件", "6109100021", "1", "40").weight("0.25").build());
+    assert!(codes(&a).contains(&"analyzer.name_novel"), "{a:#?}");
+}
+
+#[test]
+fn before_the_traffic_has_taught_names_the_nomenclature_judges_words() {
+    let mut engine = quiet_engine();
+    let a = assess(&mut engine, &parcel(1).line("Bluetooth earphones", "6109100021", "1", "40").build());
+    assert!(codes(&a).contains(&"analyzer.name_hs_text"), "{a:#?}");
+    assert!(a.reasons.iter().any(|r| r.message.contains("T-shirts")), "{a:#?}");
+    let a = assess(&mut engine, &parcel(2).line("cotton T-shirt", "6109100021", "1", "40").build());
+    assert_eq!(a.lane, Lane::Green, "{a:#?}");
+}
+
+#[test]
+fn one_buyer_s_parcels_from_one_exporter_over_the_de_minimis_are_a_split_shipment() {
+    let mut engine = quiet_engine();
+    // £135 ≈ 1,228 CNY: parcels of 800 CNY to one buyer in Britain within hours.
+    let to_gb = |n: usize, time: &str| {
+        parcel(n)
+            .line("蓝牙音箱", "8518220000", "4", "200")
+            .to("303", "GB")
+            .buyer("Olivia Smith", "12 High Street, London", "GB")
+            .at(time)
+            .build()
+    };
+    assert_eq!(assess(&mut engine, &to_gb(1, "20261111090000")).lane, Lane::Green);
+    let second = assess(&mut engine, &to_gb(2, "20261111110000"));
+    assert!(codes(&second).contains(&"analyzer.split_shipment"), "{second:#?}");
+    assert!(second.lane >= Lane::Yellow);
+    assert!(second.reasons.iter().any(|r| r.message.contains("135 GBP")), "{second:#?}");
+    // Another buyer, or the next week, is not part of it.
+    let other = parcel(3)
+        .line("蓝牙音箱", "8518220000", "4", "125")
+        .to("303", "GB")
+        .buyer("Noah Brown", "1 Park Road, Leeds", "GB")
+        .at("20261111120000")
+        .build();
+    assert!(!codes(&assess(&mut engine, &other)).contains(&"analyzer.split_shipment"));
+    assert!(!codes(&assess(&mut engine, &to_gb(4, "20261118120000"))).contains(&"analyzer.split_shipment"));
+    // The US has had no de minimis for goods from China since 2 May 2025.
+    let to_us = |n: usize| parcel(n).line("蓝牙音箱", "8518220000", "4", "125").buyer("Al", "1 Elm St", "US").build();
+    assess(&mut engine, &to_us(5));
+    assert!(!codes(&assess(&mut engine, &to_us(6))).contains(&"analyzer.split_shipment"));
+}
+
+#[test]
+fn a_brand_at_a_fraction_of_its_genuine_price_from_an_unlisted_seller_is_counterfeit() {
+    let mut engine = quiet_engine();
+    // An authorised seller sells the real thing, repeatedly, at its price.
+    for i in 0..5 {
+        let p = parcel(100 + i).ebc("4403165555").line("Rolex劳力士手表", "9102110000", "1", "65000").build();
+        engine.warm_up(&p);
+    }
+    let fake = parcel(1).line("Rolex劳力士手表", "9102110000", "1", "1300").build();
+    let a = assess(&mut engine, &fake);
+    assert!(codes(&a).contains(&"analyzer.brand_price"), "{a:#?}");
+    assert!(a.lane >= Lane::Yellow, "{a:#?}");
+    let genuine = parcel(2).ebc("4403165555").line("Rolex劳力士手表", "9102110000", "1", "64000").build();
+    assert!(!codes(&assess(&mut engine, &genuine)).iter().any(|c| c.starts_with("analyzer.brand")));
+    // "lv" is a whole word only: a silver ring is not Louis Vuitton.
+    let ring = parcel(3).line("silver ring 银戒指", "7113111000", "1", "159").build();
+    assert!(!codes(&assess(&mut engine, &ring)).iter().any(|c| c.starts_with("analyzer.brand")));
+}
+
+#[test]
+fn default_criteria_stop_controlled_prohibited_and_misdirected_goods() {
+    let mut engine = quiet_engine();
+    let cases = [
+        (parcel(1).line("无人驾驶航空器", "8806220000", "1", "1999"), Lane::Red, "export_control.no_licence"),
+        (parcel(2).line("遥控飞行玩具", "8806220000", "1", "1999"), Lane::Red, "export_control.no_licence"),
+        (parcel(3).line("已加工象牙制品", "9601100000", "1", "2600"), Lane::Hold, "prohibited.hs"),
+        (parcel(4).line("木炭", "3926909090", "1", "14"), Lane::Hold, "prohibited.name"),
+        (parcel(5).line("中药材", "1211903910", "1", "180"), Lane::Red, "prohibited.medicinal_plants"),
+        (parcel(6).to("502", "KP"), Lane::Hold, "destination.embargoed_buyer"),
+        (parcel(7).to("502", "CA"), Lane::Yellow, "destination.buyer_elsewhere"),
+    ];
+    for (builder, lane, code) in cases {
+        let a = assess(&mut engine, &builder.build());
+        assert_eq!(a.lane, lane, "{code}: {a:#?}");
+        assert!(codes(&a).contains(&code), "{code}: {a:#?}");
+    }
+    let licensed = parcel(8).line("无人驾驶航空器", "8806220000", "1", "1999").licence("26-AB-123456").build();
+    assert!(assess(&mut engine, &licensed).lane.is_released());
+}
+
+#[test]
+fn officers_findings_raise_an_exporter_s_risk_and_are_counted_per_criterion() {
+    use greenlane_core::risk::RiskEngine;
+    use greenlane_core::{Inspection, InspectionOutcome, MessageTime, ViolationKind};
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 500);
+    let bad = "4403164444";
+    for i in 0..6 {
+        let p = parcel(10 + i).ebc(bad).line("中药材", "1211903910", "1", "180").build();
+        let a = assess(&mut engine, &p);
+        assert!(a.lane.needs_officer());
+        let inspection = Inspection {
+            list: p.list.key.clone(),
+            outcome: InspectionOutcome::Violation(ViolationKind::ProhibitedGoods),
+            note: String::new(),
+            officer: "o".into(),
+            at: MessageTime(0),
+        };
+        engine.observe_inspection(&p, &inspection);
+    }
+    let a = assess(&mut engine, &parcel(20).ebc(bad).build());
+    assert!(codes(&a).contains(&"analyzer.exporter_record"), "{a:#?}");
+    assert!(a.score > 0.0);
+    let stats = engine.criteria_stats();
+    let s = stats.iter().find(|s| s.id == "prohibited.medicinal_plants").unwrap();
+    assert_eq!((s.hits, s.selected, s.inspected, s.confirmed), (6, 6, 6, 6), "{s:#?}");
+    assert_eq!(s.confirmation_rate, Some(1.0));
+}
+
+#[test]
+fn warming_up_rebuilds_what_assessing_learned() {
+    let mut live = quiet_engine();
+    let mut restarted = quiet_engine();
+    let day: Vec<_> = (0..3000)
+        .map(|i| {
+            let names = [
+                ("棉制针织T恤衫", "6109100021", 39.9),
+                ("蓝牙耳机", "8518300000", 59.9),
+                ("手持电钻", "8467210000", 259.0),
+            ];
+            let (n, c, p) = names[i % 3];
+            parcel(i).line(n, c, "1", &format!("{:.2}", p * (0.8 + 0.4 * ((i * 37) % 10) as f64 / 10.0))).build()
+        })
+        .collect();
+    for p in &day {
+        assess(&mut live, p);
+        restarted.warm_up(p);
+    }
+    let probe = [
+        parcel(9001).line("手持电钻", "8467210000", "1", "20").build(),
+        parcel(9002).line("蓝牙耳机", "6109100021", "1", "59").build(),
+    ];
+    for p in &probe {
+        assert_eq!(assess(&mut live, p), assess(&mut restarted, p));
+    }
+}
+
+#[test]
+fn the_same_parcels_in_the_same_order_give_the_same_assessments() {
+    let run = || {
+        let mut engine = greenlane_risk::Engine::with_default_criteria().unwrap();
+        traffic(&mut engine, 300);
+        (0..500).map(|i| assess(&mut engine, &parcel(i).build())).collect::<Vec<_>>()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn a_backtest_reports_lanes_and_what_known_outcomes_it_would_catch() {
+    use greenlane_core::check::three_documents;
+    use greenlane_core::{Inspection, InspectionOutcome, MessageTime, ViolationKind};
+    use greenlane_risk::{BacktestCase, backtest};
+    let inspection = |p: &greenlane_core::Parcel, outcome| Inspection {
+        list: p.list.key.clone(),
+        outcome,
+        note: String::new(),
+        officer: "o".into(),
+        at: MessageTime(0),
+    };
+    let drone = parcel(1).line("无人驾驶航空器", "8806220000", "1", "1999").build();
+    let shirt = parcel(2).build();
+    let cases = vec![
+        BacktestCase {
+            findings: three_documents(&drone),
+            screening: vec![],
+            inspection: Some(inspection(&drone, InspectionOutcome::Violation(ViolationKind::LicenseMissing))),
+            parcel: drone,
+        },
+        BacktestCase {
+            findings: three_documents(&shirt),
+            screening: vec![],
+            inspection: Some(inspection(&shirt, InspectionOutcome::Violation(ViolationKind::Undervaluation))),
+            parcel: shirt,
+        },
+    ];
+    let mut engine = quiet_engine();
+    let report = backtest(&mut engine, cases);
+    assert_eq!(report.parcels, 2);
+    assert_eq!(report.lanes.get(&Lane::Red), Some(&1));
+    assert_eq!(report.release_rate, 0.5);
+    assert_eq!(report.violations[&ViolationKind::LicenseMissing].caught, 1);
+    assert_eq!(report.violations[&ViolationKind::Undervaluation].missed, 1);
+    assert_eq!(report.recall_known, Some(0.5));
+    assert!(report.criteria_version.starts_with("default-"));
+    serde_json::to_string(&report).unwrap();
+}
