@@ -15,9 +15,11 @@
 mod codec;
 mod pg;
 mod sqlite;
+mod workbench;
 
 pub use pg::PgStore;
 pub use sqlite::SqliteStore;
+pub use workbench::{AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow, china_day};
 
 use greenlane_core::{
     Decision, Inspection, Lane, List, ListKey, ListStatus, MessageTime, Order, OrderKey, Payment, Reason, Waybill,
@@ -206,6 +208,28 @@ pub trait ReadTx {
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>>;
     /// Every screening clearance, ordered by party, list and entry.
     fn clearances(&mut self) -> Result<Vec<Clearance>>;
+    /// Lists under review (yellow, red, hold) that pass `filter`, oldest first, at most `limit`,
+    /// each with its claim if any.
+    fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>>;
+    /// Who holds the case, if anyone.
+    fn claim_of(&mut self, list: &ListKey) -> Result<Option<Claim>>;
+    /// What officers did on the case, in the order done.
+    fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>>;
+    /// The decision feed's entries for one list, in order.
+    fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>>;
+    /// The daily totals of days `from_day..=to_day` (see [`china_day`]), every dimension.
+    fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>>;
+    /// Lists decided at or after `since` (message time), per minute (Unix minute, count).
+    fn decided_per_minute(&mut self, since: MessageTime) -> Result<Vec<(i64, u64)>>;
+    /// The latest decision time of any list.
+    fn latest_decision_time(&mut self) -> Result<Option<MessageTime>>;
+    /// Seconds from receipt to decision of released lists decided at or after `since`, at most
+    /// `limit` of them.
+    fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>>;
+    /// How many lists are in `status`.
+    fn lists_in_status(&mut self, status: ListStatus) -> Result<u64>;
+    /// One enterprise's lists, newest first, at most `limit`.
+    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -234,6 +258,11 @@ pub trait WriteTx: ReadTx {
     /// Stores a new token; returns its id.
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
     fn commit(self: Box<Self>) -> Result<()>;
+    /// Gives the case to an officer (replacing any claim: the caller checks who held it).
+    fn put_claim(&mut self, claim: &Claim) -> Result<()>;
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()>;
+    /// Appends to the case audit trail; returns its sequence number.
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64>;
 }
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or

@@ -5,11 +5,12 @@
 //! so an acknowledged message is on disk.
 
 use crate::codec::{self, ListColumns, RawList};
+use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
 use crate::{
     Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage,
     TokenRow, WaybillRow, WriteTx,
 };
-use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_core::{Decision, Inspection, ListKey, ListStatus, MessageTime, OrderKey, Payment, WaybillKey};
 use postgres::config::Host;
 use postgres::types::{FromSql, ToSql};
 use postgres::{Client, Config, NoTls, Row, Statement};
@@ -23,6 +24,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_init.sql")),
     (2, include_str!("../migrations/postgres/0002_inspections.sql")),
     (3, include_str!("../migrations/postgres/0003_screening_clearances.sql")),
+    (4, include_str!("../migrations/postgres/0004_workbench.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -426,6 +428,36 @@ macro_rules! read_tx {
             fn clearances(&mut self) -> Result<Vec<Clearance>> {
                 self.with(q::clearances)
             }
+            fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
+                self.with(|c| q::review_queue(c, filter, limit))
+            }
+            fn claim_of(&mut self, list: &ListKey) -> Result<Option<Claim>> {
+                self.with(|c| q::claim_of(c, list))
+            }
+            fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>> {
+                self.with(|c| q::audit_of(c, list))
+            }
+            fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>> {
+                self.with(|c| q::decisions_of(c, list))
+            }
+            fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
+                self.with(|c| q::daily_totals(c, from_day, to_day))
+            }
+            fn decided_per_minute(&mut self, since: MessageTime) -> Result<Vec<(i64, u64)>> {
+                self.with(|c| q::decided_per_minute(c, since))
+            }
+            fn latest_decision_time(&mut self) -> Result<Option<MessageTime>> {
+                self.with(q::latest_decision_time)
+            }
+            fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>> {
+                self.with(|c| q::release_times(c, since, limit))
+            }
+            fn lists_in_status(&mut self, status: ListStatus) -> Result<u64> {
+                self.with(|c| q::lists_in_status(c, status))
+            }
+            fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
+                self.with(|c| q::lists_of_enterprise(c, ebc_code, limit))
+            }
         }
     };
 }
@@ -477,11 +509,16 @@ impl WriteTx for PgWrite<'_> {
 
     fn put_list(&mut self, row: &ListRow) -> Result<()> {
         let cols = ListColumns::encode(row)?;
-        self.with(|c| q::put_list(c, row, &cols))
+        // The workbench's facts and daily totals move with the list, in the same transaction.
+        let old = self.with(|c| q::list_facts(c, &row.list.key))?;
+        self.with(|c| q::put_list(c, row, &cols))?;
+        self.with(|c| q::update_facts(c, &row.list.key, old.as_ref(), Some(&ListFacts::of(row))))
     }
 
     fn delete_list(&mut self, key: &ListKey) -> Result<()> {
-        self.with(|c| q::delete_list(c, key))
+        let old = self.with(|c| q::list_facts(c, key))?;
+        self.with(|c| q::delete_list(c, key))?;
+        self.with(|c| q::update_facts(c, key, old.as_ref(), None))
     }
 
     fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
@@ -517,6 +554,18 @@ impl WriteTx for PgWrite<'_> {
         self.conn.in_transaction = false;
         self.done = true;
         Ok(())
+    }
+
+    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        self.with(|c| q::put_claim(c, claim))
+    }
+
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()> {
+        self.with(|c| q::delete_claim(c, list))
+    }
+
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
+        self.with(|c| q::insert_audit(c, entry))
     }
 }
 
@@ -946,6 +995,242 @@ mod q {
         let by_status = group("SELECT status, count(*) FROM lists GROUP BY status")?;
         let messages: i64 = col(&c.query_one("counts", "SELECT count(*) FROM messages", &[])?, 0)?;
         codec::counts(by_lane, by_status, messages)
+    }
+
+    pub(super) fn list_facts(c: &mut PgConn, key: &ListKey) -> Result<Option<ListFacts>> {
+        let row = c.query_opt(
+            "list_facts",
+            "SELECT day_cn, dest_country, trade_mode, hs_chapter, value_fen, ebp_code, lane
+             FROM lists WHERE ebc_code = $1 AND cop_no = $2",
+            &[&key.ebc_code, &key.cop_no],
+        )?;
+        let Some(r) = row else { return Ok(None) };
+        let Some(day) = col::<Option<i64>>(&r, 0)? else { return Ok(None) };
+        Ok(Some(ListFacts {
+            day,
+            dest_country: col::<Option<String>>(&r, 1)?.unwrap_or_default(),
+            trade_mode: col::<Option<String>>(&r, 2)?.unwrap_or_default(),
+            hs_chapter: col::<Option<String>>(&r, 3)?.unwrap_or_default(),
+            value_fen: col::<Option<i64>>(&r, 4)?.unwrap_or_default(),
+            ebp_code: col(&r, 5)?,
+            lane: codec::lane(col(&r, 6)?)?,
+        }))
+    }
+
+    /// Writes a list's facts (when it still exists) and moves the daily totals from `old` to `new`.
+    pub(super) fn update_facts(
+        c: &mut PgConn,
+        key: &ListKey,
+        old: Option<&ListFacts>,
+        new: Option<&ListFacts>,
+    ) -> Result<()> {
+        if let Some(f) = new
+            && old.is_none_or(|o| {
+                o.day != f.day
+                    || o.dest_country != f.dest_country
+                    || o.trade_mode != f.trade_mode
+                    || o.hs_chapter != f.hs_chapter
+                    || o.value_fen != f.value_fen
+            })
+        {
+            c.execute(
+                "update_facts",
+                "UPDATE lists SET day_cn = $3, dest_country = $4, trade_mode = $5, hs_chapter = $6, value_fen = $7
+                 WHERE ebc_code = $1 AND cop_no = $2",
+                &[&key.ebc_code, &key.cop_no, &f.day, &f.dest_country, &f.trade_mode, &f.hs_chapter, &f.value_fen],
+            )?;
+        }
+        for (day, dim, k, lists, value) in workbench::deltas(old, new) {
+            c.execute(
+                "update_facts",
+                "INSERT INTO dash_daily (day, dim, key, lists, value_fen) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (day, dim, key) DO UPDATE SET
+                     lists = dash_daily.lists + excluded.lists, value_fen = dash_daily.value_fen + excluded.value_fen",
+                &[&day, &dim, &k, &lists, &value],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn review_queue(c: &mut PgConn, f: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
+        let lane = f.lane.map(|l| l.as_str());
+        let rows = c.query(
+            "review_queue",
+            "SELECT l.ebc_code, l.cop_no, l.lane, l.received_at, l.reasons::text, l.ebp_code, l.dest_country,
+                    l.hs_chapter, l.trade_mode, l.value_fen, k.officer, k.claimed_at
+             FROM lists l LEFT JOIN claims k ON k.ebc_code = l.ebc_code AND k.cop_no = l.cop_no
+             WHERE l.status = 'review' AND ($1::text IS NULL OR l.lane = $1) AND ($2::text IS NULL OR l.ebc_code = $2)
+               AND ($3::text IS NULL OR l.dest_country = $3) AND ($4::text IS NULL OR l.hs_chapter = $4)
+               AND ($5::text IS NULL OR l.reasons @> jsonb_build_array(jsonb_build_object('code', $5::text)))
+             ORDER BY l.received_at, l.seq LIMIT $6",
+            &[&lane, &f.exporter, &f.dest_country, &f.hs_chapter, &f.reason, &codec::limit(limit)],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let cols = workbench::QueueCols {
+                    ebp_code: col(r, 5)?,
+                    dest_country: col(r, 6)?,
+                    hs_chapter: col(r, 7)?,
+                    trade_mode: col(r, 8)?,
+                    value_fen: col(r, 9)?,
+                    officer: col(r, 10)?,
+                    claimed_at: col(r, 11)?,
+                };
+                let list = ListKey { ebc_code: col(r, 0)?, cop_no: col(r, 1)? };
+                cols.into_row(
+                    list,
+                    codec::lane(col(r, 2)?)?,
+                    col(r, 3)?,
+                    codec::from_json("reasons of a list", col(r, 4)?)?,
+                )
+            })
+            .collect()
+    }
+
+    pub(super) fn claim_of(c: &mut PgConn, key: &ListKey) -> Result<Option<Claim>> {
+        let row = c.query_opt(
+            "claim_of",
+            "SELECT officer, claimed_at FROM claims WHERE ebc_code = $1 AND cop_no = $2",
+            &[&key.ebc_code, &key.cop_no],
+        )?;
+        row.map(|r| Ok(Claim { list: key.clone(), officer: col(&r, 0)?, claimed_at: col(&r, 1)? })).transpose()
+    }
+
+    pub(super) fn put_claim(c: &mut PgConn, k: &Claim) -> Result<()> {
+        c.execute(
+            "put_claim",
+            "INSERT INTO claims (ebc_code, cop_no, officer, claimed_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (ebc_code, cop_no) DO UPDATE SET officer = excluded.officer, claimed_at = excluded.claimed_at",
+            &[&k.list.ebc_code, &k.list.cop_no, &k.officer, &k.claimed_at],
+        )
+    }
+
+    pub(super) fn delete_claim(c: &mut PgConn, key: &ListKey) -> Result<()> {
+        c.execute(
+            "delete_claim",
+            "DELETE FROM claims WHERE ebc_code = $1 AND cop_no = $2",
+            &[&key.ebc_code, &key.cop_no],
+        )
+    }
+
+    pub(super) fn insert_audit(c: &mut PgConn, e: &AuditEntry) -> Result<u64> {
+        let row = c.query_one(
+            "insert_audit",
+            "INSERT INTO case_audit (ebc_code, cop_no, officer, action, detail, at) VALUES ($1, $2, $3, $4, $5, $6)
+             RETURNING seq",
+            &[&e.list.ebc_code, &e.list.cop_no, &e.officer, &e.action, &e.detail, &e.at],
+        )?;
+        codec::seq("audit seq", col(&row, 0)?)
+    }
+
+    pub(super) fn audit_of(c: &mut PgConn, key: &ListKey) -> Result<Vec<AuditEntry>> {
+        c.query(
+            "audit_of",
+            "SELECT officer, action, detail, at FROM case_audit WHERE ebc_code = $1 AND cop_no = $2 ORDER BY seq",
+            &[&key.ebc_code, &key.cop_no],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                list: key.clone(),
+                officer: col(r, 0)?,
+                action: col(r, 1)?,
+                detail: col(r, 2)?,
+                at: col(r, 3)?,
+            })
+        })
+        .collect()
+    }
+
+    pub(super) fn decisions_of(c: &mut PgConn, key: &ListKey) -> Result<Vec<(u64, Decision)>> {
+        c.query(
+            "decisions_of",
+            "SELECT seq, doc::text FROM decisions WHERE ebc_code = $1 AND cop_no = $2 ORDER BY seq",
+            &[&key.ebc_code, &key.cop_no],
+        )?
+        .iter()
+        .map(|r| Ok((codec::seq("decision seq", col(r, 0)?)?, codec::from_json("decision", col(r, 1)?)?)))
+        .collect()
+    }
+
+    pub(super) fn daily_totals(c: &mut PgConn, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
+        c.query(
+            "daily_totals",
+            "SELECT day, dim, key, lists, value_fen FROM dash_daily WHERE day BETWEEN $1 AND $2 AND lists <> 0
+             ORDER BY day, dim, key",
+            &[&from_day, &to_day],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(DailyTotal {
+                day: col(r, 0)?,
+                dim: col(r, 1)?,
+                key: col(r, 2)?,
+                lists: col(r, 3)?,
+                value_fen: col(r, 4)?,
+            })
+        })
+        .collect()
+    }
+
+    pub(super) fn decided_per_minute(c: &mut PgConn, since: MessageTime) -> Result<Vec<(i64, u64)>> {
+        c.query(
+            "decided_per_minute",
+            "SELECT decided_at / 60, count(*) FROM lists WHERE decided_at >= $1 GROUP BY decided_at / 60 ORDER BY 1",
+            &[&since.0],
+        )?
+        .iter()
+        .map(|r| Ok((col(r, 0)?, codec::seq("count", col(r, 1)?)?)))
+        .collect()
+    }
+
+    pub(super) fn latest_decision_time(c: &mut PgConn) -> Result<Option<MessageTime>> {
+        let row = c.query_one("latest_decision_time", "SELECT max(decided_at) FROM lists", &[])?;
+        Ok(col::<Option<i64>>(&row, 0)?.map(MessageTime))
+    }
+
+    pub(super) fn release_times(c: &mut PgConn, since: MessageTime, limit: usize) -> Result<Vec<i64>> {
+        c.query(
+            "release_times",
+            "SELECT decided_at - received_at FROM lists
+             WHERE decided_at >= $1 AND status IN ('released', 'arrived', 'departed') LIMIT $2",
+            &[&since.0, &codec::limit(limit)],
+        )?
+        .iter()
+        .map(|r| col(r, 0))
+        .collect()
+    }
+
+    pub(super) fn lists_in_status(c: &mut PgConn, status: ListStatus) -> Result<u64> {
+        let row =
+            c.query_one("lists_in_status", "SELECT count(*) FROM lists WHERE status = $1", &[&status.as_str()])?;
+        codec::seq("count", col(&row, 0)?)
+    }
+
+    pub(super) fn lists_of_enterprise(c: &mut PgConn, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
+        c.query(
+            "lists_of_enterprise",
+            "SELECT status, lane, return_status, score, received_at, decided_at, criteria_version,
+                    reasons::text, doc::text
+             FROM lists WHERE ebc_code = $1 ORDER BY received_at DESC, seq DESC LIMIT $2",
+            &[&ebc_code, &codec::limit(limit)],
+        )?
+        .iter()
+        .map(|r| {
+            RawList {
+                status: col(r, 0)?,
+                lane: col(r, 1)?,
+                return_status: col(r, 2)?,
+                score: col(r, 3)?,
+                received_at: col(r, 4)?,
+                decided_at: col(r, 5)?,
+                criteria_version: col(r, 6)?,
+                reasons: col(r, 7)?,
+                doc: col(r, 8)?,
+            }
+            .decode()
+        })
+        .collect()
     }
 }
 

@@ -4,11 +4,12 @@
 //! reader connections.
 
 use crate::codec::{self, ListColumns, RawList};
+use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
 use crate::{
     Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage,
     TokenRow, WaybillRow, WriteTx,
 };
-use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_core::{Decision, Inspection, ListKey, ListStatus, MessageTime, OrderKey, Payment, WaybillKey};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -19,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../migrations/sqlite/0002_inspections.sql")),
     (3, include_str!("../migrations/sqlite/0003_screening_clearances.sql")),
+    (4, include_str!("../migrations/sqlite/0004_workbench.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -327,6 +329,36 @@ macro_rules! read_tx {
             fn clearances(&mut self) -> Result<Vec<Clearance>> {
                 self.with(q::clearances)
             }
+            fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
+                self.with(|c| q::review_queue(c, filter, limit))
+            }
+            fn claim_of(&mut self, list: &ListKey) -> Result<Option<Claim>> {
+                self.with(|c| q::claim_of(c, list))
+            }
+            fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>> {
+                self.with(|c| q::audit_of(c, list))
+            }
+            fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>> {
+                self.with(|c| q::decisions_of(c, list))
+            }
+            fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
+                self.with(|c| q::daily_totals(c, from_day, to_day))
+            }
+            fn decided_per_minute(&mut self, since: MessageTime) -> Result<Vec<(i64, u64)>> {
+                self.with(|c| q::decided_per_minute(c, since))
+            }
+            fn latest_decision_time(&mut self) -> Result<Option<MessageTime>> {
+                self.with(q::latest_decision_time)
+            }
+            fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>> {
+                self.with(|c| q::release_times(c, since, limit))
+            }
+            fn lists_in_status(&mut self, status: ListStatus) -> Result<u64> {
+                self.with(|c| q::lists_in_status(c, status))
+            }
+            fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
+                self.with(|c| q::lists_of_enterprise(c, ebc_code, limit))
+            }
         }
     };
 }
@@ -378,11 +410,16 @@ impl WriteTx for SqliteWrite<'_> {
 
     fn put_list(&mut self, row: &ListRow) -> Result<()> {
         let cols = ListColumns::encode(row)?;
-        self.with(|c| q::put_list(c, row, &cols))
+        // The workbench's facts and daily totals move with the list, in the same transaction.
+        let old = self.with(|c| q::list_facts(c, &row.list.key))?;
+        self.with(|c| q::put_list(c, row, &cols))?;
+        self.with(|c| q::update_facts(c, &row.list.key, old.as_ref(), Some(&ListFacts::of(row))))
     }
 
     fn delete_list(&mut self, key: &ListKey) -> Result<()> {
-        self.with(|c| q::delete_list(c, key))
+        let old = self.with(|c| q::list_facts(c, key))?;
+        self.with(|c| q::delete_list(c, key))?;
+        self.with(|c| q::update_facts(c, key, old.as_ref(), None))
     }
 
     fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
@@ -417,6 +454,18 @@ impl WriteTx for SqliteWrite<'_> {
         self.conn.execute_batch("COMMIT").map_err(backend("commit"))?;
         self.done = true;
         Ok(())
+    }
+
+    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        self.with(|c| q::put_claim(c, claim))
+    }
+
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()> {
+        self.with(|c| q::delete_claim(c, list))
+    }
+
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
+        self.with(|c| q::insert_audit(c, entry))
     }
 }
 
@@ -892,5 +941,286 @@ mod q {
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(backend("counts"))?;
         codec::counts(by_lane, by_status, messages)
+    }
+
+    pub(super) fn list_facts(c: &Connection, key: &ListKey) -> Result<Option<ListFacts>> {
+        let found = c
+            .prepare_cached(
+                "SELECT day_cn, dest_country, trade_mode, hs_chapter, value_fen, ebp_code, lane
+                 FROM lists WHERE ebc_code = ?1 AND cop_no = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row([&key.ebc_code, &key.cop_no], |r| {
+                    Ok((
+                        r.get::<_, Option<i64>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<i64>>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(backend("list_facts"))?;
+        let Some((Some(day), dest, mode, hs, value, ebp_code, lane)) = found else { return Ok(None) };
+        Ok(Some(ListFacts {
+            day,
+            dest_country: dest.unwrap_or_default(),
+            trade_mode: mode.unwrap_or_default(),
+            hs_chapter: hs.unwrap_or_default(),
+            value_fen: value.unwrap_or_default(),
+            ebp_code,
+            lane: codec::lane(&lane)?,
+        }))
+    }
+
+    /// Writes a list's facts (when it still exists) and moves the daily totals from `old` to `new`.
+    pub(super) fn update_facts(
+        c: &Connection,
+        key: &ListKey,
+        old: Option<&ListFacts>,
+        new: Option<&ListFacts>,
+    ) -> Result<()> {
+        if let Some(f) = new
+            && old.is_none_or(|o| {
+                o.day != f.day
+                    || o.dest_country != f.dest_country
+                    || o.trade_mode != f.trade_mode
+                    || o.hs_chapter != f.hs_chapter
+                    || o.value_fen != f.value_fen
+            })
+        {
+            c.prepare_cached(
+                "UPDATE lists SET day_cn = ?3, dest_country = ?4, trade_mode = ?5, hs_chapter = ?6, value_fen = ?7
+                 WHERE ebc_code = ?1 AND cop_no = ?2",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    key.ebc_code,
+                    key.cop_no,
+                    f.day,
+                    f.dest_country,
+                    f.trade_mode,
+                    f.hs_chapter,
+                    f.value_fen
+                ])
+            })
+            .map_err(backend("update_facts"))?;
+        }
+        for (day, dim, k, lists, value) in workbench::deltas(old, new) {
+            c.prepare_cached(
+                "INSERT INTO dash_daily (day, dim, key, lists, value_fen) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (day, dim, key) DO UPDATE SET
+                     lists = lists + excluded.lists, value_fen = value_fen + excluded.value_fen",
+            )
+            .and_then(|mut s| s.execute(params![day, dim, k, lists, value]))
+            .map_err(backend("update_facts"))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn review_queue(c: &Connection, f: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
+        // The reasons column is serde_json's compact form, so a code is found as its JSON pair.
+        let reason = f.reason.as_ref().map(|r| format!("\"code\":{}", serde_json::Value::String(r.clone())));
+        let raw: Vec<(ListKey, String, i64, String, workbench::QueueCols)> = c
+            .prepare_cached(
+                "SELECT l.ebc_code, l.cop_no, l.lane, l.received_at, l.reasons, l.ebp_code, l.dest_country,
+                        l.hs_chapter, l.trade_mode, l.value_fen, k.officer, k.claimed_at
+                 FROM lists l INDEXED BY lists_by_status
+                 LEFT JOIN claims k ON k.ebc_code = l.ebc_code AND k.cop_no = l.cop_no
+                 WHERE l.status = 'review' AND (?1 IS NULL OR l.lane = ?1) AND (?2 IS NULL OR l.ebc_code = ?2)
+                   AND (?3 IS NULL OR l.dest_country = ?3) AND (?4 IS NULL OR l.hs_chapter = ?4)
+                   AND (?5 IS NULL OR instr(l.reasons, ?5) > 0)
+                 ORDER BY l.received_at, l.seq LIMIT ?6",
+            )
+            .and_then(|mut s| {
+                s.query_map(
+                    params![
+                        f.lane.map(|l| l.as_str()),
+                        f.exporter,
+                        f.dest_country,
+                        f.hs_chapter,
+                        reason,
+                        codec::limit(limit)
+                    ],
+                    |r| {
+                        Ok((
+                            ListKey { ebc_code: r.get(0)?, cop_no: r.get(1)? },
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            workbench::QueueCols {
+                                ebp_code: r.get(5)?,
+                                dest_country: r.get(6)?,
+                                hs_chapter: r.get(7)?,
+                                trade_mode: r.get(8)?,
+                                value_fen: r.get(9)?,
+                                officer: r.get(10)?,
+                                claimed_at: r.get(11)?,
+                            },
+                        ))
+                    },
+                )?
+                .collect()
+            })
+            .map_err(backend("review_queue"))?;
+        raw.into_iter()
+            .map(|(list, lane, received_at, reasons, cols)| {
+                cols.into_row(list, codec::lane(&lane)?, received_at, codec::from_json("reasons of a list", &reasons)?)
+            })
+            .collect()
+    }
+
+    pub(super) fn claim_of(c: &Connection, key: &ListKey) -> Result<Option<Claim>> {
+        c.prepare_cached("SELECT officer, claimed_at FROM claims WHERE ebc_code = ?1 AND cop_no = ?2")
+            .and_then(|mut s| {
+                s.query_row([&key.ebc_code, &key.cop_no], |r| {
+                    Ok(Claim { list: key.clone(), officer: r.get(0)?, claimed_at: r.get(1)? })
+                })
+                .optional()
+            })
+            .map_err(backend("claim_of"))
+    }
+
+    pub(super) fn put_claim(c: &Connection, k: &Claim) -> Result<()> {
+        c.prepare_cached(
+            "INSERT INTO claims (ebc_code, cop_no, officer, claimed_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (ebc_code, cop_no) DO UPDATE SET officer = excluded.officer, claimed_at = excluded.claimed_at",
+        )
+        .and_then(|mut s| s.execute(params![k.list.ebc_code, k.list.cop_no, k.officer, k.claimed_at]))
+        .map(drop)
+        .map_err(backend("put_claim"))
+    }
+
+    pub(super) fn delete_claim(c: &Connection, key: &ListKey) -> Result<()> {
+        c.prepare_cached("DELETE FROM claims WHERE ebc_code = ?1 AND cop_no = ?2")
+            .and_then(|mut s| s.execute([&key.ebc_code, &key.cop_no]))
+            .map(drop)
+            .map_err(backend("delete_claim"))
+    }
+
+    pub(super) fn insert_audit(c: &Connection, e: &AuditEntry) -> Result<u64> {
+        let seq: i64 = c
+            .prepare_cached(
+                "INSERT INTO case_audit (ebc_code, cop_no, officer, action, detail, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 RETURNING seq",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![e.list.ebc_code, e.list.cop_no, e.officer, e.action, e.detail, e.at], |r| r.get(0))
+            })
+            .map_err(backend("insert_audit"))?;
+        codec::seq("audit seq", seq)
+    }
+
+    pub(super) fn audit_of(c: &Connection, key: &ListKey) -> Result<Vec<AuditEntry>> {
+        c.prepare_cached(
+            "SELECT officer, action, detail, at FROM case_audit WHERE ebc_code = ?1 AND cop_no = ?2 ORDER BY seq",
+        )
+        .and_then(|mut s| {
+            s.query_map([&key.ebc_code, &key.cop_no], |r| {
+                Ok(AuditEntry {
+                    list: key.clone(),
+                    officer: r.get(0)?,
+                    action: r.get(1)?,
+                    detail: r.get(2)?,
+                    at: r.get(3)?,
+                })
+            })?
+            .collect()
+        })
+        .map_err(backend("audit_of"))
+    }
+
+    pub(super) fn decisions_of(c: &Connection, key: &ListKey) -> Result<Vec<(u64, Decision)>> {
+        let rows: Vec<(i64, String)> = c
+            .prepare_cached("SELECT seq, doc FROM decisions WHERE ebc_code = ?1 AND cop_no = ?2 ORDER BY seq")
+            .and_then(|mut s| s.query_map([&key.ebc_code, &key.cop_no], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(backend("decisions_of"))?;
+        rows.into_iter()
+            .map(|(seq, doc)| Ok((codec::seq("decision seq", seq)?, codec::from_json("decision", &doc)?)))
+            .collect()
+    }
+
+    pub(super) fn daily_totals(c: &Connection, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
+        c.prepare_cached(
+            "SELECT day, dim, key, lists, value_fen FROM dash_daily WHERE day BETWEEN ?1 AND ?2 AND lists <> 0
+             ORDER BY day, dim, key",
+        )
+        .and_then(|mut s| {
+            s.query_map([from_day, to_day], |r| {
+                Ok(DailyTotal {
+                    day: r.get(0)?,
+                    dim: r.get(1)?,
+                    key: r.get(2)?,
+                    lists: r.get(3)?,
+                    value_fen: r.get(4)?,
+                })
+            })?
+            .collect()
+        })
+        .map_err(backend("daily_totals"))
+    }
+
+    pub(super) fn decided_per_minute(c: &Connection, since: MessageTime) -> Result<Vec<(i64, u64)>> {
+        let rows: Vec<(i64, i64)> = c
+            .prepare_cached(
+                "SELECT decided_at / 60, count(*) FROM lists WHERE decided_at >= ?1 GROUP BY decided_at / 60 ORDER BY 1",
+            )
+            .and_then(|mut s| s.query_map([since.0], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(backend("decided_per_minute"))?;
+        rows.into_iter().map(|(m, n)| Ok((m, codec::seq("count", n)?))).collect()
+    }
+
+    pub(super) fn latest_decision_time(c: &Connection) -> Result<Option<MessageTime>> {
+        c.prepare_cached("SELECT max(decided_at) FROM lists")
+            .and_then(|mut s| s.query_row([], |r| r.get::<_, Option<i64>>(0)))
+            .map(|t| t.map(MessageTime))
+            .map_err(backend("latest_decision_time"))
+    }
+
+    pub(super) fn release_times(c: &Connection, since: MessageTime, limit: usize) -> Result<Vec<i64>> {
+        c.prepare_cached(
+            "SELECT decided_at - received_at FROM lists INDEXED BY lists_by_decided
+             WHERE decided_at >= ?1 AND status IN ('released', 'arrived', 'departed') LIMIT ?2",
+        )
+        .and_then(|mut s| s.query_map(params![since.0, codec::limit(limit)], |r| r.get(0))?.collect())
+        .map_err(backend("release_times"))
+    }
+
+    pub(super) fn lists_in_status(c: &Connection, status: ListStatus) -> Result<u64> {
+        let n: i64 = c
+            .prepare_cached("SELECT count(*) FROM lists WHERE status = ?1")
+            .and_then(|mut s| s.query_row([status.as_str()], |r| r.get(0)))
+            .map_err(backend("lists_in_status"))?;
+        codec::seq("count", n)
+    }
+
+    pub(super) fn lists_of_enterprise(c: &Connection, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
+        let rows: Vec<RawList> = c
+            .prepare_cached(
+                "SELECT status, lane, return_status, score, received_at, decided_at, criteria_version, reasons, doc
+                 FROM lists INDEXED BY lists_by_enterprise_time WHERE ebc_code = ?1
+                 ORDER BY received_at DESC, seq DESC LIMIT ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![ebc_code, codec::limit(limit)], |r| {
+                    Ok(RawList {
+                        status: r.get(0)?,
+                        lane: r.get(1)?,
+                        return_status: r.get(2)?,
+                        score: r.get(3)?,
+                        received_at: r.get(4)?,
+                        decided_at: r.get(5)?,
+                        criteria_version: r.get(6)?,
+                        reasons: r.get(7)?,
+                        doc: r.get(8)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(backend("lists_of_enterprise"))?;
+        rows.into_iter().map(RawList::decode).collect()
     }
 }

@@ -7,6 +7,7 @@ use greenlane_core::{
     Buyer, Decision, Inspection, InspectionOutcome, Lane, List, ListItem, ListKey, ListStatus, MessageTime, Order,
     OrderItem, OrderKey, Payment, Reason, ViolationKind, Waybill, WaybillKey,
 };
+use greenlane_store::{AuditEntry, Claim, QueueFilter, china_day};
 use greenlane_store::{
     Clearance, Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow,
     WaybillRow,
@@ -52,6 +53,7 @@ macro_rules! conformance_suite {
             data_survives_reopening,
             a_large_transaction_commits_whole,
             every_list_pages_in_key_order,
+            the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals,
         );
     };
     (@cases $fresh:expr; $($case:ident),* $(,)?) => {
@@ -1042,4 +1044,113 @@ pub fn every_list_pages_in_key_order(b: &dyn Backend) {
     assert_eq!(seen[0].ebc_code, "110105A001");
     assert_eq!(seen[1].cop_no, "C1");
     assert_eq!(seen[2].cop_no, "C10", "text order: C10 before C3");
+}
+
+/// The officers' queue (review lists, oldest first, filtered), claims, the case audit trail, a
+/// list's decision history, the exporters' view and the dashboards' daily totals, which follow
+/// every put and delete of a list.
+pub fn the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    // C-2 arrives first but C-1 was received earlier: oldest first is by receipt time.
+    let mut c2 = decided_row("C-2");
+    c2.received_at = at("20261129110000");
+    c2.lane = Lane::Red;
+    c2.list.country = "502".into();
+    c2.reasons = vec![Reason::new("screening.denied_party", "名单命中")];
+    ok(tx.put_list(&c2));
+    let c1 = decided_row("C-1");
+    ok(tx.put_list(&c1));
+    let mut released = decided_row("C-3");
+    released.status = ListStatus::Released;
+    released.lane = Lane::Green;
+    ok(tx.put_list(&released));
+    ok(tx.append_decision(&decision_of(&c1)));
+    ok(tx.append_decision(&decision_of(&c2)));
+    let claim = Claim { list: list_key("C-1"), officer: "王警官".into(), claimed_at: 1_800_000_000 };
+    ok(tx.put_claim(&claim));
+    let entry = AuditEntry {
+        list: list_key("C-1"),
+        officer: "王警官".into(),
+        action: "claim".into(),
+        detail: "".into(),
+        at: 1_800_000_000,
+    };
+    ok(tx.insert_audit(&entry));
+    ok(tx.commit());
+
+    let mut r = ok(store.read());
+    let queue = ok(r.review_queue(&QueueFilter::default(), 10));
+    let keys: Vec<&str> = queue.iter().map(|q| q.list.cop_no.as_str()).collect();
+    assert_eq!(keys, ["C-1", "C-2"]);
+    assert_eq!(queue[0].claim.as_ref(), Some(&claim));
+    assert_eq!(queue[0].hs_chapter.as_deref(), Some("85"));
+    assert_eq!(queue[0].dest_country.as_deref(), Some("304"));
+    assert_eq!(queue[0].trade_mode.as_deref(), Some("9610"));
+    assert_eq!(queue[0].value_fen, Some(3_703_703_673_703_537));
+    assert_eq!(queue[1].claim, None);
+    let only = |f: QueueFilter, r: &mut dyn ReadTx| -> Vec<String> {
+        ok(r.review_queue(&f, 10)).into_iter().map(|q| q.list.cop_no).collect()
+    };
+    assert_eq!(only(QueueFilter { lane: Some(Lane::Red), ..Default::default() }, &mut *r), ["C-2"]);
+    assert_eq!(only(QueueFilter { dest_country: Some("502".into()), ..Default::default() }, &mut *r), ["C-2"]);
+    assert_eq!(
+        only(QueueFilter { reason: Some("screening.denied_party".into()), ..Default::default() }, &mut *r),
+        ["C-2"]
+    );
+    assert_eq!(only(QueueFilter { reason: Some("screening".into()), ..Default::default() }, &mut *r), [] as [&str; 0]);
+    assert_eq!(only(QueueFilter { hs_chapter: Some("85".into()), ..Default::default() }, &mut *r).len(), 2);
+    assert_eq!(only(QueueFilter { exporter: Some("nobody".into()), ..Default::default() }, &mut *r).len(), 0);
+    assert_eq!(ok(r.review_queue(&QueueFilter::default(), 1)).len(), 1);
+
+    assert_eq!(ok(r.claim_of(&list_key("C-1"))), Some(claim.clone()));
+    assert_eq!(ok(r.audit_of(&list_key("C-1"))), vec![entry.clone()]);
+    assert_eq!(ok(r.audit_of(&list_key("C-2"))), vec![]);
+    let history = ok(r.decisions_of(&list_key("C-2")));
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].1, decision_of(&c2));
+    assert_eq!(ok(r.lists_in_status(ListStatus::Review)), 2);
+    assert_eq!(ok(r.lists_in_status(ListStatus::Pending)), 0);
+    let mine: Vec<String> =
+        ok(r.lists_of_enterprise("440316T004", 10)).into_iter().map(|l| l.list.key.cop_no).collect();
+    assert_eq!(mine, ["C-2", "C-3", "C-1"], "newest first, then the later stored");
+    assert!(ok(r.lists_of_enterprise("nobody", 10)).is_empty());
+    assert_eq!(ok(r.latest_decision_time()), Some(at("20261129103301")));
+    let per_minute = ok(r.decided_per_minute(at("20261129103000")));
+    assert_eq!(per_minute, vec![(at("20261129103301").0 / 60, 3)]);
+    assert_eq!(ok(r.release_times(at("20261129100000"), 10)), vec![1]);
+
+    let day = china_day(at("20261129103300").0);
+    let totals = ok(r.daily_totals(day - 1, day + 1));
+    let cell =
+        |dim: &str, key: &str| totals.iter().find(|t| t.dim == dim && t.key == key).map(|t| (t.lists, t.value_fen));
+    let v = 3_703_703_673_703_537;
+    assert_eq!(cell("all", ""), Some((3, 3 * v)));
+    assert_eq!(cell("lane", "yellow"), Some((1, v)));
+    assert_eq!(cell("lane", "red"), Some((1, v)));
+    assert_eq!(cell("dest", "502"), Some((1, v)));
+    assert_eq!(cell("dest", "304"), Some((2, 2 * v)));
+    assert_eq!(cell("mode", "9610"), Some((3, 3 * v)));
+    assert_eq!(cell("hs", "85"), Some((3, 3 * v)));
+    drop(r);
+
+    // A decision moves only the lane; a delete takes the list out; the claim goes.
+    let mut tx = ok(store.write());
+    let mut c1 = c1;
+    c1.status = ListStatus::Released;
+    c1.lane = Lane::Green;
+    ok(tx.put_list(&c1));
+    ok(tx.delete_list(&list_key("C-2")));
+    ok(tx.delete_claim(&list_key("C-1")));
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    let totals = ok(r.daily_totals(day, day));
+    let cell =
+        |dim: &str, key: &str| totals.iter().find(|t| t.dim == dim && t.key == key).map(|t| (t.lists, t.value_fen));
+    assert_eq!(cell("all", ""), Some((2, 2 * v)));
+    assert_eq!(cell("lane", "yellow"), None, "cells that fall to zero are not reported");
+    assert_eq!(cell("lane", "green"), Some((2, 2 * v)));
+    assert_eq!(cell("dest", "502"), None);
+    assert!(ok(r.review_queue(&QueueFilter::default(), 10)).is_empty());
+    assert_eq!(ok(r.claim_of(&list_key("C-1"))), None);
 }
