@@ -8,6 +8,7 @@
 
 use crate::convert::{self, AppType};
 use crate::receipts::{EntityOutcome, invt_no, pre_no};
+use crate::screening::PartyScreening;
 use greenlane_ceb::{Message, export};
 use greenlane_core::check::three_documents;
 use greenlane_core::risk::{Evidence, RiskEngine};
@@ -45,6 +46,8 @@ pub(crate) struct ApplyCx<'a> {
     pub serial: u64,
     /// Decisions appended while applying, for metrics.
     pub decided: Vec<Lane>,
+    /// The parties' screening, when lists are loaded.
+    pub screening: Option<&'a mut PartyScreening>,
     /// The list number of the entity being applied, when it has one already.
     pub assigned_invt_no: Option<String>,
 }
@@ -425,7 +428,8 @@ impl ApplyCx<'_> {
         let payment = self.tx.get_payment(&row.list.order)?;
         let parcel = Parcel { list: row.list.clone(), order: order.order, waybill: waybill.waybill, payment };
         let findings = three_documents(&parcel);
-        let assessment = self.risk.assess(&parcel, &Evidence { findings: &findings, screening: &[] });
+        let hits = self.screening.as_deref_mut().map(|s| s.screen(&parcel)).unwrap_or_default();
+        let assessment = self.risk.assess(&parcel, &Evidence { findings: &findings, screening: &hits });
         // The decision's time is the latest of the three documents' times, whichever arrived last,
         // so the same documents decide at the same time in any arrival order.
         let decided_at = parcel.list.app_time.max(parcel.order.app_time).max(parcel.waybill.app_time);

@@ -17,8 +17,10 @@ mod apply;
 mod cache;
 mod convert;
 pub mod receipts;
+mod screening;
 mod writer;
 
+pub use screening::Lists;
 pub use writer::{BatchObserver, InspectionSubmission, Submission, Writer, WriterClosed};
 
 use apply::ApplyCx;
@@ -29,6 +31,7 @@ use greenlane_core::{
     BusinessError, Inspection, InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason,
 };
 use greenlane_store::{Digest, ListRow, NewMessage, ReadTx, Store, StoreError, WriteTx};
+use screening::PartyScreening;
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
 
@@ -125,6 +128,8 @@ pub struct Pipeline {
     clock: Option<MessageTime>,
     /// Recent documents, as the store holds them.
     cache: RowCache,
+    /// Denied-party screening, when lists are loaded.
+    screening: Option<PartyScreening>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -136,7 +141,15 @@ impl std::fmt::Debug for Pipeline {
 impl Pipeline {
     pub fn new(store: Arc<dyn Store>, risk: Box<dyn RiskEngine>, config: Config) -> Result<Pipeline, PipelineError> {
         let committed = store.read()?.counts()?.messages;
-        Ok(Pipeline { store, risk, config, committed, clock: None, cache: RowCache::default() })
+        Ok(Pipeline { store, risk, config, committed, clock: None, cache: RowCache::default(), screening: None })
+    }
+
+    /// Screens every parcel's parties against `lists` from now on, remembering the clearances
+    /// officers recorded before.
+    pub fn with_lists(mut self, lists: Arc<Lists>) -> Result<Pipeline, PipelineError> {
+        let clearances = self.store.read()?.clearances()?;
+        self.screening = Some(PartyScreening::new(lists, clearances));
+        Ok(self)
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -229,6 +242,7 @@ impl Pipeline {
             closed_registry: self.config.closed_registry,
             serial,
             decided: Vec::new(),
+            screening: self.screening.as_mut(),
             assigned_invt_no: None,
         };
         let entities = cx.apply(&parsed.message)?;
@@ -304,6 +318,12 @@ impl Pipeline {
                 let payment = cached.get_payment(&row.list.order)?;
                 let parcel = Parcel { list: row.list.clone(), order: order.order, waybill: waybill.waybill, payment };
                 self.risk.observe_inspection(&parcel, &inspection);
+                // A held parcel found compliant: its parties' hits were false positives.
+                if let (Some(screening), InspectionOutcome::Compliant) = (self.screening.as_mut(), request.outcome) {
+                    for clearance in screening.clear(&parcel, &request.officer, at) {
+                        cached.insert_clearance(&clearance)?;
+                    }
+                }
             }
             let note = if request.note.is_empty() { String::new() } else { format!(": {}", request.note) };
             row.reasons.push(match request.outcome {

@@ -62,3 +62,51 @@ pub struct ErrorJson {
     pub code: &'static str,
     pub message: String,
 }
+
+/// `POST /api/v1/screen`: the contract's fields (`list`, `id`, `name`, `score`) and more.
+#[derive(Debug, Serialize)]
+pub struct ScreenJson {
+    pub matches: Vec<ScreenMatchJson>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScreenMatchJson {
+    pub list: String,
+    pub list_version: String,
+    pub id: String,
+    /// The listed name that matched (primary or alias).
+    pub name: String,
+    pub primary_name: String,
+    pub kind: &'static str,
+    pub countries: Vec<String>,
+    pub programs: Vec<String>,
+    pub score: f64,
+    /// At or above the hold threshold: a parcel with this party would be held.
+    pub hold: bool,
+}
+
+/// `GET /api/v1/lists` and the answer to a reload: the lists in force.
+#[derive(Debug, Serialize)]
+pub struct ListsJson {
+    pub lists: Vec<ListJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListJson {
+    pub id: String,
+    pub version: String,
+    pub entries: usize,
+    pub files: Vec<String>,
+}
+
+impl From<Vec<greenlane_screen::ListSummary>> for ListsJson {
+    fn from(lists: Vec<greenlane_screen::ListSummary>) -> Self {
+        ListsJson {
+            lists: lists
+                .into_iter()
+                .map(|l| ListJson { id: l.id, version: l.version, entries: l.entries, files: l.files })
+                .collect(),
+        }
+    }
+}

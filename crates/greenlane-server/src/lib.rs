@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use greenlane_core::{BusinessError, InspectionOutcome, ListKey, ViolationKind};
-use greenlane_pipeline::{InspectionRequest, Outcome, Prepared, Writer, receipts};
+use greenlane_pipeline::{InspectionRequest, Lists, Outcome, Prepared, Writer, receipts};
 use greenlane_store::{Digest, Store};
 use metrics_exporter_prometheus::PrometheusHandle;
 use serde::Deserialize;
@@ -34,6 +34,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub admin_hash: Option<Digest>,
     pub metrics: PrometheusHandle,
+    /// The denied-party lists in force, when loaded.
+    pub lists: Option<Arc<Lists>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -48,6 +50,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/inventories/{cop_no}", get(get_inventory))
         .route("/api/v1/decisions", get(get_decisions))
         .route("/api/v1/inspections", post(post_inspection))
+        .route("/api/v1/screen", post(post_screen))
+        .route("/api/v1/lists", get(get_lists))
+        .route("/api/v1/lists/reload", post(post_lists_reload))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
         // The body limit is enforced in the handler, which answers with a CEB900.
@@ -256,6 +261,95 @@ async fn post_inspection(State(state): State<AppState>, headers: HeaderMap, body
             json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", format!("not recorded, send again: {why}"))
         }
         Err(closed) => json_error(StatusCode::SERVICE_UNAVAILABLE, "shutting_down", closed.to_string()),
+    }
+}
+
+/// `POST /api/v1/screen` (INTERFACES.md §2).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScreenBody {
+    name: String,
+    country: Option<String>,
+    kind: Option<String>,
+}
+
+async fn post_screen(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    if let Err(d) = caller(&state, &headers) {
+        return denied(d);
+    }
+    let Some(lists) = state.lists.clone() else {
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_lists",
+            "no denied-party lists are loaded (serve --lists DIR)",
+        );
+    };
+    let body: ScreenBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, "bad_request", format!("not a screening request: {e}")),
+    };
+    if body.name.trim().is_empty() {
+        return json_error(StatusCode::BAD_REQUEST, "bad_request", "name must not be empty");
+    }
+    let kind = match body.kind.as_deref() {
+        None => None,
+        Some("person") => Some(greenlane_screen::Kind::Person),
+        Some("organization") => Some(greenlane_screen::Kind::Organization),
+        Some(other) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("kind must be \"person\" or \"organization\", not {other:?}"),
+            );
+        }
+    };
+    let query = greenlane_screen::Query { name: &body.name, country: body.country.as_deref(), kind };
+    let matches: Vec<api::ScreenMatchJson> = lists
+        .screener()
+        .screen(&query)
+        .into_iter()
+        .map(|m| api::ScreenMatchJson {
+            hold: m.score >= lists.hold_threshold(),
+            list: m.list,
+            list_version: m.list_version,
+            id: m.entry_id,
+            name: m.name,
+            primary_name: m.primary_name,
+            kind: m.kind.as_str(),
+            countries: m.countries,
+            programs: m.programs,
+            score: m.score,
+        })
+        .collect();
+    Json(api::ScreenJson { matches }).into_response()
+}
+
+async fn get_lists(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(d) = caller(&state, &headers) {
+        return denied(d);
+    }
+    let lists = state.lists.as_ref().map(|l| l.screener().lists()).unwrap_or_default();
+    Json(api::ListsJson::from(lists)).into_response()
+}
+
+async fn post_lists_reload(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match caller(&state, &headers) {
+        Ok(c) if c.role == greenlane_store::Role::Admin => {}
+        Ok(c) => return denied(Denied::Forbidden(format!("role {} may not reload lists", c.role.as_str()))),
+        Err(d) => return denied(d),
+    }
+    let Some(lists) = state.lists.clone() else {
+        return json_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_lists",
+            "no denied-party lists are loaded (serve --lists DIR)",
+        );
+    };
+    match tokio::task::spawn_blocking(move || lists.reload()).await {
+        Ok(Ok(report)) => Json(api::ListsJson::from(report.lists)).into_response(),
+        // The lists in force stay in force; the error names the file and line.
+        Ok(Err(e)) => json_error(StatusCode::UNPROCESSABLE_ENTITY, "bad_list", e.to_string()),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     }
 }
 

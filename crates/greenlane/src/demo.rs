@@ -28,6 +28,7 @@ pub struct DemoOptions {
     pub exit: bool,
     /// Concurrent HTTP clients, as platforms and logistics firms post at once.
     pub clients: usize,
+    pub lists: Option<PathBuf>,
 }
 
 pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
@@ -47,7 +48,12 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     let tokens = Tokens::create(&*store, sim.truth())?;
     let hub = Hub::start(
         store.clone(),
-        &ServeOptions { listen: options.listen.clone(), closed_registry: false, pending_ttl_hours: 72 },
+        &ServeOptions {
+            listen: options.listen.clone(),
+            closed_registry: false,
+            pending_ttl_hours: 72,
+            lists: options.lists.clone(),
+        },
     )?;
     let base = format!("http://{}", hub.address);
     progress(&format!("hub serving on {base}; sending {} messages with {} clients", plan.messages, options.clients));

@@ -43,6 +43,8 @@ enum Command {
         /// expires.
         #[arg(long, default_value_t = 72)]
         pending_ttl_hours: i64,
+        #[command(flatten)]
+        lists: ListsArgs,
     },
     /// Run a simulated Shenzhen day through a fresh embedded store and the real HTTP pipeline,
     /// let simulated officers work the lists routed to them, print the summary and keep serving.
@@ -66,6 +68,21 @@ enum Command {
         /// Concurrent HTTP clients pushing the day's messages.
         #[arg(long, default_value_t = 8)]
         clients: usize,
+        #[command(flatten)]
+        lists: ListsArgs,
+    },
+    /// Screen a name against the denied-party lists, as the pipeline screens a parcel's parties.
+    Screen {
+        /// The name, in any script.
+        name: String,
+        /// ISO 3166-1 alpha-2 code or English name of the party's country.
+        #[arg(long)]
+        country: Option<String>,
+        /// person or organization, when known.
+        #[arg(long)]
+        kind: Option<PartyKind>,
+        #[command(flatten)]
+        lists: ListsArgs,
     },
     /// Write simulated CEB traffic (DIR/messages/*.xml, in arrival order) and its truth file
     /// (DIR/truth.jsonl). The same seed gives the same bytes.
@@ -135,6 +152,40 @@ enum Role {
     Viewer,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PartyKind {
+    Person,
+    Organization,
+}
+
+/// Where the denied-party lists live.
+#[derive(Debug, Args)]
+struct ListsArgs {
+    /// Folder of denied-party lists (OFAC SDN and consolidated CSVs, UN XML, US CSL, BIS DPL,
+    /// NAME.list.csv). Default: $GREENLANE_LISTS, else the extracts that ship with greenlane.
+    #[arg(long)]
+    lists: Option<PathBuf>,
+    /// Screen no one.
+    #[arg(long, conflicts_with = "lists")]
+    no_lists: bool,
+}
+
+impl ListsArgs {
+    fn folder(&self) -> Option<PathBuf> {
+        if self.no_lists {
+            return None;
+        }
+        self.lists
+            .clone()
+            .or_else(|| std::env::var_os("GREENLANE_LISTS").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from(BUNDLED_LISTS)).filter(|p| p.is_dir()))
+    }
+}
+
+/// The list extracts in the source tree (greenlane-screen's test data), found when greenlane
+/// runs from its checkout, as `cargo run` does.
+const BUNDLED_LISTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../greenlane-screen/data");
+
 /// Where the store lives: embedded by default, PostgreSQL when a URL is given.
 #[derive(Debug, Args)]
 struct StoreArgs {
@@ -151,12 +202,16 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { store, listen, closed_registry, pending_ttl_hours } => open_store(&store).and_then(|store| {
-            serve::run(store, serve::ServeOptions { listen, closed_registry, pending_ttl_hours })
-                .map(|()| ExitCode::SUCCESS)
-        }),
-        Command::Demo { parcels, seed, listen, data, exit, clients } => {
-            demo::run(&demo::DemoOptions { parcels, seed, listen, data, exit, clients }).map(|()| ExitCode::SUCCESS)
+        Command::Serve { store, listen, closed_registry, pending_ttl_hours, lists } => {
+            open_store(&store).and_then(|store| {
+                let options = serve::ServeOptions { listen, closed_registry, pending_ttl_hours, lists: lists.folder() };
+                serve::run(store, options).map(|()| ExitCode::SUCCESS)
+            })
+        }
+        Command::Screen { name, country, kind, lists } => screen(&name, country.as_deref(), kind, &lists),
+        Command::Demo { parcels, seed, listen, data, exit, clients, lists } => {
+            let options = demo::DemoOptions { parcels, seed, listen, data, exit, clients, lists: lists.folder() };
+            demo::run(&options).map(|()| ExitCode::SUCCESS)
         }
         Command::Simulate { parcels, seed, out } => simulate(parcels, seed, &out),
         Command::Evaluate { store, truth } => open_store(&store).and_then(|store| {
@@ -242,6 +297,34 @@ fn create_token(store: &dyn Store, role: Role, name: &str, ebc: Option<&str>) ->
     );
     let secret = greenlane_server::auth::create_token(store, name, role, ebc)?;
     println!("{secret}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn screen(name: &str, country: Option<&str>, kind: Option<PartyKind>, lists: &ListsArgs) -> anyhow::Result<ExitCode> {
+    let Some(folder) = lists.folder() else {
+        anyhow::bail!("no denied-party lists: pass --lists DIR or set GREENLANE_LISTS");
+    };
+    let lists = serve::load_lists(&folder)?;
+    let kind = kind.map(|k| match k {
+        PartyKind::Person => greenlane_screen::Kind::Person,
+        PartyKind::Organization => greenlane_screen::Kind::Organization,
+    });
+    let matches = lists.screener().screen(&greenlane_screen::Query { name, country, kind });
+    if matches.is_empty() {
+        println!("no match for {name:?} in {}", folder.display());
+    }
+    for m in &matches {
+        let hold = if m.score >= lists.hold_threshold() { "HOLD" } else { "    " };
+        println!(
+            "{hold} {:.3}  {:<14} {:<10} {}  ({}; {})",
+            m.score,
+            m.list,
+            m.entry_id,
+            m.name,
+            m.kind.as_str(),
+            m.programs.join(", ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

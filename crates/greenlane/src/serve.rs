@@ -3,9 +3,10 @@
 
 use anyhow::Context;
 use greenlane_core::risk::DocumentRules;
-use greenlane_pipeline::{Config, Pipeline, Writer};
+use greenlane_pipeline::{Config, Lists, Pipeline, Writer};
 use greenlane_server::{AppState, auth, batch_observer, install_metrics};
 use greenlane_store::Store;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Messages waiting for the writer before senders are slowed down.
@@ -17,6 +18,20 @@ pub struct ServeOptions {
     pub listen: String,
     pub closed_registry: bool,
     pub pending_ttl_hours: i64,
+    /// The folder of denied-party lists; none, no screening.
+    pub lists: Option<PathBuf>,
+}
+
+/// The lists of `folder`, loaded and timed for the log.
+pub fn load_lists(folder: &Path) -> anyhow::Result<Arc<Lists>> {
+    let started = std::time::Instant::now();
+    let lists =
+        Lists::load(folder).with_context(|| format!("loading the denied-party lists in {}", folder.display()))?;
+    let summary: Vec<String> =
+        lists.screener().lists().iter().map(|l| format!("{} {} ({} entries)", l.id, l.version, l.entries)).collect();
+    tracing::info!(folder = %folder.display(), lists = %summary.join(", "), seconds = started.elapsed().as_secs_f64(),
+        "denied-party lists loaded");
+    Ok(Arc::new(lists))
 }
 
 pub fn run(store: Arc<dyn Store>, options: ServeOptions) -> anyhow::Result<()> {
@@ -37,15 +52,25 @@ pub struct Hub {
 impl Hub {
     pub fn start(store: Arc<dyn Store>, options: &ServeOptions) -> anyhow::Result<Hub> {
         let metrics = install_metrics();
-        let pipeline = Pipeline::new(
+        let lists = match &options.lists {
+            Some(folder) => Some(load_lists(folder)?),
+            None => {
+                tracing::warn!("no denied-party lists (--lists DIR): parties are not screened");
+                None
+            }
+        };
+        let mut pipeline = Pipeline::new(
             store.clone(),
             Box::new(DocumentRules),
             Config { closed_registry: options.closed_registry, pending_ttl_seconds: options.pending_ttl_hours * 3600 },
         )
         .context("starting the pipeline")?;
+        if let Some(lists) = &lists {
+            pipeline = pipeline.with_lists(lists.clone()).context("loading the screening clearances")?;
+        }
         let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));
         let admin_hash = std::env::var("GREENLANE_ADMIN_TOKEN").ok().filter(|t| !t.is_empty()).map(|t| auth::hash(&t));
-        let state = AppState { writer, store: store.clone(), admin_hash, metrics };
+        let state = AppState { writer, store: store.clone(), admin_hash, metrics, lists: lists.clone() };
         let runtime =
             tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
         let listener = runtime
@@ -61,6 +86,10 @@ impl Hub {
             }
         };
         let server = runtime.spawn(greenlane_server::serve(listener, state, shutdown));
+        #[cfg(unix)]
+        if let Some(lists) = lists {
+            runtime.spawn(reload_on_sighup(lists));
+        }
         Ok(Hub { runtime, address, stop, server })
     }
 
@@ -77,6 +106,23 @@ impl Hub {
         let Hub { runtime, stop, server, .. } = self;
         let _ = stop.send(());
         runtime.block_on(server).context("the server task failed")?.context("serving")
+    }
+}
+
+/// SIGHUP reloads the lists, as daemons reload their configuration; a broken file leaves the
+/// lists in force and is logged with its file and line.
+#[cfg(unix)]
+async fn reload_on_sighup(lists: Arc<Lists>) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
+    while hangups.recv().await.is_some() {
+        let lists = lists.clone();
+        match tokio::task::spawn_blocking(move || lists.reload()).await {
+            Ok(Ok(report)) => {
+                tracing::info!(lists = report.lists.len(), names = report.names, "lists reloaded on SIGHUP")
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, "lists not reloaded; the lists in force stay in force"),
+            Err(e) => tracing::error!(error = %e, "lists reload failed"),
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! End-to-end tests of the real `greenlane` binary: the commands of the contract exist, those
-//! not built yet exit with status 2, and `check` reports valid and invalid messages.
+//! End-to-end tests of the real `greenlane` binary: the commands of the contract exist, wrong
+//! input gets a clear error, and `check` reports valid and invalid messages.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -35,14 +35,19 @@ fn every_command_of_the_contract_is_declared() {
 }
 
 #[test]
-fn commands_not_built_yet_say_so_and_exit_2() {
-    let dir = std::env::temp_dir();
-    let dir = dir.to_str().unwrap();
-    for args in [vec!["demo"], vec!["simulate", "--parcels", "10", "--seed", "1", "--out", dir]] {
-        let out = greenlane(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("not built yet"), "{args:?}");
-    }
+fn wrong_input_to_the_simulation_commands_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-truth.jsonl");
+    let out = greenlane(&["evaluate", "--truth", missing.to_str().unwrap(), "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open the truth file"), "{out:?}");
+    let not_truth = temp_file("not-truth.jsonl", b"{\"hello\": 1}\n");
+    let out = greenlane(&["evaluate", "--truth", not_truth.to_str().unwrap(), "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a truth file"), "{out:?}");
+    let out = greenlane(&["screen", "Ivan Petrov", "--no-lists"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no denied-party lists"), "{out:?}");
 }
 
 #[test]

@@ -339,3 +339,46 @@ fn officers_inspect_lists_under_review_and_the_outcome_lands_in_the_decision() {
     let (_, metrics) = server.get(None, "/metrics");
     assert!(metrics.contains("greenlane_inspections_total{outcome=\"compliant\"} 1"), "{metrics}");
 }
+
+#[test]
+fn screening_over_http_and_a_broken_list_leaves_the_lists_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("lists");
+    std::fs::create_dir(&lists).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-pipeline/tests/data/lists/watch.list.csv");
+    std::fs::copy(&source, lists.join("watch.list.csv")).unwrap();
+    let data = dir.path().join("store");
+    let viewer = greenlane(&["token", "create", "--data", data.to_str().unwrap(), "--role", "viewer", "--name", "v"]);
+    let server = Server::start_with(["--data", data.to_str().unwrap()], &["--lists", lists.to_str().unwrap()]);
+
+    let screen = |body: serde_json::Value| server.post_json(Some(viewer.trim()), "/api/v1/screen", &body);
+    let (status, body) = screen(serde_json::json!({"name": "SIDOROV, Ivan", "country": "RU", "kind": "person"}));
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let best = &answer["matches"][0];
+    assert_eq!((best["list"].as_str(), best["id"].as_str()), (Some("watch"), Some("W-1")), "{answer}");
+    assert!(best["score"].as_f64().unwrap() > 0.8 && best["name"].is_string(), "{answer}");
+    let (_, body) = screen(serde_json::json!({"name": "Wang Xiaoming"}));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["matches"], serde_json::json!([]));
+    assert_eq!(screen(serde_json::json!({"name": ""})).0, 400);
+    assert_eq!(screen(serde_json::json!({"name": "x", "kind": "vessel"})).0, 400);
+    assert_eq!(server.post_json(None, "/api/v1/screen", &serde_json::json!({"name": "x"})).0, 401);
+
+    // A broken list: the reload is refused with the file and line, the old lists stay in force.
+    std::fs::write(lists.join("watch.list.csv"), "id,name,kind\nW-1,Ivan Petrovich Sidorov,person\nW-1,Dup,person\n")
+        .unwrap();
+    let (status, body) = server.post_json(Some(ADMIN), "/api/v1/lists/reload", &serde_json::json!({}));
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("watch.list.csv") && body.contains('3'), "{body}");
+    assert_eq!(server.post_json(Some(viewer.trim()), "/api/v1/lists/reload", &serde_json::json!({})).0, 403);
+    let (_, body) = screen(serde_json::json!({"name": "Dragon Star Electronics Trading"}));
+    assert!(body.contains("W-2"), "the lists in force are the old ones: {body}");
+    // Fixed: reloaded, and the removed entry is gone.
+    std::fs::write(lists.join("watch.list.csv"), "id,name,kind\nW-1,Ivan Petrovich Sidorov,person\n").unwrap();
+    let (status, body) = server.post_json(Some(ADMIN), "/api/v1/lists/reload", &serde_json::json!({}));
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = screen(serde_json::json!({"name": "Dragon Star Electronics Trading"}));
+    assert!(!body.contains("W-2"), "{body}");
+    let (_, body) = server.get(Some(viewer.trim()), "/api/v1/lists");
+    assert!(body.contains("\"entries\":1"), "{body}");
+}

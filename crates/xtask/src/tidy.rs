@@ -61,8 +61,8 @@ mod tests {
             ("greenlane-codes", &[]),
             ("greenlane-screen", &[]),
             ("greenlane-store", &["greenlane-core"]),
-            ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-store"]),
-            ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-store"]),
+            ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-screen", "greenlane-store"]),
+            ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-screen", "greenlane-store"]),
             ("greenlane-sim", &["greenlane-ceb", "greenlane-codes", "greenlane-core"]),
             ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),
         ];
