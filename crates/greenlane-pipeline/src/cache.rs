@@ -9,6 +9,7 @@
 //! bound (clearing is simpler than evicting and costs one re-read per document).
 
 use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
+use greenlane_store::{AuditEntry, Claim, DailyTotal, QueueFilter, QueueRow};
 use greenlane_store::{
     Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage,
     TokenRow, WaybillRow, WriteTx,
@@ -133,6 +134,36 @@ impl ReadTx for CachedTx<'_> {
     fn clearances(&mut self) -> Result<Vec<Clearance>> {
         self.inner.clearances()
     }
+    fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
+        self.inner.review_queue(filter, limit)
+    }
+    fn claim_of(&mut self, list: &ListKey) -> Result<Option<Claim>> {
+        self.inner.claim_of(list)
+    }
+    fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>> {
+        self.inner.audit_of(list)
+    }
+    fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>> {
+        self.inner.decisions_of(list)
+    }
+    fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
+        self.inner.daily_totals(from_day, to_day)
+    }
+    fn decided_per_minute(&mut self, since: MessageTime) -> Result<Vec<(i64, u64)>> {
+        self.inner.decided_per_minute(since)
+    }
+    fn latest_decision_time(&mut self) -> Result<Option<MessageTime>> {
+        self.inner.latest_decision_time()
+    }
+    fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>> {
+        self.inner.release_times(since, limit)
+    }
+    fn lists_in_status(&mut self, status: greenlane_core::ListStatus) -> Result<u64> {
+        self.inner.lists_in_status(status)
+    }
+    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
+        self.inner.lists_of_enterprise(ebc_code, limit)
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -202,5 +233,14 @@ impl WriteTx for CachedTx<'_> {
     /// The cache borrows the transaction; whoever opened the transaction commits it.
     fn commit(self: Box<Self>) -> Result<()> {
         Err(StoreError::Backend("internal: commit the transaction itself, not its cached view".into()))
+    }
+    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        self.inner.put_claim(claim)
+    }
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()> {
+        self.inner.delete_claim(list)
+    }
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
+        self.inner.insert_audit(entry)
     }
 }

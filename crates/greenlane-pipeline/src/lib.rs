@@ -18,9 +18,11 @@ mod cache;
 mod convert;
 pub mod receipts;
 mod screening;
+mod workbench;
 mod writer;
 
 pub use screening::Lists;
+pub use workbench::{ActionDone, OfficerAction, Refusal};
 pub use writer::{BatchObserver, InspectionSubmission, Submission, Writer, WriterClosed};
 
 use apply::ApplyCx;

@@ -2,7 +2,9 @@
 //! queued when a transaction starts goes into it (group commit), so one disk sync acknowledges
 //! many messages and latency stays near one commit under load.
 
-use crate::{BatchStats, InspectionRequest, Outcome, Pipeline, PipelineError, Prepared};
+use crate::{
+    ActionDone, BatchStats, InspectionRequest, OfficerAction, Outcome, Pipeline, PipelineError, Prepared, Refusal,
+};
 use greenlane_core::BusinessError;
 use greenlane_store::ListRow;
 use tokio::sync::{mpsc, oneshot};
@@ -27,6 +29,8 @@ enum Job {
     // Boxed: a parsed message is large, and the queue holds many jobs.
     Message(Box<Submission>),
     Inspection(InspectionSubmission),
+    /// An officer's action on the workbench, applied on its own like an inspection.
+    Officer(OfficerAction, oneshot::Sender<Result<Result<ActionDone, Refusal>, String>>),
 }
 
 /// The writer is gone (shut down or crashed); the message was not stored.
@@ -62,6 +66,9 @@ impl Writer {
                 while let Some(job) = next.take() {
                     match job {
                         Job::Inspection(inspection) => run_inspection(&mut pipeline, inspection),
+                        Job::Officer(action, reply) => {
+                            let _ = reply.send(pipeline.officer(&action).map_err(|e| describe(&e)));
+                        }
                         Job::Message(first) => {
                             batch.push(*first);
                             while batch.len() < max_batch {
@@ -101,6 +108,18 @@ impl Writer {
     ) -> Result<Result<Result<ListRow, BusinessError>, String>, WriterClosed> {
         let (reply, answer) = oneshot::channel();
         self.queue.send(Job::Inspection(InspectionSubmission { request, reply })).await.map_err(|_| WriterClosed)?;
+        answer.await.map_err(|_| WriterClosed)
+    }
+}
+
+impl Writer {
+    /// Queues an officer's workbench action and waits until it is durable (or refused).
+    pub async fn officer(
+        &self,
+        action: OfficerAction,
+    ) -> Result<Result<Result<ActionDone, Refusal>, String>, WriterClosed> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.send(Job::Officer(action, reply)).await.map_err(|_| WriterClosed)?;
         answer.await.map_err(|_| WriterClosed)
     }
 }
