@@ -22,6 +22,8 @@ pub(crate) struct Word {
     pub abjad: bool,
     /// A word that describes rather than names ([`Normalizer::is_generic`]).
     pub generic: bool,
+    /// A common given or family name ([`Normalizer::is_common_name`]).
+    pub common: bool,
     /// The common form of an organisation word ("international" → "intl"), if it is one, as a
     /// number: its place in `Normalizer`'s table.
     pub symbol: Option<u32>,
@@ -38,6 +40,7 @@ impl Word {
             abjad: token.abjad,
             symbol: if token.abjad { None } else { normalizer.org_symbol_id(&token.text) },
             generic: !token.abjad && normalizer.is_generic(&token.text),
+            common: !token.abjad && normalizer.is_common_name(&token.text),
             weight: 0.0,
         }
     }
@@ -52,6 +55,9 @@ pub(crate) struct IndexedName {
     pub name: u16,
     pub strength: NameStrength,
     pub words: Box<[VocabId]>,
+    /// The words that are family names by the list's own word ("PARRA SANCHEZ, Mario": the
+    /// part before the comma), one bit per word position.
+    pub family: u64,
     /// The words joined without spaces, for names split differently ("hua wei" / "huawei").
     pub joined: Box<[u8]>,
     /// The sum of the words' weights, to rank candidates by how much of them the query covers.
@@ -85,6 +91,9 @@ pub(crate) struct Index {
 const EXPANSION_MIN: f64 = 0.78;
 /// A skeleton shared by more words than this is too common to find candidates with.
 const SKELETON_FANOUT: usize = 400;
+/// A common given or family name is "very common" (weak evidence) when at least this many
+/// listed names hold it.
+const COMMON_NAME_POSTINGS: usize = 6;
 /// Candidates scored per query at most, best evidence first.
 const MAX_CANDIDATES: usize = 12;
 /// Candidates scored at most, when their coverage stays high (see `search`).
@@ -154,6 +163,17 @@ impl Index {
             if tokens.is_empty() {
                 continue;
             }
+            // "LAST, First": the words before the comma are the family names and come last in
+            // natural order.
+            let family = match listed.name.split_once(',') {
+                Some((last, _))
+                    if entry.kind == Kind::Person && natural_order(&listed.name, entry.kind) != listed.name =>
+                {
+                    let count = self.normalizer.tokens(last, entry.kind).len().min(tokens.len() - 1).min(63);
+                    (tokens.len() - count..tokens.len()).filter(|&i| i < 64).fold(0u64, |mask, i| mask | 1 << i)
+                }
+                _ => 0,
+            };
             let words: Vec<VocabId> = tokens.iter().map(|t| self.word_id(t)).collect();
             let mut sorted = words.clone();
             sorted.sort_unstable();
@@ -179,6 +199,7 @@ impl Index {
                 name: name_index as u16,
                 strength: listed.strength,
                 words: words.into(),
+                family,
                 joined: joined.into_bytes().into(),
                 weight: 0.0,
             });
@@ -195,6 +216,10 @@ impl Index {
             // the vowels were there.
             let length = word.text.len() + if word.abjad { 2 } else { 0 };
             word.weight = word_weight(length, (1.0 + total / df).ln());
+            // Very common: a common name in the reference that the lists also hold several
+            // times ("Mohammed", "Sanchez", "Thomas"); a reference name listed once or twice
+            // ("Crawford") still tells listed people apart.
+            word.common &= postings.len() >= COMMON_NAME_POSTINGS;
             if word.text.len() >= 4 {
                 for variant in deletions(&word.text).chain(std::iter::once(word.text.to_string())) {
                     let ids = self.deletions.entry(variant.into()).or_default();

@@ -109,7 +109,13 @@ pub struct Normalizer {
     /// Single-word company types of six or more letters and their one-letter deletions, to
     /// recognise them misspelt ("Limitde", "Corporatino").
     org_type_deletions: FastSet<String>,
+    /// The words of common given and family names (`reference/common_names.txt`), normalized.
+    common_names: FastSet<String>,
 }
+
+/// Common given and family names from several regions (made by
+/// `reference/make_common_names.py` from Faker's tables; see there for the sources).
+const COMMON_NAMES: &str = include_str!("../reference/common_names.txt");
 
 /// Words rigour counts as part of a name ("X Company") but that say nothing about identity in
 /// screening: they are dropped at a name's ends like the company types.
@@ -209,7 +215,28 @@ impl Normalizer {
             let next = symbol_ids.len() as u32;
             symbol_ids.entry(key.clone()).or_insert(next);
         }
-        Normalizer { org_types, person_prefixes, org_symbols, org_symbol_deletions, symbol_ids, org_type_deletions }
+        let common_names = COMMON_NAMES
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(raw_tokens)
+            .filter(|t| !t.abjad)
+            .map(|t| t.text)
+            .collect();
+        Normalizer {
+            org_types,
+            person_prefixes,
+            org_symbols,
+            org_symbol_deletions,
+            symbol_ids,
+            org_type_deletions,
+            common_names,
+        }
+    }
+
+    /// Whether a word is a common given or family name ("smith", "maria", "mohamed", "wang"):
+    /// a match of such words alone says little about who a person is.
+    pub(crate) fn is_common_name(&self, word: &str) -> bool {
+        self.common_names.contains(word)
     }
 
     /// The comparable tokens of a name. Honorifics go for persons and unknown kinds, company-type
@@ -540,8 +567,14 @@ pub fn vowel_pattern(word: &str) -> Vec<u8> {
 pub fn skeleton(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     let mut last = '\0';
-    for c in word.bytes() {
+    let bytes = word.as_bytes();
+    for (i, &c) in bytes.iter().enumerate() {
+        // Digraphs are one sound: "sh" is Arabic ش, not s, and "ph" is f, not p. Reading them
+        // letter by letter (h dropped) made "Sophia" (s-p) the skeleton of "شهاب" (sh-h-b).
+        let next_h = bytes.get(i + 1) == Some(&b'h');
         let class = match c {
+            b's' if next_h => 'x',
+            b'p' if next_h => 'f',
             b'b' | b'p' => 'b',
             b'f' | b'v' => 'f',
             b'c' | b'k' | b'q' | b'g' => 'k',
@@ -640,5 +673,9 @@ mod tests {
         assert_eq!(skeleton("qaddafi"), skeleton("gadhafi"));
         assert_eq!(skeleton("mohammed"), skeleton("muhammad"));
         assert_ne!(skeleton("hassan"), skeleton("karim"));
+        // Digraphs are one consonant: "Sophia" is not "Shihab" (شهاب), "Joseph" not "Yusuf".
+        assert_eq!(skeleton("sophia"), "sf");
+        assert_ne!(skeleton("sophia"), skeleton("shhb"));
+        assert_eq!(skeleton("shihab"), skeleton("shhb"));
     }
 }

@@ -3,7 +3,7 @@
 //! with listed words, and a weighted score that forgives a missing middle name more than a
 //! missing surname or an extra word.
 
-use crate::entry::NameStrength;
+use crate::entry::{Kind, NameStrength};
 use crate::index::{Index, IndexedName, NameId, VocabId, Word};
 use crate::similarity::{edit_ratio, jaro_winkler};
 
@@ -38,6 +38,23 @@ const JOINED_MAX: usize = 40;
 /// lists, common in trade) vouches for this share of its weight; missing, such a word still
 /// costs its full weight.
 const GENERIC_PAIR_FACTOR: f64 = 0.5;
+/// A pair of common given or family names ("Maria", "Sanchez", "Mohamed": frequent among
+/// ordinary people, see `reference/common_names.txt`) vouches for this share of its weight;
+/// missing, such a word still costs its full weight.
+const COMMON_PAIR_FACTOR: f64 = 0.5;
+/// A listed family name the query lacks ("Maria Sanchez" against "PARRA SANCHEZ, Mario": a
+/// Parra is another family) costs nearly its whole weight, unlike a missing middle name.
+const MISSING_FAMILY_WORD: f32 = 0.45;
+/// A person's first given name the query lacks ("Michael Johnson" against "WILLIAM MICHAEL
+/// JOHNSON": the query's given name is the listed middle name) says another person.
+const MISSING_GIVEN_NAME: f32 = 0.8;
+/// A match whose paired words hold fewer letters than this outside common names and
+/// organisation words ("Liam Thomas" / "Thomas Lim") is not enough to hold a party on its own,
+/// unless it is the whole listed name, word for word: its score stays below the hold threshold.
+const MIN_DISTINCTIVE_LETTERS: usize = 4;
+const COMMON_ONLY_CAP: f64 = 0.78;
+/// Three or more names in agreement are rare enough together, however common each is.
+const MAX_COMMON_PAIRS: usize = 2;
 /// A weak ("low quality") alias alone justifies less.
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
@@ -215,14 +232,19 @@ pub(crate) fn score_name(
     let mut name_used = 0u64;
     let mut matched = 0.0f64;
     let mut total = 0.0f64;
+    let mut distinctive = 0usize;
+    let mut full_pairs = 0usize;
+    let mut all_exact = true;
     for &(similarity, i, j) in &pairs {
         if query_used & (1 << i) != 0 || name_used & (1 << j.min(63)) != 0 {
             continue;
         }
         query_used |= 1 << i;
         name_used |= 1 << j.min(63);
-        let (query_weight, word_weight) = (query[i].weight, index.words[words[j] as usize].weight);
-        let is_initial = query[i].word.text.len() == 1 || index.words[words[j] as usize].text.len() == 1;
+        let listed = &index.words[words[j] as usize];
+        let (query_weight, word_weight) = (query[i].weight, listed.weight);
+        let is_initial = query[i].word.text.len() == 1 || listed.text.len() == 1;
+        all_exact &= similarity >= 1.0;
         let weight = if is_initial {
             // An initial vouches only for its own (small) weight; the rest of the full word
             // counts as missing.
@@ -230,8 +252,20 @@ pub(crate) fn score_name(
             total += f64::from((full - initial) * MISSING_INNER_WORD);
             f64::from(initial)
         } else {
-            let generic = query[i].word.generic || index.words[words[j] as usize].generic;
-            f64::from(query_weight + word_weight) / 2.0 * if generic { GENERIC_PAIR_FACTOR } else { 1.0 }
+            let generic = query[i].word.generic || listed.generic;
+            let common = listed.common;
+            if !generic && !common {
+                distinctive += listed.text.len();
+            }
+            full_pairs += 1;
+            let factor = if generic {
+                GENERIC_PAIR_FACTOR
+            } else if common {
+                COMMON_PAIR_FACTOR
+            } else {
+                1.0
+            };
+            f64::from(query_weight + word_weight) / 2.0 * factor
         };
         matched += 2.0 * pair_value(similarity) * weight;
         total += 2.0 * weight;
@@ -243,14 +277,38 @@ pub(crate) fn score_name(
             total += f64::from(if inner { EXTRA_INNER_QUERY_WORD } else { EXTRA_QUERY_WORD } * token.weight);
         }
     }
+    // Persons (and parties of unknown kind, as the DPL writes them): organisation names are
+    // seldom made of given and family names.
+    let person = matches!(index.entry(name).kind, Kind::Person | Kind::Unknown);
     let last = words.len() - 1;
     for (j, &word) in words.iter().enumerate() {
         if j >= 64 || name_used & (1 << j) == 0 {
-            let share = if j == 0 || j == last { MISSING_OUTER_WORD } else { MISSING_INNER_WORD };
+            let share = if j < 64 && name.family & (1 << j) != 0 {
+                MISSING_FAMILY_WORD
+            } else if j == 0 && person {
+                MISSING_GIVEN_NAME
+            } else if j == 0 || j == last {
+                MISSING_OUTER_WORD
+            } else {
+                MISSING_INNER_WORD
+            };
             total += f64::from(share * index.words[word as usize].weight);
         }
     }
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    let whole_name = all_exact
+        && query_used.count_ones() as usize == query.len()
+        && name_used.count_ones() as usize == words.len().min(64);
+    // Across scripts (Arabic script against Latin) the skeletons are coarse: a match is only
+    // evidence when every word of both names found its counterpart ("حسيب العارف" is not "SPP").
+    let cross_script = query.iter().any(|t| t.word.abjad) != words.iter().any(|&w| index.words[w as usize].abjad);
+    let every_word_paired =
+        query_used.count_ones() as usize == query.len() && name_used.count_ones() as usize == words.len().min(64);
+    if (cross_script && !every_word_paired)
+        || (distinctive < MIN_DISTINCTIVE_LETTERS && full_pairs <= MAX_COMMON_PAIRS && !whole_name && person)
+    {
+        score = score.min(COMMON_ONLY_CAP);
+    }
     // Words split or joined differently ("Transneftprivolga" / "Transneft-Privolga"): compare the
     // names without spaces, when the lengths allow that to beat the word score.
     let (joined_q, joined_n) = (query_joined.len(), name.joined.len());

@@ -158,3 +158,35 @@ fn precision_and_recall_at_the_hold_threshold() {
         assert!(t.precision() >= 0.90, "{split}: precision {:.3} below 0.90", t.precision());
     }
 }
+
+/// The share of ordinary people (`tests/data/ordinary_names.tsv`, `traffic` rows: given and
+/// family names drawn from Faker's tables for western, Latin American, Arabic, Russian and
+/// Chinese people) that would be held, as a buyer is screened (no kind, no country). None of
+/// them is listed; each hold is a clean parcel stopped.
+#[test]
+fn false_holds_among_ordinary_names() {
+    let screener = Screener::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ordinary_names.tsv")).unwrap();
+    let mut by_region: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for line in text.lines().filter(|l| l.starts_with("traffic\t")) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let hits = screener.screen_with_floor(&Query::name(f[2]), RECOMMENDED_HOLD_THRESHOLD);
+        let tally = by_region.entry(f[1].to_string()).or_default();
+        tally.0 += 1;
+        if let Some(hit) = hits.first() {
+            tally.1 += 1;
+            eprintln!("false hold {:?} ({}) → {:.3} {:?}", f[2], f[1], hit.score, hit.name);
+        }
+    }
+    let (names, held) = by_region.values().fold((0, 0), |(n, h), (rn, rh)| (n + rn, h + rh));
+    for (region, (n, h)) in &by_region {
+        eprintln!("false holds {region:<8} {h:>3} of {n:>4} ({:.2}%)", 100.0 * f64::from(*h) / f64::from(*n));
+    }
+    let rate = f64::from(held) / f64::from(names);
+    eprintln!("false holds all      {held:>3} of {names:>4} ({:.2}%)", 100.0 * rate);
+    assert!(names >= 2000);
+    // Measured 1.64% (BENCHMARKS.md); the simulated day held 2.5% of clean parcels before common
+    // names weighed less. A guard against going back, not the aim (well under 1%).
+    assert!(rate <= 0.02, "false-hold rate {:.2}% above 2%", 100.0 * rate);
+}

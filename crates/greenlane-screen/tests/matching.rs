@@ -89,3 +89,14 @@ fn a_screener_is_shared_between_threads() {
     });
     assert!(hits[0] > 0 && hits[0] == hits[1]);
 }
+
+/// "Sophia Taylor" held against "شهاب الدين دلاور" (UN TAi.113): the consonant skeleton read "sh"
+/// and "ph" letter by letter, so "Sophia" (s-p) had the skeleton of "Shihab" (sh-b). That
+/// entry is still found from a Latin spelling of its name.
+#[test]
+fn digraphs_keep_latin_names_from_arabic_script_names() {
+    let sophia = screener().screen_with_floor(&Query { name: "Sophia Taylor", country: Some("GB"), kind: None }, 0.5);
+    assert!(sophia.iter().all(|hit| hit.name != "شهاب الدين دلاور"), "{sophia:?}");
+    let shihab = screener().screen_with_floor(&Query::name("Shihabuddin Dilawar"), 0.8);
+    assert!(shihab.iter().any(|hit| hit.entry_id == "TAi.113"), "{shihab:?}");
+}
