@@ -335,7 +335,7 @@ impl Index {
                     (word, similar)
                 }
             };
-            let mut query = QueryToken { word, weight: self.unknown_weight, similar };
+            let mut query = QueryToken { word, weight: self.unknown_weight, similar, syllable: false };
             if let Some(&(best, _)) = query.similar.first() {
                 query.weight = self.words[best as usize].weight;
             }
@@ -348,8 +348,14 @@ impl Index {
     }
 
     /// The best-scoring names of distinct entries, at or above `floor`, best first.
-    pub fn search(&self, tokens: &[Token], floor: f64) -> Vec<ScoredName> {
-        let query = self.query_tokens(tokens);
+    /// `han`: the query was written in Chinese characters, so its words are exact pinyin
+    /// (see [`QueryToken::syllable`]).
+    pub fn search(&self, tokens: &[Token], floor: f64, han: bool) -> Vec<ScoredName> {
+        let mut query = self.query_tokens(tokens);
+        // Only a person's name (two or three characters: surname and given name, two words);
+        // a company's name in characters is one word per syllable and keeps fuzzy matching.
+        let person_name = han && query.len() <= 2;
+        query.iter_mut().for_each(|token| token.syllable = person_name);
         if query.is_empty() {
             return Vec::new();
         }

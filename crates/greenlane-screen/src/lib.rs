@@ -179,7 +179,7 @@ impl Screener {
         let tokens = index.normalizer.tokens(query.name, kind);
         let country = query.country.and_then(country_code);
         let mut matches: Vec<(f64, &index::IndexedName)> = index
-            .search(&tokens, floor)
+            .search(&tokens, floor, query.name.chars().any(normalize::is_han))
             .into_iter()
             .map(|scored| {
                 let name = &index.names[scored.name as usize];

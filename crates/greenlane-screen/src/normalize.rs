@@ -154,7 +154,10 @@ fn phrase_table(phrases: &[String], join_letters: bool) -> FastMap<String, Vec<V
 fn phrase_at(table: &FastMap<String, Vec<Vec<String>>>, tokens: &[Token], at: usize) -> usize {
     let Some(candidates) = table.get(&tokens[at].text) else { return 0 };
     for phrase in candidates {
-        if tokens.len() - at >= phrase.len() && phrase.iter().zip(&tokens[at..]).all(|(p, t)| *p == t.text) {
+        // Honorifics and company types are Latin-script words: an Arabic-script word written
+        // without vowels ("سعد" → "sd", "العارف" → "rf") only looks like one.
+        if tokens.len() - at >= phrase.len() && phrase.iter().zip(&tokens[at..]).all(|(p, t)| *p == t.text && !t.abjad)
+        {
             return phrase.len();
         }
     }
@@ -297,7 +300,7 @@ impl Normalizer {
                 tokens.drain(..at_start);
                 continue;
             }
-            if end > 1 && self.is_misspelt_org_type(&tokens[end - 1].text) {
+            if end > 1 && !tokens[end - 1].abjad && self.is_misspelt_org_type(&tokens[end - 1].text) {
                 tokens.truncate(end - 1);
                 continue;
             }
@@ -426,7 +429,7 @@ fn is_abjad(c: char) -> bool {
     matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
@@ -627,6 +630,10 @@ mod tests {
         let latin: Vec<String> = ["saddam", "hussein", "tikriti"].iter().map(|w| skeleton(w)).collect();
         assert_eq!(arabic, latin);
         assert_eq!(skeleton(&Normalizer::new().tokens("علي", Kind::Person)[0].text), skeleton("ali"));
+        // Vowel-less transliterations that spell a company type or honorific stay: "سعد" ("sd")
+        // and "العارف" ("rf") were dropped as if they were "SD" and "RF".
+        assert_eq!(words("سعد المتولي", Kind::Unknown).split(' ').count(), 2);
+        assert_eq!(words("حسيب العارف", Kind::Unknown).split(' ').count(), 2);
     }
 
     #[test]

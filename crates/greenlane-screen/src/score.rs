@@ -15,6 +15,7 @@ const INITIAL_SIMILARITY: f64 = 0.9;
 const PAIR_MIN: f64 = 0.75;
 /// Same consonant skeleton, one side written without vowels (Arabic script).
 const ABJAD_SKELETON_SIMILARITY: f64 = 0.93;
+const SHORT_ABJAD_SKELETON_SIMILARITY: f64 = 0.8;
 /// Same skeleton of three or more consonants and the same first letter, both in Latin script
 /// ("Mohammed" / "Muhammad", "Kadhafi" / "Qaddafi" need the skeleton, not the letters).
 const LATIN_SKELETON_SIMILARITY: f64 = 0.87;
@@ -45,6 +46,8 @@ const COMMON_PAIR_FACTOR: f64 = 0.5;
 /// A listed family name the query lacks ("Maria Sanchez" against "PARRA SANCHEZ, Mario": a
 /// Parra is another family) costs nearly its whole weight, unlike a missing middle name.
 const MISSING_FAMILY_WORD: f32 = 0.45;
+/// A listed word a query in Chinese characters lacks: a missing syllable is a different name.
+const MISSING_SYLLABLE: f32 = 1.0;
 /// A person's first given name the query lacks ("Michael Johnson" against "WILLIAM MICHAEL
 /// JOHNSON": the query's given name is the listed middle name) says another person.
 const MISSING_GIVEN_NAME: f32 = 0.8;
@@ -64,6 +67,10 @@ pub(crate) struct QueryToken {
     pub weight: f32,
     /// Vocabulary words similar enough to find candidates with, most similar first.
     pub similar: Vec<(VocabId, f64)>,
+    /// Pinyin of a name written in characters: each syllable is one exact character, so a
+    /// syllable one letter off ("jian" / "juan") is another character, and a listed given name
+    /// of two syllables ("Guo Ying") is not the one-syllable "Ying".
+    pub syllable: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,15 +112,36 @@ fn first_sound(word: &[u8]) -> u8 {
     }
 }
 
+/// The first consonant, in classes finer than the skeleton's: across scripts an Arabic ج (j),
+/// ز (z), س (s) and ش (sh) are different letters, whatever Latin spellings confuse ("جذام" is
+/// not "Saddam").
+fn first_consonant(word: &[u8]) -> u8 {
+    let at = word.iter().position(|c| !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' | b'w'));
+    match at.map(|i| (word[i], word.get(i + 1))) {
+        Some((b's', Some(b'h'))) => b'x',
+        Some((b'c' | b'k' | b'q' | b'g', _)) => b'k',
+        Some((b'd' | b't', _)) => b't',
+        Some((b'b' | b'p', _)) => b'b',
+        Some((b'f' | b'v', _)) => b'f',
+        Some((c, _)) => c,
+        None => 0,
+    }
+}
+
 /// Cheap tests that rule out most pairs before any string distance is computed.
 fn comparable(a: &[u8], b: &[u8], skeletons: (&str, &str), abjad_against_latin: bool) -> bool {
     if abjad_against_latin {
         let (x, y) = skeletons;
-        return x.is_empty() || y.is_empty() || x.as_bytes()[0] == y.as_bytes()[0];
+        return x.is_empty()
+            || y.is_empty()
+            || (x.as_bytes()[0] == y.as_bytes()[0] && first_consonant(a) == first_consonant(b));
     }
     let (short, long) = if a.len() <= b.len() { (a.len(), b.len()) } else { (b.len(), a.len()) };
     // A digraph against one letter ("Djafari" / "Jafari", "Tchun" / "Chun") counts as the same start.
-    let same_start = first_sound(a) == first_sound(b) || a.get(1) == b.first() || b.get(1) == a.first();
+    // Only d, t and k begin such digraphs ("Dj", "Tch", Russian "Kh" written "H"): "Zhanna" is
+    // not "Hanna".
+    let digraph = |x: &[u8], y: &[u8]| matches!(x.first(), Some(b'd' | b't' | b'k')) && x.get(1) == y.first();
+    let same_start = first_sound(a) == first_sound(b) || digraph(a, b) || digraph(b, a);
     long - short <= 2.max(long / 3) && same_start
 }
 
@@ -140,8 +168,12 @@ pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     let mut similarity = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(a, b)) / 2.0 };
     let same_skeleton = !text_skeleton.is_empty() && text_skeleton == &*word.skeleton;
     if abjad != word.abjad {
-        let skeleton_similarity = if same_skeleton && text_skeleton.len() >= 2 {
+        // Two consonants agree by chance far too often across scripts ("حسين"/"Hussein" and
+        // "حسيب"/"SPP" both give two): only longer skeletons are strong evidence.
+        let skeleton_similarity = if same_skeleton && text_skeleton.len() >= 3 {
             ABJAD_SKELETON_SIMILARITY
+        } else if same_skeleton && text_skeleton.len() == 2 {
+            SHORT_ABJAD_SKELETON_SIMILARITY
         } else {
             0.9 * jaro_winkler(text_skeleton.as_bytes(), word.skeleton.as_bytes())
         };
@@ -222,7 +254,7 @@ pub(crate) fn score_name(
     for i in 0..query.len() {
         for (j, &word) in words.iter().enumerate() {
             let similarity = memo.similarity(index, query, i, word);
-            if similarity >= PAIR_MIN {
+            if similarity >= PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
                 pairs.push((similarity, i, j));
             }
         }
@@ -283,7 +315,9 @@ pub(crate) fn score_name(
     let last = words.len() - 1;
     for (j, &word) in words.iter().enumerate() {
         if j >= 64 || name_used & (1 << j) == 0 {
-            let share = if j < 64 && name.family & (1 << j) != 0 {
+            let share = if query.first().is_some_and(|t| t.syllable) {
+                MISSING_SYLLABLE
+            } else if j < 64 && name.family & (1 << j) != 0 {
                 MISSING_FAMILY_WORD
             } else if j == 0 && person {
                 MISSING_GIVEN_NAME
