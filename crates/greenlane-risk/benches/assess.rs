@@ -119,68 +119,102 @@ fn parcels(n: usize) -> Vec<Parcel> {
         .collect()
 }
 
-/// greenlane: parcels assessed per second, and criteria matched in one pass over `parcels`.
-fn run_greenlane(engine: &mut Engine, parcels: &[Parcel], budget: Duration) -> (f64, u64) {
+/// The thread's own on-CPU time (`/proc/thread-self/schedstat`), so other processes on the
+/// shared cores do not count; wall-clock time where that file is missing.
+fn cpu_now() -> Duration {
+    std::thread::yield_now();
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()))
+        .map(Duration::from_nanos)
+        .unwrap_or_else(|| {
+            static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+            START.get_or_init(Instant::now).elapsed()
+        })
+}
+
+/// Criteria matched by greenlane over `parcels`.
+fn greenlane_pass(engine: &mut Engine, parcels: &[Parcel]) -> u64 {
     let mut matched = 0u64;
     for p in parcels {
         let a = engine.assess(p, &Evidence::default());
         matched += a.reasons.iter().filter(|r| r.code.starts_with("bench.")).count() as u64;
     }
-    let started = Instant::now();
-    let mut done = 0u64;
-    while started.elapsed() < budget {
-        for p in parcels {
-            black_box(engine.assess(p, &Evidence::default()));
-        }
-        done += parcels.len() as u64;
-    }
-    (done as f64 / started.elapsed().as_secs_f64(), matched)
+    matched
 }
 
-fn run_cel(programs: &[cel::Program], env: &Arc<cel::Env>, parcels: &[Parcel], budget: Duration) -> (f64, u64) {
-    let mut context = cel::Context::with_env(env.clone());
-    let eval = |p: &Parcel, context: &mut cel::Context| -> u64 {
+/// Criteria matched by the CEL programs over `parcels`, evaluated one by one with one reused
+/// context whose variables are replaced per parcel.
+fn cel_pass(programs: &[cel::Program], context: &mut cel::Context, parcels: &[Parcel]) -> u64 {
+    let mut matched = 0u64;
+    for p in parcels {
         let item = &p.list.items[0];
         let dest = greenlane_codes::country_by_customs_code(&p.list.country).and_then(|c| c.iso2.clone()).unwrap();
         let value: f64 = p.list.goods_value().try_into().unwrap_or(0.0);
         context.add_variable_from_value("hs", item.gcode.clone());
         context.add_variable_from_value("dest", dest);
         context.add_variable_from_value("value", value);
-        programs.iter().filter(|prog| prog.execute(context) == Ok(cel::Value::Bool(true))).count() as u64
-    };
-    let matched: u64 = parcels.iter().map(|p| eval(p, &mut context)).sum();
-    let started = Instant::now();
-    let mut done = 0u64;
-    while started.elapsed() < budget {
-        for p in parcels {
-            black_box(eval(p, &mut context));
-        }
-        done += parcels.len() as u64;
-        if done >= parcels.len() as u64 && started.elapsed() >= budget {
-            break;
-        }
+        matched += programs.iter().filter(|prog| prog.execute(context) == Ok(cel::Value::Bool(true))).count() as u64;
     }
-    (done as f64 / started.elapsed().as_secs_f64(), matched)
+    matched
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 fn main() {
     let measure = std::env::args().any(|a| a == "--bench");
-    let (sizes, n_parcels, budget): (&[usize], usize, Duration) =
-        if measure { (&[10, 100, 1000], 2000, Duration::from_secs(3)) } else { (&[10], 50, Duration::from_millis(1)) };
+    let (sizes, n_parcels, rounds, passes): (&[usize], usize, usize, usize) =
+        if measure { (&[10, 100, 1000], 2000, 7, 5) } else { (&[10], 50, 1, 1) };
     let parcels = parcels(n_parcels);
     let env = Arc::new(cel::Env::stdlib());
-    println!("| criteria | greenlane parcels/s | cel parcels/s | ratio | criteria matched per parcel |");
+    println!(
+        "| criteria | greenlane parcels/s | cel parcels/s | ratio (median per round) | criteria matched per parcel |"
+    );
     println!("| ---: | ---: | ---: | ---: | ---: |");
     for &n in sizes {
         let (toml, expressions) = criteria(n);
         let mut engine = engine(&toml);
         let programs: Vec<cel::Program> = expressions.iter().map(|e| env.compile(e).expect("CEL compiles")).collect();
-        let (ours, ours_matched) = run_greenlane(&mut engine, &parcels, budget);
-        let (peer, peer_matched) = run_cel(&programs, &env, &parcels, budget);
+        let mut context = cel::Context::with_env(env.clone());
+        let ours_matched = greenlane_pass(&mut engine, &parcels);
+        let peer_matched = cel_pass(&programs, &mut context, &parcels);
         assert_eq!(ours_matched, peer_matched, "{n} criteria: both engines must match the same criteria");
+        // Alternating rounds (greenlane, cel, then cel, greenlane), each timed on the thread's CPU.
+        let (mut ours, mut peer, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..rounds {
+            let time = |f: &mut dyn FnMut()| {
+                let t = cpu_now();
+                f();
+                (cpu_now() - t).as_secs_f64()
+            };
+            let mut g = || {
+                for _ in 0..passes {
+                    black_box(greenlane_pass(&mut engine, &parcels));
+                }
+            };
+            let mut c = || {
+                black_box(cel_pass(&programs, &mut context, &parcels));
+            };
+            let (tg, tc) = if round % 2 == 0 {
+                let tg = time(&mut g);
+                (tg, time(&mut c))
+            } else {
+                let tc = time(&mut c);
+                (time(&mut g), tc)
+            };
+            let (g_rate, c_rate) = ((passes * parcels.len()) as f64 / tg, parcels.len() as f64 / tc);
+            ours.push(g_rate);
+            peer.push(c_rate);
+            ratio.push(g_rate / c_rate);
+        }
         println!(
-            "| {n} | {ours:.0} | {peer:.0} | {:.0}× | {:.2} |",
-            ours / peer,
+            "| {n} | {:.0} | {:.0} | {:.0}× | {:.2} |",
+            median(&mut ours),
+            median(&mut peer),
+            median(&mut ratio),
             ours_matched as f64 / parcels.len() as f64
         );
     }

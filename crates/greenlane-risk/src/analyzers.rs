@@ -7,11 +7,12 @@
 
 use crate::compile::Features;
 use crate::criteria::{CriteriaSet, DeMinimis};
+use crate::fxhash::{FxMap, FxSet};
 use crate::hs::nomenclature;
 use greenlane_core::{MessageTime, Parcel, ViolationKind};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// FNV-1a: a fixed, portable hash, so learned state never depends on a process's random seed.
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -188,21 +189,21 @@ impl SellerBrand {
 /// keeps it.
 #[derive(Debug, Default)]
 pub(crate) struct Learned {
-    value_hs6: HashMap<u32, LogHistogram>,
-    value_hs6_dest: HashMap<(u32, [u8; 2]), LogHistogram>,
-    kg_per_unit: HashMap<u32, LogHistogram>,
+    value_hs6: FxMap<u32, LogHistogram>,
+    value_hs6_dest: FxMap<(u32, [u8; 2]), LogHistogram>,
+    kg_per_unit: FxMap<u32, LogHistogram>,
     /// (token, hs6) → lines.
-    token_code: HashMap<(u64, u32), u32>,
+    token_code: FxMap<(u64, u32), u32>,
     /// token → (lines, the code it went under most, lines under that code).
-    token_total: HashMap<u64, (u32, u32, u32)>,
-    code_names: HashMap<u32, CodeNames>,
-    windows: HashMap<u64, BuyerWindow>,
-    seller_brand: HashMap<(u32, u32, u64), SellerBrand>,
+    token_total: FxMap<u64, (u32, u32, u32)>,
+    code_names: FxMap<u32, CodeNames>,
+    windows: FxMap<u64, BuyerWindow>,
+    seller_brand: FxMap<(u32, u32, u64), SellerBrand>,
     /// (brand, hs4) → ln of the genuine unit price: the highest median of a repeat seller.
-    brand_reference: HashMap<(u32, u32), f64>,
-    brand_authorized: HashSet<(u32, u64)>,
-    brand_offenders: HashSet<(u32, u64)>,
-    exporters: HashMap<String, ExporterRecord>,
+    brand_reference: FxMap<(u32, u32), f64>,
+    brand_authorized: FxSet<(u32, u64)>,
+    brand_offenders: FxSet<(u32, u64)>,
+    exporters: FxMap<String, ExporterRecord>,
     /// Violations officers confirmed, over all exporters.
     violations: u64,
     learned: u64,
@@ -210,6 +211,9 @@ pub(crate) struct Learned {
     /// Set by `judge` when a name signal fired: such a name is not learned under its code, so
     /// a misclassification repeated by many senders cannot teach itself as normal.
     name_flagged: bool,
+    /// The tokens of each goods line and the buyer's key, computed by `judge` for `learn`.
+    line_tokens: Vec<Vec<u64>>,
+    buyer: Option<u64>,
     token_buf: Vec<u64>,
 }
 
@@ -283,10 +287,17 @@ impl Learned {
         let a = &set.analyzers;
         let p = f.parcel;
         self.name_flagged = false;
+        let mut lines = std::mem::take(&mut self.line_tokens);
+        lines.resize_with(p.list.items.len().max(lines.len()), Vec::new);
+        for (item, tokens) in p.list.items.iter().zip(lines.iter_mut()) {
+            tokens_into(&item.gname, tokens);
+        }
+        self.line_tokens = lines;
+        self.buyer = buyer_key(p);
         let Some(fx) = f.fx else { return };
         let dk = dest_key(f.dest);
         let mut tokens = std::mem::take(&mut self.token_buf);
-        for item in &p.list.items {
+        for (line, item) in p.list.items.iter().enumerate() {
             let Some(hs6) = hs6_of(&item.gcode) else { continue };
             let price = item.price * fx;
             let lnp = ln(price);
@@ -320,7 +331,8 @@ impl Learned {
                     out.push(Signal {
                         code: "analyzer.unit_value_high",
                         kind: ViolationKind::Misclassification,
-                        weight: a.value_high_weight,
+                        // Hundreds of times the usual price is other goods, not a dear variant.
+                        weight: (a.value_high_weight + a.value_weight_per_sigma / 2.0 * (z - a.value_high_z)).min(100.0),
                         message: format!(
                             "item {}: unit price {} CNY is {:.0} times the usual {} CNY for HS {}: other goods than the code covers?",
                             item.item_no,
@@ -334,7 +346,8 @@ impl Learned {
             }
             // Item name against code: a name that another code explains far better, or a name
             // unlike anything declared under a code whose names are usually alike.
-            tokens_into(&item.gname, &mut tokens);
+            tokens.clear();
+            tokens.extend_from_slice(&self.line_tokens[line]);
             if let Some(cn) = self.code_names.get(&hs6)
                 && cn.n >= a.name_min_samples
             {
@@ -449,7 +462,7 @@ impl Learned {
         }
 
         // Split shipments: this buyer's parcels from this exporter within the window.
-        if let Some(key) = buyer_key(p)
+        if let Some(key) = self.buyer
             && let Some((threshold, dm)) = de_minimis_cny(set, f.dest, day_of(p.list.app_time))
             && f.value_cny <= threshold
             && let Some(w) = self.windows.get(&key)
@@ -614,8 +627,8 @@ impl Learned {
         }
         let Some(fx) = f.fx else { return };
         let dk = dest_key(f.dest);
-        let mut tokens = std::mem::take(&mut self.token_buf);
-        for item in &p.list.items {
+        let lines = std::mem::take(&mut self.line_tokens);
+        for (item, tokens) in p.list.items.iter().zip(lines.iter()) {
             let Some(hs6) = hs6_of(&item.gcode) else { continue };
             let lnp = ln(item.price * fx);
             self.value_hs6.entry(hs6).or_insert_with(LogHistogram::new).add(lnp);
@@ -625,7 +638,6 @@ impl Learned {
             if self.name_flagged {
                 continue;
             }
-            tokens_into(&item.gname, &mut tokens);
             let cn = self.code_names.entry(hs6).or_default();
             if cn.n >= a.name_min_samples {
                 let typical =
@@ -636,7 +648,7 @@ impl Learned {
                 }
             }
             cn.n += 1;
-            for &t in &tokens {
+            for &t in tokens {
                 let c = self.token_code.entry((t, hs6)).or_default();
                 *c += 1;
                 let c = *c;
@@ -647,7 +659,7 @@ impl Learned {
                 }
             }
         }
-        self.token_buf = tokens;
+        self.line_tokens = lines;
         if let [item] = p.list.items.as_slice()
             && let Some(hs6) = hs6_of(&item.gcode)
             && item.qty > Decimal::ZERO
@@ -655,7 +667,7 @@ impl Learned {
             self.kg_per_unit.entry(hs6).or_insert_with(LogHistogram::new).add(ln(p.list.gross_weight / item.qty));
         }
 
-        if let Some(key) = buyer_key(p) {
+        if let Some(key) = self.buyer {
             let span = (a.split_window_hours * 3600.0) as i64;
             let now = p.list.app_time.0;
             let w = self.windows.entry(key).or_default();

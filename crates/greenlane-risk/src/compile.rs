@@ -4,10 +4,11 @@
 //! match it, whatever the size of the set.
 
 use crate::criteria::{Band, Condition, CreditClass, CriteriaSet, Effect, Field};
+use crate::fxhash::{FxMap, FxSet};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use greenlane_core::Parcel;
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What a parcel offers the conditions, computed once per parcel.
 #[derive(Debug)]
@@ -37,7 +38,7 @@ pub(crate) fn iso2_of(code: &str) -> &str {
 #[derive(Debug)]
 enum CodeSet {
     Small(Vec<Box<str>>),
-    Large(HashSet<Box<str>>),
+    Large(FxSet<Box<str>>),
 }
 
 impl CodeSet {
@@ -154,9 +155,9 @@ impl CompiledCriterion {
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub criteria: Vec<CompiledCriterion>,
-    hs: HashMap<Box<str>, Vec<u32>>,
+    hs: FxMap<Box<str>, Vec<u32>>,
     hs_lengths: Vec<usize>,
-    parties: [HashMap<Box<str>, Vec<u32>>; PARTIES],
+    parties: [FxMap<Box<str>, Vec<u32>>; PARTIES],
     by_term: Vec<Vec<u32>>,
     always: Vec<u32>,
     automaton: Option<AhoCorasick>,
@@ -201,7 +202,7 @@ impl Compiled {
         }
         let mut compiled = Compiled {
             criteria: Vec::new(),
-            hs: HashMap::new(),
+            hs: FxMap::default(),
             hs_lengths: Vec::new(),
             parties: Default::default(),
             by_term: Vec::new(),

@@ -404,7 +404,7 @@ impl Default for AnalyzerSettings {
             name_max_atypical_rate: 0.05,
             name_weight: 60.0,
             name_margin: 9.0,
-            name_novel_weight: 40.0,
+            name_novel_weight: 50.0,
             name_text_weight: 15.0,
             split_window_hours: 24.0,
             split_weight: 60.0,

@@ -45,6 +45,7 @@ mod backtest;
 mod compile;
 mod criteria;
 mod error;
+mod fxhash;
 mod hs;
 
 pub use backtest::{BacktestCase, BacktestReport, KindOutcome, backtest};
@@ -56,6 +57,7 @@ pub use error::{CriteriaError, RiskError};
 
 use analyzers::{Learned, Signal};
 use compile::{Compiled, Features, Scratch};
+use fxhash::FxMap;
 use greenlane_core::check::Severity;
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine, screening_reason};
 use greenlane_core::{Inspection, InspectionOutcome, Lane, ListKey, Parcel, Reason, ViolationKind};
@@ -88,6 +90,7 @@ pub struct CriterionStats {
 
 #[derive(Debug, Default, Clone)]
 struct Counts {
+    id: String,
     hits: u64,
     selected: u64,
     inspected: u64,
@@ -112,9 +115,15 @@ pub struct Engine {
     /// The last `governor.window` lanes.
     window: VecDeque<Lane>,
     window_counts: [u32; 8],
-    stats: HashMap<String, Counts>,
+    /// One slot per criterion id, analyzer, random or governor rule ever seen: kept across
+    /// criteria sets, found by id.
+    stats: Vec<Counts>,
+    slot_of: FxMap<String, u32>,
+    /// The slot and the prepared reason message of each criterion of the set in force.
+    criterion_slots: Vec<u32>,
+    criterion_messages: Vec<String>,
     assessed: u64,
-    routed: HashMap<ListKey, Vec<String>>,
+    routed: FxMap<ListKey, Vec<u32>>,
     routed_order: VecDeque<ListKey>,
     scratch: Scratch,
     terms: Vec<u32>,
@@ -147,7 +156,7 @@ impl Engine {
     pub fn new(set: CriteriaSet) -> Engine {
         let compiled = Compiled::new(&set);
         let sip = sip_key(&set.random.key);
-        Engine {
+        let mut engine = Engine {
             set,
             compiled,
             sip,
@@ -155,14 +164,46 @@ impl Engine {
             unselected: HashMap::new(),
             window: VecDeque::new(),
             window_counts: [0; 8],
-            stats: HashMap::new(),
+            stats: Vec::new(),
+            slot_of: FxMap::default(),
+            criterion_slots: Vec::new(),
+            criterion_messages: Vec::new(),
             assessed: 0,
-            routed: HashMap::new(),
+            routed: FxMap::default(),
             routed_order: VecDeque::new(),
             scratch: Scratch::default(),
             terms: Vec::new(),
             signals: Vec::new(),
+        };
+        engine.prepare();
+        engine
+    }
+
+    /// Slots and reason messages of the criteria in force.
+    fn prepare(&mut self) {
+        self.criterion_slots = Vec::with_capacity(self.set.criteria.len());
+        self.criterion_messages = Vec::with_capacity(self.set.criteria.len());
+        for i in 0..self.set.criteria.len() {
+            let (id, kind) = (self.set.criteria[i].id.clone(), self.set.criteria[i].kind);
+            let slot = self.slot(&id, "criterion", kind);
+            self.criterion_slots.push(slot);
+            let c = &self.set.criteria[i];
+            let effect = match c.effect {
+                Effect::Lane(l) => format!("{} lane", l.as_str()),
+                Effect::Weight(w) => format!("+{w}"),
+            };
+            self.criterion_messages.push(format!("{} ({effect}) Officer: {}", c.rationale, c.instruction));
         }
+    }
+
+    fn slot(&mut self, id: &str, source: &'static str, kind: Option<ViolationKind>) -> u32 {
+        if let Some(&s) = self.slot_of.get(id) {
+            return s;
+        }
+        let s = self.stats.len() as u32;
+        self.stats.push(Counts { id: id.to_owned(), source, kind, ..Default::default() });
+        self.slot_of.insert(id.to_owned(), s);
+        s
     }
 
     /// The engine with the criteria shipped in the binary: what runs with no configuration.
@@ -186,7 +227,9 @@ impl Engine {
         let compiled = Compiled::new(&set);
         self.sip = sip_key(&set.random.key);
         self.compiled = compiled;
-        std::mem::replace(&mut self.set, set)
+        let old = std::mem::replace(&mut self.set, set);
+        self.prepare();
+        old
     }
 
     /// Learns from a parcel without assessing it: for rebuilding learned state from stored
@@ -209,8 +252,8 @@ impl Engine {
         let mut out: Vec<CriterionStats> = self
             .stats
             .iter()
-            .map(|(id, c)| CriterionStats {
-                id: id.clone(),
+            .map(|c| CriterionStats {
+                id: c.id.clone(),
                 source: c.source,
                 kind: c.kind,
                 hits: c.hits,
@@ -221,22 +264,6 @@ impl Engine {
                 confirmation_rate: (c.inspected > 0).then(|| c.confirmed as f64 / c.inspected as f64),
             })
             .collect();
-        // Criteria that never matched are worth seeing too.
-        for c in &self.set.criteria {
-            if !self.stats.contains_key(&c.id) {
-                out.push(CriterionStats {
-                    id: c.id.clone(),
-                    source: "criterion",
-                    kind: c.kind,
-                    hits: 0,
-                    selected: 0,
-                    inspected: 0,
-                    confirmed: 0,
-                    hit_rate: 0.0,
-                    confirmation_rate: None,
-                });
-            }
-        }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         out
     }
@@ -261,15 +288,6 @@ impl Engine {
             terms,
             credit: self.set.credit.classes.get(&list.key.ebc_code).copied().unwrap_or(CreditClass::General),
         }
-    }
-
-    fn count(&mut self, id: &str, source: &'static str, kind: Option<ViolationKind>, selected: bool) {
-        let c = match self.stats.get_mut(id) {
-            Some(c) => c,
-            None => self.stats.entry(id.to_owned()).or_insert_with(|| Counts { source, kind, ..Default::default() }),
-        };
-        c.hits += 1;
-        c.selected += u64::from(selected);
     }
 
     fn window_share(&self, lanes: &[Lane]) -> f64 {
@@ -305,7 +323,7 @@ impl RiskEngine for Engine {
         let mut min_lane = Lane::Green;
         let mut reasons: Vec<Reason> = Vec::new();
         // (id, source, kind) of everything that spoke, for the statistics.
-        let mut spoke: Vec<(String, &'static str, Option<ViolationKind>)> = Vec::new();
+        let mut spoke: Vec<u32> = Vec::new();
         // Whether the lane comes from something that must stop the parcel whatever the capacity.
         let mut must_stop = false;
 
@@ -327,19 +345,15 @@ impl RiskEngine for Engine {
                 }
                 *misses = 0;
             }
-            let effect = match cc.effect {
+            match cc.effect {
                 Effect::Lane(l) => {
                     min_lane = min_lane.max(l);
                     must_stop = true;
-                    format!("{} lane", l.as_str())
                 }
-                Effect::Weight(w) => {
-                    score += w;
-                    format!("+{w}")
-                }
-            };
-            reasons.push(Reason::new(c.id.clone(), format!("{} ({effect}) Officer: {}", c.rationale, c.instruction)));
-            spoke.push((c.id.clone(), "criterion", c.kind));
+                Effect::Weight(w) => score += w,
+            }
+            reasons.push(Reason::new(c.id.clone(), self.criterion_messages[i as usize].clone()));
+            spoke.push(self.criterion_slots[i as usize]);
         }
         self.scratch = scratch;
 
@@ -349,7 +363,11 @@ impl RiskEngine for Engine {
         for s in &signals {
             score += s.weight;
             reasons.push(Reason::new(s.code, format!("{} (+{:.0})", s.message, s.weight)));
-            spoke.push((s.code.to_owned(), "analyzer", Some(s.kind)));
+            let slot = match self.slot_of.get(s.code) {
+                Some(&slot) => slot,
+                None => self.slot(s.code, "analyzer", Some(s.kind)),
+            };
+            spoke.push(slot);
         }
 
         let credit = &self.set.credit;
@@ -402,14 +420,16 @@ impl RiskEngine for Engine {
             reasons.push(screening_reason(hit));
             lane = lane.max(Lane::Hold);
             must_stop = true;
-            spoke.push(("screening.denied_party".into(), "criterion", Some(ViolationKind::SanctionedParty)));
+            spoke.push(self.slot("screening.denied_party", "screening", Some(ViolationKind::SanctionedParty)));
         }
 
-        // Capacity: score-only interventions beyond the cap are released for audit instead.
+        // Capacity: marginal score-only interventions (the lower half of the yellow band) beyond
+        // the cap are released for audit instead; clear cases are never capped.
         let g = self.set.governor;
         if let Some(max) = g.max_intervention
             && !must_stop
             && lane == Lane::Yellow
+            && score < (t.yellow + t.red) / 2.0
             && self.window_share(&[Lane::Yellow, Lane::Red, Lane::Hold]) >= max
         {
             reasons.push(Reason::new(
@@ -421,7 +441,7 @@ impl RiskEngine for Engine {
                     g.window
                 ),
             ));
-            spoke.push(("governor.capacity".into(), "governor", None));
+            spoke.push(self.slot("governor.capacity", "governor", None));
             lane = Lane::Blue;
         }
 
@@ -454,7 +474,7 @@ impl RiskEngine for Engine {
                             }
                     ),
                 ));
-                spoke.push((id, "random", None));
+                spoke.push(self.slot(&id, "random", None));
                 lane = l;
             }
         }
@@ -474,7 +494,7 @@ impl RiskEngine for Engine {
                             100.0 * expected
                         ),
                     ));
-                    spoke.push((id, "governor", None));
+                    spoke.push(self.slot(&id, "governor", None));
                     lane = l;
                     break;
                 }
@@ -503,11 +523,13 @@ impl RiskEngine for Engine {
             }
         }
         let selected = lane.needs_officer();
-        for (id, source, kind) in &spoke {
-            self.count(id, source, *kind, selected);
+        for &slot in &spoke {
+            let c = &mut self.stats[slot as usize];
+            c.hits += 1;
+            c.selected += u64::from(selected);
         }
         if selected && !spoke.is_empty() {
-            self.routed.insert(key.clone(), spoke.into_iter().map(|s| s.0).collect());
+            self.routed.insert(key.clone(), spoke);
             self.routed_order.push_back(key.clone());
             while self.routed_order.len() > ROUTED_MAX {
                 if let Some(old) = self.routed_order.pop_front() {
@@ -524,8 +546,8 @@ impl RiskEngine for Engine {
             InspectionOutcome::Violation(k) => Some(k),
         };
         if let Some(ids) = self.routed.remove(&inspection.list) {
-            for id in ids {
-                if let Some(c) = self.stats.get_mut(&id) {
+            for slot in ids {
+                if let Some(c) = self.stats.get_mut(slot as usize) {
                     c.inspected += 1;
                     c.confirmed += u64::from(violation.is_some());
                 }
