@@ -81,6 +81,10 @@ pub trait RiskEngine: Send {
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment;
     /// An officer's finding on a parcel this engine assessed: what the engine may learn from.
     fn observe_inspection(&mut self, _parcel: &Parcel, _inspection: &Inspection) {}
+    /// Learns from a parcel assessed before a restart, without assessing it: the pipeline feeds
+    /// every stored parcel in its original order when it starts, so that what an engine learned
+    /// is not lost with the process.
+    fn warm_up(&mut self, _parcel: &Parcel) {}
     /// The version of the criteria that made the assessment, recorded with each decision.
     fn version(&self) -> &str;
 }

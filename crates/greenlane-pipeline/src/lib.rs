@@ -17,10 +17,12 @@ mod apply;
 mod cache;
 mod convert;
 pub mod receipts;
+mod replay;
 mod screening;
 mod workbench;
 mod writer;
 
+pub use replay::{StoredParcel, for_each_stored_parcel, screening_of};
 pub use screening::Lists;
 pub use workbench::{ActionDone, OfficerAction, Refusal};
 pub use writer::{BatchObserver, InspectionSubmission, Submission, Writer, WriterClosed};

@@ -128,6 +128,17 @@ impl PartyScreening {
     }
 }
 
+/// Every hit of every party of `parcel`, best first, without clearances or memory.
+pub(crate) fn screen_parties(lists: &Lists, parcel: &Parcel) -> Vec<ScreeningHit> {
+    let mut hits: Vec<ScreeningHit> = parties(parcel)
+        .into_iter()
+        .filter(|(_, name, _)| !name.trim().is_empty())
+        .flat_map(|(role, name, country)| screen_one(lists, role, name, country))
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    hits
+}
+
 /// The parties of a parcel: role, name and country (ISO alpha-2 where known).
 fn parties(parcel: &Parcel) -> Vec<(PartyRole, &str, &str)> {
     let mut out = Vec::with_capacity(5);

@@ -36,6 +36,20 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// The denied-party lists in force, when loaded.
     pub lists: Option<Arc<Lists>>,
+    /// The risk engine's criteria, when the engine has any.
+    pub criteria: Option<Arc<dyn CriteriaControl>>,
+}
+
+/// What the API may do with the risk engine's criteria: the engine itself belongs to the
+/// pipeline's writer; this is the narrow handle the server gets.
+pub trait CriteriaControl: Send + Sync {
+    /// The version of the criteria in force.
+    fn version(&self) -> String;
+    /// Loads the criteria again and puts them in force; on error (file, line and column) the
+    /// criteria in force stay. Returns the new version.
+    fn reload(&self) -> Result<String, String>;
+    /// Hit counts and rates per criterion and analyzer, as JSON.
+    fn report(&self) -> serde_json::Value;
 }
 
 impl std::fmt::Debug for AppState {
@@ -53,6 +67,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/screen", post(post_screen))
         .route("/api/v1/lists", get(get_lists))
         .route("/api/v1/lists/reload", post(post_lists_reload))
+        .route("/api/v1/criteria", get(get_criteria))
+        .route("/api/v1/criteria/reload", post(post_criteria_reload))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
         // The body limit is enforced in the handler, which answers with a CEB900.
@@ -349,6 +365,38 @@ async fn post_lists_reload(State(state): State<AppState>, headers: HeaderMap) ->
         Ok(Ok(report)) => Json(api::ListsJson::from(report.lists)).into_response(),
         // The lists in force stay in force; the error names the file and line.
         Ok(Err(e)) => json_error(StatusCode::UNPROCESSABLE_ENTITY, "bad_list", e.to_string()),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+async fn get_criteria(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match caller(&state, &headers) {
+        Ok(c) if c.role != greenlane_store::Role::Enterprise => {}
+        Ok(_) => return denied(Denied::Forbidden("enterprise tokens may not see the risk criteria".into())),
+        Err(d) => return denied(d),
+    }
+    let Some(criteria) = state.criteria.clone() else {
+        return json_error(StatusCode::NOT_FOUND, "no_criteria", "this hub's risk engine has no criteria");
+    };
+    match tokio::task::spawn_blocking(move || criteria.report()).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+async fn post_criteria_reload(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match caller(&state, &headers) {
+        Ok(c) if c.role == greenlane_store::Role::Admin => {}
+        Ok(c) => return denied(Denied::Forbidden(format!("role {} may not reload criteria", c.role.as_str()))),
+        Err(d) => return denied(d),
+    }
+    let Some(criteria) = state.criteria.clone() else {
+        return json_error(StatusCode::NOT_FOUND, "no_criteria", "this hub's risk engine has no criteria");
+    };
+    match tokio::task::spawn_blocking(move || criteria.reload()).await {
+        Ok(Ok(version)) => Json(serde_json::json!({ "version": version })).into_response(),
+        // The criteria in force stay in force.
+        Ok(Err(why)) => json_error(StatusCode::UNPROCESSABLE_ENTITY, "bad_criteria", why),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     }
 }

@@ -29,6 +29,7 @@ pub struct DemoOptions {
     /// Concurrent HTTP clients, as platforms and logistics firms post at once.
     pub clients: usize,
     pub lists: Option<PathBuf>,
+    pub criteria: Option<PathBuf>,
 }
 
 pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
@@ -53,6 +54,7 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
             closed_registry: false,
             pending_ttl_hours: 72,
             lists: options.lists.clone(),
+            criteria: options.criteria.clone(),
         },
     )?;
     let base = format!("http://{}", hub.address);

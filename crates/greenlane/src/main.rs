@@ -1,14 +1,15 @@
 //! The `greenlane` command line: one binary for every role (INTERFACES.md §1). Thin: it parses
 //! arguments and hands over to the library crates.
 
+mod backtest;
 mod check;
 mod demo;
 mod evaluate;
 mod ingest;
+mod risk;
 mod serve;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use greenlane_core::risk::DocumentRules;
 use greenlane_pipeline::{Config as PipelineConfig, Pipeline};
 use greenlane_server::api::DecisionJson;
 use greenlane_store::Store;
@@ -45,6 +46,9 @@ enum Command {
         pending_ttl_hours: i64,
         #[command(flatten)]
         lists: ListsArgs,
+        /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
+        #[arg(long)]
+        criteria: Option<PathBuf>,
     },
     /// Run a simulated Shenzhen day through a fresh embedded store and the real HTTP pipeline,
     /// let simulated officers work the lists routed to them, print the summary and keep serving.
@@ -70,6 +74,23 @@ enum Command {
         clients: usize,
         #[command(flatten)]
         lists: ListsArgs,
+        /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
+        #[arg(long)]
+        criteria: Option<PathBuf>,
+    },
+    /// Replay the stored traffic under another criteria set and report what it would have
+    /// done: lane shares and, where officers' outcomes are known, what it catches or misses.
+    Backtest {
+        /// The candidate criteria folder.
+        #[arg(long)]
+        criteria: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        lists: ListsArgs,
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
     },
     /// Screen a name against the denied-party lists, as the pipeline screens a parcel's parties.
     Screen {
@@ -107,6 +128,11 @@ enum Command {
     Ingest {
         #[command(flatten)]
         store: StoreArgs,
+        #[command(flatten)]
+        lists: ListsArgs,
+        /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
+        #[arg(long)]
+        criteria: Option<PathBuf>,
         /// Message files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -202,15 +228,16 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { store, listen, closed_registry, pending_ttl_hours, lists } => {
-            open_store(&store).and_then(|store| {
-                let options = serve::ServeOptions { listen, closed_registry, pending_ttl_hours, lists: lists.folder() };
+        Command::Serve { store, listen, closed_registry, pending_ttl_hours, lists, criteria } => open_store(&store)
+            .and_then(|store| {
+                let lists = lists.folder();
+                let options = serve::ServeOptions { listen, closed_registry, pending_ttl_hours, lists, criteria };
                 serve::run(store, options).map(|()| ExitCode::SUCCESS)
-            })
-        }
+            }),
         Command::Screen { name, country, kind, lists } => screen(&name, country.as_deref(), kind, &lists),
-        Command::Demo { parcels, seed, listen, data, exit, clients, lists } => {
-            let options = demo::DemoOptions { parcels, seed, listen, data, exit, clients, lists: lists.folder() };
+        Command::Demo { parcels, seed, listen, data, exit, clients, lists, criteria } => {
+            let lists = lists.folder();
+            let options = demo::DemoOptions { parcels, seed, listen, data, exit, clients, lists, criteria };
             demo::run(&options).map(|()| ExitCode::SUCCESS)
         }
         Command::Simulate { parcels, seed, out } => simulate(parcels, seed, &out),
@@ -219,7 +246,12 @@ fn main() -> ExitCode {
             print!("{}", evaluate::Evaluation::of_store(&*store, &truth)?);
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Ingest { store, paths } => open_store(&store).and_then(|store| run_ingest(store, &paths)),
+        Command::Ingest { store, paths, lists, criteria } => {
+            open_store(&store).and_then(|store| run_ingest(store, &paths, lists.folder(), criteria))
+        }
+        Command::Backtest { criteria, store, lists, format } => {
+            open_store(&store).and_then(|store| backtest::run(&*store, &criteria, lists.folder(), &format))
+        }
         Command::Decisions { store, format } => open_store(&store).and_then(|store| print_decisions(&*store, &format)),
         Command::Token { command: TokenCommand::Create { store, role, name, ebc } } => {
             open_store(&store).and_then(|store| create_token(&*store, role, &name, ebc.as_deref()))
@@ -258,9 +290,19 @@ fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::from(store))
 }
 
-fn run_ingest(store: Arc<dyn Store>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn run_ingest(
+    store: Arc<dyn Store>,
+    paths: &[PathBuf],
+    lists: Option<PathBuf>,
+    criteria: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let files = ingest::message_files(paths)?;
-    let mut pipeline = Pipeline::new(store, Box::new(DocumentRules), PipelineConfig::default())?;
+    let engine = risk::SharedEngine::load(criteria.as_deref())?;
+    let mut pipeline = Pipeline::new(store, Box::new(engine), PipelineConfig::default())?;
+    if let Some(folder) = lists {
+        pipeline = pipeline.with_lists(serve::load_lists(&folder)?)?;
+    }
+    serve::warm_up(&mut pipeline)?;
     let summary = ingest::run(&mut pipeline, &files, std::io::stderr().is_terminal())?;
     print!("{summary}");
     Ok(ExitCode::SUCCESS)

@@ -1,8 +1,8 @@
 //! `greenlane serve`: the clearance hub. Opens the store, starts the writer thread and serves the
 //! HTTP API until Ctrl-C or SIGTERM, letting in-flight requests finish.
 
+use crate::risk::SharedEngine;
 use anyhow::Context;
-use greenlane_core::risk::DocumentRules;
 use greenlane_pipeline::{Config, Lists, Pipeline, Writer};
 use greenlane_server::{AppState, auth, batch_observer, install_metrics};
 use greenlane_store::Store;
@@ -20,6 +20,8 @@ pub struct ServeOptions {
     pub pending_ttl_hours: i64,
     /// The folder of denied-party lists; none, no screening.
     pub lists: Option<PathBuf>,
+    /// An analyst's criteria folder; none, the shipped criteria.
+    pub criteria: Option<PathBuf>,
 }
 
 /// The lists of `folder`, loaded and timed for the log.
@@ -59,18 +61,28 @@ impl Hub {
                 None
             }
         };
+        let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
+        let criteria = engine.control(options.criteria.clone());
         let mut pipeline = Pipeline::new(
             store.clone(),
-            Box::new(DocumentRules),
+            Box::new(engine),
             Config { closed_registry: options.closed_registry, pending_ttl_seconds: options.pending_ttl_hours * 3600 },
         )
         .context("starting the pipeline")?;
         if let Some(lists) = &lists {
             pipeline = pipeline.with_lists(lists.clone()).context("loading the screening clearances")?;
         }
+        warm_up(&mut pipeline)?;
         let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));
         let admin_hash = std::env::var("GREENLANE_ADMIN_TOKEN").ok().filter(|t| !t.is_empty()).map(|t| auth::hash(&t));
-        let state = AppState { writer, store: store.clone(), admin_hash, metrics, lists: lists.clone() };
+        let state = AppState {
+            writer,
+            store: store.clone(),
+            admin_hash,
+            metrics,
+            lists: lists.clone(),
+            criteria: Some(criteria.clone()),
+        };
         let runtime =
             tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
         let listener = runtime
@@ -87,9 +99,7 @@ impl Hub {
         };
         let server = runtime.spawn(greenlane_server::serve(listener, state, shutdown));
         #[cfg(unix)]
-        if let Some(lists) = lists {
-            runtime.spawn(reload_on_sighup(lists));
-        }
+        runtime.spawn(reload_on_sighup(lists, criteria));
         Ok(Hub { runtime, address, stop, server })
     }
 
@@ -109,19 +119,33 @@ impl Hub {
     }
 }
 
-/// SIGHUP reloads the lists, as daemons reload their configuration; a broken file leaves the
-/// lists in force and is logged with its file and line.
+/// Feeds the risk engine what it saw before this start, so that a restart forgets nothing.
+pub fn warm_up(pipeline: &mut Pipeline) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let parcels = pipeline.warm_up_risk().context("replaying stored parcels into the risk engine")?;
+    if parcels > 0 {
+        tracing::info!(parcels, seconds = started.elapsed().as_secs_f64(), "risk engine relearned the stored traffic");
+    }
+    Ok(())
+}
+
+/// SIGHUP reloads the lists and the criteria, as daemons reload their configuration; a broken
+/// file leaves what is in force and is logged with its file and line.
 #[cfg(unix)]
-async fn reload_on_sighup(lists: Arc<Lists>) {
+async fn reload_on_sighup(lists: Option<Arc<Lists>>, criteria: Arc<dyn greenlane_server::CriteriaControl>) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
     while hangups.recv().await.is_some() {
-        let lists = lists.clone();
-        match tokio::task::spawn_blocking(move || lists.reload()).await {
-            Ok(Ok(report)) => {
-                tracing::info!(lists = report.lists.len(), names = report.names, "lists reloaded on SIGHUP")
-            }
-            Ok(Err(e)) => tracing::error!(error = %e, "lists not reloaded; the lists in force stay in force"),
-            Err(e) => tracing::error!(error = %e, "lists reload failed"),
+        let (lists, criteria) = (lists.clone(), criteria.clone());
+        let reloaded = tokio::task::spawn_blocking(move || (lists.map(|l| l.reload()), criteria.reload())).await;
+        let Ok((lists, criteria)) = reloaded else { continue };
+        match lists {
+            Some(Ok(report)) => tracing::info!(lists = report.lists.len(), names = report.names, "lists reloaded"),
+            Some(Err(e)) => tracing::error!(error = %e, "lists not reloaded; the lists in force stay in force"),
+            None => {}
+        }
+        match criteria {
+            Ok(version) => tracing::info!(%version, "criteria reloaded"),
+            Err(e) => tracing::error!(error = %e, "criteria not reloaded; the criteria in force stay in force"),
         }
     }
 }

@@ -382,3 +382,60 @@ fn screening_over_http_and_a_broken_list_leaves_the_lists_in_force() {
     let (_, body) = server.get(Some(viewer.trim()), "/api/v1/lists");
     assert!(body.contains("\"entries\":1"), "{body}");
 }
+
+/// A copy of the shipped criteria in `dir`, for an analyst to edit.
+fn shipped_criteria(dir: &Path) -> std::path::PathBuf {
+    let folder = dir.join("criteria");
+    std::fs::create_dir_all(&folder).unwrap();
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-risk/criteria/default");
+    for entry in std::fs::read_dir(shipped).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, folder.join(path.file_name().unwrap())).unwrap();
+    }
+    folder
+}
+
+#[test]
+fn criteria_are_reported_and_reloaded_and_a_broken_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let criteria = shipped_criteria(dir.path());
+    let data = dir.path().join("store");
+    let officer = greenlane(&["token", "create", "--data", data.to_str().unwrap(), "--role", "officer", "--name", "o"]);
+    let server = Server::start_with(
+        ["--data", data.to_str().unwrap()],
+        &["--criteria", criteria.to_str().unwrap(), "--no-lists"],
+    );
+    for m in one_parcel(1) {
+        assert_eq!(server.post(Some(ADMIN), &xml(&m)).0, 200);
+    }
+    let (status, body) = server.get(Some(officer.trim()), "/api/v1/criteria");
+    assert_eq!(status, 200, "{body}");
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let version = report["version"].as_str().unwrap().to_owned();
+    assert_eq!(report["assessed"], 1, "{report}");
+    assert!(!report["criteria"].as_array().unwrap().is_empty(), "{report}");
+    let (_, decision) = server.get(Some(ADMIN), &format!("/api/v1/inventories/C0001?ebcCode={EBC}"));
+    assert!(decision.contains("\"lane\":\"green\""), "{decision}");
+
+    // A broken file: 422 naming file, line and column; the criteria in force stay.
+    let file = std::fs::read_dir(&criteria)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .unwrap();
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{original}\n[[criterion]]\nid = \n")).unwrap();
+    let reload = |token: &str| server.post_json(Some(token), "/api/v1/criteria/reload", &serde_json::json!({}));
+    assert_eq!(reload(officer.trim()).0, 403);
+    let (status, body) = reload(ADMIN);
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains(file.file_name().unwrap().to_str().unwrap()), "{body}");
+    let (_, body) = server.get(Some(ADMIN), "/api/v1/criteria");
+    assert!(body.contains(&version), "{body}");
+    // Fixed, with a change: a new version, recorded by the next decisions.
+    std::fs::write(&file, format!("# tightened by the analyst\n{original}")).unwrap();
+    let (status, body) = reload(ADMIN);
+    assert_eq!(status, 200, "{body}");
+    let reloaded: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_ne!(reloaded["version"].as_str().unwrap(), version);
+}

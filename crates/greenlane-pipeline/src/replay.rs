@@ -1,0 +1,92 @@
+//! Stored traffic, replayed: every decided parcel in the order it was first decided, with the
+//! inspections officers recorded on it. The risk engine relearns from it when the pipeline
+//! starts (what it learned must not die with the process), and backtests judge a candidate
+//! criteria set on it.
+
+use crate::screening::{Lists, screen_parties};
+use crate::{Pipeline, PipelineError};
+use greenlane_core::risk::ScreeningHit;
+use greenlane_core::{Inspection, ListKey, Parcel};
+use greenlane_store::{ReadTx, Store};
+use std::collections::{HashMap, HashSet};
+
+/// A parcel as it was decided, and what officers found on it.
+#[derive(Debug, Clone)]
+pub struct StoredParcel {
+    pub parcel: Parcel,
+    pub inspections: Vec<Inspection>,
+}
+
+/// Calls `each` for every decided parcel of `store`, in the order of first decision. Parcels
+/// whose order or waybill has since been deleted are skipped (they can no longer be rebuilt).
+pub fn for_each_stored_parcel(
+    store: &dyn Store,
+    mut each: impl FnMut(StoredParcel) -> Result<(), PipelineError>,
+) -> Result<usize, PipelineError> {
+    let mut read = store.read()?;
+    let mut inspections: HashMap<ListKey, Vec<Inspection>> = HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let page = read.inspections_after(cursor, 10_000)?;
+        let Some(&(last, _)) = page.last() else { break };
+        cursor = last;
+        for (_, inspection) in page {
+            inspections.entry(inspection.list.clone()).or_default().push(inspection);
+        }
+    }
+    let mut seen: HashSet<ListKey> = HashSet::new();
+    let mut replayed = 0;
+    let mut cursor = 0;
+    loop {
+        let page = read.decisions_after(cursor, 10_000)?;
+        let Some(&(last, _)) = page.last() else { break };
+        cursor = last;
+        for (_, decision) in page {
+            if decision.decided_at.is_none() || !seen.insert(decision.key.clone()) {
+                continue;
+            }
+            let Some(parcel) = parcel_of(&mut *read, &decision.key)? else { continue };
+            let inspections = inspections.remove(&decision.key).unwrap_or_default();
+            each(StoredParcel { parcel, inspections })?;
+            replayed += 1;
+        }
+    }
+    Ok(replayed)
+}
+
+/// The parcel of a stored list, if its order and waybill are still there.
+fn parcel_of(read: &mut dyn ReadTx, key: &ListKey) -> Result<Option<Parcel>, PipelineError> {
+    let Some(row) = read.get_list(key)? else { return Ok(None) };
+    let Some(order) = read.get_order(&row.list.order)? else { return Ok(None) };
+    let Some(waybill) = read.get_waybill(&row.list.waybill)? else { return Ok(None) };
+    let payment = read.get_payment(&row.list.order)?;
+    Ok(Some(Parcel { list: row.list, order: order.order, waybill: waybill.waybill, payment }))
+}
+
+impl Pipeline {
+    /// Feeds every stored parcel, then every stored inspection, to the risk engine so that it
+    /// starts with what it had learned before the restart. Returns the parcels replayed.
+    pub fn warm_up_risk(&mut self) -> Result<usize, PipelineError> {
+        let store = self.store.clone();
+        let mut inspected = Vec::new();
+        let replayed = for_each_stored_parcel(&*store, |stored| {
+            self.risk.warm_up(&stored.parcel);
+            if !stored.inspections.is_empty() {
+                inspected.push(stored);
+            }
+            Ok(())
+        })?;
+        for stored in &inspected {
+            for inspection in &stored.inspections {
+                self.risk.observe_inspection(&stored.parcel, inspection);
+            }
+        }
+        Ok(replayed)
+    }
+}
+
+/// The screening hits a parcel's parties get from `lists` (officers' clearances aside), as a
+/// backtest needs them.
+pub fn screening_of(lists: &Lists, parcel: &Parcel) -> Vec<ScreeningHit> {
+    screen_parties(lists, parcel)
+}
