@@ -11,6 +11,8 @@ use crate::similarity::{edit_ratio, jaro_winkler};
 pub(crate) const MAX_QUERY_WORDS: usize = 24;
 /// An initial ("J.") against a word with that first letter.
 const INITIAL_SIMILARITY: f64 = 0.9;
+/// Below [`PAIR_MIN`]: masculine and feminine forms of a name are not paired.
+const GENDER_FORM_SIMILARITY: f64 = 0.7;
 /// Words less similar than this are not paired at all.
 const PAIR_MIN: f64 = 0.75;
 /// Same consonant skeleton, one side written without vowels (Arabic script).
@@ -48,6 +50,8 @@ const COMMON_PAIR_FACTOR: f64 = 0.5;
 const MISSING_FAMILY_WORD: f32 = 0.45;
 /// A listed word a query in Chinese characters lacks: a missing syllable is a different name.
 const MISSING_SYLLABLE: f32 = 1.0;
+/// A person's given and family names matched crosswise, one of them inexactly.
+const SWAPPED_INEXACT_PENALTY: f64 = 0.1;
 /// A person's first given name the query lacks ("Michael Johnson" against "WILLIAM MICHAEL
 /// JOHNSON": the query's given name is the listed middle name) says another person.
 const MISSING_GIVEN_NAME: f32 = 0.8;
@@ -145,10 +149,29 @@ fn comparable(a: &[u8], b: &[u8], skeletons: (&str, &str), abjad_against_latin: 
     long - short <= 2.max(long / 3) && same_start
 }
 
+/// The masculine and feminine forms of one name ("Mario" / "Maria", "Fernando" / "Fernanda",
+/// "Aleksandr" / "Aleksandra", "Ivanov" / "Ivanova"): one letter apart, but two people.
+fn gender_forms(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < 4 {
+        return false;
+    }
+    let (short_last, long_last) = (short[short.len() - 1], long[long.len() - 1]);
+    if short.len() == long.len() {
+        short[..short.len() - 1] == long[..long.len() - 1]
+            && matches!((short_last, long_last), (b'a', b'o') | (b'o', b'a'))
+    } else {
+        long.len() == short.len() + 1 && long_last == b'a' && long.starts_with(short) && short_last != b'a'
+    }
+}
+
 pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     let (a, b) = (query.text.as_bytes(), word.text.as_bytes());
     if a == b {
         return 1.0;
+    }
+    if !query.abjad && !word.abjad && gender_forms(a, b) {
+        return GENDER_FORM_SIMILARITY;
     }
     if a.len() == 1 || b.len() == 1 {
         return if a.first() == b.first() { INITIAL_SIMILARITY } else { 0.0 };
@@ -267,12 +290,21 @@ pub(crate) fn score_name(
     let mut distinctive = 0usize;
     let mut full_pairs = 0usize;
     let mut all_exact = true;
+    let mut swapped: (Option<f64>, Option<f64>) = (None, None);
     for &(similarity, i, j) in &pairs {
         if query_used & (1 << i) != 0 || name_used & (1 << j.min(63)) != 0 {
             continue;
         }
         query_used |= 1 << i;
         name_used |= 1 << j.min(63);
+        // The query's first word (a given name) on the listed name's last word (the family
+        // name) and its last word on the listed first: a name written family-first, or another
+        // person whose given and family names resemble this one's crosswise.
+        if i == 0 && j == words.len() - 1 {
+            swapped.0 = Some(similarity);
+        } else if i + 1 == query.len() && j == 0 {
+            swapped.1 = Some(similarity);
+        }
         let listed = &index.words[words[j] as usize];
         let (query_weight, word_weight) = (query[i].weight, listed.weight);
         let is_initial = query[i].word.text.len() == 1 || listed.text.len() == 1;
@@ -330,6 +362,16 @@ pub(crate) fn score_name(
         }
     }
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    // Written family-first, a name is still that name; but a crosswise match that is also
+    // inexact ("Liam Thomas" / "THOMAS LIM") is two coincidences, not one.
+    if let (Some(first), Some(last)) = swapped
+        && query.len() >= 2
+        && words.len() >= 2
+        && person
+        && first.min(last) < 1.0
+    {
+        score -= SWAPPED_INEXACT_PENALTY;
+    }
     let whole_name = all_exact
         && query_used.count_ones() as usize == query.len()
         && name_used.count_ones() as usize == words.len().min(64);
@@ -370,4 +412,28 @@ pub(crate) fn score_name(
         score *= WEAK_ALIAS_FACTOR;
     }
     ScoredName { name: name_id, score: score.clamp(0.0, 1.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gender_forms_are_two_names() {
+        for (a, b) in [("mario", "maria"), ("fernando", "fernanda"), ("aleksandr", "aleksandra"), ("ivanov", "ivanova")]
+        {
+            assert!(gender_forms(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+        // A typo or a transliteration is not a gender form.
+        for (a, b) in [("maria", "mariya"), ("ana", "anna"), ("hasan", "hassan"), ("marin", "maria")] {
+            assert!(!gender_forms(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn only_d_t_and_k_begin_a_digraph() {
+        assert!(comparable(b"djafari", b"jafari", ("", ""), false));
+        assert!(comparable(b"khimina", b"himina", ("", ""), false));
+        assert!(!comparable(b"zhanna", b"hanna", ("", ""), false));
+    }
 }
