@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Writes ordinary_names.tsv: ordinary people's names (given + family) from several regions,
 drawn from Faker's person tables (https://github.com/joke2k/faker, MIT; public census and
-statistics sources, see each provider), none of them a listed party. The first 200 of each
-use go to the labelled set as negatives (`make_labelled.py` reads them, split by a hash of the
-name like every row); the `traffic` rows are the false-hold set of tests/accuracy.rs. The names
-of real false holds reported from a simulated day of traffic are added as `reported`.
+statistics sources, see each provider), none of them a listed party. The `labelled` rows (200
+per region) go to the labelled set as negatives (`make_labelled.py` reads them, split by a hash
+of the name like every row); the `traffic` rows (500 per region, other names) are the
+false-hold set of tests/accuracy.rs. The ordinary buyers a simulated day of traffic held are
+added as `reported` and go to the labelled set too.
 
     pip install faker && python3 make_ordinary.py
 """
