@@ -396,3 +396,49 @@ fn a_folder_without_criteria_files_is_an_error_not_an_empty_set() {
     let err = CriteriaSet::load_dir(&dir.path().join("missing")).unwrap_err();
     assert!(matches!(err, RiskError::Io { .. }), "{err}");
 }
+
+fn engine_with_governor(governor: &str, criteria: &str) -> Engine {
+    let files = vec![
+        ("settings.toml".to_string(), format!("{SETTINGS}\n[governor]\n{governor}\n")),
+        ("criteria.toml".to_string(), criteria.to_string()),
+    ];
+    Engine::new(CriteriaSet::from_sources(&files).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[test]
+fn the_governor_caps_marginal_interventions_and_tops_lanes_up_to_their_expected_rate() {
+    let lanes =
+        |engine: &mut Engine| -> Vec<Lane> { (0..400).map(|i| assess(engine, &parcel(i).build()).lane).collect() };
+    let count = |lanes: &[Lane], lane: Lane| lanes.iter().filter(|l| **l == lane).count();
+
+    // A marginal yellow on every parcel, with room for 2 % of interventions.
+    let mut capped = engine_with_governor(
+        "window = 100\nmax_intervention = 0.02",
+        &criterion(r#"hs_prefix = ["6109"]"#, "weight = 55"),
+    );
+    let l = lanes(&mut capped);
+    assert!((2..=12).contains(&count(&l, Lane::Yellow)), "{l:?}");
+    assert!(count(&l, Lane::Blue) > 380, "{l:?}");
+    assert!(codes(&assess(&mut capped, &parcel(999).build())).contains(&"governor.capacity"));
+
+    // A clear case is never capped.
+    let mut clear = engine_with_governor(
+        "window = 100\nmax_intervention = 0.02",
+        &criterion(r#"hs_prefix = ["6109"]"#, "weight = 70"),
+    );
+    assert_eq!(count(&lanes(&mut clear), Lane::Yellow), 400);
+
+    // Yellow below its expected 5 %: scored would-be-green parcels are moved up.
+    let mut topped = engine_with_governor(
+        "window = 100\nexpected_yellow = 0.05\ntop_up_min_score = 10",
+        &criterion(r#"hs_prefix = ["6109"]"#, "weight = 15"),
+    );
+    let l = lanes(&mut topped);
+    assert!((15..=30).contains(&count(&l, Lane::Yellow)), "about 5 % of 400: {l:?}");
+    // Nothing scored, nothing topped up.
+    let mut idle = engine_with_governor(
+        "window = 100\nexpected_yellow = 0.05\ntop_up_min_score = 10",
+        &criterion(r#"hs_prefix = ["0101"]"#, "weight = 15"),
+    );
+    assert_eq!(count(&lanes(&mut idle), Lane::Yellow), 0);
+}
