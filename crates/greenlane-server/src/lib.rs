@@ -85,6 +85,17 @@ pub async fn serve(
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
+/// Serves the API and `extra` routes beside it (the web UI, greenlane-web) until `shutdown`
+/// resolves; in-flight requests finish first.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    extra: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state).merge(extra)).with_graceful_shutdown(shutdown).await
+}
+
 fn json_error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
     (status, Json(ErrorJson { code, message: message.into() })).into_response()
 }

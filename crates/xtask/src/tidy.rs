@@ -65,6 +65,7 @@ mod tests {
             ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-screen", "greenlane-store"]),
             ("greenlane-sim", &["greenlane-ceb", "greenlane-codes", "greenlane-core"]),
             ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),
+            ("greenlane-web", &["greenlane-core", "greenlane-pipeline", "greenlane-server", "greenlane-store"]),
         ];
         let io_crates = ["tokio", "axum", "rusqlite", "postgres", "quick-xml", "hyper", "reqwest"];
         for (krate, may_use) in allowed {

@@ -1,0 +1,68 @@
+//! greenlane's web UI, served by the hub itself: sign-in with a token, the officers' queue and
+//! case pages (claims, decisions, re-routing, the audit trail), the criteria, the dashboards and
+//! the exporters' view, in Chinese and English. Pages are rendered on the server (askama, which
+//! escapes everything); htmx and Chart.js are vendored and embedded (see assets/README.md).
+//!
+//! Handlers only read the store; every change goes to the pipeline's single writer
+//! ([`greenlane_pipeline::Writer::officer`]).
+
+mod assets;
+mod dashboard;
+mod i18n;
+mod pages;
+mod session;
+
+pub use i18n::Lang;
+
+use axum::Router;
+use axum::routing::{get, post};
+use greenlane_server::AppState;
+use std::sync::Arc;
+
+/// One criterion of the risk engine as the Criteria page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionStat {
+    pub id: String,
+    pub rationale: String,
+    /// Lists the criterion fired on.
+    pub hits: u64,
+    /// Lists it was evaluated on.
+    pub volume: u64,
+}
+
+/// What the risk engine reports about its criteria, when one is connected.
+pub trait CriteriaView: Send + Sync {
+    fn criteria(&self) -> Vec<CriterionStat>;
+}
+
+/// What the UI's handlers share: the API's state (store, writer, admin token) and, when the
+/// hub has one, the risk engine's criteria.
+#[derive(Clone)]
+pub struct WebState {
+    pub app: AppState,
+    pub criteria: Option<Arc<dyn CriteriaView>>,
+}
+
+impl std::fmt::Debug for WebState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebState").field("app", &self.app).field("criteria", &self.criteria.is_some()).finish()
+    }
+}
+
+/// The UI's routes, to be merged with the API's router: `/` and the pages under it, and the
+/// embedded assets under `/assets/`.
+pub fn routes(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/signin", get(pages::signin_page).post(pages::signin))
+        .route("/signout", post(pages::signout))
+        .route("/lang/{lang}", get(pages::switch_lang))
+        .route("/queue", get(pages::queue))
+        .route("/case/{ebc}/{cop}", get(pages::case))
+        .route("/case/{ebc}/{cop}/{action}", post(pages::case_action))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/criteria", get(pages::criteria))
+        .route("/exporter", get(pages::exporter))
+        .route("/assets/{name}", get(assets::get))
+        .with_state(state)
+}

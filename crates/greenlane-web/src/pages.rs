@@ -1,0 +1,804 @@
+//! The pages and form posts: who may see what, reading the store for each page and handing
+//! every officer action to the writer.
+
+use crate::dashboard::{self, Dashboard, ShareRow};
+use crate::i18n::{Lang, Tr, lane_name, plain_status};
+use crate::session;
+use crate::{CriterionStat, WebState};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use greenlane_core::{InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Reason, ViolationKind};
+use greenlane_pipeline::{InspectionRequest, OfficerAction};
+use greenlane_server::auth::{Caller, Denied};
+use greenlane_store::{QueueFilter, Role, StoreError};
+use serde::Deserialize;
+
+/// The navigation bar: what this caller may open.
+#[derive(Debug, Clone, Default)]
+pub struct Nav {
+    pub officer: bool,
+    pub dashboards: bool,
+    pub exporter: bool,
+    pub who: String,
+    pub role: &'static str,
+}
+
+impl Nav {
+    fn of(caller: Option<&Caller>) -> Nav {
+        let Some(c) = caller else { return Nav::default() };
+        let staff = matches!(c.role, Role::Admin | Role::Officer | Role::Viewer);
+        Nav {
+            officer: staff,
+            dashboards: staff,
+            exporter: c.role == Role::Enterprise,
+            who: c.name.clone(),
+            role: c.role.as_str(),
+        }
+    }
+}
+
+/// A signed-in request: who, in which language.
+struct Page {
+    caller: Caller,
+    lang: Lang,
+    t: &'static Tr,
+    nav: Nav,
+}
+
+/// The caller of a page, or the answer that sends them to sign in (or says they may not).
+fn page(state: &WebState, headers: &HeaderMap, allowed: &[Role]) -> Result<Page, Box<Response>> {
+    let lang = Lang::of(headers);
+    match session::caller(state, headers) {
+        Ok(caller) if allowed.contains(&caller.role) => {
+            let nav = Nav::of(Some(&caller));
+            Ok(Page { caller, lang, t: lang.tr(), nav })
+        }
+        Ok(caller) => Err(Box::new(message(
+            StatusCode::FORBIDDEN,
+            lang.tr(),
+            Nav::of(Some(&caller)),
+            lang.tr().forbidden.to_owned(),
+        ))),
+        Err(Denied::Unavailable(why)) => {
+            Err(Box::new(message(StatusCode::SERVICE_UNAVAILABLE, lang.tr(), Nav::default(), why)))
+        }
+        Err(_) => Err(Box::new(Redirect::to("/signin").into_response())),
+    }
+}
+
+const STAFF: &[Role] = &[Role::Admin, Role::Officer, Role::Viewer];
+
+fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the page failed to render").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    t: &'static Tr,
+    nav: Nav,
+    message: String,
+}
+
+fn message(status: StatusCode, t: &'static Tr, nav: Nav, message: String) -> Response {
+    render(status, &MessagePage { t, nav, message })
+}
+
+/// Runs store reads off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &WebState,
+    f: impl FnOnce(&mut dyn greenlane_store::ReadTx) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, String> {
+    let store = state.app.store.clone();
+    match tokio::task::spawn_blocking(move || store.read().and_then(|mut r| f(&mut *r))).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn unavailable(p: &Page, why: String) -> Response {
+    message(StatusCode::SERVICE_UNAVAILABLE, p.t, p.nav.clone(), why)
+}
+
+pub async fn index(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    match session::caller(&state, &headers) {
+        Ok(c) if c.role == Role::Enterprise => Redirect::to("/exporter").into_response(),
+        Ok(c) if c.role == Role::Viewer => Redirect::to("/dashboard").into_response(),
+        Ok(_) => Redirect::to("/queue").into_response(),
+        Err(_) => Redirect::to("/signin").into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SigninPage {
+    t: &'static Tr,
+    nav: Nav,
+    failed: bool,
+}
+
+pub async fn signin_page(headers: HeaderMap) -> Response {
+    render(StatusCode::OK, &SigninPage { t: Lang::of(&headers).tr(), nav: Nav::default(), failed: false })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SigninForm {
+    token: String,
+}
+
+pub async fn signin(State(state): State<WebState>, headers: HeaderMap, Form(form): Form<SigninForm>) -> Response {
+    let checked = {
+        let state = state.clone();
+        let token = form.token.clone();
+        tokio::task::spawn_blocking(move || session::check(&state, &token)).await
+    };
+    match checked {
+        Ok(Ok(_)) => {
+            let mut response = Redirect::to("/").into_response();
+            if let Ok(cookie) = HeaderValue::from_str(&session::sign_in_cookie(&form.token)) {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        _ => render(
+            StatusCode::UNAUTHORIZED,
+            &SigninPage { t: Lang::of(&headers).tr(), nav: Nav::default(), failed: true },
+        ),
+    }
+}
+
+pub async fn signout() -> Response {
+    let mut response = Redirect::to("/signin").into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::sign_out_cookie()) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+pub async fn switch_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+    let Some(lang) = Lang::parse(&lang) else { return StatusCode::NOT_FOUND.into_response() };
+    // Back to the page the switch was on, if it was one of ours.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
+        .unwrap_or_else(|| "/".to_owned());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&session::lang_cookie(lang.code())) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+// ------------------------------------------------------------------------------------------
+// The queue
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    lane: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    exporter: String,
+    #[serde(default)]
+    dest: String,
+    #[serde(default)]
+    hs: String,
+}
+
+struct QueueLine {
+    href: String,
+    ebc_code: String,
+    cop_no: String,
+    lane: &'static str,
+    lane_name: &'static str,
+    received: String,
+    dest: String,
+    hs: String,
+    value: String,
+    reasons: String,
+    claimed_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    t: &'static Tr,
+    nav: Nav,
+    filter: QueueQuery,
+    lanes: Vec<(&'static str, &'static str)>,
+    rows: Vec<QueueLine>,
+}
+
+/// Cases shown at once: an officer works the oldest; filters narrow the rest.
+const QUEUE_PAGE: usize = 200;
+
+pub async fn queue(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<QueueQuery>) -> Response {
+    let p = match page(&state, &headers, STAFF) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let filter = QueueFilter {
+        lane: Lane::parse(q.lane.trim()),
+        reason: some(&q.reason),
+        exporter: some(&q.exporter),
+        dest_country: some(&q.dest),
+        hs_chapter: some(&q.hs),
+    };
+    let rows = match blocking(&state, move |r| r.review_queue(&filter, QUEUE_PAGE)).await {
+        Ok(rows) => rows,
+        Err(why) => return unavailable(&p, why),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|r| QueueLine {
+            href: case_href(&r.list),
+            lane: r.lane.as_str(),
+            lane_name: lane_name(p.lang, r.lane.as_str()),
+            received: fmt_time(r.received_at),
+            dest: r.dest_country.unwrap_or_default(),
+            hs: r.hs_chapter.unwrap_or_default(),
+            value: r.value_fen.map(fmt_fen).unwrap_or_default(),
+            reasons: r.reasons.iter().map(|x| x.code.as_str()).collect::<Vec<_>>().join(", "),
+            claimed_by: r.claim.map(|c| c.officer).unwrap_or_default(),
+            ebc_code: r.list.ebc_code,
+            cop_no: r.list.cop_no,
+        })
+        .collect();
+    let lanes = [Lane::Yellow, Lane::Red, Lane::Hold].map(|l| (l.as_str(), lane_name(p.lang, l.as_str()))).to_vec();
+    render(StatusCode::OK, &QueuePage { t: p.t, nav: p.nav, filter: q, lanes, rows })
+}
+
+fn case_href(key: &ListKey) -> String {
+    format!("/case/{}/{}", encode(&key.ebc_code), encode(&key.cop_no))
+}
+
+/// Percent-encodes a path segment (codes are ASCII letters and digits, but a sender may use
+/// anything the schema allows).
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------------------------------
+// A case
+
+struct Field {
+    label: &'static str,
+    order: String,
+    waybill: String,
+    list: String,
+    differs: bool,
+}
+
+impl Field {
+    /// A row of the comparison: it differs when two documents that carry the field disagree.
+    fn new(label: &'static str, order: Option<String>, waybill: Option<String>, list: Option<String>) -> Field {
+        let present: Vec<&String> = [&order, &waybill, &list].into_iter().flatten().collect();
+        let differs = present.windows(2).any(|w| w[0] != w[1]);
+        let show = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+        Field { label, order: show(order), waybill: show(waybill), list: show(list), differs }
+    }
+
+    /// A row shown side by side but not compared (free text that may be worded differently).
+    fn shown(label: &'static str, order: Option<String>, waybill: Option<String>, list: Option<String>) -> Field {
+        Field { differs: false, ..Field::new(label, order, waybill, list) }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    t: &'static Tr,
+    nav: Nav,
+    base: String,
+    ebc_code: String,
+    cop_no: String,
+    lane: &'static str,
+    lane_name: &'static str,
+    status: &'static str,
+    return_status: i32,
+    score: String,
+    criteria_version: String,
+    error: String,
+    claimed_by: String,
+    mine: bool,
+    can_act: bool,
+    under_review: bool,
+    fields: Vec<Field>,
+    reasons: Vec<Reason>,
+    screening: Vec<Reason>,
+    violation_kinds: Vec<&'static str>,
+    reroute_lanes: Vec<(&'static str, &'static str)>,
+    audit: Vec<(String, String, String, String)>,
+    feed: Vec<(u64, String, i32, String)>,
+    inspections: Vec<(String, String, String, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseQuery {
+    #[serde(default)]
+    error: String,
+}
+
+/// Everything a case page shows, read in one snapshot.
+struct CaseData {
+    row: greenlane_store::ListRow,
+    order: Option<greenlane_core::Order>,
+    waybill: Option<greenlane_core::Waybill>,
+    claim: Option<greenlane_store::Claim>,
+    audit: Vec<greenlane_store::AuditEntry>,
+    feed: Vec<(u64, greenlane_core::Decision)>,
+    inspections: Vec<greenlane_core::Inspection>,
+}
+
+pub async fn case(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((ebc, cop)): Path<(String, String)>,
+    Query(q): Query<CaseQuery>,
+) -> Response {
+    let p = match page(&state, &headers, STAFF) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let key = ListKey { ebc_code: ebc, cop_no: cop };
+    let data = {
+        let key = key.clone();
+        blocking(&state, move |r| {
+            let Some(row) = r.get_list(&key)? else { return Ok(None) };
+            Ok(Some(CaseData {
+                order: r.get_order(&row.list.order)?.map(|o| o.order),
+                waybill: r.get_waybill(&row.list.waybill)?.map(|w| w.waybill),
+                claim: r.claim_of(&key)?,
+                audit: r.audit_of(&key)?,
+                feed: r.decisions_of(&key)?,
+                inspections: r.inspections_of(&key)?,
+                row,
+            }))
+        })
+        .await
+    };
+    let d = match data {
+        Ok(Some(d)) => d,
+        Ok(None) => return message(StatusCode::NOT_FOUND, p.t, p.nav, p.t.not_found.to_owned()),
+        Err(why) => return unavailable(&p, why),
+    };
+    let claimed_by = d.claim.as_ref().map(|c| c.officer.clone()).unwrap_or_default();
+    let row = &d.row;
+    let under_review = row.status == ListStatus::Review;
+    let reroute_lanes = [Lane::Yellow, Lane::Red, Lane::Hold]
+        .into_iter()
+        .filter(|l| *l != row.lane)
+        .map(|l| (l.as_str(), lane_name(p.lang, l.as_str())))
+        .collect();
+    let page = CasePage {
+        t: p.t,
+        base: case_href(&key),
+        ebc_code: key.ebc_code.clone(),
+        cop_no: key.cop_no.clone(),
+        lane: row.lane.as_str(),
+        lane_name: lane_name(p.lang, row.lane.as_str()),
+        status: row.status.as_str(),
+        return_status: row.return_status,
+        score: format!("{:.3}", row.score),
+        criteria_version: row.criteria_version.clone().unwrap_or_default(),
+        error: q.error,
+        mine: !claimed_by.is_empty() && claimed_by == p.caller.name,
+        claimed_by,
+        can_act: p.caller.may_inspect(),
+        under_review,
+        fields: compare(&d),
+        reasons: row.reasons.clone(),
+        screening: row.reasons.iter().filter(|r| r.code.starts_with("screening.")).cloned().collect(),
+        violation_kinds: ViolationKind::ALL.iter().map(|k| k.as_str()).collect(),
+        reroute_lanes,
+        audit: d
+            .audit
+            .iter()
+            .map(|a| (fmt_time(a.at), a.officer.clone(), a.action.clone(), a.detail.clone()))
+            .collect(),
+        feed: d
+            .feed
+            .iter()
+            .map(|(seq, dec)| {
+                let reasons = dec.reasons.iter().map(|r| r.code.as_str()).collect::<Vec<_>>().join(", ");
+                (*seq, dec.lane.as_str().to_owned(), dec.return_status, reasons)
+            })
+            .collect(),
+        inspections: d
+            .inspections
+            .iter()
+            .map(|i| {
+                let outcome = match i.outcome {
+                    InspectionOutcome::Compliant => "compliant".to_owned(),
+                    InspectionOutcome::Violation(k) => format!("violation: {}", k.as_str()),
+                };
+                (fmt_time(i.at.0), i.officer.clone(), outcome, i.note.clone())
+            })
+            .collect(),
+        nav: p.nav,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Order, waybill and list side by side.
+fn compare(d: &CaseData) -> Vec<Field> {
+    let l = &d.row.list;
+    let o = d.order.as_ref();
+    let w = d.waybill.as_ref();
+    let dec = |v: rust_decimal::Decimal| v.normalize().to_string();
+    let list_qty: rust_decimal::Decimal = l.items.iter().map(|i| i.qty).sum();
+    vec![
+        Field::new(
+            "ebcCode",
+            o.map(|o| o.ebc_code.clone()),
+            w.and_then(|w| w.ebc_code.clone()),
+            Some(l.key.ebc_code.clone()),
+        ),
+        Field::new("ebpCode", o.map(|o| o.key.ebp_code.clone()), None, Some(l.order.ebp_code.clone())),
+        Field::new("orderNo", o.map(|o| o.key.order_no.clone()), None, Some(l.order.order_no.clone())),
+        Field::new("logisticsNo", None, w.map(|w| w.key.logistics_no.clone()), Some(l.waybill.logistics_no.clone())),
+        Field::new("goodsValue", o.map(|o| dec(o.goods_value)), None, Some(dec(l.goods_value()))),
+        Field::new("freight", o.map(|o| dec(o.freight)), w.map(|w| dec(w.freight)), Some(dec(l.freight))),
+        Field::new(
+            "currency",
+            o.map(|o| o.currency.clone()),
+            w.map(|w| w.currency.clone()),
+            l.items.first().map(|i| i.currency.clone()),
+        ),
+        Field::new("grossWeight", None, w.map(|w| dec(w.gross_weight)), Some(dec(l.gross_weight))),
+        Field::new("packNo", None, w.map(|w| w.pack_no.to_string()), Some(l.pack_no.to_string())),
+        Field::new("qty", o.map(|o| dec(o.items.iter().map(|i| i.qty).sum())), None, Some(dec(list_qty))),
+        Field::shown(
+            "goods",
+            o.map(|o| o.items.iter().map(|i| i.item_name.as_str()).collect::<Vec<_>>().join("; ")),
+            w.map(|w| w.goods_info.clone()),
+            Some(l.items.iter().map(|i| format!("{} [{}]", i.gname, i.gcode)).collect::<Vec<_>>().join("; ")),
+        ),
+        Field::shown(
+            "buyer / country",
+            o.and_then(|o| o.buyer.as_ref()).map(|b| format!("{} ({})", b.name, b.country)),
+            None,
+            Some(l.country.clone()),
+        ),
+        Field::shown("tradeMode", None, None, Some(l.trade_mode.clone())),
+    ]
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    violation: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    lane: String,
+    #[serde(default)]
+    rationale: String,
+}
+
+pub async fn case_action(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((ebc, cop, action)): Path<(String, String, String)>,
+    Form(form): Form<ActionForm>,
+) -> Response {
+    let p = match page(&state, &headers, &[Role::Admin, Role::Officer]) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let list = ListKey { ebc_code: ebc, cop_no: cop };
+    let back = case_href(&list);
+    let officer = p.caller.name.clone();
+    let at = wall_clock();
+    let action = match action.as_str() {
+        "claim" => OfficerAction::Claim { list, officer, at },
+        "unclaim" => OfficerAction::Unclaim { list, officer, at },
+        "decide" => {
+            let outcome = match (form.outcome.as_str(), ViolationKind::parse(&form.violation)) {
+                ("compliant", _) => InspectionOutcome::Compliant,
+                ("violation", Some(kind)) => InspectionOutcome::Violation(kind),
+                _ => return Redirect::to(&format!("{back}?error=bad+outcome")).into_response(),
+            };
+            OfficerAction::Decide { request: InspectionRequest { list, outcome, note: form.note, officer }, at }
+        }
+        "reroute" => {
+            let Some(lane) = Lane::parse(&form.lane) else {
+                return Redirect::to(&format!("{back}?error=bad+lane")).into_response();
+            };
+            OfficerAction::Reroute { list, lane, rationale: form.rationale, officer, at }
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    match state.app.writer.officer(action).await {
+        Ok(Ok(Ok(_))) => Redirect::to(&back).into_response(),
+        Ok(Ok(Err(refusal))) => {
+            let why = match refusal {
+                greenlane_pipeline::Refusal::NoteRequired => p.t.note_required.to_owned(),
+                other => other.to_string(),
+            };
+            Redirect::to(&format!("{back}?error={}", encode(&why))).into_response()
+        }
+        Ok(Err(why)) => unavailable(&p, why),
+        Err(closed) => unavailable(&p, closed.to_string()),
+    }
+}
+
+fn wall_clock() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+// ------------------------------------------------------------------------------------------
+// Dashboards and criteria
+
+/// A breakdown's row as shown: key, value, share, growth.
+type ShareLine = (String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    t: &'static Tr,
+    nav: Nav,
+    empty: bool,
+    quarter: String,
+    quarter_value: String,
+    quarter_yoy: String,
+    release_rate: String,
+    p50: String,
+    p90: String,
+    pending: u64,
+    review: u64,
+    chart_titles: Vec<(&'static str, String)>,
+    quarters: Vec<(String, String, i64, String)>,
+    breakdowns: Vec<(String, Vec<ShareLine>)>,
+    data_json: String,
+}
+
+pub async fn dashboard(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let p = match page(&state, &headers, STAFF) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let lang = p.lang;
+    let built = blocking(&state, move |r| dashboard::build(r, |l| lane_name(lang, l).to_owned())).await;
+    let d: Dashboard = match built {
+        Ok(d) => d,
+        Err(why) => return unavailable(&p, why),
+    };
+    let t = p.t;
+    let title = |id: &str| -> String {
+        match id {
+            "throughput" => format!("{} · {}", t.throughput, t.decisions_per_minute),
+            "lanes" => t.lane_shares.into(),
+            "release" => format!("{} · {}", t.release_rate, t.released_at_once),
+            "ttr" => format!("{} ({})", t.time_to_release, t.seconds),
+            "pending" => format!("{} · {}", t.pending_lists, t.in_review),
+            "by_day" => t.value_by_day.into(),
+            "by_month" => format!("{} · {}", t.value_by_month, t.yoy),
+            "by_quarter" => format!("{} · {}", t.value_by_quarter, t.yoy),
+            "by_dest" => t.by_destination.into(),
+            "by_ebp" => t.by_platform.into(),
+            "by_hs" => t.by_category.into(),
+            _ => t.by_mode.into(),
+        }
+    };
+    let dim_title = |dim: &str| -> String {
+        match dim {
+            "dest" => t.by_destination.into(),
+            "ebp" => t.by_platform.into(),
+            "hs" => t.by_category.into(),
+            _ => t.by_mode.into(),
+        }
+    };
+    let json = serde_json::json!({ "charts": d.charts });
+    // Inside a <script> element the only dangerous sequence is "</"; JSON may spell < as \u003c.
+    let data_json = json.to_string().replace('<', "\\u003c");
+    let share_line = |r: &ShareRow| (r.key.clone(), fmt_yuan(r.value_yuan), fmt_pct(Some(r.share)), fmt_pct(r.yoy));
+    let page = DashboardPage {
+        t,
+        empty: d.charts.is_empty(),
+        quarter: d.latest_quarter.as_ref().map(|q| q.period.clone()).unwrap_or_else(|| "—".into()),
+        quarter_value: d.latest_quarter.as_ref().map(|q| fmt_yuan(q.value_yuan)).unwrap_or_default(),
+        quarter_yoy: fmt_pct(d.latest_quarter.as_ref().and_then(|q| q.yoy)),
+        release_rate: fmt_pct(d.release_rate),
+        p50: d.p50.map_or("—".into(), |s| s.to_string()),
+        p90: d.p90.map_or("—".into(), |s| s.to_string()),
+        pending: d.pending,
+        review: d.review,
+        chart_titles: d.charts.iter().map(|c| (c.id, title(c.id))).collect(),
+        quarters: d
+            .quarters
+            .iter()
+            .rev()
+            .take(8)
+            .map(|q| (q.period.clone(), fmt_yuan(q.value_yuan), q.lists, fmt_pct(q.yoy)))
+            .collect(),
+        breakdowns: d.breakdowns.iter().map(|b| (dim_title(b.dim), b.rows.iter().map(share_line).collect())).collect(),
+        data_json,
+        nav: p.nav,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "criteria.html")]
+struct CriteriaPage {
+    t: &'static Tr,
+    nav: Nav,
+    engine: bool,
+    rows: Vec<(String, String, u64, u64, String)>,
+}
+
+pub async fn criteria(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let p = match page(&state, &headers, STAFF) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let stats: Option<Vec<CriterionStat>> = state.criteria.as_ref().map(|c| c.criteria());
+    let rows = stats
+        .iter()
+        .flatten()
+        .map(|c| {
+            let rate = (c.volume > 0).then(|| c.hits as f64 / c.volume as f64);
+            (c.id.clone(), c.rationale.clone(), c.hits, c.volume, fmt_pct(rate))
+        })
+        .collect();
+    render(StatusCode::OK, &CriteriaPage { t: p.t, nav: p.nav, engine: stats.is_some(), rows })
+}
+
+// ------------------------------------------------------------------------------------------
+// The exporters' view
+
+struct ExporterLine {
+    ebc_code: String,
+    cop_no: String,
+    invt_no: String,
+    received: String,
+    status: &'static str,
+    lane: &'static str,
+    lane_name: &'static str,
+    stands: &'static str,
+    why: String,
+    next: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "exporter.html")]
+struct ExporterPage {
+    t: &'static Tr,
+    nav: Nav,
+    ebc_code: String,
+    rows: Vec<ExporterLine>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ExporterQuery {
+    #[serde(default)]
+    ebc: String,
+}
+
+/// Lists shown to an exporter at once, newest first.
+const EXPORTER_PAGE: usize = 300;
+
+pub async fn exporter(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<ExporterQuery>) -> Response {
+    let p = match page(&state, &headers, &[Role::Enterprise, Role::Admin, Role::Officer, Role::Viewer]) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    // An enterprise token sees its own enterprise only, whatever the query says.
+    let ebc_code = match (&p.caller.role, &p.caller.ebc_code) {
+        (Role::Enterprise, Some(own)) => own.clone(),
+        (Role::Enterprise, None) => return message(StatusCode::FORBIDDEN, p.t, p.nav, p.t.forbidden.to_owned()),
+        _ => q.ebc.trim().to_owned(),
+    };
+    let code = ebc_code.clone();
+    let rows = match blocking(&state, move |r| r.lists_of_enterprise(&code, EXPORTER_PAGE)).await {
+        Ok(rows) => rows,
+        Err(why) => return unavailable(&p, why),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let (stands, next) = plain_status(p.lang, r.status, r.lane);
+            let explains = matches!(r.status, ListStatus::Review | ListStatus::Rejected | ListStatus::Expired);
+            let why = if explains {
+                r.reasons.iter().map(|x| x.message.as_str()).collect::<Vec<_>>().join("; ")
+            } else {
+                String::new()
+            };
+            ExporterLine {
+                ebc_code: r.list.key.ebc_code.clone(),
+                cop_no: r.list.key.cop_no.clone(),
+                invt_no: r.list.invt_no.clone().unwrap_or_default(),
+                received: fmt_time(r.received_at.0),
+                status: r.status.as_str(),
+                lane: r.lane.as_str(),
+                lane_name: lane_name(p.lang, r.lane.as_str()),
+                stands,
+                why,
+                next,
+            }
+        })
+        .collect();
+    render(StatusCode::OK, &ExporterPage { t: p.t, nav: p.nav, ebc_code, rows })
+}
+
+// ------------------------------------------------------------------------------------------
+// Formatting
+
+/// `YYYY-MM-DD hh:mm:ss` in China Standard Time.
+fn fmt_time(unix: i64) -> String {
+    let s = MessageTime(unix).to_app_time();
+    if s.len() != 14 {
+        return s;
+    }
+    format!("{}-{}-{} {}:{}:{}", &s[0..4], &s[4..6], &s[6..8], &s[8..10], &s[10..12], &s[12..14])
+}
+
+fn fmt_fen(fen: i64) -> String {
+    fmt_yuan(fen as f64 / 100.0)
+}
+
+/// Yuan with thousands separators and two decimals.
+fn fmt_yuan(yuan: f64) -> String {
+    let text = format!("{:.2}", yuan.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}¥{grouped}.{frac}", if yuan < 0.0 { "-" } else { "" })
+}
+
+fn fmt_pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_like_a_ledger() {
+        assert_eq!(fmt_yuan(110_000_000_000.0), "¥110,000,000,000.00");
+        assert_eq!(fmt_yuan(-1234.5), "-¥1,234.50");
+        assert_eq!(fmt_fen(5), "¥0.05");
+        assert_eq!(fmt_pct(Some(0.95)), "95.0%");
+        assert_eq!(fmt_pct(Some(-0.125)), "-12.5%");
+        assert_eq!(fmt_pct(None), "—");
+        assert_eq!(encode("C 1/ä"), "C%201%2F%C3%A4");
+    }
+
+    #[test]
+    fn fields_differ_only_where_two_documents_disagree() {
+        assert!(!Field::new("x", Some("1".into()), None, Some("1".into())).differs);
+        assert!(Field::new("x", Some("1".into()), Some("2".into()), Some("1".into())).differs);
+        assert!(!Field::new("x", None, None, Some("1".into())).differs);
+        assert!(!Field::shown("x", Some("a".into()), None, Some("b".into())).differs);
+    }
+}
