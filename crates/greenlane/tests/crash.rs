@@ -169,6 +169,12 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
     assert_eq!(crashed.len(), n / 3, "one decision per parcel");
     assert!(crashed.iter().all(|d| d["lane"] != "pending"), "nothing left pending");
     assert_eq!(crashed, uninterrupted);
-    let yellow = crashed.iter().filter(|d| d["lane"] == "yellow").count();
-    assert_eq!(yellow, (n / 3).div_ceil(11), "the mismatching parcels, and only they, are in review");
+    // Every parcel whose waybill disagrees with its list went to an officer (the risk engine may
+    // send a few others too: random selection, learned reference values).
+    for d in &crashed {
+        let parcel: usize = d["copNo"].as_str().unwrap()[1..].parse().unwrap();
+        if parcel.is_multiple_of(11) {
+            assert!(!matches!(d["lane"].as_str(), Some("green" | "blue")), "mismatch released: {d}");
+        }
+    }
 }
