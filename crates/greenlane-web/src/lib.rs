@@ -17,36 +17,12 @@ pub use i18n::Lang;
 use axum::Router;
 use axum::routing::{get, post};
 use greenlane_server::AppState;
-use std::sync::Arc;
 
-/// One criterion of the risk engine as the Criteria page shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CriterionStat {
-    pub id: String,
-    pub rationale: String,
-    /// Lists the criterion fired on.
-    pub hits: u64,
-    /// Lists it was evaluated on.
-    pub volume: u64,
-}
-
-/// What the risk engine reports about its criteria, when one is connected.
-pub trait CriteriaView: Send + Sync {
-    fn criteria(&self) -> Vec<CriterionStat>;
-}
-
-/// What the UI's handlers share: the API's state (store, writer, admin token) and, when the
-/// hub has one, the risk engine's criteria.
-#[derive(Clone)]
+/// What the UI's handlers share: the API's state (store, writer, admin token, the risk
+/// engine's criteria when it has any).
+#[derive(Debug, Clone)]
 pub struct WebState {
     pub app: AppState,
-    pub criteria: Option<Arc<dyn CriteriaView>>,
-}
-
-impl std::fmt::Debug for WebState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebState").field("app", &self.app).field("criteria", &self.criteria.is_some()).finish()
-    }
 }
 
 /// The UI's routes, to be merged with the API's router: `/` and the pages under it, and the
@@ -62,6 +38,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/case/{ebc}/{cop}/{action}", post(pages::case_action))
         .route("/dashboard", get(pages::dashboard))
         .route("/criteria", get(pages::criteria))
+        .route("/criteria/reload", post(pages::criteria_reload))
         .route("/exporter", get(pages::exporter))
         .route("/assets/{name}", get(assets::get))
         .with_state(state)

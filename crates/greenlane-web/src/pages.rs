@@ -1,10 +1,10 @@
 //! The pages and form posts: who may see what, reading the store for each page and handing
 //! every officer action to the writer.
 
+use crate::WebState;
 use crate::dashboard::{self, Dashboard, ShareRow};
 use crate::i18n::{Lang, Tr, lane_name, plain_status};
 use crate::session;
-use crate::{CriterionStat, WebState};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -648,24 +648,97 @@ struct CriteriaPage {
     t: &'static Tr,
     nav: Nav,
     engine: bool,
-    rows: Vec<(String, String, u64, u64, String)>,
+    version: String,
+    assessed: String,
+    may_reload: bool,
+    message: String,
+    error: String,
+    rows: Vec<CriterionLine>,
 }
 
-pub async fn criteria(State(state): State<WebState>, headers: HeaderMap) -> Response {
+struct CriterionLine {
+    id: String,
+    source: String,
+    kind: String,
+    hits: String,
+    selected: String,
+    inspected: String,
+    confirmed: String,
+    hit_rate: String,
+    confirmation_rate: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CriteriaQuery {
+    #[serde(default)]
+    reloaded: String,
+    #[serde(default)]
+    error: String,
+}
+
+pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<CriteriaQuery>) -> Response {
     let p = match page(&state, &headers, STAFF) {
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let stats: Option<Vec<CriterionStat>> = state.criteria.as_ref().map(|c| c.criteria());
-    let rows = stats
-        .iter()
+    let report = match state.app.criteria.clone() {
+        Some(control) => match tokio::task::spawn_blocking(move || control.report()).await {
+            Ok(report) => Some(report),
+            Err(e) => return unavailable(&p, e.to_string()),
+        },
+        None => None,
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".into(),
+        other => other.to_string(),
+    };
+    let rows = report
+        .as_ref()
+        .and_then(|r| r["criteria"].as_array())
+        .into_iter()
         .flatten()
-        .map(|c| {
-            let rate = (c.volume > 0).then(|| c.hits as f64 / c.volume as f64);
-            (c.id.clone(), c.rationale.clone(), c.hits, c.volume, fmt_pct(rate))
+        .map(|c| CriterionLine {
+            id: text(&c["id"]),
+            source: text(&c["source"]),
+            kind: text(&c["kind"]),
+            hits: text(&c["hits"]),
+            selected: text(&c["selected"]),
+            inspected: text(&c["inspected"]),
+            confirmed: text(&c["confirmed"]),
+            hit_rate: fmt_pct(c["hit_rate"].as_f64()),
+            confirmation_rate: fmt_pct(c["confirmation_rate"].as_f64()),
         })
         .collect();
-    render(StatusCode::OK, &CriteriaPage { t: p.t, nav: p.nav, engine: stats.is_some(), rows })
+    let page = CriteriaPage {
+        t: p.t,
+        engine: report.is_some(),
+        version: report.as_ref().map(|r| text(&r["version"])).unwrap_or_default(),
+        assessed: report.as_ref().map(|r| text(&r["assessed"])).unwrap_or_default(),
+        may_reload: p.caller.role == Role::Admin,
+        message: q.reloaded,
+        error: q.error,
+        rows,
+        nav: p.nav,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Loads the criteria again (an analyst changed the files): they are checked before they are
+/// put in force, and on an error the criteria in force stay and the page names file and line.
+pub async fn criteria_reload(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let p = match page(&state, &headers, &[Role::Admin]) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let Some(control) = state.app.criteria.clone() else {
+        return Redirect::to("/criteria").into_response();
+    };
+    match tokio::task::spawn_blocking(move || control.reload()).await {
+        Ok(Ok(version)) => Redirect::to(&format!("/criteria?reloaded={}", encode(&version))).into_response(),
+        Ok(Err(why)) => Redirect::to(&format!("/criteria?error={}", encode(&why))).into_response(),
+        Err(e) => unavailable(&p, e.to_string()),
+    }
 }
 
 // ------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ impl Hub {
             }
         };
         // The web UI (greenlane-web) is served at / beside the API, from the same state.
-        let web = greenlane_web::routes(greenlane_web::WebState { app: state.clone(), criteria: None });
+        let web = greenlane_web::routes(greenlane_web::WebState { app: state.clone() });
         let server = runtime.spawn(greenlane_server::serve_with(listener, state, web, shutdown));
         #[cfg(unix)]
         runtime.spawn(reload_on_sighup(lists, criteria));

@@ -1,8 +1,8 @@
 //! The web UI end to end in headless Chromium, driven over WebDriver (Debian's chromium and
 //! chromium-driver), against the real binary loaded with a simulated day (`greenlane simulate`
 //! then `greenlane ingest`, which leaves the officers' cases unworked): sign in, work cases to a
-//! decision and a re-route and find them in the audit trail and the Decision JSON, see every
-//! dashboard chart drawn with data, switch the language, and as an exporter see only that
+//! decision and a re-route and find them in the audit trail and the Decision JSON, see the
+//! criteria and every dashboard chart drawn with data, switch the language, and as an exporter see only that
 //! exporter's lists.
 //!
 //! Without Chromium the test says so and passes, except under CI (`CI` set), where a missing
@@ -325,6 +325,12 @@ fn officers_directors_and_exporters_work_in_the_browser() {
         let points: u64 = drawn.and_then(|r| r.rsplit(':').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
         assert!(points > 0, "chart {id} has no data points: {report:?}");
     }
+
+    // The criteria in force, with their hits.
+    b.click("#nav-criteria");
+    assert!(!b.text("#criteria-version").is_empty());
+    let hits = b.script("return [...document.querySelectorAll('tr.criterion-row')].length");
+    assert!(hits.as_u64().unwrap() > 0, "the engine reports its criteria");
 
     // The language switch: Chinese, remembered on the next page.
     b.click("#lang-switch");
