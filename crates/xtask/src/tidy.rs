@@ -62,7 +62,10 @@ mod tests {
             ("greenlane-screen", &[]),
             ("greenlane-store", &["greenlane-core"]),
             ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-screen", "greenlane-store"]),
-            ("greenlane-server", &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-screen", "greenlane-store"]),
+            (
+                "greenlane-server",
+                &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-screen", "greenlane-store"],
+            ),
             ("greenlane-sim", &["greenlane-ceb", "greenlane-codes", "greenlane-core"]),
             ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),
             ("greenlane-web", &["greenlane-core", "greenlane-pipeline", "greenlane-server", "greenlane-store"]),
