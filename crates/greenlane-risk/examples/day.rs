@@ -6,8 +6,10 @@
 //! cargo run --release -p greenlane-risk --example day -- --parcels 200000 --seeds 1,2,3
 //! ```
 //!
-//! Also takes `--criteria DIR` (default: the embedded set) and `--batch N` (messages per
-//! transaction, default 50).
+//! Also takes `--criteria DIR` (default: the embedded set), `--batch N` (messages per
+//! transaction, default 50) and `--lists DIR`, a folder of denied-party lists to screen the
+//! parties with (as `greenlane serve --lists`); without it no parcel is screened and
+//! sanctioned_party parcels can only be caught by other signals.
 
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine};
 use greenlane_core::{Inspection, InspectionOutcome, Lane, ListKey, Parcel, ViolationKind};
@@ -71,6 +73,7 @@ fn main() {
         arg("--seeds").unwrap_or_else(|| "1".into()).split(',').map(|s| s.parse().expect("--seeds 1,2")).collect();
     let batch: usize = arg("--batch").map_or(50, |v| v.parse().expect("--batch N"));
     let criteria = arg("--criteria");
+    let lists = arg("--lists");
     let verbose = args.iter().any(|a| a == "--verbose");
 
     let mut total = Score::default();
@@ -88,6 +91,10 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
         let mut pipeline = Pipeline::new(store, Box::new(recording), Config::default()).unwrap();
+        if let Some(dir) = &lists {
+            let loaded = greenlane_pipeline::Lists::load(std::path::Path::new(dir)).expect("--lists DIR loads");
+            pipeline = pipeline.with_lists(Arc::new(loaded)).unwrap();
+        }
         let started = Instant::now();
         let mut seen = 0usize;
         let mut decided: Vec<Decided> = Vec::new();

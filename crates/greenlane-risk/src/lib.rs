@@ -31,7 +31,19 @@
 //! 2. Matching criteria add their weight to the score or set a minimum lane; a criterion with
 //!    `percent` below 100 selects that share of its matches by keyed hash, and after
 //!    `max_hits_without_selection` misses the next match is selected.
-//! 3. The analyzers add weighted signals ([`analyzers`](crate) codes `analyzer.*`).
+//! 3. The analyzers add weighted signals, each first judging with what it learned from earlier
+//!    parcels, then learning from this one: `analyzer.unit_value` (price far below the robust
+//!    median of the HS subheading, per destination when it has enough traffic: undervaluation),
+//!    `analyzer.unit_value_high`, `analyzer.weight` / `analyzer.weight_heavy` (weight per unit),
+//!    `analyzer.name_code` (another code explains the item name far better, naive Bayes over
+//!    name tokens learned from the traffic: misclassification), `analyzer.name_novel` (a name unlike
+//!    any under a code whose names are usually alike), `analyzer.name_hs_text` (cold start: the
+//!    name's words against the HS 2022 text), `analyzer.split_shipment` (one buyer and exporter,
+//!    several parcels within the window, together over the destination's de minimis in force on
+//!    the list's date), `analyzer.brand_price` / `analyzer.brand_unlisted` (a brand term at a
+//!    fraction of the genuine price learned from repeat sellers, from an unauthorised seller),
+//!    `analyzer.exporter_record` (violations officers found, per parcel shipped, against the hub's
+//!    rate).
 //! 4. Credit class: dishonest enterprises get a weight, advanced certified ones a lower score.
 //! 5. The score maps to a lane by the `[lanes]` thresholds; document findings (Reject →
 //!    rejected, Review → at least yellow) and screening hits above the hold threshold (→ hold)
