@@ -1028,7 +1028,7 @@ mod q {
             .prepare_cached(
                 "SELECT l.ebc_code, l.cop_no, l.lane, l.received_at, l.reasons, l.ebp_code, l.dest_country,
                         l.hs_chapter, l.trade_mode, l.value_fen, k.officer, k.claimed_at
-                 FROM lists l INDEXED BY lists_by_status
+                 FROM lists l INDEXED BY lists_review_queue
                  LEFT JOIN claims k ON k.ebc_code = l.ebc_code AND k.cop_no = l.cop_no
                  WHERE l.status = 'review' AND (?1 IS NULL OR l.lane = ?1) AND (?2 IS NULL OR l.ebc_code = ?2)
                    AND (?3 IS NULL OR l.dest_country = ?3) AND (?4 IS NULL OR l.hs_chapter = ?4)
