@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_inspections.sql")),
     (3, include_str!("../migrations/sqlite/0003_screening_clearances.sql")),
     (4, include_str!("../migrations/sqlite/0004_workbench.sql")),
+    (5, include_str!("../migrations/sqlite/0005_review_queue.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.

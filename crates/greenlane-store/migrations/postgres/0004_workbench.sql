@@ -19,7 +19,6 @@ UPDATE lists SET
                  FROM jsonb_array_elements(doc->'items') AS i(item));
 
 CREATE INDEX lists_by_enterprise_time ON lists (ebc_code, received_at);
-CREATE INDEX lists_review_queue ON lists (status, received_at, seq) INCLUDE (lane, dest_country, hs_chapter, ebc_code);
 CREATE INDEX lists_by_decided ON lists (decided_at);
 CREATE INDEX decisions_by_list ON decisions (ebc_code, cop_no, seq);
 

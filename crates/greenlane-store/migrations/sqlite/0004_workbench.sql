@@ -28,9 +28,6 @@ UPDATE lists SET
 -- The queue's filters and the exporters' view; the throughput and release-time charts read
 -- lists by decision time; a case's history reads its decision feed entries.
 CREATE INDEX lists_by_enterprise_time ON lists (ebc_code, received_at);
--- The officers' queue walks the lists under review oldest first and tests its filters on the
--- index entries alone, reading a list's row only when it passes (the reason code lives there).
-CREATE INDEX lists_review_queue ON lists (status, received_at, lane, dest_country, hs_chapter, ebc_code);
 CREATE INDEX lists_by_decided ON lists (decided_at);
 CREATE INDEX decisions_by_list ON decisions (ebc_code, cop_no);
 
