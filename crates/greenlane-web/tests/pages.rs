@@ -1,0 +1,154 @@
+//! The UI's pages through its router, without a browser: signing in sets an HttpOnly,
+//! SameSite=Strict cookie, roles decide what each page shows, Chinese is the default where the
+//! browser asks for it, and whatever a sender wrote is escaped.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use greenlane_core::risk::DocumentRules;
+use greenlane_core::{Lane, List, ListKey, ListStatus, MessageTime, OrderKey, Reason, WaybillKey};
+use greenlane_pipeline::{Config, Pipeline, Writer};
+use greenlane_server::{AppState, auth};
+use greenlane_store::{ListRow, Role, SqliteStore, Store};
+use greenlane_web::{WebState, routes};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const ADMIN: &str = "admin-secret";
+
+fn list_row(ebc: &str, cop: &str, reason: &str) -> ListRow {
+    let received = MessageTime::parse_app_time("20261129103000").unwrap();
+    ListRow {
+        list: List {
+            key: ListKey { ebc_code: ebc.into(), cop_no: cop.into() },
+            order: OrderKey { ebp_code: "P1".into(), order_no: format!("O-{cop}") },
+            waybill: WaybillKey { logistics_code: "L1".into(), logistics_no: format!("W-{cop}") },
+            invt_no: None,
+            customs_code: "5316".into(),
+            port_code: "5316".into(),
+            ie_date: "20261129".into(),
+            statistics_flag: "A".into(),
+            agent_code: "A1".into(),
+            agent_name: "agent".into(),
+            ebc_name: "shop".into(),
+            owner_code: ebc.into(),
+            owner_name: "shop".into(),
+            trade_mode: "9610".into(),
+            traf_mode: "5".into(),
+            license_no: None,
+            country: "502".into(),
+            freight: Default::default(),
+            insured_fee: Default::default(),
+            pack_no: 1,
+            gross_weight: Default::default(),
+            net_weight: Default::default(),
+            items: Vec::new(),
+            app_time: received,
+        },
+        status: ListStatus::Review,
+        lane: Lane::Hold,
+        return_status: 600,
+        score: 0.9,
+        reasons: vec![Reason::new("screening.denied_party", reason)],
+        received_at: received,
+        decided_at: Some(received),
+        criteria_version: None,
+    }
+}
+
+struct Hub {
+    _dir: tempfile::TempDir,
+    router: Router,
+    exporter: String,
+}
+
+async fn hub() -> Hub {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let mut tx = store.write().unwrap();
+    tx.put_list(&list_row("SHOP1", "C1", "<script>alert(1)</script> resembles a listed entry")).unwrap();
+    tx.put_list(&list_row("SHOP2", "C2", "someone else's list")).unwrap();
+    tx.commit().unwrap();
+    let exporter = auth::create_token(&*store, "shop one", Role::Enterprise, Some("SHOP1")).unwrap();
+    let pipeline = Pipeline::new(store.clone(), Box::new(DocumentRules), Config::default()).unwrap();
+    let app = AppState {
+        writer: Writer::spawn(pipeline, 16, 16, None),
+        store,
+        admin_hash: Some(auth::hash(ADMIN)),
+        metrics: greenlane_server::install_metrics(),
+        lists: None,
+        criteria: None,
+    };
+    Hub { _dir: dir, router: routes(WebState { app }), exporter }
+}
+
+async fn get(router: &Router, path: &str, cookie: &str, lang: &str) -> (StatusCode, String) {
+    let request = Request::get(path)
+        .header(header::COOKIE, cookie)
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_sets_a_cookie_scripts_and_other_sites_cannot_use() {
+    let hub = hub().await;
+    let request = Request::post("/signin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("token={ADMIN}")))
+        .unwrap();
+    let response = hub.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with(&format!("gl_token={ADMIN};"))
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+    );
+    let request = Request::post("/signin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("token=wrong"))
+        .unwrap();
+    let response = hub.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+    let (status, _) = get(&hub.router, "/queue", "gl_token=wrong", "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "an unknown token is sent to sign in");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn officers_see_the_queue_escaped_and_in_chinese_when_asked() {
+    let hub = hub().await;
+    let admin = format!("gl_token={ADMIN}");
+    let (status, queue) = get(&hub.router, "/queue", &admin, "zh-CN,zh;q=0.9").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(queue.contains("<html lang=\"zh-CN\">") && queue.contains("待办队列"));
+    assert!(queue.contains("C1") && queue.contains("C2"));
+    let (_, english) = get(&hub.router, "/queue", &format!("{admin}; gl_lang=en"), "zh-CN").await;
+    assert!(english.contains("<html lang=\"en\">"), "the switch beats the browser");
+    let (status, case) = get(&hub.router, "/case/SHOP1/C1", &admin, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!case.contains("<script>alert(1)"), "a sender's text is never markup");
+    assert!(case.contains("&#60;script&#62;alert(1)") || case.contains("&lt;script&gt;alert(1)"));
+    assert!(case.contains("id=\"screening\""), "the screening match is shown apart");
+    let (status, _) = get(&hub.router, "/case/SHOP1/NOPE", &admin, "en").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_exporter_sees_its_own_lists_only() {
+    let hub = hub().await;
+    let cookie = format!("gl_token={}", hub.exporter);
+    let (status, page) = get(&hub.router, "/exporter?ebc=SHOP2", &cookie, "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("C1") && !page.contains("C2"), "{page}");
+    assert!(page.contains("Send customs proof"), "a held list says what to do next");
+    for path in ["/queue", "/case/SHOP2/C2", "/dashboard", "/criteria"] {
+        let (status, _) = get(&hub.router, path, &cookie, "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+}
