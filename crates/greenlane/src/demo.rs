@@ -96,7 +96,8 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     println!("store      {}", store.describe());
     println!("truth      {}", truth_path.display());
     println!("evaluate   greenlane evaluate --truth {} --data {}", truth_path.display(), options.data.display());
-    println!("hub        {base}");
+    println!("hub        {base}   (API under /api/v1)");
+    println!("web UI     {base}/   (sign in with a token below; 中文 or English)");
     println!("tokens     admin       {}", tokens.admin);
     println!("           officer     {}", tokens.officer);
     println!("           viewer      {}", tokens.viewer);

@@ -64,7 +64,14 @@ fn the_demo_reaches_its_summary_and_evaluate_agrees_with_it() {
     let (summary, progress) = greenlane(&[&args[..], &[data.to_str().unwrap()]].concat());
     assert!(progress.contains("officers worked"), "{progress}");
     assert!(summary.contains("1500 parcels in"), "{summary}");
-    for line in ["release rate", "recall, all kinds", "precision", "tokens     admin       gl_", "enterprise  gl_"] {
+    for line in [
+        "release rate",
+        "recall, all kinds",
+        "precision",
+        "tokens     admin       gl_",
+        "enterprise  gl_",
+        "web UI     http://",
+    ] {
         assert!(summary.contains(line), "{line:?} missing from\n{summary}");
     }
 
