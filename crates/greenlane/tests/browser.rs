@@ -99,8 +99,29 @@ impl<'d> Browser<'d> {
         Browser { driver, session, _profile: profile }
     }
 
+    /// A command of this session, tried again while a page is still loading (a command sent
+    /// then is aborted by the navigation).
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        call(&self.driver.base, method, &format!("/session/{}{path}", self.session), body)
+        let path = format!("/session/{}{path}", self.session);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match try_call(&self.driver.base, method, &path, body.clone()) {
+                Ok(value) => return value,
+                Err(why) if why.contains("aborted by navigation") && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(why) => panic!("{why}"),
+            }
+        }
+    }
+
+    /// Waits until the page's address ends with `end`.
+    fn wait_url(&self, end: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.url().ends_with(end) {
+            assert!(Instant::now() < deadline, "the browser is at {}, not at …{end}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn go(&self, url: &str) {
@@ -111,16 +132,27 @@ impl<'d> Browser<'d> {
         self.cmd("GET", "/url", None).as_str().unwrap().to_owned()
     }
 
+    /// The element `css` names, waiting for it while a page loads: a click that submits a form
+    /// returns before the next page is there.
     fn find(&self, css: &str) -> String {
-        let answer = self.cmd("POST", "/element", Some(json!({"using": "css selector", "value": css})));
-        answer
-            .as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| {
-                panic!("no element {css} on {}: {}", self.url(), self.source().chars().take(3000).collect::<String>())
-            })
-            .to_owned()
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let path = format!("/session/{}/element", self.session);
+        loop {
+            let body = json!({"using": "css selector", "value": css});
+            match try_call(&self.driver.base, "POST", &path, Some(body)) {
+                Ok(answer) => {
+                    if let Some(id) = answer.as_object().and_then(|o| o.values().next()).and_then(Value::as_str) {
+                        return id.to_owned();
+                    }
+                }
+                Err(why) if Instant::now() >= deadline => {
+                    let page: String = self.source().chars().take(3000).collect();
+                    panic!("no element {css} on {}: {why}\n{page}", self.url())
+                }
+                Err(_) => {}
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn click(&self, css: &str) {
@@ -164,6 +196,11 @@ impl Drop for Browser<'_> {
 
 /// A WebDriver command; its `value`, or a panic naming the WebDriver error.
 fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    try_call(base, method, path, body).unwrap_or_else(|why| panic!("{why}"))
+}
+
+/// A WebDriver command; its `value`, or the WebDriver error.
+fn try_call(base: &str, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
     let url = format!("{base}{path}");
     let mut response = match (method, body) {
         ("GET", _) => agent().get(&url).call(),
@@ -173,12 +210,15 @@ fn call(base: &str, method: &str, path: &str, body: Option<Value>) -> Value {
             .header("Content-Type", "application/json")
             .send(body.unwrap_or(json!({})).to_string().as_bytes()),
     }
-    .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"));
+    .map_err(|e| format!("WebDriver {method} {path}: {e}"))?;
     let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().unwrap();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    if status != 200 {
+        let text: String = text.chars().take(400).collect();
+        return Err(format!("WebDriver {method} {path} answered {status}: {text}"));
+    }
     let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    assert!(status == 200, "WebDriver {method} {path} answered {status}: {text}");
-    value["value"].clone()
+    Ok(value["value"].clone())
 }
 
 fn chromium_is_here() -> bool {
@@ -236,13 +276,13 @@ fn officers_directors_and_exporters_work_in_the_browser() {
 
     // Sign in: the form stores the token in a cookie script cannot read.
     b.go(&format!("{base}/"));
-    assert!(b.url().ends_with("/signin"), "{}", b.url());
+    b.wait_url("/signin");
     b.type_into("#token", "not-a-token");
     b.click("#signin");
     assert!(b.text("#signin-error").contains("not valid"));
     b.type_into("#token", &officer);
     b.click("#signin");
-    assert!(b.url().ends_with("/queue"), "{}", b.url());
+    b.wait_url("/queue");
     assert_eq!(b.script("return document.cookie.includes('gl_token')"), Value::Bool(false), "HttpOnly");
 
     // The queue: review lists only, oldest first, filters narrow it.
@@ -258,7 +298,7 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     let first = b.script("return document.querySelector('a.case-link').getAttribute('href')");
     let first = first.as_str().unwrap().to_owned();
     b.click("a.case-link");
-    assert!(b.url().ends_with(&first));
+    b.wait_url(&first);
     assert!(b.script("return document.querySelectorAll('#compare tbody tr').length").as_u64().unwrap() >= 10);
     b.click("#claim");
     assert_eq!(b.text("#claimed-by"), "officer-li");
@@ -266,7 +306,10 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     b.script("document.getElementById('violation').value = 'undervaluation'");
     b.type_into("#decide-note", "declared 12 yuan for a 300 yuan phone");
     b.click("#decide");
-    assert!(b.text("#case-status").starts_with("rejected"), "{}", b.text("#case-status"));
+    b.wait_for(
+        "return document.getElementById('case-status')?.textContent.startsWith('rejected') === true",
+        "the rejection",
+    );
     let trail = b.script("return [...document.querySelectorAll('#audit .audit-action')].map(e => e.textContent)");
     assert_eq!(trail, json!(["claim", "reject"]));
     assert!(b.source().contains("undervaluation: declared 12 yuan for a 300 yuan phone"));
@@ -292,6 +335,10 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     let lane_before = b.text("#case-lane");
     b.type_into("#reroute-rationale", "x-ray shows a battery: open it");
     b.click("#reroute");
+    b.wait_for(
+        &format!("return document.getElementById('case-lane')?.textContent !== {:?}", lane_before),
+        "the new lane",
+    );
     assert_ne!(b.text("#case-lane"), lane_before);
     let trail = b.script("return [...document.querySelectorAll('#audit .audit-action')].map(e => e.textContent)");
     assert_eq!(trail, json!(["claim", "reroute"]));
@@ -334,19 +381,19 @@ fn officers_directors_and_exporters_work_in_the_browser() {
 
     // The language switch: Chinese, remembered on the next page.
     b.click("#lang-switch");
-    assert_eq!(b.script("return document.documentElement.lang"), json!("zh-CN"));
+    b.wait_for("return document.documentElement.lang === 'zh-CN'", "the Chinese page");
     assert_eq!(b.text("#nav-dashboard"), "统计看板");
     b.go(&format!("{base}/queue"));
     assert_eq!(b.text("#nav-queue"), "待办队列");
     b.click("#lang-switch");
-    assert_eq!(b.script("return document.documentElement.lang"), json!("en"));
+    b.wait_for("return document.documentElement.lang === 'en'", "the English page");
 
     // The exporter sees its own lists only, and why a held one is held.
     b.click("#signout");
-    assert!(b.url().ends_with("/signin"));
+    b.wait_url("/signin");
     b.type_into("#token", &exporter);
     b.click("#signin");
-    assert!(b.url().ends_with("/exporter"), "{}", b.url());
+    b.wait_url("/exporter");
     assert_eq!(b.text("#exporter-code"), exporter_code);
     let codes = b.script("return [...document.querySelectorAll('tr.exporter-row')].map(r => r.dataset.ebc)");
     let codes = codes.as_array().unwrap();
