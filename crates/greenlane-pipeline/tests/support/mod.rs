@@ -8,7 +8,6 @@ pub mod scenarios;
 
 use greenlane_ceb::{Message, Version, export, write};
 use greenlane_core::ListKey;
-use greenlane_core::risk::DocumentRules;
 use greenlane_pipeline::{Config, Outcome, Pipeline, Prepared};
 use greenlane_store::{SqliteStore, Store};
 use rust_decimal::Decimal;
@@ -369,7 +368,8 @@ impl Harness {
     pub fn new(config: Config) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
-        let pipeline = Pipeline::new(store.clone(), Box::new(DocumentRules), config).unwrap();
+        let engine = greenlane_risk::Engine::with_default_criteria().unwrap();
+        let pipeline = Pipeline::new(store.clone(), Box::new(engine), config).unwrap();
         Harness { pipeline, store, _dir: dir }
     }
 
