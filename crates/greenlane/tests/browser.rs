@@ -155,19 +155,38 @@ impl<'d> Browser<'d> {
         }
     }
 
+    /// A command on the element `css` names. The page may be replaced between finding the
+    /// element and using it (a navigation, an htmx swap): the element is then found again.
+    fn on_element(&self, css: &str, method: &str, command: &str, body: Option<Value>) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let id = self.find(css);
+            let path = format!("/session/{}/element/{id}/{command}", self.session);
+            match try_call(&self.driver.base, method, &path, body.clone()) {
+                Ok(value) => return value,
+                Err(why)
+                    if (why.contains("does not belong to the document")
+                        || why.contains("stale element")
+                        || why.contains("aborted by navigation"))
+                        && Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(why) => panic!("{why}"),
+            }
+        }
+    }
+
     fn click(&self, css: &str) {
-        let id = self.find(css);
-        self.cmd("POST", &format!("/element/{id}/click"), Some(json!({})));
+        self.on_element(css, "POST", "click", Some(json!({})));
     }
 
     fn type_into(&self, css: &str, text: &str) {
-        let id = self.find(css);
-        self.cmd("POST", &format!("/element/{id}/value"), Some(json!({ "text": text })));
+        self.on_element(css, "POST", "value", Some(json!({ "text": text })));
     }
 
     fn text(&self, css: &str) -> String {
-        let id = self.find(css);
-        self.cmd("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_owned()
+        self.on_element(css, "GET", "text", None).as_str().unwrap_or("").to_owned()
     }
 
     fn source(&self) -> String {
