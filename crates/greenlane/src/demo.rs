@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// A demo's folder says so with this file, so that a second demo may wipe it and nothing else.
@@ -60,7 +60,18 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     let base = format!("http://{}", hub.address);
     progress(&format!("hub serving on {base}; sending {} messages with {} clients", plan.messages, options.clients));
 
-    let pushed = push(&sim, &base, &tokens.admin, options.clients)?;
+    // Officers work the lists routed to them while the day's traffic comes in, as they would at
+    // a real hub: what they clear (a buyer who merely resembles a listed name) is not stopped
+    // again for the same entry.
+    let pushing_done = AtomicBool::new(false);
+    let (pushed, worked_live) = std::thread::scope(|scope| {
+        let officers = scope.spawn(|| officers_at_work(sim.truth(), &base, &tokens.officer, &pushing_done));
+        let pushed = push(&sim, &base, &tokens.admin, options.clients);
+        pushing_done.store(true, Ordering::SeqCst);
+        let worked = officers.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the officers' thread panicked")));
+        (pushed, worked)
+    });
+    let (pushed, worked_live) = (pushed?, worked_live?);
     progress(&format!(
         "sent {} messages in {:.1} s: {:.0} messages/s, {:.0} parcels/s, latency p50 {:.1} ms, p99 {:.1} ms",
         pushed.messages,
@@ -71,7 +82,8 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
         pushed.p99_ms
     ));
 
-    let worked = work_cases(&*store, sim.truth(), &base, &tokens.officer)?;
+    // Whatever is still under review once the traffic has stopped (the last lists decided).
+    let worked = worked_live + work_cases(&*store, sim.truth(), &base, &tokens.officer)?;
     progress(&format!("officers worked {worked} lists routed to them"));
 
     let evaluation = Evaluation::of_store(&*store, sim.truth())?;
@@ -250,7 +262,77 @@ fn post_with_retry(agent: &ureq::Agent, url: &str, token: &str, body: &[u8]) -> 
     bail!("the hub answered 503 five times")
 }
 
-/// Officers work every list routed to them: the truth says what an inspection would find.
+/// Officers following the decision feed while traffic comes in: every list routed to them
+/// (returnStatus 300, 500, 600) is inspected, the truth saying what they find. Returns the lists
+/// worked once the traffic has stopped and the feed is drained.
+fn officers_at_work(truth: &[TruthRecord], base: &str, token: &str, done: &AtomicBool) -> anyhow::Result<usize> {
+    let by_key = truth_by_key(truth);
+    let agent = agent();
+    let (mut cursor, mut worked) = ("0".to_owned(), 0);
+    loop {
+        // Read before the page, so that a page read after the traffic stopped is the last one.
+        let finished = done.load(Ordering::SeqCst);
+        let mut response = agent
+            .get(format!("{base}/api/v1/decisions?after={cursor}&limit=1000"))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()?;
+        anyhow::ensure!(response.status() == 200, "the decision feed answered {}", response.status());
+        let page: serde_json::Value = serde_json::from_str(&response.body_mut().read_to_string()?)?;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        for d in &items {
+            if !matches!(d["returnStatus"].as_i64(), Some(300 | 500 | 600)) {
+                continue;
+            }
+            let key = ListKey {
+                ebc_code: d["ebcCode"].as_str().unwrap_or_default().to_owned(),
+                cop_no: d["copNo"].as_str().unwrap_or_default().to_owned(),
+            };
+            // Another pass may have worked it already (409): nothing to do.
+            if inspect(&agent, base, token, &key, by_key.get(&key).copied())? {
+                worked += 1;
+            }
+        }
+        cursor = page["next"].as_str().unwrap_or(&cursor).to_owned();
+        if items.is_empty() {
+            if finished {
+                return Ok(worked);
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+}
+
+fn truth_by_key(truth: &[TruthRecord]) -> HashMap<ListKey, &TruthRecord> {
+    truth.iter().map(|t| (ListKey { ebc_code: t.ebc_code.clone(), cop_no: t.cop_no.clone() }, t)).collect()
+}
+
+/// Records what an inspection of `key` finds; false if the list was no longer under review.
+fn inspect(
+    agent: &ureq::Agent,
+    base: &str,
+    token: &str,
+    key: &ListKey,
+    truth: Option<&TruthRecord>,
+) -> anyhow::Result<bool> {
+    let body = match truth.and_then(|t| t.violations.first()) {
+        Some(kind) => serde_json::json!({"copNo": key.cop_no, "ebcCode": key.ebc_code, "outcome": "violation",
+            "violation": kind.as_str(), "note": "demo officer: confirmed on inspection"}),
+        None => serde_json::json!({"copNo": key.cop_no, "ebcCode": key.ebc_code, "outcome": "compliant",
+            "note": "demo officer: nothing found"}),
+    };
+    let response = agent
+        .post(format!("{base}/api/v1/inspections"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(body.to_string().as_bytes())?;
+    match response.status().as_u16() {
+        200 => Ok(true),
+        409 => Ok(false),
+        other => anyhow::bail!("inspection of {} answered {other}", key.cop_no),
+    }
+}
+
+/// Officers work every list still routed to them: the truth says what an inspection would find.
 fn work_cases(store: &dyn Store, truth: &[TruthRecord], base: &str, token: &str) -> anyhow::Result<usize> {
     let by_key: HashMap<ListKey, &TruthRecord> =
         truth.iter().map(|t| (ListKey { ebc_code: t.ebc_code.clone(), cop_no: t.cop_no.clone() }, t)).collect();
@@ -265,20 +347,11 @@ fn work_cases(store: &dyn Store, truth: &[TruthRecord], base: &str, token: &str)
     }
     drop(read);
     let agent = agent();
-    let url = format!("{base}/api/v1/inspections");
+    let mut worked = 0;
     for key in &cases {
-        let body = match by_key.get(key).and_then(|t| t.violations.first()) {
-            Some(kind) => serde_json::json!({"copNo": key.cop_no, "ebcCode": key.ebc_code, "outcome": "violation",
-                "violation": kind.as_str(), "note": "demo officer: confirmed on inspection"}),
-            None => serde_json::json!({"copNo": key.cop_no, "ebcCode": key.ebc_code, "outcome": "compliant",
-                "note": "demo officer: nothing found"}),
-        };
-        let response = agent
-            .post(&url)
-            .header("Authorization", &format!("Bearer {token}"))
-            .header("Content-Type", "application/json")
-            .send(body.to_string().as_bytes())?;
-        anyhow::ensure!(response.status() == 200, "inspection of {} answered {}", key.cop_no, response.status());
+        if inspect(&agent, base, token, key, by_key.get(key).copied())? {
+            worked += 1;
+        }
     }
-    Ok(cases.len())
+    Ok(worked)
 }
