@@ -22,8 +22,8 @@ mod screening;
 mod workbench;
 mod writer;
 
-pub use replay::{StoredParcel, for_each_stored_parcel, screening_of};
-pub use screening::Lists;
+pub use replay::{StoredParcel, for_each_stored_parcel};
+pub use screening::{Lists, screen_parties};
 pub use workbench::{ActionDone, OfficerAction, Refusal};
 pub use writer::{BatchObserver, InspectionSubmission, Submission, Writer, WriterClosed};
 

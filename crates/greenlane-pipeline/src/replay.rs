@@ -3,9 +3,7 @@
 //! starts (what it learned must not die with the process), and backtests judge a candidate
 //! criteria set on it.
 
-use crate::screening::{Lists, screen_parties};
 use crate::{Pipeline, PipelineError};
-use greenlane_core::risk::ScreeningHit;
 use greenlane_core::{Inspection, ListKey, Parcel};
 use greenlane_store::{ReadTx, Store};
 use std::collections::{HashMap, HashSet};
@@ -83,10 +81,4 @@ impl Pipeline {
         }
         Ok(replayed)
     }
-}
-
-/// The screening hits a parcel's parties get from `lists` (officers' clearances aside), as a
-/// backtest needs them.
-pub fn screening_of(lists: &Lists, parcel: &Parcel) -> Vec<ScreeningHit> {
-    screen_parties(lists, parcel)
 }

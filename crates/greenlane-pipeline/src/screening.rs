@@ -128,8 +128,9 @@ impl PartyScreening {
     }
 }
 
-/// Every hit of every party of `parcel`, best first, without clearances or memory.
-pub(crate) fn screen_parties(lists: &Lists, parcel: &Parcel) -> Vec<ScreeningHit> {
+/// Every hit of every party of `parcel`, best first, without officers' clearances or memory: what
+/// a backtest replays.
+pub fn screen_parties(lists: &Lists, parcel: &Parcel) -> Vec<ScreeningHit> {
     let mut hits: Vec<ScreeningHit> = parties(parcel)
         .into_iter()
         .filter(|(_, name, _)| !name.trim().is_empty())

@@ -3,7 +3,7 @@
 //! where officers' outcomes are known, what it catches and misses — before deploying it.
 
 use greenlane_core::check::three_documents;
-use greenlane_pipeline::{for_each_stored_parcel, screening_of};
+use greenlane_pipeline::{for_each_stored_parcel, screen_parties};
 use greenlane_risk::{BacktestCase, BacktestReport, Engine};
 use greenlane_store::Store;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ pub fn run(store: &dyn Store, criteria: &Path, lists: Option<PathBuf>, format: &
     let mut cases = Vec::new();
     for_each_stored_parcel(store, |stored| {
         let findings = three_documents(&stored.parcel);
-        let screening = lists.as_deref().map(|l| screening_of(l, &stored.parcel)).unwrap_or_default();
+        let screening = lists.as_deref().map(|l| screen_parties(l, &stored.parcel)).unwrap_or_default();
         // The last word of the officers is the outcome.
         let inspection = stored.inspections.last().cloned();
         cases.push(BacktestCase { parcel: stored.parcel, findings, screening, inspection });

@@ -94,8 +94,7 @@ impl Evaluation {
                 waits.push(decided.0 - row.received_at.0);
             }
             let stopped = !row.lane.is_released();
-            let violations: Vec<ViolationKind> =
-                record.violations.iter().filter_map(|v| ViolationKind::parse(v.as_str())).collect();
+            let violations = &record.violations;
             if stopped {
                 e.intervened += 1;
             } else {
@@ -107,7 +106,7 @@ impl Evaluation {
                 e.clean_held += u64::from(row.lane == Lane::Hold);
             } else {
                 e.intervened_violating += u64::from(stopped);
-                for kind in violations {
+                for &kind in violations {
                     let score = e.kinds.entry(kind).or_default();
                     score.parcels += 1;
                     score.stopped += u64::from(stopped);
