@@ -50,6 +50,30 @@ pub trait CriteriaControl: Send + Sync {
     fn reload(&self) -> Result<String, String>;
     /// Hit counts and rates per criterion and analyzer, as JSON.
     fn report(&self) -> serde_json::Value;
+    /// The files the criteria in force were loaded from, in name order.
+    fn files(&self) -> Vec<CriteriaFile>;
+    /// Whether the criteria come from a folder an analyst may edit (not the shipped ones).
+    fn editable(&self) -> bool;
+    /// Checks the whole set as it would be with `name` replaced by `text` (a new name adds a
+    /// file); nothing is written. Returns the version the set would have, or every error with
+    /// file, line and column.
+    fn check(&self, name: &str, text: &str) -> Result<String, String>;
+    /// Checks as [`CriteriaControl::check`], then writes the file and puts the set in force.
+    /// On any error nothing is written and the criteria in force stay.
+    fn save(&self, name: &str, text: &str) -> Result<String, String>;
+    /// Starts replaying the stored traffic under the set in force and under the set with `name`
+    /// replaced by `text`, in the background; one backtest runs at a time.
+    fn start_backtest(&self, name: &str, text: &str) -> Result<(), String>;
+    /// The running or last backtest: progress, then both reports, as JSON; `None` before the first.
+    fn backtest(&self) -> Option<serde_json::Value>;
+}
+
+/// One criteria file as an analyst reads and edits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriteriaFile {
+    /// The file's name in its folder (`criteria.toml`), never a path.
+    pub name: String,
+    pub text: String,
 }
 
 impl std::fmt::Debug for AppState {

@@ -39,6 +39,8 @@ pub fn routes(state: WebState) -> Router {
         .route("/dashboard", get(pages::dashboard))
         .route("/criteria", get(pages::criteria))
         .route("/criteria/reload", post(pages::criteria_reload))
+        .route("/criteria/backtest", get(pages::criteria_backtest))
+        .route("/criteria/file/{name}", get(pages::criteria_file).post(pages::criteria_file_post))
         .route("/exporter", get(pages::exporter))
         .route("/assets/{name}", get(assets::get))
         .with_state(state)

@@ -654,6 +654,9 @@ struct CriteriaPage {
     message: String,
     error: String,
     rows: Vec<CriterionLine>,
+    files: Vec<(String, usize)>,
+    editable: bool,
+    bt: BacktestView,
 }
 
 struct CriterionLine {
@@ -710,7 +713,25 @@ pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q
             confirmation_rate: fmt_pct(c["confirmation_rate"].as_f64()),
         })
         .collect();
+    let (files, editable, bt) = match state.app.criteria.clone() {
+        Some(control) => {
+            let lang = p.lang;
+            let read = tokio::task::spawn_blocking(move || {
+                let files: Vec<(String, usize)> =
+                    control.files().into_iter().map(|f| (f.name, f.text.lines().count())).collect();
+                (files, control.editable(), BacktestView::of(control.backtest().as_ref(), lang))
+            });
+            match read.await {
+                Ok(read) => read,
+                Err(e) => return unavailable(&p, e.to_string()),
+            }
+        }
+        None => (Vec::new(), false, BacktestView::default()),
+    };
     let page = CriteriaPage {
+        files,
+        editable,
+        bt,
         t: p.t,
         engine: report.is_some(),
         version: report.as_ref().map(|r| text(&r["version"])).unwrap_or_default(),
@@ -739,6 +760,205 @@ pub async fn criteria_reload(State(state): State<WebState>, headers: HeaderMap) 
         Ok(Err(why)) => Redirect::to(&format!("/criteria?error={}", encode(&why))).into_response(),
         Err(e) => unavailable(&p, e.to_string()),
     }
+}
+
+/// A backtest as the criteria page shows it: the set in force beside the candidate.
+#[derive(Debug, Default)]
+struct BacktestView {
+    /// `none`, `running`, `done` or `failed`.
+    state: &'static str,
+    file: String,
+    replayed: u64,
+    total: u64,
+    parcels: u64,
+    seconds: String,
+    error: String,
+    /// Measure, in force, candidate, change.
+    rows: Vec<(String, String, String, String)>,
+}
+
+impl BacktestView {
+    fn of(status: Option<&serde_json::Value>, lang: Lang) -> BacktestView {
+        let Some(b) = status else { return BacktestView { state: "none", ..Default::default() } };
+        let t = lang.tr();
+        let mut view = BacktestView {
+            state: match b["state"].as_str() {
+                Some("done") => "done",
+                Some("failed") => "failed",
+                _ => "running",
+            },
+            file: b["file"].as_str().unwrap_or_default().to_owned(),
+            replayed: b["replayed"].as_u64().unwrap_or(0),
+            total: b["total"].as_u64().unwrap_or(0),
+            parcels: b["in_force"]["parcels"].as_u64().unwrap_or(0),
+            seconds: format!("{:.1}", b["seconds"].as_f64().unwrap_or(0.0)),
+            error: b["error"].as_str().unwrap_or_default().to_owned(),
+            rows: Vec::new(),
+        };
+        if view.state != "done" {
+            return view;
+        }
+        let (before, after) = (&b["in_force"], &b["candidate"]);
+        let share_row = |label: String, x: Option<f64>, y: Option<f64>| {
+            let change = match (x, y) {
+                (Some(x), Some(y)) => format!("{:+.2} pp", (y - x) * 100.0),
+                _ => "—".into(),
+            };
+            (label, fmt_pct(x), fmt_pct(y), change)
+        };
+        let count_row = |label: String, x: Option<u64>, y: Option<u64>| {
+            let change = match (x, y) {
+                (Some(x), Some(y)) => format!("{:+}", y as i64 - x as i64),
+                _ => "—".into(),
+            };
+            let n = |v: Option<u64>| v.map_or("—".into(), |v| v.to_string());
+            (label, n(x), n(y), change)
+        };
+        view.rows.push(share_row(
+            t.release_rate.into(),
+            before["release_rate"].as_f64(),
+            after["release_rate"].as_f64(),
+        ));
+        for lane in ["green", "blue", "yellow", "red", "hold"] {
+            let share = |r: &serde_json::Value| Some(r["lane_shares"][lane].as_f64().unwrap_or(0.0));
+            view.rows.push(share_row(
+                format!("{} · {}", t.lane_shares, lane_name(lang, lane)),
+                share(before),
+                share(after),
+            ));
+        }
+        view.rows.push(share_row(
+            t.known_caught.into(),
+            before["recall_known"].as_f64(),
+            after["recall_known"].as_f64(),
+        ));
+        view.rows.push(count_row(
+            t.compliant_stopped.into(),
+            before["compliant_stopped"].as_u64(),
+            after["compliant_stopped"].as_u64(),
+        ));
+        let kinds: std::collections::BTreeSet<&String> = before["violations"]
+            .as_object()
+            .into_iter()
+            .chain(after["violations"].as_object())
+            .flat_map(|m| m.keys())
+            .collect();
+        for kind in kinds {
+            let caught = |r: &serde_json::Value| r["violations"][kind.as_str()]["caught"].as_u64().or(Some(0));
+            let known = before["violations"][kind.as_str()]["parcels"].as_u64().unwrap_or(0);
+            view.rows.push(count_row(format!("{kind} ({known})"), caught(before), caught(after)));
+        }
+        view
+    }
+}
+
+#[derive(Template)]
+#[template(path = "backtest.html")]
+struct BacktestFragment {
+    t: &'static Tr,
+    bt: BacktestView,
+}
+
+/// The backtest panel alone: the criteria page polls it while a backtest runs.
+pub async fn criteria_backtest(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let p = match page(&state, &headers, STAFF) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let lang = p.lang;
+    let status = match state.app.criteria.clone() {
+        Some(control) => tokio::task::spawn_blocking(move || control.backtest()).await.ok().flatten(),
+        None => None,
+    };
+    render(StatusCode::OK, &BacktestFragment { t: p.t, bt: BacktestView::of(status.as_ref(), lang) })
+}
+
+#[derive(Template)]
+#[template(path = "criteria_file.html")]
+struct CriteriaFilePage {
+    t: &'static Tr,
+    nav: Nav,
+    name: String,
+    text: String,
+    may_edit: bool,
+    checked: String,
+    error: String,
+}
+
+/// One criteria file, to read (staff) or edit (an administrator, when the hub runs an analyst's
+/// folder).
+pub async fn criteria_file(State(state): State<WebState>, headers: HeaderMap, Path(name): Path<String>) -> Response {
+    let p = match page(&state, &headers, STAFF) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let Some(control) = state.app.criteria.clone() else {
+        return message(StatusCode::NOT_FOUND, p.t, p.nav.clone(), p.t.no_criteria_engine.into());
+    };
+    let (files, editable) = match tokio::task::spawn_blocking(move || (control.files(), control.editable())).await {
+        Ok(read) => read,
+        Err(e) => return unavailable(&p, e.to_string()),
+    };
+    let Some(file) = files.into_iter().find(|f| f.name == name) else {
+        return message(StatusCode::NOT_FOUND, p.t, p.nav.clone(), p.t.not_found.into());
+    };
+    let page = CriteriaFilePage {
+        t: p.t,
+        may_edit: editable && p.caller.role == Role::Admin,
+        name: file.name,
+        text: file.text,
+        checked: String::new(),
+        error: String::new(),
+        nav: p.nav,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CriteriaEdit {
+    text: String,
+    /// `check`, `backtest` or `save`.
+    action: String,
+}
+
+/// An edit to a criteria file: checked, backtested or saved and put in force. Whatever fails,
+/// the page comes back with the analyst's text as typed and every error with its line.
+pub async fn criteria_file_post(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    Form(form): Form<CriteriaEdit>,
+) -> Response {
+    let p = match page(&state, &headers, &[Role::Admin]) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let Some(control) = state.app.criteria.clone() else {
+        return message(StatusCode::NOT_FOUND, p.t, p.nav.clone(), p.t.no_criteria_engine.into());
+    };
+    // Browsers send CR LF from a textarea; the files keep the analyst's line ends as Unix ones.
+    let text = form.text.replace("\r\n", "\n");
+    let (file, edited, action) = (name.clone(), text.clone(), form.action.clone());
+    let done = tokio::task::spawn_blocking(move || match action.as_str() {
+        "save" => control.save(&file, &edited).map(Some),
+        "backtest" => control.start_backtest(&file, &edited).map(|()| None),
+        _ => control.check(&file, &edited).map(Some),
+    })
+    .await;
+    let (status, checked, error) = match (form.action.as_str(), done) {
+        (_, Err(e)) => return unavailable(&p, e.to_string()),
+        ("save", Ok(Ok(version))) => {
+            let version = version.unwrap_or_default();
+            return Redirect::to(&format!("/criteria?reloaded={}", encode(&version))).into_response();
+        }
+        ("backtest", Ok(Ok(_))) => return Redirect::to("/criteria#backtest").into_response(),
+        (_, Ok(Ok(version))) => {
+            (StatusCode::OK, format!("{} {}", p.t.valid_set, version.unwrap_or_default()), String::new())
+        }
+        (_, Ok(Err(why))) => (StatusCode::UNPROCESSABLE_ENTITY, String::new(), why),
+    };
+    let page = CriteriaFilePage { t: p.t, may_edit: true, name, text, checked, error, nav: p.nav };
+    render(status, &page)
 }
 
 // ------------------------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 //! running a candidate criteria set, so an analyst sees what the set would do — lane shares and,
 //! where officers' outcomes are known, what it catches and misses — before deploying it.
 
-use greenlane_core::check::three_documents;
-use greenlane_pipeline::{for_each_stored_parcel, screen_parties};
-use greenlane_risk::{BacktestCase, BacktestReport, Engine};
+use crate::risk::{decided_parcels, stored_cases};
+use greenlane_risk::{BacktestReport, Engine};
 use greenlane_store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,15 +12,12 @@ pub fn run(store: &dyn Store, criteria: &Path, lists: Option<PathBuf>, format: &
     anyhow::ensure!(matches!(format, "text" | "json"), "unknown format {format:?}: text or json");
     let mut engine = Engine::load_dir(criteria)?;
     let lists = lists.as_deref().map(crate::serve::load_lists).transpose()?;
-    let mut cases = Vec::new();
-    for_each_stored_parcel(store, |stored| {
-        let findings = three_documents(&stored.parcel);
-        let screening = lists.as_deref().map(|l| screen_parties(l, &stored.parcel)).unwrap_or_default();
-        // The last word of the officers is the outcome.
-        let inspection = stored.inspections.last().cloned();
-        cases.push(BacktestCase { parcel: stored.parcel, findings, screening, inspection });
-        Ok(())
-    })?;
+    let bar = indicatif::ProgressBar::new(decided_parcels(store)?).with_style(
+        indicatif::ProgressStyle::with_template("replaying {pos}/{len} stored parcels {wide_bar} {eta}")
+            .expect("a valid template"),
+    );
+    let cases = stored_cases(store, lists.as_deref(), |n| bar.set_position(n))?;
+    bar.finish_and_clear();
     let report = greenlane_risk::backtest(&mut engine, cases);
     if format == "json" {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -45,6 +45,16 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     sim.write_truth(std::io::BufWriter::new(file))?;
     let plan = sim.summary();
 
+    // The shipped criteria as files beside the store, so that an analyst can edit, backtest and
+    // put them in force from the web UI during the demo.
+    let criteria = match &options.criteria {
+        Some(dir) => dir.clone(),
+        None => {
+            let dir = options.data.join("criteria");
+            crate::risk::export_shipped(&dir)?;
+            dir
+        }
+    };
     let store: Arc<dyn Store> = Arc::from(greenlane_store::open(&options.data.to_string_lossy())?);
     let tokens = Tokens::create(&*store, sim.truth())?;
     let hub = Hub::start(
@@ -54,7 +64,7 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
             closed_registry: false,
             pending_ttl_hours: 72,
             lists: options.lists.clone(),
-            criteria: options.criteria.clone(),
+            criteria: Some(criteria.clone()),
         },
     )?;
     let base = format!("http://{}", hub.address);
@@ -108,6 +118,7 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     println!("store      {}", store.describe());
     println!("truth      {}", truth_path.display());
     println!("evaluate   greenlane evaluate --truth {} --data {}", truth_path.display(), options.data.display());
+    println!("criteria   {}   (edit, backtest and put in force at {base}/criteria)", criteria.display());
     println!("hub        {base}   (API under /api/v1)");
     println!("web UI     {base}/   (sign in with a token below; 中文 or English)");
     println!("tokens     admin       {}", tokens.admin);

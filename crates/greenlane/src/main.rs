@@ -144,6 +144,11 @@ enum Command {
         #[arg(long, default_value = "jsonl")]
         format: String,
     },
+    /// The risk criteria as files an analyst edits.
+    Criteria {
+        #[command(subcommand)]
+        command: CriteriaCommand,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -152,6 +157,16 @@ enum Command {
     /// Read CEB message files and report, per file, whether each is a valid message and what is
     /// wrong with it if not (an integrator's pre-flight check).
     Check(check::CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum CriteriaCommand {
+    /// Write the shipped criteria into a folder, to edit and run with `--criteria DIR`
+    /// (existing files are never overwritten).
+    Export {
+        /// The folder; made if missing.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,6 +264,10 @@ fn main() -> ExitCode {
         Command::Ingest { store, paths, lists, criteria } => {
             open_store(&store).and_then(|store| run_ingest(store, &paths, lists.folder(), criteria))
         }
+        Command::Criteria { command: CriteriaCommand::Export { dir } } => risk::export_shipped(&dir).map(|written| {
+            println!("{} criteria files written to {}", written, dir.display());
+            ExitCode::SUCCESS
+        }),
         Command::Backtest { criteria, store, lists, format } => {
             open_store(&store).and_then(|store| backtest::run(&*store, &criteria, lists.folder(), &format))
         }

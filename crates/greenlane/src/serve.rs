@@ -62,7 +62,7 @@ impl Hub {
             }
         };
         let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
-        let criteria = engine.control(options.criteria.clone());
+        let criteria = engine.control(options.criteria.clone(), store.clone(), lists.clone());
         let mut pipeline = Pipeline::new(
             store.clone(),
             Box::new(engine),

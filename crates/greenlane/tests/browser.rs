@@ -128,6 +128,14 @@ impl<'d> Browser<'d> {
         self.cmd("POST", "/url", Some(json!({ "url": url })));
     }
 
+    fn wait_url_containing(&self, part: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.url().contains(part) {
+            assert!(Instant::now() < deadline, "timed out waiting for a URL with {part}: {}", self.url());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn url(&self) -> String {
         self.cmd("GET", "/url", None).as_str().unwrap().to_owned()
     }
@@ -265,7 +273,10 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     greenlane(&["simulate", "--parcels", "3000", "--seed", "11", "--out", sim.to_str().unwrap()]);
     greenlane(&["ingest", "--data", data.to_str().unwrap(), sim.join("messages").to_str().unwrap()]);
     let officer = token(&data, &["--role", "officer", "--name", "officer-li"]);
-    let server = Server::on_folder(&data);
+    // The hub runs an analyst's criteria folder, so that the criteria can be edited in the browser.
+    let criteria = dir.path().join("criteria");
+    greenlane(&["criteria", "export", criteria.to_str().unwrap()]);
+    let server = Server::start_with(["--data", data.to_str().unwrap()], &["--criteria", criteria.to_str().unwrap()]);
     let base = server.base.clone();
 
     // The exporter with a held list: its view must explain it.
@@ -406,6 +417,64 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     assert_eq!(b.text("#nav-queue"), "待办队列");
     b.click("#lang-switch");
     b.wait_for("return document.documentElement.lang === 'en'", "the English page");
+
+    // An analyst edits the criteria: a mistake comes back with its line and the text as typed,
+    // a backtest compares the edit with the set in force, and saving puts it in force.
+    b.click("#signout");
+    b.wait_url("/signin");
+    b.type_into("#token", ADMIN);
+    b.click("#signin");
+    b.wait_url("/queue");
+    b.go(&format!("{base}/criteria"));
+    let version_before = b.text("#criteria-version");
+    assert!(!b.text("#backtest-none").is_empty(), "no backtest yet");
+    b.go(&format!("{base}/criteria/file/criteria.toml"));
+    let shipped_lines = std::fs::read_to_string(criteria.join("criteria.toml")).unwrap().lines().count();
+    b.script(
+        "const t = document.getElementById('criteria-text'); t.value = t.value + '\\n[[criterion]]\\n\
+         id = \"analyst.us_audit\"\\nrationale = \"An audit of parcels to the United States.\"\\n\
+         instruction = \"Check the goods against the list.\"\\nlane = \"purple\"\\n[criterion.when]\\n\
+         destination = [\"US\"]\\n';",
+    );
+    b.click("#criteria-check");
+    let error = b.text("#criteria-file-error");
+    assert!(error.contains(&format!("criteria.toml:{}:", shipped_lines + 6)), "the error names file and line: {error}");
+    let kept = b.script("return document.getElementById('criteria-text').value.includes('analyst.us_audit')");
+    assert_eq!(kept, Value::Bool(true), "the analyst's text survives the error");
+    b.script(
+        "const t = document.getElementById('criteria-text'); t.value = t.value.replace('\"purple\"', '\"yellow\"');",
+    );
+    b.click("#criteria-check");
+    assert!(b.text("#criteria-checked").contains("default-2026.11+"), "{}", b.text("#criteria-checked"));
+    b.click("#criteria-backtest");
+    b.wait_url("/criteria#backtest");
+    b.wait_for("return document.getElementById('backtest-done') !== null", "the backtest's result");
+    let parcels: u64 = b.text("#backtest-parcels").parse().unwrap();
+    assert!(parcels > 2500, "the backtest replays the stored day: {parcels}");
+    let yellow = b.script(
+        "const row = [...document.querySelectorAll('tr.backtest-row')].find(r => r.cells[0].textContent.endsWith('yellow')); \
+         return [row.cells[1].textContent, row.cells[2].textContent, row.cells[3].textContent];",
+    );
+    let yellow: Vec<&str> = yellow.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(yellow[2].starts_with('+') && yellow[2] != "+0.00 pp", "sending the US to yellow adds yellow: {yellow:?}");
+    assert_eq!(b.text("#criteria-version"), version_before, "a backtest changes nothing in force");
+    b.go(&format!("{base}/criteria/file/criteria.toml"));
+    b.script(
+        "const t = document.getElementById('criteria-text'); t.value = t.value + '\\n[[criterion]]\\n\
+         id = \"analyst.us_audit\"\\nrationale = \"An audit of parcels to the United States.\"\\n\
+         instruction = \"Check the goods against the list.\"\\nweight = 5\\n[criterion.when]\\n\
+         destination = [\"US\"]\\n';",
+    );
+    b.click("#criteria-save");
+    b.wait_url_containing("/criteria?reloaded=");
+    let version_after = b.text("#criteria-version");
+    assert_ne!(version_after, version_before);
+    assert!(std::fs::read_to_string(criteria.join("criteria.toml")).unwrap().contains("analyst.us_audit"));
+    let (_, api) = server.get(Some(ADMIN), "/api/v1/criteria");
+    let api: Value = serde_json::from_str(&api).unwrap();
+    assert_eq!(api["version"].as_str(), Some(version_after.as_str()), "the API reports the version in force");
+    let ids = b.script("return [...document.querySelectorAll('tr.criterion-row code')].map(c => c.textContent)");
+    assert!(ids.as_array().unwrap().iter().any(|id| id == "analyst.us_audit"), "{ids:?}");
 
     // The exporter sees its own lists only, and why a held one is held.
     b.click("#signout");

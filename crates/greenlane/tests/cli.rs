@@ -96,3 +96,21 @@ fn check_refuses_an_xml_bomb_without_expanding_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("error [ceb.dtd_refused]"), "{}", stdout(&out));
 }
+
+#[test]
+fn criteria_export_writes_the_shipped_files_once_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("criteria");
+    let out = greenlane(&["criteria", "export", folder.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("criteria files written"));
+    let written = std::fs::read_to_string(folder.join("criteria.toml")).unwrap();
+    assert!(written.contains("[[criterion]]"));
+
+    // An analyst's edit is never clobbered by a second export.
+    std::fs::write(folder.join("criteria.toml"), "# mine\n").unwrap();
+    let again = greenlane(&["criteria", "export", folder.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(std::fs::read_to_string(folder.join("criteria.toml")).unwrap(), "# mine\n");
+}
