@@ -949,6 +949,7 @@ pub async fn criteria_file_post(
         (_, Err(e)) => return unavailable(&p, e.to_string()),
         ("save", Ok(Ok(version))) => {
             let version = version.unwrap_or_default();
+            tracing::info!(who = %p.caller.name, file = %name, %version, "criteria edited in the web UI and put in force");
             return Redirect::to(&format!("/criteria?reloaded={}", encode(&version))).into_response();
         }
         ("backtest", Ok(Ok(_))) => return Redirect::to("/criteria#backtest").into_response(),
