@@ -848,6 +848,28 @@ impl BacktestView {
             let known = before["violations"][kind.as_str()]["parcels"].as_u64().unwrap_or(0);
             view.rows.push(count_row(format!("{kind} ({known})"), caught(before), caught(after)));
         }
+        // The criteria whose parcels sent to officers change most: where the edit bites.
+        let selected = |r: &serde_json::Value| -> std::collections::BTreeMap<String, u64> {
+            r["criteria"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c["selected"].as_u64().unwrap_or(0)))
+                .collect()
+        };
+        let (was, would) = (selected(before), selected(after));
+        let mut changed: Vec<(&String, u64, u64)> = was
+            .keys()
+            .chain(would.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|id| (id, was.get(id).copied().unwrap_or(0), would.get(id).copied().unwrap_or(0)))
+            .filter(|(_, x, y)| x != y)
+            .collect();
+        changed.sort_by_key(|(id, x, y)| (std::cmp::Reverse(x.abs_diff(*y)), (*id).clone()));
+        for (id, x, y) in changed.into_iter().take(10) {
+            view.rows.push(count_row(format!("{} · {id}", t.selected), Some(x), Some(y)));
+        }
         view
     }
 }
