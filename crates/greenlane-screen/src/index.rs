@@ -7,7 +7,7 @@ use crate::hash::FastMap;
 use std::cell::RefCell;
 
 use crate::entry::{Entry, Kind, List, NameStrength};
-use crate::normalize::{Normalizer, Token, deletions, skeleton, vowel_pattern};
+use crate::normalize::{Normalizer, Token, deletions, family_word_count, skeleton, vowel_pattern};
 use crate::score::{self, QueryToken, ScoredName};
 
 pub(crate) type VocabId = u32;
@@ -169,7 +169,8 @@ impl Index {
                 Some((last, _))
                     if entry.kind == Kind::Person && natural_order(&listed.name, entry.kind) != listed.name =>
                 {
-                    let count = self.normalizer.tokens(last, entry.kind).len().min(tokens.len() - 1).min(63);
+                    let family_name = self.normalizer.tokens(last, entry.kind);
+                    let count = family_word_count(&family_name).min(tokens.len() - 1).min(63);
                     (tokens.len() - count..tokens.len()).filter(|&i| i < 64).fold(0u64, |mask, i| mask | 1 << i)
                 }
                 _ => 0,

@@ -89,6 +89,50 @@ const PLACES: &[&str] = &[
 const CONNECTORS: &[&str] = &["of", "the", "and", "for", "de", "del", "la", "y", "et", "und"];
 /// The Arabic article, which lists write as "AL-", "El " or not at all; dropped unless last.
 const ARTICLES: &[&str] = &["al", "el"];
+/// Particles of persons' names ("Juan de la Cruz", "Ludwig van der Berg", "Ahmad bin Ali"). Lists
+/// write them after the given names ("CRUZ, Juan M. de la"), order forms anywhere ("Cruz Juan M.
+/// De La"), so in a person's name they say nothing about who: they are dropped wherever they sit
+/// (see [`is_dropped_particle`]). Not "du": a Chinese family name ("DU, Yu Rong").
+const PARTICLES: &[&str] = &[
+    "de", "del", "della", "der", "den", "di", "da", "la", "van", "von", "vom", "zu", "ter", "ten", "dos", "das", "bin",
+    "ibn", "bint", "al", "el",
+];
+/// The particles that are no name on their own. The others are also names, syllables of
+/// Chinese names ("De", "Bin") and words ("Das", "Ten", "Ibn Khaldun").
+const PARTICLES_ONLY: &[&str] = &["del", "della", "der", "den", "von", "vom", "dos", "al", "el"];
+
+fn is_particle(token: &Token) -> bool {
+    !token.abjad && PARTICLES.contains(&token.text.as_str())
+}
+
+/// Whether the particle at `i` goes: inside the name, next to another particle ("de la", "van
+/// der", "bin al"), one that is never a name by itself, or one at an end of a name with two or
+/// more other words, where a reordering puts it ("Qumu Sufian Bin" for "QUMU, Sufian bin",
+/// "Bin Marwan Bilal" for "BIN MARWAN, Bilal"). "Wang Bin" keeps its "Bin"; a name that begins
+/// "Ibn" or "Bint" is that name ("Ibn Al-Shaykh").
+fn is_dropped_particle(tokens: &[Token], i: usize, names: usize) -> bool {
+    let token = &tokens[i];
+    if !is_particle(token) {
+        return false;
+    }
+    let before = i.checked_sub(1).map(|j| &tokens[j]);
+    let after = tokens.get(i + 1);
+    let word = token.text.as_str();
+    PARTICLES_ONLY.contains(&word)
+        || before.is_some_and(is_particle)
+        || after.is_some_and(is_particle)
+        || (before.is_some() && after.is_some())
+        || (names >= 2 && (after.is_none() || !matches!(word, "ibn" | "bint")))
+}
+
+/// How many words of a listed family name ("DE LA CRUZ", "BIN LADIN") stay in the whole name,
+/// where its particles go.
+pub(crate) fn family_word_count(tokens: &[Token]) -> usize {
+    match tokens.iter().filter(|t| !is_particle(t)).count() {
+        0 => tokens.len(),
+        n => n,
+    }
+}
 /// "Abd al-Majid", "Abdel Majid", "Abdulmajid": one name, written as "abdmajid".
 const ABD_FORMS: &[&str] = &["abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdil"];
 
@@ -269,13 +313,18 @@ impl Normalizer {
             tokens.truncate(half);
         }
         let last = tokens.len().saturating_sub(1);
+        // Pinyin syllables ("大" → "da", "斌" → "bin") are no particles.
+        let particles = may_be_person && !name.chars().any(is_han);
+        let names = tokens.iter().filter(|t| !is_particle(t)).count();
         let kept: Vec<Token> = tokens
             .iter()
             .enumerate()
             .filter(|(i, t)| {
                 let word = t.text.as_str();
                 let inner = *i > 0 && *i < last;
-                !(inner && CONNECTORS.contains(&word) || *i < last && ARTICLES.contains(&word))
+                !(inner && CONNECTORS.contains(&word)
+                    || *i < last && ARTICLES.contains(&word)
+                    || particles && is_dropped_particle(&tokens, *i, names))
             })
             .map(|(_, t)| t.clone())
             .collect();
@@ -293,6 +342,11 @@ impl Normalizer {
             let at_end = phrase_ending_at(&self.org_types, tokens, end);
             if at_end > 0 && at_end < end {
                 tokens.truncate(end - at_end);
+                continue;
+            }
+            let cut = self.cut_org_type_at_end(tokens);
+            if cut > 0 && cut < end {
+                tokens.truncate(end - cut);
                 continue;
             }
             let at_start = phrase_at(&self.org_types, tokens, 0);
@@ -407,6 +461,34 @@ impl Normalizer {
         deletions(word).find_map(|variant| {
             self.org_symbols.get(&variant).or_else(|| self.org_symbol_deletions.get(&variant)).map(String::as_str)
         })
+    }
+
+    /// A company type cut short at the end of a name, as order forms cut it ("S.A. de" of "S.A.
+    /// de C.V.", "S. de R.L. de" of "S. de R.L. de C.V.", "Co. Lt" of "Co. Ltd"): the first
+    /// words of a longer type, the last word possibly cut, that begin with a complete type or are
+    /// three or more. Its length in tokens, or 0. Two words alone ("National Trust", "Free
+    /// Zone") are often a name's own.
+    fn cut_org_type_at_end(&self, tokens: &[Token]) -> usize {
+        let end = tokens.len();
+        for start in end.saturating_sub(8)..end.saturating_sub(1) {
+            let fragment = &tokens[start..];
+            let Some(phrases) = self.org_types.get(&fragment[0].text) else { continue };
+            let starts_complete =
+                phrases.iter().any(|p| p.len() < fragment.len() && p.iter().zip(fragment).all(|(p, t)| *p == t.text));
+            if fragment.iter().any(|t| t.abjad) || !(starts_complete || fragment.len() >= 3) {
+                continue;
+            }
+            let (cut, whole) = fragment.split_last().expect("two tokens or more");
+            let begins_a_type = phrases.iter().any(|phrase| {
+                phrase.len() > whole.len()
+                    && phrase.iter().zip(whole).all(|(p, t)| *p == t.text)
+                    && phrase[whole.len()].starts_with(cut.text.as_str())
+            });
+            if begins_a_type {
+                return fragment.len();
+            }
+        }
+        0
     }
 
     fn is_misspelt_org_type(&self, word: &str) -> bool {
@@ -652,6 +734,19 @@ mod tests {
         assert_eq!(words("Abdullah Azzam", Kind::Person), "abdullah azzam");
         assert_eq!(words("Ascotec Steel GmbH Trading", Kind::Unknown), "ascotec steel trading");
         assert_eq!(words("CAMELIAS BAR, S.A. DE C.V.", Kind::Unknown), "camelias bar");
+        // Company types cut short on an order form.
+        for cut in [
+            "Camelias Bar Sa De",
+            "Camelias Bar S.A. de",
+            "Camelias Bar S.A. de C",
+            "Camelias Bar Co., Lt",
+            "Camelias Bar S. de R.L. de",
+            "Camelias Bar Limited Liab",
+        ] {
+            assert_eq!(words(cut, Kind::Unknown), "camelias bar", "{cut}");
+        }
+        // A type word followed by a word that begins no type stays a name.
+        assert_eq!(words("Camelias Sa Bar", Kind::Unknown), "camelias sa bar");
         for spelling in ["Abd al-Majid Zindani", "Abdel Majid Zindani", "Abdulmajid Zindani", "ABD EL MAJID ZINDANI"] {
             assert_eq!(words(spelling, Kind::Person), "abd majid zindani", "{spelling}");
         }
@@ -664,6 +759,24 @@ mod tests {
         assert_eq!(normalizer.org_symbol("intl"), normalizer.org_symbol("international"));
         assert_eq!(normalizer.org_symbol("co"), Some("co"));
         assert_eq!(words("J. R. Smith", Kind::Person), "j r smith");
+        // Particles go wherever an order form puts them; a name's own syllables stay.
+        for particles in ["CRUZ, Juan M. de la", "Cruz Juan M. De La", "De La Cruz Juan M.", "Cruz de la Juan M."] {
+            assert_eq!(words(particles, Kind::Person), words("Cruz Juan M.", Kind::Person), "{particles}");
+        }
+        assert_eq!(words("Berg Ludwig van der", Kind::Unknown), "berg ludwig");
+        assert_eq!(words("Saud Mohammed bin Salman Al", Kind::Unknown), "saud mohammed salman");
+        assert_eq!(words("Qumu Sufian Bin", Kind::Unknown), "qumu sufian");
+        assert_eq!(words("Wang Bin", Kind::Person), "wang bin");
+        assert_eq!(words("Ibn Al-Libi", Kind::Person), "ibn allibi");
+        assert_eq!(words("Ibn Al-Shaykh Al-Libi", Kind::Person), "ibn alshaykh allibi");
+        assert_eq!(words("Bin Marwan Bilal", Kind::Unknown), "marwan bilal");
+        assert_eq!(words("DU, Yu Rong", Kind::Person), "du yu rong");
+        assert_eq!(words("Amit Das", Kind::Person), "amit das");
+        assert_eq!(words("Nguyen Van", Kind::Person), "nguyen van");
+        assert_eq!(
+            words("中国大唐集团", Kind::Unknown).split(' ').count(),
+            words("中国大唐集团", Kind::Organization).split(' ').count()
+        );
         assert_eq!(words("EP-MHA", Kind::Aircraft), "epmha");
     }
 

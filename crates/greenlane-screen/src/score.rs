@@ -62,6 +62,14 @@ const MIN_DISTINCTIVE_LETTERS: usize = 4;
 const COMMON_ONLY_CAP: f64 = 0.78;
 /// Three or more names in agreement are rare enough together, however common each is.
 const MAX_COMMON_PAIRS: usize = 2;
+/// Distinctive words (four letters or more, neither common names nor organisation words) equal
+/// on both sides, after which the words left over are compared in full, and how similar such a
+/// word must be to pair. Below [`PAIR_MIN`] words are not alike, whatever else agrees.
+const CORROBORATING_WORDS: usize = 2;
+const CORROBORATED_MIN_LETTERS: usize = 4;
+const CORROBORATED_PAIR_MIN: f64 = PAIR_MIN;
+/// Words left over on either side at most.
+const CORROBORATED_MAX_LEFT: usize = 2;
 /// A weak ("low quality") alias alone justifies less.
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
@@ -81,6 +89,10 @@ pub(crate) struct QueryToken {
 pub(crate) struct ScoredName {
     pub name: NameId,
     pub score: f64,
+    /// Every word of the query found its counterpart in the listed name (or the two compared
+    /// as one string, spaced differently): the query holds nothing the listed name does not,
+    /// spelling aside.
+    pub complete: bool,
 }
 
 /// "alaqsa" against "aqsa": the Arabic article written glued to the word.
@@ -262,6 +274,70 @@ impl Memo {
     }
 }
 
+/// The pairs chosen so far between query words and a listed name's words, and what they add up to.
+#[derive(Debug, Default)]
+struct Pairing {
+    query_used: u64,
+    name_used: u64,
+    matched: f64,
+    total: f64,
+    /// Letters of paired words that are neither common names nor organisation words.
+    distinctive: usize,
+    /// Pairs of such words, of four letters or more, equal on both sides.
+    exact_distinctive: usize,
+    full_pairs: usize,
+    all_exact: bool,
+    swapped: (Option<f64>, Option<f64>),
+}
+
+impl Pairing {
+    fn pair(&mut self, index: &Index, query: &[QueryToken], words: &[VocabId], similarity: f64, i: usize, j: usize) {
+        self.query_used |= 1 << i;
+        self.name_used |= 1 << j.min(63);
+        // The query's first word (a given name) on the listed name's last word (the family
+        // name) and its last word on the listed first: a name written family-first, or another
+        // person whose given and family names resemble this one's crosswise.
+        if i == 0 && j == words.len() - 1 {
+            self.swapped.0 = Some(similarity);
+        } else if i + 1 == query.len() && j == 0 {
+            self.swapped.1 = Some(similarity);
+        }
+        let listed = &index.words[words[j] as usize];
+        let (query_weight, word_weight) = (query[i].weight, listed.weight);
+        let is_initial = query[i].word.text.len() == 1 || listed.text.len() == 1;
+        self.all_exact &= similarity >= 1.0;
+        let weight = if is_initial {
+            // An initial vouches only for its own (small) weight; the rest of the full word
+            // counts as missing. Two initials are the same evidence on both sides.
+            let (initial, full) = (query_weight.min(word_weight), query_weight.max(word_weight));
+            if query[i].word.text.len() != listed.text.len() {
+                self.total += f64::from((full - initial) * MISSING_INNER_WORD);
+            }
+            f64::from(initial)
+        } else {
+            let generic = query[i].word.generic || listed.generic;
+            let common = listed.common;
+            if !generic && !common {
+                self.distinctive += listed.text.len();
+                if similarity >= 1.0 && listed.text.len() >= CORROBORATED_MIN_LETTERS {
+                    self.exact_distinctive += 1;
+                }
+            }
+            self.full_pairs += 1;
+            let factor = if generic {
+                GENERIC_PAIR_FACTOR
+            } else if common {
+                COMMON_PAIR_FACTOR
+            } else {
+                1.0
+            };
+            f64::from(query_weight + word_weight) / 2.0 * factor
+        };
+        self.matched += 2.0 * pair_value(similarity) * weight;
+        self.total += 2.0 * weight;
+    }
+}
+
 pub(crate) fn score_name(
     index: &Index,
     query: &[QueryToken],
@@ -283,58 +359,51 @@ pub(crate) fn score_name(
         }
     }
     pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-    let mut query_used = 0u64;
-    let mut name_used = 0u64;
-    let mut matched = 0.0f64;
-    let mut total = 0.0f64;
-    let mut distinctive = 0usize;
-    let mut full_pairs = 0usize;
-    let mut all_exact = true;
-    let mut swapped: (Option<f64>, Option<f64>) = (None, None);
+    let mut tally = Pairing { all_exact: true, ..Pairing::default() };
     for &(similarity, i, j) in &pairs {
-        if query_used & (1 << i) != 0 || name_used & (1 << j.min(63)) != 0 {
+        if tally.query_used & (1 << i) != 0 || tally.name_used & (1 << j.min(63)) != 0 {
             continue;
         }
-        query_used |= 1 << i;
-        name_used |= 1 << j.min(63);
-        // The query's first word (a given name) on the listed name's last word (the family
-        // name) and its last word on the listed first: a name written family-first, or another
-        // person whose given and family names resemble this one's crosswise.
-        if i == 0 && j == words.len() - 1 {
-            swapped.0 = Some(similarity);
-        } else if i + 1 == query.len() && j == 0 {
-            swapped.1 = Some(similarity);
-        }
-        let listed = &index.words[words[j] as usize];
-        let (query_weight, word_weight) = (query[i].weight, listed.weight);
-        let is_initial = query[i].word.text.len() == 1 || listed.text.len() == 1;
-        all_exact &= similarity >= 1.0;
-        let weight = if is_initial {
-            // An initial vouches only for its own (small) weight; the rest of the full word
-            // counts as missing.
-            let (initial, full) = (query_weight.min(word_weight), query_weight.max(word_weight));
-            total += f64::from((full - initial) * MISSING_INNER_WORD);
-            f64::from(initial)
-        } else {
-            let generic = query[i].word.generic || listed.generic;
-            let common = listed.common;
-            if !generic && !common {
-                distinctive += listed.text.len();
-            }
-            full_pairs += 1;
-            let factor = if generic {
-                GENERIC_PAIR_FACTOR
-            } else if common {
-                COMMON_PAIR_FACTOR
-            } else {
-                1.0
-            };
-            f64::from(query_weight + word_weight) / 2.0 * factor
-        };
-        matched += 2.0 * pair_value(similarity) * weight;
-        total += 2.0 * weight;
+        tally.pair(index, query, words, similarity, i, j);
     }
     memo.pairs = pairs;
+    // Two distinctive words equal on both sides make the name likely enough to compare the words
+    // left over in full, which the search for similar words skips as too far apart: one word
+    // transliterated differently and mistyped ("Kmiia" / "KIMIYA"). A word or two, not a name
+    // that is mostly another's.
+    let left_over = |used: u64, i: usize, token: &QueryToken| {
+        used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable
+    };
+    let corroborated = tally.exact_distinctive >= CORROBORATING_WORDS && {
+        let query_left = query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).count();
+        let name_left = (0..words.len().min(64))
+            .filter(|&j| {
+                tally.name_used & (1 << j) == 0 && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
+            })
+            .count();
+        (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left)
+    };
+    if corroborated {
+        for (i, token) in query.iter().enumerate() {
+            if !left_over(tally.query_used, i, token) {
+                continue;
+            }
+            let best = words
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j < 64 && tally.name_used & (1 << j) == 0)
+                .map(|(j, &word)| (word_similarity(&token.word, &index.words[word as usize]), j))
+                .filter(|&(similarity, j)| {
+                    similarity >= CORROBORATED_PAIR_MIN
+                        && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((similarity, j)) = best {
+                tally.pair(index, query, words, similarity, i, j);
+            }
+        }
+    }
+    let Pairing { query_used, name_used, matched, mut total, distinctive, full_pairs, all_exact, swapped, .. } = tally;
     for (i, token) in query.iter().enumerate() {
         if query_used & (1 << i) == 0 {
             let inner = i > 0 && i + 1 < query.len();
@@ -402,16 +471,20 @@ pub(crate) fn score_name(
             .collect();
         unpaired_query.into_iter().any(|q| unpaired_name.iter().any(|w| q.starts_with(w) || w.starts_with(q)))
     };
+    let mut complete = query_used.count_ones() as usize == query.len();
     if split_or_glued && (4..=JOINED_MAX).contains(&joined_q) && (4..=JOINED_MAX).contains(&joined_n) {
         let length_bound = joined_q.min(joined_n) as f64 / joined_q.max(joined_n) as f64 - JOINED_DISCOUNT;
         if length_bound > score && length_bound >= floor {
-            score = score.max(edit_ratio(query_joined.as_bytes(), &name.joined) - JOINED_DISCOUNT);
+            let joined = edit_ratio(query_joined.as_bytes(), &name.joined) - JOINED_DISCOUNT;
+            // The same letters, spaced differently: nothing in the query is foreign to the name.
+            complete |= joined > score;
+            score = score.max(joined);
         }
     }
     if name.strength == NameStrength::Weak {
         score *= WEAK_ALIAS_FACTOR;
     }
-    ScoredName { name: name_id, score: score.clamp(0.0, 1.0) }
+    ScoredName { name: name_id, score: score.clamp(0.0, 1.0), complete }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use greenlane_screen::{Kind, Query, Screener};
+use greenlane_screen::{Kind, Query, RECOMMENDED_HOLD_THRESHOLD, Screener};
 
 fn screener() -> &'static Screener {
     static SCREENER: OnceLock<Screener> = OnceLock::new();
@@ -33,6 +33,9 @@ fn matching_cases() {
         let (low, high): (f64, f64) = (f[4].parse().unwrap(), f[5].parse().unwrap());
         let score = if f[3] == "-" {
             Some(screener().screen_with_floor(&query, 0.0).first().map_or(0.0, |hit| hit.score))
+        } else if low <= 0.0 {
+            // A near miss: the entry not found at all is as good as a low score.
+            Some(score_of(&query, f[3]).unwrap_or(0.0))
         } else {
             score_of(&query, f[3])
         };
@@ -56,6 +59,23 @@ fn a_country_qualifies_but_never_excludes() {
     assert!(disagrees >= 0.85, "a country alone must not exclude: {disagrees}");
     let unknown_country = score_of(&Query { name, country: Some("Atlantis"), kind: None }, "us_ofac_sdn:36").unwrap();
     assert_eq!(unknown_country, plain);
+}
+
+/// Buyers of listed parties receive through transshipment hubs: a differing country lowers a
+/// name that scores the hold threshold on its own, but never below it, and an exact name not at
+/// all. Below the threshold it still costs.
+#[test]
+fn a_differing_country_never_releases_a_hold() {
+    let name = "Taha Jaamilah";
+    let plain = score_of(&Query::name(name), "us_ofac_sdn:22169").unwrap();
+    let hub = score_of(&Query { name, country: Some("AE"), kind: None }, "us_ofac_sdn:22169").unwrap();
+    assert!(plain >= RECOMMENDED_HOLD_THRESHOLD && hub < plain && hub >= RECOMMENDED_HOLD_THRESHOLD, "{plain} {hub}");
+    let exact = Query { name: "Jamilah Taha", country: Some("AE"), kind: None };
+    assert_eq!(score_of(&exact, "us_ofac_sdn:22169"), Some(1.0));
+    let weak = "Mandegar Baspar Tejarat";
+    let plain = score_of(&Query::name(weak), "us_ofac_sdn:17238").unwrap();
+    let hub = score_of(&Query { name: weak, country: Some("KZ"), kind: None }, "us_ofac_sdn:17238").unwrap();
+    assert!(plain < RECOMMENDED_HOLD_THRESHOLD && hub < plain - 0.03, "{plain} {hub}");
 }
 
 #[test]
