@@ -49,8 +49,8 @@ pub struct Query<'a> {
     pub name: &'a str,
     /// An ISO 3166-1 alpha-2 code or an English country name. A listed country that agrees raises
     /// the score a little, one that disagrees lowers it a little; it never excludes on its own,
-    /// and a name whose every word matches it lowers the less the more certain the name, never
-    /// below the hold threshold.
+    /// and a name that is the listed name but for spelling it lowers the less the more certain
+    /// the name, never below the hold threshold.
     pub country: Option<&'a str>,
     /// Person or organisation, when known: a hit on the other kind scores lower.
     pub kind: Option<Kind>,
@@ -257,12 +257,13 @@ fn kind_penalty(query: Kind, listed: Kind) -> f64 {
 
 /// A score after the listed country turned out to differ from the query's. Buyers of listed
 /// parties often receive through other countries (AE, TR, HK, KZ, AM, GE, KG, …), so where the
-/// query's every word is in the listed name, spelling aside (`complete`), a differing country
-/// says little: the less, the more certain the name (nothing for an exact name), and it never
-/// takes a name that reaches the hold threshold alone below it. A query with a word the listed
-/// name lacks (added or replaced) pays the whole penalty: names one word apart are often two
-/// parties. On the labelled set given hub countries (`tests/accuracy.rs`, BENCHMARKS.md
-/// "Screening") a penalty that could release any name released true hits before false ones.
+/// names differ at most in spelling (`complete`: every word of both found its counterpart, in
+/// the same script) a differing country says little: the less, the more certain the name
+/// (nothing for an exact name), and it never takes a name that reaches the hold threshold alone
+/// below it. A partial match (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX,
+/// Martin Humberto") pays the whole penalty, as it did before. On the labelled set given hub
+/// countries (`tests/accuracy.rs`, BENCHMARKS.md "Screening") a penalty that could release any
+/// name released true hits before false ones.
 fn country_disagrees(score: f64, complete: bool) -> f64 {
     if !complete {
         return score - COUNTRY_DISAGREES_PENALTY;

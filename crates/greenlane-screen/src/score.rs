@@ -89,9 +89,9 @@ pub(crate) struct QueryToken {
 pub(crate) struct ScoredName {
     pub name: NameId,
     pub score: f64,
-    /// Every word of the query found its counterpart in the listed name (or the two compared
-    /// as one string, spaced differently): the query holds nothing the listed name does not,
-    /// spelling aside.
+    /// Every word of the query and of the listed name found its counterpart, in the same script
+    /// (or the two compared as one string, spaced differently): the names differ at most in
+    /// spelling.
     pub complete: bool,
 }
 
@@ -471,13 +471,14 @@ pub(crate) fn score_name(
             .collect();
         unpaired_query.into_iter().any(|q| unpaired_name.iter().any(|w| q.starts_with(w) || w.starts_with(q)))
     };
-    let mut complete = query_used.count_ones() as usize == query.len();
+    // Across scripts a complete pairing is still coarse evidence (see above).
+    let mut complete = every_word_paired && !cross_script;
     if split_or_glued && (4..=JOINED_MAX).contains(&joined_q) && (4..=JOINED_MAX).contains(&joined_n) {
         let length_bound = joined_q.min(joined_n) as f64 / joined_q.max(joined_n) as f64 - JOINED_DISCOUNT;
         if length_bound > score && length_bound >= floor {
             let joined = edit_ratio(query_joined.as_bytes(), &name.joined) - JOINED_DISCOUNT;
-            // The same letters, spaced differently: nothing in the query is foreign to the name.
-            complete |= joined > score;
+            // The same letters, spaced differently.
+            complete |= joined > score && !cross_script;
             score = score.max(joined);
         }
     }

@@ -296,8 +296,8 @@ fn a_differing_country_costs_little() {
             plain.precision(),
             plain.recall()
         );
-        // A hub costs a partial match (a query word the listed name lacks) the whole penalty,
-        // a complete one at most down to the threshold: at most a point of recall.
+        // A hub costs a partial match (a word added, missing or replaced) the whole penalty, a
+        // complete one at most down to the threshold: at most a point of recall.
         assert!(t.recall() >= plain.recall() - 0.01, "{split}: recall {:.3} with hub countries", t.recall());
         assert!(t.precision() >= 0.90, "{split}: precision {:.3} below 0.90 with hub countries", t.precision());
     }
