@@ -5,6 +5,7 @@
 
 use crate::criteria::{Band, Condition, CreditClass, CriteriaSet, Effect, Field};
 use crate::fxhash::{FxMap, FxSet};
+use crate::segment::TermSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use greenlane_core::Parcel;
 use rust_decimal::Decimal;
@@ -92,6 +93,9 @@ enum Op {
     TradeMode(CodeSet),
     Credit(Vec<CreditClass>),
     Terms(Vec<u32>),
+    /// Not an index key: no key of the parcel tells whether a name qualifies short of the test
+    /// itself, which is one pass over each item name, without allocating for usual lengths.
+    NameOnly(Box<TermSet>),
     Present(Field, bool),
     Value(Band),
     UnitPrice(Band),
@@ -122,6 +126,7 @@ impl Op {
             Op::TradeMode(set) => set.contains(&p.list.trade_mode),
             Op::Credit(classes) => classes.contains(&f.credit),
             Op::Terms(ids) => ids.iter().any(|id| f.terms.binary_search(id).is_ok()),
+            Op::NameOnly(set) => p.list.items.iter().any(|i| set.covers(&i.gname)),
             Op::Present(field, want) => field_present(*field, p) == *want,
             Op::Value(b) => f.fx.is_some() && b.contains(f.value_cny),
             Op::UnitPrice(b) => f.fx.is_some_and(|fx| p.list.items.iter().any(|i| b.contains(i.price * fx))),
@@ -260,6 +265,7 @@ impl Compiled {
                         }
                         Op::Party(party, CodeSet::new(v))
                     }
+                    Condition::NameOnlyTerms(v) => Op::NameOnly(Box::new(TermSet::new(v))),
                     Condition::TradeMode(v) => Op::TradeMode(CodeSet::new(v)),
                     Condition::Credit(v) => Op::Credit(v.clone()),
                     Condition::Present(f) => Op::Present(*f, true),

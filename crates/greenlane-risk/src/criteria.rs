@@ -166,6 +166,7 @@ struct WhenDoc {
     trade_mode: Option<Vec<Spanned<String>>>,
     credit: Option<Vec<Spanned<String>>>,
     name_terms: Option<Vec<Spanned<String>>>,
+    name_only_terms: Option<Vec<Spanned<String>>>,
     present: Option<Vec<Spanned<String>>>,
     absent: Option<Vec<Spanned<String>>>,
     value_cny: Option<BandDoc>,
@@ -267,6 +268,10 @@ pub enum Condition {
     Credit(Vec<CreditClass>),
     /// Some item name contains one of these terms (case-insensitive).
     NameTerms(Vec<String>),
+    /// Some item name is made only of these terms, a description that names no goods
+    /// ("工艺品摆件", "spare parts"): compared by letters and digits, lower-cased, split entirely
+    /// into terms, words of spaced scripts kept whole (criteria/README.md).
+    NameOnlyTerms(Vec<String>),
     Present(Field),
     Absent(Field),
     ValueCny(Band),
@@ -863,6 +868,15 @@ fn check_criterion(
     if let Some(v) = &w.get_ref().name_terms {
         let terms = values(c, v, &|s: &str| s.is_empty().then(|| "an empty term matches everything".into()));
         conditions.push(Condition::NameTerms(terms.into_iter().map(|t| t.to_lowercase()).collect()));
+    }
+    if let Some(v) = &w.get_ref().name_only_terms {
+        // Names are compared by their letters and digits only, so a term without any would be empty.
+        let terms = values(c, v, &|s: &str| {
+            crate::segment::reduced(s)
+                .is_empty()
+                .then(|| format!("{s:?} is an empty term: names are compared by their letters and digits"))
+        });
+        conditions.push(Condition::NameOnlyTerms(terms.into_iter().map(|t| t.to_lowercase()).collect()));
     }
     type Codes<'a> = (&'a Option<Vec<Spanned<String>>>, fn(Vec<String>) -> Condition, bool);
     let simple: [Codes; 8] = [

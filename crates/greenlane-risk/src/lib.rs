@@ -59,6 +59,7 @@ mod criteria;
 mod error;
 mod fxhash;
 mod hs;
+mod segment;
 
 pub use backtest::{BacktestCase, BacktestReport, KindOutcome, backtest};
 pub use criteria::{

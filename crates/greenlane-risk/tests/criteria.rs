@@ -21,6 +21,7 @@ key = "k"
 watched = ["4403169999", "4403168888"]
 controlled = ["8806", "284161"]
 terms = ["象牙", "ivory"]
+generic = ["工艺品", "摆件", "样品", "金属", "材料", "化工", "原料", "配件", "gift", "gifts", "sample", "samples", "parts", "spare parts"]
 [fx]
 USD = 7
 GBP = 9
@@ -119,6 +120,110 @@ fn each_condition_matches_what_it_says_and_nothing_else() {
             parcel(1).line("已加工象牙制品", "9601100000", "1", "2600"),
             Lane::Hold,
             true,
+        ),
+        (
+            "generic-only name, Chinese",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("工艺品摆件", "8516310000", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "generic-only name, Chinese, other terms",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("金属样品", "8516310000", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "generic-only name, punctuation and spaces ignored",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("化工 原料（样品）", "3824999999", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "generic-only name, English, any case",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("Gift", "8516310000", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "generic-only name, English, a term of two words",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("Spare Parts", "8516310000", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "generic-only name, literal terms",
+            r#"name_only_terms = ["samples", "see invoice"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("SAMPLES - see invoice", "8516310000", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "generic-only name on any goods line",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).and_line("样品", "8516310000", "1", "120"),
+            Lane::Yellow,
+            true,
+        ),
+        (
+            "precise name",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("已加工象牙制品", "9601100000", "1", "2600"),
+            Lane::Green,
+            false,
+        ),
+        (
+            "generic word next to a precise one",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("手机配件", "8517799000", "1", "30"),
+            Lane::Green,
+            false,
+        ),
+        (
+            "precise name, English",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("Bluetooth earphones", "8518300000", "1", "59.9"),
+            Lane::Green,
+            false,
+        ),
+        (
+            "precise name of one word",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("木炭", "4402900000", "1", "30"),
+            Lane::Green,
+            false,
+        ),
+        (
+            "a Latin word is not split into terms",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("Giftsamples", "8516310000", "1", "120"),
+            Lane::Green,
+            false,
+        ),
+        (
+            "empty name",
+            r#"name_only_terms = ["@generic"]"#,
+            r#"lane = "yellow""#,
+            parcel(1).line("", "6109100021", "1", "39.9"),
+            Lane::Green,
+            false,
         ),
         (
             "field absent",
@@ -318,6 +423,51 @@ fn the_default_set_loads_embedded_and_from_a_folder_alike() {
     assert_ne!(CriteriaSet::load_dir(dir.path()).unwrap().version, embedded.version);
 }
 
+#[test]
+fn the_default_criteria_send_generic_only_names_to_document_review_from_the_first_parcel() {
+    // Nothing learned yet: the cold start where worked ivory, declared as a craft ornament under
+    // the code of hair dryers, was released.
+    let generic = [
+        ("工艺品摆件", "8516310000"),
+        ("金属样品", "8516310000"),
+        ("化工原料", "3824999999"),
+        ("碳素材料", "6815190000"),
+        ("中药材", "0910999000"),
+        ("Gifts", "9503008900"),
+        ("Spare parts", "8708999990"),
+        ("samples, see invoice", "8516310000"),
+        ("Decorative crafts", "4420190000"),
+    ];
+    for (i, (name, code)) in generic.iter().enumerate() {
+        let mut engine = quiet_engine();
+        let a = assess(&mut engine, &parcel(i).line(name, code, "1", "300").build());
+        assert!(a.lane >= Lane::Yellow, "{name}: {a:#?}");
+        let reason = a.reasons.iter().find(|r| r.code == "description.generic_only");
+        assert!(reason.is_some_and(|r| r.message.contains("real name")), "{name}: {a:#?}");
+    }
+    // Precise names, a generic word beside a precise one, and names the default lists must not
+    // take for generic.
+    let precise = [
+        ("电吹风", "8516310000"),
+        ("hair dryer", "8516310000"),
+        ("手机配件", "3926909090"),
+        ("钓鱼用品", "9507900000"),
+        ("棉制床上用品", "6302310000"),
+        ("贱金属仿首饰", "7117190000"),
+        ("不锈钢厨具", "7323930000"),
+        ("纺织材料面手提包", "4202220000"),
+        ("Bluetooth earphones", "8518300000"),
+        ("cotton knitted T-shirt", "6109100021"),
+        ("gift box", "4819100000"),
+        ("", "6109100021"),
+    ];
+    for (i, (name, code)) in precise.iter().enumerate() {
+        let mut engine = quiet_engine();
+        let a = assess(&mut engine, &parcel(i).line(name, code, "1", "60").build());
+        assert!(!codes(&a).contains(&"description.generic_only"), "{name}: {a:#?}");
+    }
+}
+
 fn errors_of(files: &[(&str, &str)]) -> Vec<String> {
     let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     match CriteriaSet::from_sources(&files) {
@@ -356,6 +506,39 @@ absent = ["licence"]
         assert!(errors.iter().any(|x| x.starts_with(e)), "missing {e:?} in {errors:#?}");
     }
     assert_eq!(errors.len(), 4, "{errors:#?}");
+}
+
+#[test]
+fn an_empty_generic_term_is_an_error_at_its_place() {
+    let bad = r#"[lists]
+blank = ["样品", "  "]
+
+[[criterion]]
+id = "g"
+rationale = "r"
+instruction = "i"
+lane = "yellow"
+[criterion.when]
+name_only_terms = ["样品", " ", "（）"]
+
+[[criterion]]
+id = "h"
+rationale = "r"
+instruction = "i"
+lane = "yellow"
+[criterion.when]
+name_only_terms = ["@blank"]
+"#;
+    let errors = errors_of(&[("g.toml", bad)]);
+    let expect = [
+        "g.toml:10:26: \"\" is an empty term",
+        "g.toml:10:31: \"（）\" is an empty term",
+        "g.toml:18:20: list \"blank\": \"\" is an empty term",
+    ];
+    for e in expect {
+        assert!(errors.iter().any(|x| x.starts_with(e)), "missing {e:?} in {errors:#?}");
+    }
+    assert_eq!(errors.len(), 3, "{errors:#?}");
 }
 
 #[test]

@@ -67,6 +67,11 @@ impl Builder {
         self.lines = vec![Line { name: name.into(), gcode: gcode.into(), qty: dec(qty), price: dec(price) }];
         self
     }
+    /// Another goods line after those already there.
+    pub fn and_line(mut self, name: &str, gcode: &str, qty: &str, price: &str) -> Builder {
+        self.lines.push(Line { name: name.into(), gcode: gcode.into(), qty: dec(qty), price: dec(price) });
+        self
+    }
     pub fn ebc(mut self, ebc: &str) -> Builder {
         self.ebc = ebc.into();
         self
