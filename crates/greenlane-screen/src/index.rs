@@ -288,6 +288,24 @@ impl Index {
                     consider(id);
                 }
             }
+            // "Kh" written "H" ("Harullah" / "KHAIRULLAH"): the word one edit from the other
+            // spelling.
+            if !word.abjad && text.len() >= 5 && text.starts_with('h') && !text.starts_with("hh") {
+                let other = format!("k{text}");
+                for variant in deletions(&other).chain(std::iter::once(other.clone())) {
+                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                        consider(id);
+                    }
+                }
+            }
+            if !word.abjad && text.len() >= 6 && text.starts_with("kh") {
+                let other = &text[1..];
+                for variant in deletions(other).chain(std::iter::once(other.to_string())) {
+                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                        consider(id);
+                    }
+                }
+            }
         } else if text.len() >= 2 {
             for variant in deletions(text) {
                 if let Some(&id) = self.word_ids.get(variant.as_str()) {
@@ -336,7 +354,7 @@ impl Index {
                     (word, similar)
                 }
             };
-            let mut query = QueryToken { word, weight: self.unknown_weight, similar, syllable: false };
+            let mut query = QueryToken { word, weight: self.unknown_weight, similar, syllable: false, optional: false };
             if let Some(&(best, _)) = query.similar.first() {
                 query.weight = self.words[best as usize].weight;
             }
@@ -351,7 +369,9 @@ impl Index {
     /// The best-scoring names of distinct entries, at or above `floor`, best first.
     /// `han`: the query was written in Chinese characters, so its words are exact pinyin
     /// (see [`QueryToken::syllable`]).
-    pub fn search(&self, tokens: &[Token], floor: f64, han: bool) -> Vec<ScoredName> {
+    /// `optional`: words the normalizer dropped as company types that may be names; they find
+    /// no candidates and count only where a listed name holds them exactly.
+    pub fn search(&self, tokens: &[Token], optional: &[Token], floor: f64, han: bool) -> Vec<ScoredName> {
         let mut query = self.query_tokens(tokens);
         // Only a person's name (two or three characters: surname and given name, two words);
         // a company's name in characters is one word per syllable and keeps fuzzy matching.
@@ -361,6 +381,14 @@ impl Index {
             return Vec::new();
         }
         let query_joined: String = query.iter().map(|q| &*q.word.text).collect();
+        for token in optional.iter().take(score::MAX_QUERY_WORDS.saturating_sub(query.len())) {
+            // Only a word the lists hold can pair; it may also be a transliteration of some
+            // Arabic-script word, which marks the listed word as such.
+            let Some(&id) = self.word_ids.get(token.text.as_str()) else { continue };
+            let word = Word::new(&self.normalizer, token);
+            let weight = self.words[id as usize].weight;
+            query.push(QueryToken { word, weight, similar: vec![(id, 1.0)], syllable: false, optional: true });
+        }
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             scratch.start(self.names.len());
@@ -371,7 +399,7 @@ impl Index {
                 t.similar.first().is_some_and(|&(word, _)| self.postings[word as usize].len() <= COMMON_WORD_POSTINGS)
             });
             let mut skipped_weight = 0.0f32;
-            for (position, token) in query.iter().enumerate() {
+            for (position, token) in query.iter().enumerate().filter(|(_, t)| !t.optional) {
                 let bit = 1u64 << position;
                 let mut traversed = false;
                 for &(word, sim) in &token.similar {
@@ -390,13 +418,14 @@ impl Index {
                 }
             }
             // Names whose words the query splits or joins differently.
-            let full_weight: f32 = query.iter().map(|q| q.weight).sum::<f32>() - skipped_weight;
-            for token in &query {
+            let required = || query.iter().filter(|q| !q.optional);
+            let full_weight: f32 = required().map(|q| q.weight).sum::<f32>() - skipped_weight;
+            for token in required() {
                 for &name in self.joined_pairs.get(&*token.word.text).map(Vec::as_slice).unwrap_or(&[]) {
                     scratch.add(name, 1 << 63, token.weight);
                 }
             }
-            for pair in query.windows(2) {
+            for pair in query.windows(2).filter(|pair| !pair[1].optional) {
                 let joined = format!("{}{}", pair[0].word.text, pair[1].word.text);
                 if let Some(&word) = self.word_ids.get(joined.as_str()) {
                     for &name in &self.postings[word as usize] {

@@ -180,10 +180,11 @@ impl Screener {
     pub fn screen_with_floor(&self, query: &Query<'_>, floor: f64) -> Vec<Match> {
         let index = self.current();
         let kind = query.kind.unwrap_or(Kind::Unknown);
-        let tokens = index.normalizer.tokens(query.name, kind);
+        let mut dropped = Vec::new();
+        let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped));
         let country = query.country.and_then(country_code);
         let mut matches: Vec<(f64, &index::IndexedName)> = index
-            .search(&tokens, floor, query.name.chars().any(normalize::is_han))
+            .search(&tokens, &dropped, floor, query.name.chars().any(normalize::is_han))
             .into_iter()
             .map(|scored| {
                 let name = &index.names[scored.name as usize];

@@ -289,6 +289,18 @@ impl Normalizer {
     /// The comparable tokens of a name. Honorifics go for persons and unknown kinds, company-type
     /// words for organisations and unknown kinds; a name made only of such words keeps them.
     pub fn tokens(&self, name: &str, kind: Kind) -> Vec<Token> {
+        self.tokens_and_dropped_types(name, kind, None)
+    }
+
+    /// [`Normalizer::tokens`], and in `dropped` the one-word company types taken from the end
+    /// of a name of unknown kind: in a person's name such a word may be a name ("Moussa Bah Ag"
+    /// for "BAH AG MOUSSA"), which scoring counts if the listed name holds it.
+    pub(crate) fn tokens_and_dropped_types(
+        &self,
+        name: &str,
+        kind: Kind,
+        dropped: Option<&mut Vec<Token>>,
+    ) -> Vec<Token> {
         let mut tokens = raw_tokens(name);
         // Vessel and aircraft names ("EP-MHA") have no company types to strip.
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
@@ -304,7 +316,8 @@ impl Normalizer {
         }
         if may_be_org {
             join_letter_runs(&mut tokens);
-            self.strip_org_types(&mut tokens);
+            let dropped = if may_be_person { dropped } else { None };
+            self.strip_org_types(&mut tokens, dropped);
         }
         split_abd(&mut tokens);
         // A name written twice ("Jin Tiesan (金铁三)") is one name.
@@ -333,7 +346,7 @@ impl Normalizer {
 
     /// Company-type phrases sit at either end of a name ("OOO Romashka", "Romashka Co., Ltd.");
     /// in the middle they are usually part of the name itself.
-    fn strip_org_types(&self, tokens: &mut Vec<Token>) {
+    fn strip_org_types(&self, tokens: &mut Vec<Token>, mut dropped: Option<&mut Vec<Token>>) {
         loop {
             let end = tokens.len();
             if end == 0 {
@@ -341,6 +354,11 @@ impl Normalizer {
             }
             let at_end = phrase_ending_at(&self.org_types, tokens, end);
             if at_end > 0 && at_end < end {
+                if at_end == 1
+                    && let Some(dropped) = dropped.as_deref_mut()
+                {
+                    dropped.push(tokens[end - 1].clone());
+                }
                 tokens.truncate(end - at_end);
                 continue;
             }
@@ -400,9 +418,14 @@ fn split_abd(tokens: &mut Vec<Token>) {
             continue;
         }
         let glued = ABD_FORMS[1..].iter().find(|form| word.len() > form.len() + 2 && word.starts_with(**form));
-        match glued {
-            Some(form) if !word[form.len()..].starts_with("la") => {
-                let rest = word[form.len()..].to_string();
+        let rest = match glued {
+            Some(form) => Some(&word[form.len()..]),
+            None if !token.abjad => mistyped_abd_rest(word),
+            None => None,
+        };
+        match rest {
+            Some(rest) if !rest.starts_with("la") => {
+                let rest = rest.to_string();
                 out.push(Token { text: "abd".to_string(), abjad: token.abjad });
                 out.push(Token { text: rest, abjad: token.abjad });
             }
@@ -410,6 +433,40 @@ fn split_abd(tokens: &mut Vec<Token>) {
         }
     }
     *tokens = out;
+}
+
+/// The rest of a glued "Abd" compound whose "Abd" form carries a slip: a letter too many
+/// ("Abbdulamir") or two letters swapped ("Adbulamir"). Without it the compound stays one word
+/// and pairs with neither word of the listed "ABDUL AMIR". A letter missing is left alone:
+/// "Abul" and "Abdu" begin names of their own ("Abul Hassan", "Abdurrahman").
+fn mistyped_abd_rest(word: &str) -> Option<&str> {
+    let bytes = word.as_bytes();
+    // Most words hold no "b" and "d" near their start: skip them before trying each form.
+    let start = &bytes[..bytes.len().min(7)];
+    if bytes.len() < 8 || !start.contains(&b'b') || !start.contains(&b'd') {
+        return None;
+    }
+    ABD_FORMS[1..].iter().find_map(|form| {
+        let form = form.as_bytes();
+        let n = form.len();
+        if bytes.len() < n + 4 {
+            return None;
+        }
+        // One letter too many inside the form: the first n + 1 letters less one are the form.
+        let inserted = (0..=n)
+            .any(|skip| bytes[..=n].iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).eq(form.iter()));
+        if inserted {
+            return Some(&word[n + 1..]);
+        }
+        let swapped = (0..n - 1).any(|i| {
+            bytes[i] != bytes[i + 1]
+                && bytes[i] == form[i + 1]
+                && bytes[i + 1] == form[i]
+                && bytes[..i] == form[..i]
+                && bytes[i + 2..n] == form[i + 2..]
+        });
+        swapped.then(|| &word[n..])
+    })
 }
 
 /// "M.A.T.S.A." is one word, not five initials: in a name that is not a person's, a run of
@@ -747,9 +804,20 @@ mod tests {
         }
         // A type word followed by a word that begins no type stays a name.
         assert_eq!(words("Camelias Sa Bar", Kind::Unknown), "camelias sa bar");
-        for spelling in ["Abd al-Majid Zindani", "Abdel Majid Zindani", "Abdulmajid Zindani", "ABD EL MAJID ZINDANI"] {
+        for spelling in [
+            "Abd al-Majid Zindani",
+            "Abdel Majid Zindani",
+            "Abdulmajid Zindani",
+            "ABD EL MAJID ZINDANI",
+            "Abbdulmajid Zindani",
+            "Adbulmajid Zindani",
+        ] {
             assert_eq!(words(spelling, Kind::Person), "abd majid zindani", "{spelling}");
         }
+        // "Abdullah" mistyped stays one name, as do names that only begin like "Abd".
+        assert_eq!(words("Abbdullah Azzam", Kind::Person), "abbdullah azzam");
+        assert_eq!(words("Abulhassan", Kind::Person), "abulhassan");
+        assert_eq!(words("Abbasali", Kind::Person), "abbasali");
         assert_eq!(words("Limited", Kind::Organization), "limited");
         assert_eq!(words("Petropars UK Limitde", Kind::Organization), "petropars uk");
         assert_eq!(words("Jin Tiesan (金铁三)", Kind::Person), "jin tiesan");

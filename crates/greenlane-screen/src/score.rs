@@ -83,6 +83,10 @@ pub(crate) struct QueryToken {
     /// syllable one letter off ("jian" / "juan") is another character, and a listed given name
     /// of two syllables ("Guo Ying") is not the one-syllable "Ying".
     pub syllable: bool,
+    /// A company type the normalizer dropped from the end of a name of unknown kind, which may
+    /// be a name ("Ag" in "Moussa Bah Ag"): after the other words, it pairs only with an equal
+    /// listed word and costs nothing unpaired.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +105,16 @@ fn glued_article(long: &[u8], short: &[u8]) -> bool {
         && long.len() == short.len() + 2
         && (long.starts_with(b"al") || long.starts_with(b"el"))
         && &long[2..] == short
+}
+
+/// "Kh" against "H": one sound written two ways, which costs a little certainty.
+const KH_DISCOUNT: f64 = 0.04;
+/// How alike the rest of the two words must be: the same but for one slip in a long word.
+const KH_REST_MIN: f64 = STEEP_BELOW;
+
+/// `a` begins "kh" where `b` begins with a plain "h".
+pub(crate) fn kh_for_h(a: &[u8], b: &[u8]) -> bool {
+    a.len() >= 4 && b.len() >= 3 && a.starts_with(b"kh") && b[0] == b'h' && b.get(1) != Some(&b'h')
 }
 
 /// Below this, word similarity falls twice as fast: two words that share only some letters
@@ -198,6 +212,25 @@ pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     if glued_article(a, b) || glued_article(b, a) {
         return GLUED_ARTICLE_SIMILARITY;
     }
+    // "Kh" and "H" begin one name in two transliterations ("Khairullah" / "Hairullah", "Khalid"
+    // / "Halid"): compare the rest, so that a slip elsewhere still leaves the words alike; but
+    // at most a slip in a long word besides ("Hamid" is not "Khalid", nor "Halim").
+    if !query.abjad && !word.abjad {
+        let rest = if kh_for_h(a, b) {
+            Some((&a[1..], b))
+        } else if kh_for_h(b, a) {
+            Some((a, &b[1..]))
+        } else {
+            None
+        };
+        if let Some((x, y)) = rest {
+            let jw = jaro_winkler(x, y);
+            let rest = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(x, y)) / 2.0 };
+            if rest >= KH_REST_MIN {
+                return rest - KH_DISCOUNT;
+            }
+        }
+    }
     let jw = jaro_winkler(a, b);
     // The edit ratio of words this far apart is lower still: their mean cannot reach PAIR_MIN.
     let mut similarity = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(a, b)) / 2.0 };
@@ -286,6 +319,8 @@ struct Pairing {
     /// Pairs of such words, of four letters or more, equal on both sides.
     exact_distinctive: usize,
     full_pairs: usize,
+    /// The query's words that are not [`QueryToken::optional`] (they come first).
+    required: usize,
     all_exact: bool,
     swapped: (Option<f64>, Option<f64>),
 }
@@ -299,7 +334,7 @@ impl Pairing {
         // person whose given and family names resemble this one's crosswise.
         if i == 0 && j == words.len() - 1 {
             self.swapped.0 = Some(similarity);
-        } else if i + 1 == query.len() && j == 0 {
+        } else if i + 1 == self.required && j == 0 {
             self.swapped.1 = Some(similarity);
         }
         let listed = &index.words[words[j] as usize];
@@ -353,13 +388,18 @@ pub(crate) fn score_name(
     for i in 0..query.len() {
         for (j, &word) in words.iter().enumerate() {
             let similarity = memo.similarity(index, query, i, word);
-            if similarity >= PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
+            if similarity >= PAIR_MIN
+                && (!query[i].syllable || similarity >= 1.0)
+                && (!query[i].optional || similarity >= 1.0)
+            {
                 pairs.push((similarity, i, j));
             }
         }
     }
     pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-    let mut tally = Pairing { all_exact: true, ..Pairing::default() };
+    let required = query.iter().filter(|t| !t.optional).count();
+    let required_mask = (1u64 << required) - 1;
+    let mut tally = Pairing { all_exact: true, required, ..Pairing::default() };
     for &(similarity, i, j) in &pairs {
         if tally.query_used & (1 << i) != 0 || tally.name_used & (1 << j.min(63)) != 0 {
             continue;
@@ -372,7 +412,7 @@ pub(crate) fn score_name(
     // transliterated differently and mistyped ("Kmiia" / "KIMIYA"). A word or two, not a name
     // that is mostly another's.
     let left_over = |used: u64, i: usize, token: &QueryToken| {
-        used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable
+        used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable && !token.optional
     };
     let corroborated = tally.exact_distinctive >= CORROBORATING_WORDS && {
         let query_left = query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).count();
@@ -404,9 +444,9 @@ pub(crate) fn score_name(
         }
     }
     let Pairing { query_used, name_used, matched, mut total, distinctive, full_pairs, all_exact, swapped, .. } = tally;
-    for (i, token) in query.iter().enumerate() {
+    for (i, token) in query.iter().enumerate().take(required) {
         if query_used & (1 << i) == 0 {
-            let inner = i > 0 && i + 1 < query.len();
+            let inner = i > 0 && i + 1 < required;
             total += f64::from(if inner { EXTRA_INNER_QUERY_WORD } else { EXTRA_QUERY_WORD } * token.weight);
         }
     }
@@ -431,24 +471,27 @@ pub(crate) fn score_name(
         }
     }
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    let query_complete = query_used & required_mask == required_mask;
+    let name_complete = name_used.count_ones() as usize == words.len().min(64);
     // Written family-first, a name is still that name; but a crosswise match that is also
-    // inexact ("Liam Thomas" / "THOMAS LIM") is two coincidences, not one.
+    // inexact ("Liam Thomas" / "THOMAS LIM") is two coincidences, not one. Three or more words
+    // on each side, all paired, are the whole name turned round ("Mooussa Bah Ag" / "BAH AG
+    // MOUSSA"), not a coincidence.
+    let rotated = query_complete && name_complete && query_used.count_ones() >= 3 && words.len() >= 3;
     if let (Some(first), Some(last)) = swapped
-        && query.len() >= 2
+        && required >= 2
         && words.len() >= 2
         && person
         && first.min(last) < 1.0
+        && !rotated
     {
         score -= SWAPPED_INEXACT_PENALTY;
     }
-    let whole_name = all_exact
-        && query_used.count_ones() as usize == query.len()
-        && name_used.count_ones() as usize == words.len().min(64);
+    let whole_name = all_exact && query_complete && name_complete;
     // Across scripts (Arabic script against Latin) the skeletons are coarse: a match is only
     // evidence when every word of both names found its counterpart ("حسيب العارف" is not "SPP").
     let cross_script = query.iter().any(|t| t.word.abjad) != words.iter().any(|&w| index.words[w as usize].abjad);
-    let every_word_paired =
-        query_used.count_ones() as usize == query.len() && name_used.count_ones() as usize == words.len().min(64);
+    let every_word_paired = query_complete && name_complete;
     if (cross_script && !every_word_paired)
         || (distinctive < MIN_DISTINCTIVE_LETTERS && full_pairs <= MAX_COMMON_PAIRS && !whole_name && person)
     {
@@ -457,14 +500,14 @@ pub(crate) fn score_name(
     // Words split or joined differently ("Transneftprivolga" / "Transneft-Privolga"): compare the
     // names without spaces, when the lengths allow that to beat the word score.
     let (joined_q, joined_n) = (query_joined.len(), name.joined.len());
-    let all_paired = query_used.count_ones() as usize == query.len() && name_used.count_ones() as usize == words.len();
+    let all_paired = query_complete && name_used.count_ones() as usize == words.len();
     // Only where the word counts differ (a word split or glued) and the names are short enough
     // for the quadratic comparison to stay cheap.
-    let split_or_glued = query.len() != words.len() && !all_paired && {
+    let split_or_glued = required != words.len() && !all_paired && {
         // Some unpaired word on one side begins with an unpaired word of the other
         // ("transneftprivolga" / "transneft", "hua" / "huawei").
         let unpaired_query =
-            (0..query.len()).filter(|i| query_used & (1 << i) == 0).map(|i| query[i].word.text.as_bytes());
+            (0..required).filter(|i| query_used & (1 << i) == 0).map(|i| query[i].word.text.as_bytes());
         let unpaired_name: Vec<&[u8]> = (0..words.len())
             .filter(|&j| j >= 64 || name_used & (1 << j) == 0)
             .map(|j| index.words[words[j] as usize].text.as_bytes())
@@ -501,6 +544,21 @@ mod tests {
         // A typo or a transliteration is not a gender form.
         for (a, b) in [("maria", "mariya"), ("ana", "anna"), ("hasan", "hassan"), ("marin", "maria")] {
             assert!(!gender_forms(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn kh_is_h_with_at_most_one_slip_besides() {
+        let normalizer = crate::normalize::Normalizer::new();
+        let word = |text: &str| Word::new(&normalizer, &crate::normalize::Token { text: text.into(), abjad: false });
+        let similarity = |a: &str, b: &str| word_similarity(&word(a), &word(b));
+        assert!(similarity("harullah", "khairullah") >= STEEP_BELOW);
+        assert!(similarity("halid", "khalid") >= 0.95);
+        assert!(similarity("khalid", "halid") >= 0.95);
+        // Another name besides "Kh" / "H" gets no credit for the "Kh": its pair stays in the
+        // steep part of the scale.
+        for (a, b) in [("hamid", "khalid"), ("halim", "khalid"), ("hamidullah", "khairullah")] {
+            assert!(similarity(a, b) < 0.8, "{a} / {b}: {}", similarity(a, b));
         }
     }
 
