@@ -7,11 +7,11 @@
 
 use crate::compile::Features;
 use crate::criteria::{CriteriaSet, DeMinimis};
-use crate::fxhash::{FxMap, FxSet};
 use crate::hs::nomenclature;
 use greenlane_core::{MessageTime, Parcel, ViolationKind};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
 use std::collections::VecDeque;
 
 /// FNV-1a: a fixed, portable hash, so learned state never depends on a process's random seed.

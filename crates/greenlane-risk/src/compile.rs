@@ -4,11 +4,11 @@
 //! match it, whatever the size of the set.
 
 use crate::criteria::{Band, Condition, CreditClass, CriteriaSet, Effect, Field};
-use crate::fxhash::{FxMap, FxSet};
 use crate::segment::TermSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use greenlane_core::Parcel;
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
 use std::collections::HashMap;
 
 /// What a parcel offers the conditions, computed once per parcel.

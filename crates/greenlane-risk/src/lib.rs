@@ -57,7 +57,6 @@ mod backtest;
 mod compile;
 mod criteria;
 mod error;
-mod fxhash;
 mod hs;
 mod segment;
 
@@ -70,11 +69,11 @@ pub use error::{CriteriaError, RiskError};
 
 use analyzers::{Learned, Signal};
 use compile::{Compiled, Features, Scratch};
-use fxhash::FxMap;
 use greenlane_core::check::Severity;
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine, screening_reason};
 use greenlane_core::{Inspection, InspectionOutcome, Lane, ListKey, Parcel, Reason, ViolationKind};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap as FxMap;
 use serde::Serialize;
 use siphasher::sip::SipHasher13;
 use std::collections::{HashMap, VecDeque};
