@@ -172,7 +172,13 @@ impl Control {
         let Some(folder) = &self.folder else {
             return Ok(DEFAULT_FILES.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect());
         };
-        read_folder(folder).map_err(|e| format!("{}: {e}", folder.display()))
+        match read_folder(folder) {
+            Ok(files) if files.is_empty() => {
+                Err(format!("{}: no *.toml criteria files in this folder", folder.display()))
+            }
+            Ok(files) => Ok(files),
+            Err(e) => Err(format!("{}: {e}", folder.display())),
+        }
     }
 
     /// The set as it would be with `name` replaced by (or added as) `text`.
@@ -207,12 +213,8 @@ impl CriteriaControl for Control {
 
     fn reload(&self) -> Result<String, String> {
         let _editing = lock(&self.editing);
-        // Loaded and checked before the lock: a broken file never stops the writer.
-        let set = match &self.folder {
-            Some(dir) => CriteriaSet::load_dir(dir),
-            None => CriteriaSet::default_set(),
-        }
-        .map_err(|e| e.to_string())?;
+        // Loaded and checked before the engine's lock: a broken file never stops the writer.
+        let set = CriteriaSet::from_sources(&self.sources()?).map_err(|e| e.to_string())?;
         let mut engine = lock(&self.engine);
         engine.replace_criteria(set);
         Ok(engine.version().to_owned())
@@ -259,7 +261,8 @@ impl CriteriaControl for Control {
 
     fn start_backtest(&self, name: &str, text: &str) -> Result<(), String> {
         let candidate = self.candidate(name, text)?;
-        let in_force = CriteriaSet::from_sources(&self.sources()?).map_err(|e| e.to_string())?;
+        // What the writer runs now, not what the folder says: files may have changed unloaded.
+        let in_force = lock(&self.engine).criteria().clone();
         let mut slot = lock(&self.backtest);
         if slot.as_ref().is_some_and(|b| b.result.is_none()) {
             return Err("a backtest is already running; wait for its result".into());
@@ -282,7 +285,7 @@ impl CriteriaControl for Control {
                     .map_err(|e| e.to_string())
                     .and_then(|cases| {
                         // Both sets start from nothing and learn from the same replay: a fair comparison.
-                        let before = greenlane_risk::backtest(&mut Engine::new(in_force), cases.clone());
+                        let before = greenlane_risk::backtest(&mut Engine::new(in_force), cases.iter().cloned());
                         let after = greenlane_risk::backtest(&mut Engine::new(candidate), cases);
                         let json = |r| serde_json::to_value(r).map_err(|e| e.to_string());
                         Ok((started.elapsed().as_secs_f64(), json(&before)?, json(&after)?))
