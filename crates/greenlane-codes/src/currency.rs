@@ -23,6 +23,9 @@ pub struct Currency {
     pub name_en: String,
     /// Chinese name as in the customs table.
     pub name_zh: String,
+    /// Decimal places of the minor unit (ISO 4217 exponent): 2 for most, 0 for the yen and the
+    /// won, 3 for the Kuwaiti dinar. Amounts are compared after rounding to it.
+    pub minor_units: u32,
 }
 
 pub(crate) const FILE: &str = "currencies.csv";
@@ -67,6 +70,9 @@ pub(crate) fn check(rows: &[Currency]) -> Result<(), Vec<CodesError>> {
         c.unique(&mut numerics, key, "iso_numeric", &row.iso_numeric);
         c.text(key, "name_en", &row.name_en);
         c.chinese(key, "name_zh", &row.name_zh);
+        if row.minor_units > 4 {
+            c.fail(key, format!("minor_units is {}; ISO 4217 uses 0 to 4", row.minor_units));
+        }
     }
     c.finish()
 }

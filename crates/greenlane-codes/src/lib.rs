@@ -16,6 +16,7 @@ mod country;
 mod currency;
 mod district;
 mod error;
+mod exchange;
 mod supervision;
 mod table;
 mod transport;
@@ -25,6 +26,7 @@ pub use country::{Country, all_countries, country_by_customs_code, country_by_is
 pub use currency::{Currency, all_currencies, currency_by_customs_code, currency_by_iso_alpha};
 pub use district::{CustomsDistrict, DistrictKind, all_customs_districts, customs_district, parent_district};
 pub use error::CodesError;
+pub use exchange::{ExchangeRate, all_exchange_rates, exchange_rate};
 pub use supervision::{SupervisionFlow, SupervisionMode, all_supervision_modes, supervision_mode};
 pub use transport::{TransportMode, all_transport_modes, transport_mode};
 pub use unit::{Unit, UnitKind, all_units, unit_by_code};
@@ -57,6 +59,7 @@ pub fn validate() -> Result<(), Vec<CodesError>> {
     gather(transport::loaded(), transport::check, &mut errors);
     gather(supervision::loaded(), supervision::check, &mut errors);
     gather(district::loaded(), district::check, &mut errors);
+    gather(exchange::loaded(), exchange::check, &mut errors);
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 

@@ -7,7 +7,7 @@
 //! owns its engine. Whatever an engine learns must come from message time and the parcels it was
 //! shown, never the wall clock, so the same traffic in the same order gives the same decisions.
 
-use crate::check::{Finding, Severity};
+use crate::check::{Comparison, DocumentPolicy, Finding, Severity, YuanOnly, comparisons, three_documents};
 use crate::{Inspection, Lane, Parcel, Reason};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +78,15 @@ pub struct Evidence<'a> {
 /// in the same order give the same assessments (random selection, where used, is a keyed hash of
 /// the declaration, never a random number generator).
 pub trait RiskEngine: Send {
+    /// The three-document check under the engine's tolerances and exchange rates: the findings
+    /// that [`RiskEngine::assess`] then weighs. The default knows the yuan only.
+    fn check_documents(&self, parcel: &Parcel) -> Vec<Finding> {
+        three_documents(parcel, &DocumentPolicy::default(), &YuanOnly)
+    }
+    /// Every graded comparison of the check, within tolerance or not, for an officer.
+    fn document_comparisons(&self, parcel: &Parcel) -> Vec<Comparison> {
+        comparisons(parcel, &DocumentPolicy::default(), &YuanOnly)
+    }
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment;
     /// An officer's finding on a parcel this engine assessed: what the engine may learn from.
     fn observe_inspection(&mut self, _parcel: &Parcel, _inspection: &Inspection) {}
@@ -90,8 +99,8 @@ pub trait RiskEngine: Send {
 }
 
 /// The minimal rule set: documents that cannot belong together are rejected, documents that
-/// disagree go to document review, a party on a denied-party list is held, everything else is
-/// released.
+/// disagree beyond what honest senders explain (findings scoring [`REVIEW_POINTS`] together) go
+/// to document review, a party on a denied-party list is held, everything else is released.
 #[derive(Debug, Clone, Default)]
 pub struct DocumentRules;
 
@@ -103,18 +112,25 @@ impl RiskEngine for DocumentRules {
             reasons.push(screening_reason(hit));
         }
         let worst = evidence.findings.iter().map(|f| f.severity).max();
+        let points: f64 = evidence.findings.iter().map(|f| f.score).sum();
         match worst {
-            Some(Severity::Reject) => Assessment { lane: Lane::Rejected, score: 1.0, reasons },
-            _ if !held.is_empty() => Assessment { lane: Lane::Hold, score: 1.0, reasons },
-            Some(Severity::Review) => Assessment { lane: Lane::Yellow, score: 0.5, reasons },
-            None => Assessment { lane: Lane::Green, score: 0.0, reasons },
+            Some(Severity::Reject) => Assessment { lane: Lane::Rejected, score: points, reasons },
+            _ if !held.is_empty() => Assessment { lane: Lane::Hold, score: points, reasons },
+            Some(Severity::Review) if points >= REVIEW_POINTS => {
+                Assessment { lane: Lane::Yellow, score: points, reasons }
+            }
+            _ => Assessment { lane: Lane::Green, score: points, reasons },
         }
     }
 
     fn version(&self) -> &str {
-        "document-rules-2"
+        "document-rules-3"
     }
 }
+
+/// The points of document findings at which [`DocumentRules`] sends a list to review: the
+/// yellow threshold of the shipped criteria.
+pub const REVIEW_POINTS: f64 = 50.0;
 
 /// The reason a screening hit gives, naming the list, the entry and the match.
 pub fn screening_reason(hit: &ScreeningHit) -> Reason {

@@ -10,7 +10,6 @@ use crate::convert::{self, AppType};
 use crate::receipts::{EntityOutcome, invt_no, pre_no};
 use crate::screening::PartyScreening;
 use greenlane_ceb::{Message, export};
-use greenlane_core::check::three_documents;
 use greenlane_core::risk::{Evidence, RiskEngine};
 use greenlane_core::{BusinessError, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason};
 use greenlane_store::{ListRow, OrderRow, StoreError, WaybillRow, WriteTx};
@@ -427,7 +426,7 @@ impl ApplyCx<'_> {
         let Some(waybill) = self.tx.get_waybill(&row.list.waybill)? else { return Ok(()) };
         let payment = self.tx.get_payment(&row.list.order)?;
         let parcel = Parcel { list: row.list.clone(), order: order.order, waybill: waybill.waybill, payment };
-        let findings = three_documents(&parcel);
+        let findings = self.risk.check_documents(&parcel);
         let hits = self.screening.as_deref_mut().map(|s| s.screen(&parcel)).unwrap_or_default();
         let assessment = self.risk.assess(&parcel, &Evidence { findings: &findings, screening: &hits });
         // The decision's time is the latest of the three documents' times, whichever arrived last,

@@ -3,18 +3,17 @@
 //! caught or missed, before anyone deploys it.
 
 use crate::{CriterionStats, Engine};
-use greenlane_core::check::Finding;
 use greenlane_core::risk::{Evidence, RiskEngine, ScreeningHit};
 use greenlane_core::{Inspection, InspectionOutcome, Lane, Parcel, ViolationKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// One stored parcel with what was known about it: its document findings, screening hits and,
-/// if an officer inspected it, the outcome.
+/// One stored parcel with what was known about it: its screening hits and, if an officer
+/// inspected it, the outcome. (Its documents are checked again by each engine replaying it,
+/// under that engine's tolerances.)
 #[derive(Debug, Clone)]
 pub struct BacktestCase {
     pub parcel: Parcel,
-    pub findings: Vec<Finding>,
     pub screening: Vec<ScreeningHit>,
     pub inspection: Option<Inspection>,
 }
@@ -62,7 +61,8 @@ pub fn backtest(engine: &mut Engine, cases: impl IntoIterator<Item = BacktestCas
     let (mut parcels, mut with_outcome, mut compliant_stopped, mut compliant_released) = (0u64, 0u64, 0u64, 0u64);
     for case in cases {
         parcels += 1;
-        let a = engine.assess(&case.parcel, &Evidence { findings: &case.findings, screening: &case.screening });
+        let findings = engine.check_documents(&case.parcel);
+        let a = engine.assess(&case.parcel, &Evidence { findings: &findings, screening: &case.screening });
         *lanes.entry(a.lane).or_default() += 1;
         let stopped = !a.lane.is_released();
         if let Some(inspection) = &case.inspection {

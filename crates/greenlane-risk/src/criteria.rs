@@ -3,6 +3,7 @@
 //! version is a content hash of its files, plus the version the analysts declare.
 
 use crate::error::{CriteriaError, RiskError};
+use greenlane_core::check::{DocumentPolicy, Tolerance};
 use greenlane_core::{Lane, ViolationKind};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use toml::Spanned;
 /// The default criteria, shipped inside the binary so that `greenlane serve` needs no files.
 pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("settings.toml", include_str!("../criteria/default/settings.toml")),
+    ("documents.toml", include_str!("../criteria/default/documents.toml")),
     ("lists.toml", include_str!("../criteria/default/lists.toml")),
     ("brands.toml", include_str!("../criteria/default/brands.toml")),
     ("de_minimis.toml", include_str!("../criteria/default/de_minimis.toml")),
@@ -35,10 +37,36 @@ struct FileDoc {
     analyzers: Option<Spanned<AnalyzersDoc>>,
     credit: Option<Spanned<CreditDoc>>,
     fx: Option<Spanned<BTreeMap<String, Decimal>>>,
+    documents: Option<Spanned<DocumentsDoc>>,
     lists: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
     de_minimis: Option<Vec<Spanned<DeMinimisDoc>>>,
     brand: Option<Vec<Spanned<BrandDoc>>>,
     criterion: Option<Vec<Spanned<CriterionDoc>>>,
+}
+
+/// `[documents]`: the three-document check's tolerances, each with why it is what it is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocumentsDoc {
+    rationale: String,
+    weight: ToleranceDoc,
+    amount: ToleranceDoc,
+    converted: ToleranceDoc,
+    lines_points: f64,
+    quantity_points: f64,
+    packages_points: f64,
+    waybill_enterprise_points: f64,
+    unknown_currency_points: f64,
+    max_points: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToleranceDoc {
+    relative: Decimal,
+    absolute: Decimal,
+    points_per_doubling: f64,
+    rationale: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -449,8 +477,11 @@ pub struct CriteriaSet {
     pub governor: GovernorSettings,
     pub analyzers: AnalyzerSettings,
     pub credit: CreditSettings,
-    /// Currency (ISO 4217 alpha or customs code) → CNY per unit.
+    /// Currency (ISO 4217 alpha or customs code) → CNY per unit, for currencies the dated
+    /// customs table (greenlane-codes' `exchange_rates.csv`) does not carry.
     pub fx: HashMap<String, Decimal>,
+    /// The three-document check's tolerances and weights (`[documents]`).
+    pub documents: DocumentPolicy,
     pub de_minimis: Vec<DeMinimis>,
     pub brands: Vec<Brand>,
 }
@@ -592,6 +623,7 @@ impl CriteriaSet {
                 dishonest_random_factor: 5.0,
             },
             fx: HashMap::new(),
+            documents: DocumentPolicy::default(),
             de_minimis: Vec::new(),
             brands: Vec::new(),
         };
@@ -705,6 +737,33 @@ impl CriteriaSet {
                         c.err(fx.span(), format!("fx rate of {cur} must be positive"));
                     }
                     set.fx.insert(cur.clone(), *rate);
+                }
+            }
+            if let Some(d) = &doc.documents {
+                once(&mut c, "documents", d.span());
+                let v = d.get_ref();
+                let mut tolerance = |name: &str, t: &ToleranceDoc| {
+                    if t.relative < Decimal::ZERO || t.absolute < Decimal::ZERO || t.points_per_doubling < 0.0 {
+                        c.err(d.span(), format!("[documents.{name}] tolerances and points must not be negative"));
+                    }
+                    if t.rationale.trim().is_empty() {
+                        c.err(d.span(), format!("[documents.{name}] needs a rationale"));
+                    }
+                    Tolerance { relative: t.relative, absolute: t.absolute, points_per_doubling: t.points_per_doubling }
+                };
+                set.documents = DocumentPolicy {
+                    weight: tolerance("weight", &v.weight),
+                    amount: tolerance("amount", &v.amount),
+                    converted: tolerance("converted", &v.converted),
+                    lines_points: v.lines_points,
+                    quantity_points: v.quantity_points,
+                    packages_points: v.packages_points,
+                    waybill_enterprise_points: v.waybill_enterprise_points,
+                    unknown_currency_points: v.unknown_currency_points,
+                    max_points: v.max_points,
+                };
+                if v.rationale.trim().is_empty() {
+                    c.err(d.span(), "[documents] needs a rationale");
                 }
             }
             for dm in doc.de_minimis.iter().flatten() {

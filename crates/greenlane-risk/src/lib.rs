@@ -69,7 +69,7 @@ pub use error::{CriteriaError, RiskError};
 
 use analyzers::{Learned, Signal};
 use compile::{Compiled, Features, Scratch};
-use greenlane_core::check::Severity;
+use greenlane_core::check::{self as documents, Comparison, Finding, Rates, Severity};
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine, screening_reason};
 use greenlane_core::{Inspection, InspectionOutcome, Lane, ListKey, Parcel, Reason, ViolationKind};
 use rust_decimal::Decimal;
@@ -288,7 +288,7 @@ impl Engine {
     fn features<'p>(&self, parcel: &'p Parcel, terms: &'p [u32]) -> Features<'p> {
         let list = &parcel.list;
         let currency = list.items.first().map_or(parcel.order.currency.as_str(), |i| i.currency.as_str());
-        let fx = fx_rate(&self.set, currency);
+        let fx = fx_rate(&self.set, currency, list.app_time.month());
         let value = list.goods_value();
         Features {
             parcel,
@@ -311,10 +311,14 @@ impl Engine {
     }
 }
 
-/// CNY per unit of `currency` (customs code or ISO alpha).
-fn fx_rate(set: &CriteriaSet, currency: &str) -> Option<Decimal> {
-    if currency == "142" || currency == "CNY" {
+/// CNY per unit of `currency` (customs code or ISO alpha) in the customs month `month`
+/// (`YYYYMM`): the dated customs table, then the set's `[fx]` for currencies the table lacks.
+fn fx_rate(set: &CriteriaSet, currency: &str, month: u32) -> Option<Decimal> {
+    if documents::is_yuan(currency) {
         return Some(Decimal::ONE);
+    }
+    if let Some(r) = greenlane_codes::exchange_rate(currency, (month / 100) as i32, month % 100) {
+        return Some(r.cny_per_unit);
     }
     if let Some(r) = set.fx.get(currency) {
         return Some(*r);
@@ -323,7 +327,43 @@ fn fx_rate(set: &CriteriaSet, currency: &str) -> Option<Decimal> {
     set.fx.get(alpha.iso_alpha.as_str()).copied()
 }
 
+/// The lane a score reaches by the set's thresholds.
+fn lane_for(score: f64, t: &Thresholds) -> Lane {
+    if score >= t.red {
+        Lane::Red
+    } else if score >= t.yellow {
+        Lane::Yellow
+    } else if score >= t.blue {
+        Lane::Blue
+    } else {
+        Lane::Green
+    }
+}
+
+/// The rates the document check converts with: those of [`fx_rate`].
+struct SetRates<'a>(&'a CriteriaSet);
+
+impl Rates for SetRates<'_> {
+    fn cny_per_unit(&self, currency: &str, at: greenlane_core::MessageTime) -> Option<Decimal> {
+        fx_rate(self.0, currency, at.month())
+    }
+
+    fn minor_units(&self, currency: &str) -> u32 {
+        greenlane_codes::currency_by_customs_code(currency)
+            .or_else(|| greenlane_codes::currency_by_iso_alpha(currency))
+            .map_or(2, |c| c.minor_units)
+    }
+}
+
 impl RiskEngine for Engine {
+    fn check_documents(&self, parcel: &Parcel) -> Vec<Finding> {
+        documents::three_documents(parcel, &self.set.documents, &SetRates(&self.set))
+    }
+
+    fn document_comparisons(&self, parcel: &Parcel) -> Vec<Comparison> {
+        documents::comparisons(parcel, &self.set.documents, &SetRates(&self.set))
+    }
+
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment {
         self.assessed += 1;
         let mut terms = std::mem::take(&mut self.terms);
@@ -382,6 +422,25 @@ impl RiskEngine for Engine {
             spoke.push(slot);
         }
 
+        // Document findings are graded evidence: their points join the score (and so the lane).
+        // One strong enough to send the parcel to an officer on its own is not capped by the
+        // governor, since no capacity argument releases documents that cannot be reconciled.
+        let t = self.set.thresholds;
+        let mut rejected = false;
+        for finding in evidence.findings {
+            reasons.push(Reason::new(
+                finding.reason.code.clone(),
+                format!("{} (+{:.0})", finding.reason.message, finding.score),
+            ));
+            rejected |= finding.severity == Severity::Reject;
+            if finding.severity == Severity::Reject || finding.score >= t.yellow {
+                must_stop = true;
+                min_lane = min_lane.max(Lane::Yellow);
+            }
+            score += finding.score;
+            spoke.push(self.slot(&finding.reason.code, "documents", None));
+        }
+
         let credit = &self.set.credit;
         let mut random_factor = 1.0;
         match f.credit {
@@ -410,23 +469,9 @@ impl RiskEngine for Engine {
             CreditClass::General => {}
         }
 
-        let t = self.set.thresholds;
-        let by_score = if score >= t.red {
-            Lane::Red
-        } else if score >= t.yellow {
-            Lane::Yellow
-        } else if score >= t.blue {
-            Lane::Blue
-        } else {
-            Lane::Green
-        };
-        let mut lane = by_score.max(min_lane);
-
-        for finding in evidence.findings {
-            reasons.push(finding.reason.clone());
-            let l = if finding.severity == Severity::Reject { Lane::Rejected } else { Lane::Yellow };
-            lane = lane.max(l);
-            must_stop = true;
+        let mut lane = lane_for(score, &t).max(min_lane);
+        if rejected {
+            lane = Lane::Rejected;
         }
         for hit in evidence.screening.iter().filter(|h| h.above_hold_threshold) {
             reasons.push(screening_reason(hit));

@@ -201,7 +201,6 @@ fn the_same_parcels_in_the_same_order_give_the_same_assessments() {
 
 #[test]
 fn a_backtest_reports_lanes_and_what_known_outcomes_it_would_catch() {
-    use greenlane_core::check::three_documents;
     use greenlane_core::{Inspection, InspectionOutcome, MessageTime, ViolationKind};
     use greenlane_risk::{BacktestCase, backtest};
     let inspection = |p: &greenlane_core::Parcel, outcome| Inspection {
@@ -215,13 +214,11 @@ fn a_backtest_reports_lanes_and_what_known_outcomes_it_would_catch() {
     let shirt = parcel(2).build();
     let cases = vec![
         BacktestCase {
-            findings: three_documents(&drone),
             screening: vec![],
             inspection: Some(inspection(&drone, InspectionOutcome::Violation(ViolationKind::LicenseMissing))),
             parcel: drone,
         },
         BacktestCase {
-            findings: three_documents(&shirt),
             screening: vec![],
             inspection: Some(inspection(&shirt, InspectionOutcome::Violation(ViolationKind::Undervaluation))),
             parcel: shirt,

@@ -66,6 +66,9 @@ pub trait CriteriaControl: Send + Sync {
     fn start_backtest(&self, name: &str, text: &str) -> Result<(), String>;
     /// The running or last backtest: progress, then both reports, as JSON; `None` before the first.
     fn backtest(&self) -> Option<serde_json::Value>;
+    /// The three-document check of `parcel` under the tolerances in force: every comparison,
+    /// within its tolerance or not, for the case page.
+    fn document_comparisons(&self, parcel: &greenlane_core::Parcel) -> Vec<greenlane_core::check::Comparison>;
 }
 
 /// One criteria file as an analyst reads and edits it.

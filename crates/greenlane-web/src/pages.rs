@@ -325,6 +325,7 @@ struct CasePage {
     can_act: bool,
     under_review: bool,
     fields: Vec<Field>,
+    checks: Vec<greenlane_core::check::Comparison>,
     reasons: Vec<Reason>,
     screening: Vec<Reason>,
     violation_kinds: Vec<&'static str>,
@@ -345,6 +346,7 @@ struct CaseData {
     row: greenlane_store::ListRow,
     order: Option<greenlane_core::Order>,
     waybill: Option<greenlane_core::Waybill>,
+    payment: Option<greenlane_core::Payment>,
     claim: Option<greenlane_store::Claim>,
     audit: Vec<greenlane_store::AuditEntry>,
     feed: Vec<(u64, greenlane_core::Decision)>,
@@ -369,6 +371,7 @@ pub async fn case(
             Ok(Some(CaseData {
                 order: r.get_order(&row.list.order)?.map(|o| o.order),
                 waybill: r.get_waybill(&row.list.waybill)?.map(|w| w.waybill),
+                payment: r.get_payment(&row.list.order)?,
                 claim: r.claim_of(&key)?,
                 audit: r.audit_of(&key)?,
                 feed: r.decisions_of(&key)?,
@@ -408,6 +411,7 @@ pub async fn case(
         can_act: p.caller.may_inspect(),
         under_review,
         fields: compare(&d),
+        checks: document_checks(&state, &d),
         reasons: row.reasons.clone(),
         screening: row.reasons.iter().filter(|r| r.code.starts_with("screening.")).cloned().collect(),
         violation_kinds: ViolationKind::ALL.iter().map(|k| k.as_str()).collect(),
@@ -441,7 +445,23 @@ pub async fn case(
     render(StatusCode::OK, &page)
 }
 
-/// Order, waybill and list side by side.
+/// The three-document check as the engine in force grades it, each comparison beside its
+/// tolerance; the shipped tolerances when the hub runs no criteria.
+fn document_checks(state: &WebState, d: &CaseData) -> Vec<greenlane_core::check::Comparison> {
+    let (Some(order), Some(waybill)) = (d.order.clone(), d.waybill.clone()) else { return Vec::new() };
+    let parcel = greenlane_core::Parcel { list: d.row.list.clone(), order, waybill, payment: d.payment.clone() };
+    match &state.app.criteria {
+        Some(c) => c.document_comparisons(&parcel),
+        None => greenlane_core::check::comparisons(
+            &parcel,
+            &greenlane_core::check::DocumentPolicy::default(),
+            &greenlane_core::check::YuanOnly,
+        ),
+    }
+}
+
+/// Order, waybill and list side by side. Amounts and weights are graded by the document check
+/// (shown below the comparison), so only codes and counts are marked here when they differ.
 fn compare(d: &CaseData) -> Vec<Field> {
     let l = &d.row.list;
     let o = d.order.as_ref();
@@ -458,17 +478,17 @@ fn compare(d: &CaseData) -> Vec<Field> {
         Field::new("ebpCode", o.map(|o| o.key.ebp_code.clone()), None, Some(l.order.ebp_code.clone())),
         Field::new("orderNo", o.map(|o| o.key.order_no.clone()), None, Some(l.order.order_no.clone())),
         Field::new("logisticsNo", None, w.map(|w| w.key.logistics_no.clone()), Some(l.waybill.logistics_no.clone())),
-        Field::new("goodsValue", o.map(|o| dec(o.goods_value)), None, Some(dec(l.goods_value()))),
-        Field::new("freight", o.map(|o| dec(o.freight)), w.map(|w| dec(w.freight)), Some(dec(l.freight))),
-        Field::new(
+        Field::shown("goodsValue", o.map(|o| dec(o.goods_value)), None, Some(dec(l.goods_value()))),
+        Field::shown("freight", o.map(|o| dec(o.freight)), w.map(|w| dec(w.freight)), Some(dec(l.freight))),
+        Field::shown(
             "currency",
             o.map(|o| o.currency.clone()),
             w.map(|w| w.currency.clone()),
             l.items.first().map(|i| i.currency.clone()),
         ),
-        Field::new("grossWeight", None, w.map(|w| dec(w.gross_weight)), Some(dec(l.gross_weight))),
+        Field::shown("grossWeight", None, w.map(|w| dec(w.gross_weight)), Some(dec(l.gross_weight))),
         Field::new("packNo", None, w.map(|w| w.pack_no.to_string()), Some(l.pack_no.to_string())),
-        Field::new("qty", o.map(|o| dec(o.items.iter().map(|i| i.qty).sum())), None, Some(dec(list_qty))),
+        Field::shown("qty", o.map(|o| dec(o.items.iter().map(|i| i.qty).sum())), None, Some(dec(list_qty))),
         Field::shown(
             "goods",
             o.map(|o| o.items.iter().map(|i| i.item_name.as_str()).collect::<Vec<_>>().join("; ")),

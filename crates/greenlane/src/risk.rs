@@ -3,7 +3,6 @@
 //! parcels with it, and the HTTP API and web UI, which read, edit, backtest and reload its
 //! criteria and report its hit rates.
 
-use greenlane_core::check::three_documents;
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine};
 use greenlane_core::{Inspection, Parcel};
 use greenlane_pipeline::{Lists, for_each_stored_parcel, screen_parties};
@@ -117,11 +116,10 @@ pub fn stored_cases(
 ) -> anyhow::Result<Vec<BacktestCase>> {
     let mut cases = Vec::new();
     for_each_stored_parcel(store, |stored| {
-        let findings = three_documents(&stored.parcel);
         let screening = lists.map(|l| screen_parties(l, &stored.parcel)).unwrap_or_default();
         // The last word of the officers is the outcome.
         let inspection = stored.inspections.last().cloned();
-        cases.push(BacktestCase { parcel: stored.parcel, findings, screening, inspection });
+        cases.push(BacktestCase { parcel: stored.parcel, screening, inspection });
         if cases.len() % 1000 == 0 {
             progress(cases.len() as u64);
         }
@@ -209,6 +207,10 @@ fn read_folder(folder: &Path) -> std::io::Result<Vec<(String, String)>> {
 impl CriteriaControl for Control {
     fn version(&self) -> String {
         lock(&self.engine).version().to_owned()
+    }
+
+    fn document_comparisons(&self, parcel: &greenlane_core::Parcel) -> Vec<greenlane_core::check::Comparison> {
+        lock(&self.engine).document_comparisons(parcel)
     }
 
     fn reload(&self) -> Result<String, String> {

@@ -3,7 +3,6 @@
 
 #![allow(dead_code)]
 
-use greenlane_core::check::three_documents;
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine};
 use greenlane_core::{
     Buyer, List, ListItem, ListKey, MessageTime, Order, OrderItem, OrderKey, Parcel, Waybill, WaybillKey,
@@ -205,7 +204,7 @@ impl Builder {
 
 /// Assesses a parcel with its three-document findings and no screening hits.
 pub fn assess(engine: &mut Engine, parcel: &Parcel) -> Assessment {
-    let findings = three_documents(parcel);
+    let findings = engine.check_documents(parcel);
     engine.assess(parcel, &Evidence { findings: &findings, screening: &[] })
 }
 
