@@ -94,6 +94,10 @@ pub struct CriterionStats {
     /// Of those, inspected, and found violating.
     pub inspected: u64,
     pub confirmed: u64,
+    /// Of those inspected, found compliant: the honest parcels it stopped, its cost to traders
+    /// and officers (issue 11's audit: a criterion that stops more compliant parcels than it
+    /// finds violations is reweighted, narrowed or dropped).
+    pub compliant_stopped: u64,
     /// hits / parcels assessed.
     pub hit_rate: f64,
     /// confirmed / inspected.
@@ -272,6 +276,7 @@ impl Engine {
                 selected: c.selected,
                 inspected: c.inspected,
                 confirmed: c.confirmed,
+                compliant_stopped: c.inspected - c.confirmed,
                 hit_rate: if self.assessed == 0 { 0.0 } else { c.hits as f64 / self.assessed as f64 },
                 confirmation_rate: (c.inspected > 0).then(|| c.confirmed as f64 / c.inspected as f64),
             })

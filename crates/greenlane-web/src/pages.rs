@@ -687,6 +687,7 @@ struct CriterionLine {
     selected: String,
     inspected: String,
     confirmed: String,
+    compliant_stopped: String,
     hit_rate: String,
     confirmation_rate: String,
 }
@@ -729,6 +730,7 @@ pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q
             selected: text(&c["selected"]),
             inspected: text(&c["inspected"]),
             confirmed: text(&c["confirmed"]),
+            compliant_stopped: text(&c["compliant_stopped"]),
             hit_rate: fmt_pct(c["hit_rate"].as_f64()),
             confirmation_rate: fmt_pct(c["confirmation_rate"].as_f64()),
         })
@@ -889,6 +891,31 @@ impl BacktestView {
         changed.sort_by_key(|(id, x, y)| (std::cmp::Reverse(x.abs_diff(*y)), (*id).clone()));
         for (id, x, y) in changed.into_iter().take(10) {
             view.rows.push(count_row(format!("{} · {id}", t.selected), Some(x), Some(y)));
+        }
+        // What each criterion costs honest traders: its stops on parcels officers found
+        // compliant, most first, under either set.
+        let compliant = |r: &serde_json::Value| -> std::collections::BTreeMap<String, u64> {
+            r["criteria"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    (c["id"].as_str().unwrap_or_default().to_owned(), c["compliant_stopped"].as_u64().unwrap_or(0))
+                })
+                .filter(|(_, n)| *n > 0)
+                .collect()
+        };
+        let (was, would) = (compliant(before), compliant(after));
+        let mut costly: Vec<(&String, u64, u64)> = was
+            .keys()
+            .chain(would.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|id| (id, was.get(id).copied().unwrap_or(0), would.get(id).copied().unwrap_or(0)))
+            .collect();
+        costly.sort_by_key(|(id, x, y)| (std::cmp::Reverse(*x.max(y)), (*id).clone()));
+        for (id, x, y) in costly.into_iter().take(10) {
+            view.rows.push(count_row(format!("{} · {id}", t.compliant_stopped), Some(x), Some(y)));
         }
         view
     }

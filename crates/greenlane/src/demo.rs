@@ -32,7 +32,69 @@ pub struct DemoOptions {
     pub criteria: Option<PathBuf>,
 }
 
+/// One simulated day through a fresh hub, with officers at work: what `demo` prints and what
+/// `trial` tabulates.
+pub struct Day {
+    pub evaluation: Evaluation,
+    pub plan: greenlane_sim::Summary,
+    pub truth_path: PathBuf,
+    pub store: Arc<dyn Store>,
+    hub: Hub,
+    tokens: Tokens,
+    pushed: Pushed,
+    criteria: PathBuf,
+    base: String,
+}
+
+impl Day {
+    pub fn stop(self) -> anyhow::Result<()> {
+        self.hub.stop()
+    }
+}
+
 pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
+    let day = run_day(options)?;
+    let Day { evaluation, plan, truth_path, store, hub, tokens, pushed, criteria, base } = day;
+    println!();
+    println!("greenlane demo: a simulated Shenzhen export day, seed {}", options.seed);
+    println!(
+        "  {} parcels in {} messages ({} in a DXP envelope); {} parcels violate something",
+        plan.parcels, plan.messages, plan.enveloped, plan.violating_parcels
+    );
+    println!(
+        "  pushed over HTTP in {:.1} s: {:.0} messages/s, {:.0} parcels/s; latency p50 {:.1} ms, p99 {:.1} ms; {} answered 4xx",
+        pushed.seconds,
+        pushed.messages as f64 / pushed.seconds,
+        plan.parcels as f64 / pushed.seconds,
+        pushed.p50_ms,
+        pushed.p99_ms,
+        pushed.refused
+    );
+    println!();
+    print!("{evaluation}");
+    println!();
+    println!("store      {}", store.describe());
+    println!("truth      {}", truth_path.display());
+    println!("evaluate   greenlane evaluate --truth {} --data {}", truth_path.display(), options.data.display());
+    println!("criteria   {}   (edit, backtest and put in force at {base}/criteria)", criteria.display());
+    println!("hub        {base}   (API under /api/v1)");
+    println!("web UI     {base}/   (sign in with a token below; 中文 or English)");
+    println!("tokens     admin       {}", tokens.admin);
+    println!("           officer     {}", tokens.officer);
+    println!("           viewer      {}", tokens.viewer);
+    println!("           enterprise  {}   (exporter {})", tokens.enterprise, tokens.enterprise_code);
+    println!("try        curl -H 'Authorization: Bearer {}' '{base}/api/v1/decisions?limit=5'", tokens.viewer);
+    if options.exit {
+        return hub.stop();
+    }
+    println!("serving until Ctrl-C");
+    hub.serve_until_signal()
+}
+
+/// Simulates the day of `options`, starts a hub on a fresh store in `options.data`, pushes the
+/// day through its HTTP API while simulated officers work the lists routed to them, and scores
+/// the store against the truth. The hub is left running.
+pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
     fresh_folder(&options.data)?;
     let started = Instant::now();
     let progress = |message: &str| eprintln!("[{:>5.1} s] {message}", started.elapsed().as_secs_f64());
@@ -97,40 +159,7 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     progress(&format!("officers worked {worked} lists routed to them"));
 
     let evaluation = Evaluation::of_store(&*store, sim.truth())?;
-    println!();
-    println!("greenlane demo: a simulated Shenzhen export day, seed {}", options.seed);
-    println!(
-        "  {} parcels in {} messages ({} in a DXP envelope); {} parcels violate something",
-        plan.parcels, plan.messages, plan.enveloped, plan.violating_parcels
-    );
-    println!(
-        "  pushed over HTTP in {:.1} s: {:.0} messages/s, {:.0} parcels/s; latency p50 {:.1} ms, p99 {:.1} ms; {} answered 4xx",
-        pushed.seconds,
-        pushed.messages as f64 / pushed.seconds,
-        plan.parcels as f64 / pushed.seconds,
-        pushed.p50_ms,
-        pushed.p99_ms,
-        pushed.refused
-    );
-    println!();
-    print!("{evaluation}");
-    println!();
-    println!("store      {}", store.describe());
-    println!("truth      {}", truth_path.display());
-    println!("evaluate   greenlane evaluate --truth {} --data {}", truth_path.display(), options.data.display());
-    println!("criteria   {}   (edit, backtest and put in force at {base}/criteria)", criteria.display());
-    println!("hub        {base}   (API under /api/v1)");
-    println!("web UI     {base}/   (sign in with a token below; 中文 or English)");
-    println!("tokens     admin       {}", tokens.admin);
-    println!("           officer     {}", tokens.officer);
-    println!("           viewer      {}", tokens.viewer);
-    println!("           enterprise  {}   (exporter {})", tokens.enterprise, tokens.enterprise_code);
-    println!("try        curl -H 'Authorization: Bearer {}' '{base}/api/v1/decisions?limit=5'", tokens.viewer);
-    if options.exit {
-        return hub.stop();
-    }
-    println!("serving until Ctrl-C");
-    hub.serve_until_signal()
+    Ok(Day { evaluation, plan, truth_path, store, hub, tokens, pushed, criteria, base })
 }
 
 /// Makes `dir` an empty folder for a new store: a folder a previous demo made is wiped, any

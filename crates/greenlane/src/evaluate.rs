@@ -5,7 +5,7 @@
 //! function, so the two always agree on one store.
 
 use greenlane_core::{Lane, ListKey, ListStatus, ViolationKind};
-use greenlane_sim::TruthRecord;
+use greenlane_sim::{Subtlety, TruthRecord};
 use greenlane_store::{ListRow, Store};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -34,6 +34,12 @@ pub struct Evaluation {
     pub clean_held: u64,
     /// Per violation kind: violating parcels decided, and those of them stopped.
     pub kinds: BTreeMap<ViolationKind, KindScore>,
+    /// The parcels no hub may release: obvious and moderate `sanctioned_party`,
+    /// `prohibited_goods` and `license_missing` parcels, and those of them stopped.
+    pub must_stop: KindScore,
+    /// Clean parcels per confounder (why an honest parcel looks suspicious), and those stopped:
+    /// what the criteria cost honest traders, by cause.
+    pub confounders: BTreeMap<String, KindScore>,
     /// Lists an officer inspected, and the inspections that confirmed a violation.
     pub inspected: u64,
     pub confirmed: u64,
@@ -74,6 +80,8 @@ impl Evaluation {
             clean_stopped: 0,
             clean_held: 0,
             kinds: ViolationKind::ALL.iter().map(|k| (*k, KindScore::default())).collect(),
+            must_stop: KindScore::default(),
+            confounders: BTreeMap::new(),
             inspected,
             confirmed,
             wait_p50: 0,
@@ -104,12 +112,27 @@ impl Evaluation {
                 e.clean += 1;
                 e.clean_stopped += u64::from(stopped);
                 e.clean_held += u64::from(row.lane == Lane::Hold);
+                if let Some(c) = record.confounder {
+                    let name = serde_json::to_value(c).ok().and_then(|v| v.as_str().map(str::to_owned));
+                    let score = e.confounders.entry(name.unwrap_or_default()).or_default();
+                    score.parcels += 1;
+                    score.stopped += u64::from(stopped);
+                }
             } else {
                 e.intervened_violating += u64::from(stopped);
                 for &kind in violations {
                     let score = e.kinds.entry(kind).or_default();
                     score.parcels += 1;
                     score.stopped += u64::from(stopped);
+                }
+                let never_released = [
+                    ViolationKind::SanctionedParty,
+                    ViolationKind::ProhibitedGoods,
+                    ViolationKind::LicenseMissing,
+                ];
+                if record.subtlety != Some(Subtlety::Subtle) && violations.iter().any(|k| never_released.contains(k)) {
+                    e.must_stop.parcels += 1;
+                    e.must_stop.stopped += u64::from(stopped);
                 }
             }
         }
@@ -184,6 +207,13 @@ impl fmt::Display for Evaluation {
             self.clean,
             self.clean_held
         )?;
+        writeln!(
+            f,
+            "must never be released   {:>9}   ({} of {} obvious and moderate sanctioned, prohibited, unlicensed parcels stopped)",
+            percent(self.must_stop.stopped, self.must_stop.parcels),
+            self.must_stop.stopped,
+            self.must_stop.parcels
+        )?;
         writeln!(f, "inspections recorded     {:>9}   ({} confirmed a violation)", self.inspected, self.confirmed)?;
         writeln!(
             f,
@@ -203,6 +233,20 @@ impl fmt::Display for Evaluation {
                 score.stopped,
                 percent(score.stopped, score.parcels)
             )?;
+        }
+        if !self.confounders.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "{:<26} {:>9} {:>9} {:>8}", "clean parcel, looks like", "parcels", "stopped", "share")?;
+            for (name, score) in &self.confounders {
+                writeln!(
+                    f,
+                    "{:<26} {:>9} {:>9} {:>8}",
+                    name,
+                    score.parcels,
+                    score.stopped,
+                    percent(score.stopped, score.parcels)
+                )?;
+            }
         }
         Ok(())
     }
