@@ -4,6 +4,7 @@
 //! match it, whatever the size of the set.
 
 use crate::criteria::{Band, Condition, CreditClass, CriteriaSet, Effect, Field};
+use crate::licence::{LicenceState, licence_state};
 use crate::segment::TermSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use greenlane_core::Parcel;
@@ -86,9 +87,41 @@ impl Party {
     }
 }
 
+/// Codes that a coarser declaration may hide (`hs_parent_of`).
+#[derive(Debug)]
+struct ParentOf {
+    listed: Vec<Box<str>>,
+    /// Every prefix of a listed code shorter than it, from 4 digits.
+    parents: FxSet<Box<str>>,
+}
+
+/// The level a code is declared at: "8501000000" is the heading 8501 padded with zeros.
+pub(crate) fn declared_level(gcode: &str) -> &str {
+    let mut s = gcode.trim();
+    while s.len() > 4 && s.ends_with("00") {
+        s = &s[..s.len() - 2];
+    }
+    s
+}
+
+impl ParentOf {
+    fn new(codes: &[String]) -> ParentOf {
+        let listed: Vec<Box<str>> = codes.iter().map(|c| c.as_str().into()).collect();
+        let parents = codes.iter().flat_map(|c| (4..c.len()).map(move |n| c[..n].into())).collect();
+        ParentOf { listed, parents }
+    }
+
+    fn holds(&self, gcode: &str) -> bool {
+        let code = declared_level(gcode);
+        code.len() >= 4 && self.parents.contains(code) && !self.listed.iter().any(|l| code.starts_with(&**l))
+    }
+}
+
 #[derive(Debug)]
 enum Op {
     HsPrefix(Vec<Box<str>>),
+    HsParentOf(Box<ParentOf>),
+    Licence(Vec<LicenceState>),
     Party(Party, CodeSet),
     TradeMode(CodeSet),
     Credit(Vec<CreditClass>),
@@ -122,6 +155,8 @@ impl Op {
             Op::HsPrefix(prefixes) => {
                 p.list.items.iter().any(|i| prefixes.iter().any(|pre| i.gcode.starts_with(&**pre)))
             }
+            Op::HsParentOf(parent) => p.list.items.iter().any(|i| parent.holds(&i.gcode)),
+            Op::Licence(states) => states.contains(&licence_state(p)),
             Op::Party(party, set) => party.of(f).is_some_and(|v| set.contains(v)),
             Op::TradeMode(set) => set.contains(&p.list.trade_mode),
             Op::Credit(classes) => classes.contains(&f.credit),
@@ -237,6 +272,16 @@ impl Compiled {
                         }
                         Op::HsPrefix(prefixes)
                     }
+                    Condition::HsParentOf(v) => {
+                        let parent = ParentOf::new(v);
+                        if rank > 0 {
+                            let mut keys: Vec<Box<str>> = parent.parents.iter().cloned().collect();
+                            keys.sort();
+                            (anchor, rank) = (Anchor::Hs(keys), 0);
+                        }
+                        Op::HsParentOf(Box::new(parent))
+                    }
+                    Condition::Licence(v) => Op::Licence(v.clone()),
                     Condition::NameTerms(v) => {
                         let ids: Vec<u32> = v.iter().map(|t| intern(t, None, &mut term_brand)).collect();
                         if rank > 1 {

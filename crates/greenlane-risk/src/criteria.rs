@@ -3,6 +3,7 @@
 //! version is a content hash of its files, plus the version the analysts declare.
 
 use crate::error::{CriteriaError, RiskError};
+pub use crate::licence::LicenceState;
 use greenlane_core::{Lane, ViolationKind};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -20,6 +21,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("de_minimis.toml", include_str!("../criteria/default/de_minimis.toml")),
     ("credit.toml", include_str!("../criteria/default/credit.toml")),
     ("criteria.toml", include_str!("../criteria/default/criteria.toml")),
+    ("knowledge.toml", include_str!("../criteria/default/knowledge.toml")),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -38,7 +40,15 @@ struct FileDoc {
     lists: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
     de_minimis: Option<Vec<Spanned<DeMinimisDoc>>>,
     brand: Option<Vec<Spanned<BrandDoc>>>,
+    brand_compatibility: Option<Spanned<CompatibilityDoc>>,
     criterion: Option<Vec<Spanned<CriterionDoc>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompatibilityDoc {
+    anywhere: Option<Vec<String>>,
+    before: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +166,8 @@ struct CriterionDoc {
 #[serde(deny_unknown_fields)]
 struct WhenDoc {
     hs_prefix: Option<Vec<Spanned<String>>>,
+    hs_parent_of: Option<Vec<Spanned<String>>>,
+    licence: Option<Vec<Spanned<String>>>,
     destination: Option<Vec<Spanned<String>>>,
     buyer_country: Option<Vec<Spanned<String>>>,
     ebc: Option<Vec<Spanned<String>>>,
@@ -256,6 +268,13 @@ impl CreditClass {
 pub enum Condition {
     /// Some goods line's HS code starts with one of these.
     HsPrefix(Vec<String>),
+    /// Some goods line is declared at a coarser level than one of these codes: its code (trailing
+    /// "00" pairs dropped, at least 4 digits) is a shorter prefix of a listed code, and it is not
+    /// itself under a listed code. A 4-digit simplified declaration of 8501 is a parent of the
+    /// controlled line 8501200010.
+    HsParentOf(Vec<String>),
+    /// The list's licence number has one of these shapes.
+    Licence(Vec<LicenceState>),
     /// ISO 3166-1 alpha-2 of the list's destination.
     Destination(Vec<String>),
     BuyerCountry(Vec<String>),
@@ -329,6 +348,18 @@ pub struct Brand {
     pub terms: Vec<String>,
     pub authorized: Vec<String>,
     pub min_price_cny: Option<Decimal>,
+}
+
+/// Phrases by which an item name says it fits a brand's products rather than being one: "适用于
+/// iPhone", "compatible with Samsung", "戴森 V10 替换滤网". A brand term in such a name is no brand
+/// claim, so the brand analyzers leave it alone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Compatibility {
+    /// Phrases that make a name a compatibility description wherever they stand ("适用于", "兼容").
+    pub anywhere: Vec<String>,
+    /// Phrases that do so only before the brand term ("for": "case for iPhone", but not "Nike
+    /// shoes for men").
+    pub before: Vec<String>,
 }
 
 /// Score thresholds of the lanes.
@@ -453,6 +484,7 @@ pub struct CriteriaSet {
     pub fx: HashMap<String, Decimal>,
     pub de_minimis: Vec<DeMinimis>,
     pub brands: Vec<Brand>,
+    pub compatibility: Compatibility,
 }
 
 /// Byte offset → 1-based line and column (in characters).
@@ -594,6 +626,7 @@ impl CriteriaSet {
             fx: HashMap::new(),
             de_minimis: Vec::new(),
             brands: Vec::new(),
+            compatibility: Compatibility::default(),
         };
         let mut seen_once: HashMap<&'static str, String> = HashMap::new();
         let mut ids: HashMap<String, String> = HashMap::new();
@@ -744,6 +777,14 @@ impl CriteriaSet {
                     min_price_cny: v.min_price_cny,
                 });
             }
+            if let Some(cp) = &doc.brand_compatibility {
+                once(&mut c, "brand_compatibility", cp.span());
+                let v = cp.get_ref();
+                let clean = |phrases: &Option<Vec<String>>| -> Vec<String> {
+                    phrases.iter().flatten().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect()
+                };
+                set.compatibility = Compatibility { anywhere: clean(&v.anywhere), before: clean(&v.before) };
+            }
             for cd in doc.criterion.iter().flatten() {
                 let (line, _) = line_col(text, cd.span().start);
                 if let Some(criterion) = check_criterion(&mut c, cd.get_ref(), &set.lists, format!("{file}:{line}")) {
@@ -864,6 +905,18 @@ fn check_criterion(
     };
     if let Some(v) = &w.get_ref().hs_prefix {
         conditions.push(Condition::HsPrefix(values(c, v, &hs)));
+    }
+    if let Some(v) = &w.get_ref().hs_parent_of {
+        let codes = values(c, v, &hs);
+        // Lists mix headings and lines; only codes finer than a heading can hide under a
+        // declaration, which is at least a heading.
+        conditions.push(Condition::HsParentOf(codes.into_iter().filter(|s| s.len() > 4).collect()));
+    }
+    if let Some(v) = &w.get_ref().licence {
+        let states = values(c, v, &|s: &str| {
+            LicenceState::parse(s).is_none().then(|| format!("{s:?}: expected missing, placeholder or given"))
+        });
+        conditions.push(Condition::Licence(states.iter().filter_map(|s| LicenceState::parse(s)).collect()));
     }
     if let Some(v) = &w.get_ref().name_terms {
         let terms = values(c, v, &|s: &str| s.is_empty().then(|| "an empty term matches everything".into()));
