@@ -41,7 +41,14 @@ struct FileDoc {
     de_minimis: Option<Vec<Spanned<DeMinimisDoc>>>,
     brand: Option<Vec<Spanned<BrandDoc>>>,
     brand_compatibility: Option<Spanned<CompatibilityDoc>>,
+    name_masks: Option<Spanned<MasksDoc>>,
     criterion: Option<Vec<Spanned<CriterionDoc>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MasksDoc {
+    phrases: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -485,6 +492,9 @@ pub struct CriteriaSet {
     pub de_minimis: Vec<DeMinimis>,
     pub brands: Vec<Brand>,
     pub compatibility: Compatibility,
+    /// Phrases inside which an item-name term does not count ("ivory white", "charcoal grey"),
+    /// lower-cased.
+    pub name_masks: Vec<String>,
 }
 
 /// Byte offset → 1-based line and column (in characters).
@@ -627,6 +637,7 @@ impl CriteriaSet {
             de_minimis: Vec::new(),
             brands: Vec::new(),
             compatibility: Compatibility::default(),
+            name_masks: Vec::new(),
         };
         let mut seen_once: HashMap<&'static str, String> = HashMap::new();
         let mut ids: HashMap<String, String> = HashMap::new();
@@ -784,6 +795,17 @@ impl CriteriaSet {
                     phrases.iter().flatten().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect()
                 };
                 set.compatibility = Compatibility { anywhere: clean(&v.anywhere), before: clean(&v.before) };
+            }
+            if let Some(m) = &doc.name_masks {
+                once(&mut c, "name_masks", m.span());
+                for phrase in &m.get_ref().phrases {
+                    let p = phrase.get_ref().trim().to_lowercase();
+                    if p.is_empty() {
+                        c.err(phrase.span(), "an empty mask would hide every term");
+                    } else {
+                        set.name_masks.push(p);
+                    }
+                }
             }
             for cd in doc.criterion.iter().flatten() {
                 let (line, _) = line_col(text, cd.span().start);
