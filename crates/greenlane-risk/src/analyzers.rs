@@ -524,7 +524,7 @@ impl Learned {
                     .brand_reference
                     .get(&(*b, hs4))
                     .map(|l| l.exp())
-                    .or_else(|| brand.min_price_cny.and_then(|m| m.to_f64()));
+                    .or_else(|| brand.min_price_for(&item.gcode).and_then(|m| m.to_f64()));
                 match reference {
                     Some(r) if price.to_f64().unwrap_or(0.0) < a.brand_price_ratio * r => out.push(Signal {
                         code: "analyzer.brand_price",

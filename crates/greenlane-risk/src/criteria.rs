@@ -152,6 +152,7 @@ struct BrandDoc {
     terms: Vec<String>,
     authorized: Option<Vec<String>>,
     min_price_cny: Option<Decimal>,
+    prices: Option<Spanned<BTreeMap<String, Decimal>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -355,6 +356,16 @@ pub struct Brand {
     pub terms: Vec<String>,
     pub authorized: Vec<String>,
     pub min_price_cny: Option<Decimal>,
+    /// Lowest genuine prices by HS prefix ("64": the brand's shoes), longest prefix first; a
+    /// goods line under none of them falls back to `min_price_cny`.
+    pub prices: Vec<(String, Decimal)>,
+}
+
+impl Brand {
+    /// The lowest genuine price of the brand's goods declared under `gcode`, if known.
+    pub fn min_price_for(&self, gcode: &str) -> Option<Decimal> {
+        self.prices.iter().find(|(hs, _)| gcode.starts_with(hs.as_str())).map(|(_, p)| *p).or(self.min_price_cny)
+    }
 }
 
 /// Phrases by which an item name says it fits a brand's products rather than being one: "适用于
@@ -781,11 +792,28 @@ impl CriteriaSet {
                 if v.terms.iter().all(|t| t.trim().is_empty()) {
                     c.err(b.span(), format!("brand {:?} has no terms", v.name));
                 }
+                let mut prices: Vec<(String, Decimal)> = Vec::new();
+                if let Some(ps) = &v.prices {
+                    for (hs, price) in ps.get_ref() {
+                        if hs.is_empty() || hs.len() > 10 || !hs.bytes().all(|b| b.is_ascii_digit()) {
+                            c.err(
+                                ps.span(),
+                                format!("brand {:?}: {hs:?} is not an HS code prefix (1 to 10 digits)", v.name),
+                            );
+                        }
+                        if *price <= Decimal::ZERO {
+                            c.err(ps.span(), format!("brand {:?}: the price under {hs} must be positive", v.name));
+                        }
+                        prices.push((hs.clone(), *price));
+                    }
+                }
+                prices.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
                 set.brands.push(Brand {
                     name: v.name.clone(),
                     terms: v.terms.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
                     authorized: v.authorized.clone().unwrap_or_default(),
                     min_price_cny: v.min_price_cny,
+                    prices,
                 });
             }
             if let Some(cp) = &doc.brand_compatibility {

@@ -660,3 +660,16 @@ fn licence_shape_and_parent_codes_are_conditions_analysts_can_write() {
     );
     assert!(errors.iter().any(|e| e.starts_with("l.toml:8:17: \"85x1\" is not an HS code prefix")), "{errors:#?}");
 }
+
+#[test]
+fn brand_prices_by_heading_must_be_hs_prefixes_and_positive() {
+    let bad = "[[brand]]\nname = \"B\"\nterms = [\"b\"]\nprices = { \"6x\" = 10, \"64\" = 0 }\n";
+    let errors = errors_of(&[("b.toml", bad)]);
+    assert!(errors.iter().any(|e| e.contains("\"6x\" is not an HS code prefix")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("the price under 64 must be positive")), "{errors:#?}");
+    let set = CriteriaSet::default_set().unwrap();
+    let nike = set.brands.iter().find(|b| b.name == "Nike").unwrap();
+    assert_eq!(nike.min_price_for("6404110000"), Some(dec("299")));
+    assert_eq!(nike.min_price_for("6115950000"), Some(dec("39")), "the longest prefix wins");
+    assert_eq!(nike.min_price_for("9506629000"), nike.min_price_cny);
+}
