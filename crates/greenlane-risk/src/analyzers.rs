@@ -5,6 +5,7 @@
 //! found per exporter. Each first judges a parcel with what it knew before it, then learns from
 //! it, so a parcel never vouches for itself.
 
+use crate::compat::compatible_only;
 use crate::compile::Features;
 use crate::criteria::{CriteriaSet, DeMinimis};
 use crate::hs::nomenclature;
@@ -512,7 +513,9 @@ impl Learned {
             let lower_terms: Vec<&str> = brand.terms.iter().map(String::as_str).collect();
             for item in &p.list.items {
                 let name = item.gname.to_lowercase();
-                if !lower_terms.iter().any(|t| name.contains(t)) {
+                if !lower_terms.iter().any(|t| name.contains(t))
+                    || compatible_only(&name, &brand.terms, &set.compatibility)
+                {
                     continue;
                 }
                 let hs4 = item.gcode.get(..4).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
@@ -521,7 +524,7 @@ impl Learned {
                     .brand_reference
                     .get(&(*b, hs4))
                     .map(|l| l.exp())
-                    .or_else(|| brand.min_price_cny.and_then(|m| m.to_f64()));
+                    .or_else(|| brand.min_price_for(&item.gcode).and_then(|m| m.to_f64()));
                 match reference {
                     Some(r) if price.to_f64().unwrap_or(0.0) < a.brand_price_ratio * r => out.push(Signal {
                         code: "analyzer.brand_price",
@@ -692,7 +695,10 @@ impl Learned {
             let brand = &set.brands[*b as usize];
             for item in &p.list.items {
                 let name = item.gname.to_lowercase();
-                if !brand.terms.iter().any(|t| name.contains(t.as_str())) {
+                // A compatible accessory's price says nothing about the brand's goods.
+                if !brand.terms.iter().any(|t| name.contains(t.as_str()))
+                    || compatible_only(&name, &brand.terms, &set.compatibility)
+                {
                     continue;
                 }
                 let hs4 = item.gcode.get(..4).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);

@@ -4,6 +4,7 @@
 //! match it, whatever the size of the set.
 
 use crate::criteria::{Band, Condition, CreditClass, CriteriaSet, Effect, Field};
+use crate::licence::{LicenceState, licence_state};
 use crate::segment::TermSet;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use greenlane_core::Parcel;
@@ -86,9 +87,41 @@ impl Party {
     }
 }
 
+/// Codes that a coarser declaration may hide (`hs_parent_of`).
+#[derive(Debug)]
+struct ParentOf {
+    listed: Vec<Box<str>>,
+    /// Every prefix of a listed code shorter than it, from 4 digits.
+    parents: FxSet<Box<str>>,
+}
+
+/// The level a code is declared at: "8501000000" is the heading 8501 padded with zeros.
+pub(crate) fn declared_level(gcode: &str) -> &str {
+    let mut s = gcode.trim();
+    while s.len() > 4 && s.ends_with("00") {
+        s = &s[..s.len() - 2];
+    }
+    s
+}
+
+impl ParentOf {
+    fn new(codes: &[String]) -> ParentOf {
+        let listed: Vec<Box<str>> = codes.iter().map(|c| c.as_str().into()).collect();
+        let parents = codes.iter().flat_map(|c| (4..c.len()).map(move |n| c[..n].into())).collect();
+        ParentOf { listed, parents }
+    }
+
+    fn holds(&self, gcode: &str) -> bool {
+        let code = declared_level(gcode);
+        code.len() >= 4 && self.parents.contains(code) && !self.listed.iter().any(|l| code.starts_with(&**l))
+    }
+}
+
 #[derive(Debug)]
 enum Op {
     HsPrefix(Vec<Box<str>>),
+    HsParentOf(Box<ParentOf>),
+    Licence(Vec<LicenceState>),
     Party(Party, CodeSet),
     TradeMode(CodeSet),
     Credit(Vec<CreditClass>),
@@ -122,6 +155,8 @@ impl Op {
             Op::HsPrefix(prefixes) => {
                 p.list.items.iter().any(|i| prefixes.iter().any(|pre| i.gcode.starts_with(&**pre)))
             }
+            Op::HsParentOf(parent) => p.list.items.iter().any(|i| parent.holds(&i.gcode)),
+            Op::Licence(states) => states.contains(&licence_state(p)),
             Op::Party(party, set) => party.of(f).is_some_and(|v| set.contains(v)),
             Op::TradeMode(set) => set.contains(&p.list.trade_mode),
             Op::Credit(classes) => classes.contains(&f.credit),
@@ -171,6 +206,9 @@ pub(crate) struct Compiled {
     /// For each term id: whether it starts / ends with a Latin letter or digit, where a match
     /// must be a whole word ("lv" must not match "silver").
     term_edges: Vec<(bool, bool)>,
+    /// For each term id, whether it is a mask phrase (`[name_masks]`): a term found inside a
+    /// mask's match does not count ("ivory" in "ivory white").
+    term_mask: Vec<bool>,
 }
 
 /// A reusable buffer of candidate criteria, deduplicated by generation stamps.
@@ -205,6 +243,7 @@ impl Compiled {
                 intern(t, Some(b as u32), &mut term_brand);
             }
         }
+        let masks: Vec<u32> = set.name_masks.iter().map(|m| intern(m, None, &mut term_brand)).collect();
         let mut compiled = Compiled {
             criteria: Vec::new(),
             hs: FxMap::default(),
@@ -215,6 +254,7 @@ impl Compiled {
             automaton: None,
             term_brand: Vec::new(),
             term_edges: Vec::new(),
+            term_mask: Vec::new(),
         };
         enum Anchor {
             Hs(Vec<Box<str>>),
@@ -237,6 +277,16 @@ impl Compiled {
                         }
                         Op::HsPrefix(prefixes)
                     }
+                    Condition::HsParentOf(v) => {
+                        let parent = ParentOf::new(v);
+                        if rank > 0 {
+                            let mut keys: Vec<Box<str>> = parent.parents.iter().cloned().collect();
+                            keys.sort();
+                            (anchor, rank) = (Anchor::Hs(keys), 0);
+                        }
+                        Op::HsParentOf(Box::new(parent))
+                    }
+                    Condition::Licence(v) => Op::Licence(v.clone()),
                     Condition::NameTerms(v) => {
                         let ids: Vec<u32> = v.iter().map(|t| intern(t, None, &mut term_brand)).collect();
                         if rank > 1 {
@@ -316,6 +366,10 @@ impl Compiled {
                 .ok();
         }
         compiled.term_brand = term_brand;
+        compiled.term_mask = vec![false; terms.len()];
+        for m in masks {
+            compiled.term_mask[m as usize] = true;
+        }
         compiled.term_edges = terms
             .iter()
             .map(|t| {
@@ -326,25 +380,52 @@ impl Compiled {
         compiled
     }
 
-    /// The term ids found in the parcel's item names.
+    /// The term ids found in the parcel's item names, leaving out those inside a mask's match.
     pub fn find_terms(&self, parcel: &Parcel, out: &mut Vec<u32>) {
         out.clear();
         let Some(ac) = &self.automaton else { return };
         for item in &parcel.list.items {
-            let name = item.gname.as_bytes();
-            for m in ac.find_overlapping_iter(item.gname.as_str()) {
-                let id = m.pattern().as_u32();
-                let (start_word, end_word) = self.term_edges[id as usize];
-                if (start_word && m.start() > 0 && name[m.start() - 1].is_ascii_alphanumeric())
-                    || (end_word && name.get(m.end()).is_some_and(u8::is_ascii_alphanumeric))
-                {
-                    continue;
+            let name = item.gname.as_str();
+            let first = out.len();
+            // Mask spans, kept only for the rare name that holds a mask phrase.
+            let mut masks: Vec<(u32, usize, usize)> = Vec::new();
+            self.each_term(ac, name, |id, start, end| {
+                if self.term_mask[id as usize] {
+                    masks.push((id, start, end));
                 }
                 out.push(id);
+            });
+            if masks.is_empty() {
+                continue;
             }
+            // A mask hides itself and every shorter match inside it, not the text beside it:
+            // "象牙白色象牙雕件" still names ivory.
+            out.truncate(first);
+            self.each_term(ac, name, |id, start, end| {
+                let hidden =
+                    masks.iter().any(|&(k, ks, ke)| ks <= start && end <= ke && (ke - ks > end - start || k == id));
+                if !hidden {
+                    out.push(id);
+                }
+            });
         }
         out.sort_unstable();
         out.dedup();
+    }
+
+    /// Every term match in `name` (id, start, end), Latin terms as whole words only.
+    fn each_term(&self, ac: &AhoCorasick, name: &str, mut f: impl FnMut(u32, usize, usize)) {
+        let bytes = name.as_bytes();
+        for m in ac.find_overlapping_iter(name) {
+            let id = m.pattern().as_u32();
+            let (start_word, end_word) = self.term_edges[id as usize];
+            if (start_word && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
+                || (end_word && bytes.get(m.end()).is_some_and(u8::is_ascii_alphanumeric))
+            {
+                continue;
+            }
+            f(id, m.start(), m.end());
+        }
     }
 
     /// The criteria that can match `f`, each once, in index order.

@@ -3,6 +3,7 @@
 //! version is a content hash of its files, plus the version the analysts declare.
 
 use crate::error::{CriteriaError, RiskError};
+pub use crate::licence::LicenceState;
 use greenlane_core::check::{DocumentPolicy, Tolerance};
 use greenlane_core::{Lane, ViolationKind};
 use rust_decimal::Decimal;
@@ -22,6 +23,7 @@ pub const DEFAULT_FILES: &[(&str, &str)] = &[
     ("de_minimis.toml", include_str!("../criteria/default/de_minimis.toml")),
     ("credit.toml", include_str!("../criteria/default/credit.toml")),
     ("criteria.toml", include_str!("../criteria/default/criteria.toml")),
+    ("knowledge.toml", include_str!("../criteria/default/knowledge.toml")),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -41,6 +43,8 @@ struct FileDoc {
     lists: Option<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>,
     de_minimis: Option<Vec<Spanned<DeMinimisDoc>>>,
     brand: Option<Vec<Spanned<BrandDoc>>>,
+    brand_compatibility: Option<Spanned<CompatibilityDoc>>,
+    name_masks: Option<Spanned<MasksDoc>>,
     criterion: Option<Vec<Spanned<CriterionDoc>>>,
 }
 
@@ -67,6 +71,19 @@ struct ToleranceDoc {
     absolute: Decimal,
     points_per_doubling: f64,
     rationale: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MasksDoc {
+    phrases: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompatibilityDoc {
+    anywhere: Option<Vec<String>>,
+    before: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -163,6 +180,7 @@ struct BrandDoc {
     terms: Vec<String>,
     authorized: Option<Vec<String>>,
     min_price_cny: Option<Decimal>,
+    prices: Option<Spanned<BTreeMap<String, Decimal>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,6 +202,8 @@ struct CriterionDoc {
 #[serde(deny_unknown_fields)]
 struct WhenDoc {
     hs_prefix: Option<Vec<Spanned<String>>>,
+    hs_parent_of: Option<Vec<Spanned<String>>>,
+    licence: Option<Vec<Spanned<String>>>,
     destination: Option<Vec<Spanned<String>>>,
     buyer_country: Option<Vec<Spanned<String>>>,
     ebc: Option<Vec<Spanned<String>>>,
@@ -284,6 +304,13 @@ impl CreditClass {
 pub enum Condition {
     /// Some goods line's HS code starts with one of these.
     HsPrefix(Vec<String>),
+    /// Some goods line is declared at a coarser level than one of these codes: its code (trailing
+    /// "00" pairs dropped, at least 4 digits) is a shorter prefix of a listed code, and it is not
+    /// itself under a listed code. A 4-digit simplified declaration of 8501 is a parent of the
+    /// controlled line 8501200010.
+    HsParentOf(Vec<String>),
+    /// The list's licence number has one of these shapes.
+    Licence(Vec<LicenceState>),
     /// ISO 3166-1 alpha-2 of the list's destination.
     Destination(Vec<String>),
     BuyerCountry(Vec<String>),
@@ -357,6 +384,28 @@ pub struct Brand {
     pub terms: Vec<String>,
     pub authorized: Vec<String>,
     pub min_price_cny: Option<Decimal>,
+    /// Lowest genuine prices by HS prefix ("64": the brand's shoes), longest prefix first; a
+    /// goods line under none of them falls back to `min_price_cny`.
+    pub prices: Vec<(String, Decimal)>,
+}
+
+impl Brand {
+    /// The lowest genuine price of the brand's goods declared under `gcode`, if known.
+    pub fn min_price_for(&self, gcode: &str) -> Option<Decimal> {
+        self.prices.iter().find(|(hs, _)| gcode.starts_with(hs.as_str())).map(|(_, p)| *p).or(self.min_price_cny)
+    }
+}
+
+/// Phrases by which an item name says it fits a brand's products rather than being one: "适用于
+/// iPhone", "compatible with Samsung", "戴森 V10 替换滤网". A brand term in such a name is no brand
+/// claim, so the brand analyzers leave it alone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Compatibility {
+    /// Phrases that make a name a compatibility description wherever they stand ("适用于", "兼容").
+    pub anywhere: Vec<String>,
+    /// Phrases that do so only before the brand term ("for": "case for iPhone", but not "Nike
+    /// shoes for men").
+    pub before: Vec<String>,
 }
 
 /// Score thresholds of the lanes.
@@ -484,6 +533,10 @@ pub struct CriteriaSet {
     pub documents: DocumentPolicy,
     pub de_minimis: Vec<DeMinimis>,
     pub brands: Vec<Brand>,
+    pub compatibility: Compatibility,
+    /// Phrases inside which an item-name term does not count ("ivory white", "charcoal grey"),
+    /// lower-cased.
+    pub name_masks: Vec<String>,
 }
 
 /// Byte offset → 1-based line and column (in characters).
@@ -626,6 +679,8 @@ impl CriteriaSet {
             documents: DocumentPolicy::default(),
             de_minimis: Vec::new(),
             brands: Vec::new(),
+            compatibility: Compatibility::default(),
+            name_masks: Vec::new(),
         };
         let mut seen_once: HashMap<&'static str, String> = HashMap::new();
         let mut ids: HashMap<String, String> = HashMap::new();
@@ -796,12 +851,48 @@ impl CriteriaSet {
                 if v.terms.iter().all(|t| t.trim().is_empty()) {
                     c.err(b.span(), format!("brand {:?} has no terms", v.name));
                 }
+                let mut prices: Vec<(String, Decimal)> = Vec::new();
+                if let Some(ps) = &v.prices {
+                    for (hs, price) in ps.get_ref() {
+                        if hs.is_empty() || hs.len() > 10 || !hs.bytes().all(|b| b.is_ascii_digit()) {
+                            c.err(
+                                ps.span(),
+                                format!("brand {:?}: {hs:?} is not an HS code prefix (1 to 10 digits)", v.name),
+                            );
+                        }
+                        if *price <= Decimal::ZERO {
+                            c.err(ps.span(), format!("brand {:?}: the price under {hs} must be positive", v.name));
+                        }
+                        prices.push((hs.clone(), *price));
+                    }
+                }
+                prices.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
                 set.brands.push(Brand {
                     name: v.name.clone(),
                     terms: v.terms.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
                     authorized: v.authorized.clone().unwrap_or_default(),
                     min_price_cny: v.min_price_cny,
+                    prices,
                 });
+            }
+            if let Some(cp) = &doc.brand_compatibility {
+                once(&mut c, "brand_compatibility", cp.span());
+                let v = cp.get_ref();
+                let clean = |phrases: &Option<Vec<String>>| -> Vec<String> {
+                    phrases.iter().flatten().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect()
+                };
+                set.compatibility = Compatibility { anywhere: clean(&v.anywhere), before: clean(&v.before) };
+            }
+            if let Some(m) = &doc.name_masks {
+                once(&mut c, "name_masks", m.span());
+                for phrase in &m.get_ref().phrases {
+                    let p = phrase.get_ref().trim().to_lowercase();
+                    if p.is_empty() {
+                        c.err(phrase.span(), "an empty mask would hide every term");
+                    } else {
+                        set.name_masks.push(p);
+                    }
+                }
             }
             for cd in doc.criterion.iter().flatten() {
                 let (line, _) = line_col(text, cd.span().start);
@@ -923,6 +1014,18 @@ fn check_criterion(
     };
     if let Some(v) = &w.get_ref().hs_prefix {
         conditions.push(Condition::HsPrefix(values(c, v, &hs)));
+    }
+    if let Some(v) = &w.get_ref().hs_parent_of {
+        let codes = values(c, v, &hs);
+        // Lists mix headings and lines; only codes finer than a heading can hide under a
+        // declaration, which is at least a heading.
+        conditions.push(Condition::HsParentOf(codes.into_iter().filter(|s| s.len() > 4).collect()));
+    }
+    if let Some(v) = &w.get_ref().licence {
+        let states = values(c, v, &|s: &str| {
+            LicenceState::parse(s).is_none().then(|| format!("{s:?}: expected missing, placeholder or given"))
+        });
+        conditions.push(Condition::Licence(states.iter().filter_map(|s| LicenceState::parse(s)).collect()));
     }
     if let Some(v) = &w.get_ref().name_terms {
         let terms = values(c, v, &|s: &str| s.is_empty().then(|| "an empty term matches everything".into()));

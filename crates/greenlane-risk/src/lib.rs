@@ -54,18 +54,21 @@
 
 mod analyzers;
 mod backtest;
+mod compat;
 mod compile;
 mod criteria;
 mod error;
 mod hs;
+mod licence;
 mod segment;
 
 pub use backtest::{BacktestCase, BacktestReport, KindOutcome, backtest};
 pub use criteria::{
-    AnalyzerSettings, Band, Brand, Condition, CreditClass, CreditSettings, CriteriaSet, Criterion, DEFAULT_FILES,
-    DeMinimis, Effect, Field, GovernorSettings, RandomFloor, Thresholds,
+    AnalyzerSettings, Band, Brand, Compatibility, Condition, CreditClass, CreditSettings, CriteriaSet, Criterion,
+    DEFAULT_FILES, DeMinimis, Effect, Field, GovernorSettings, LicenceState, RandomFloor, Thresholds,
 };
 pub use error::{CriteriaError, RiskError};
+pub use licence::placeholder_reason;
 
 use analyzers::{Learned, Signal};
 use compile::{Compiled, Features, Scratch};

@@ -625,3 +625,51 @@ fn the_governor_caps_marginal_interventions_and_tops_lanes_up_to_their_expected_
     );
     assert_eq!(count(&lanes(&mut idle), Lane::Yellow), 0);
 }
+
+#[test]
+fn licence_shape_and_parent_codes_are_conditions_analysts_can_write() {
+    let mut engine = engine_with(&criterion("hs_prefix = [\"8806\"]\nlicence = [\"placeholder\"]", r#"lane = "red""#));
+    let drone = |n: usize| parcel(n).line("无人机", "8806220000", "1", "1999");
+    for junk in ["N/A", "无", "000000", "AB-12", "C00000003"] {
+        let a = assess(&mut engine, &drone(3).licence(junk).build());
+        assert_eq!(a.lane, Lane::Red, "{junk:?}: {a:#?}");
+    }
+    for (what, p) in [("missing", drone(4)), ("given", drone(5).licence("26-AB-123456"))] {
+        assert_eq!(assess(&mut engine, &p.build()).lane, Lane::Green, "{what}");
+    }
+
+    let mut engine = engine_with(&criterion("hs_parent_of = [\"8501200010\", \"8806\"]", r#"lane = "yellow""#));
+    for (code, lane) in [
+        ("8501", Lane::Yellow),
+        ("850120", Lane::Yellow),
+        ("8501000000", Lane::Yellow),
+        ("8501200010", Lane::Green),
+        ("8501200090", Lane::Green),
+        ("8502", Lane::Green),
+        ("8806", Lane::Green),
+    ] {
+        let a = assess(&mut engine, &parcel(6).line("电动机", code, "1", "300").build());
+        assert_eq!(a.lane, lane, "{code}: {a:#?}");
+    }
+
+    let bad = "[[criterion]]\nid = \"l\"\nrationale = \"r\"\ninstruction = \"i\"\nweight = 1\n[criterion.when]\nlicence = [\"absent\"]\nhs_parent_of = [\"85x1\"]\n";
+    let errors = errors_of(&[("l.toml", bad)]);
+    assert!(
+        errors.iter().any(|e| e.starts_with("l.toml:7:12: \"absent\": expected missing, placeholder or given")),
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.starts_with("l.toml:8:17: \"85x1\" is not an HS code prefix")), "{errors:#?}");
+}
+
+#[test]
+fn brand_prices_by_heading_must_be_hs_prefixes_and_positive() {
+    let bad = "[[brand]]\nname = \"B\"\nterms = [\"b\"]\nprices = { \"6x\" = 10, \"64\" = 0 }\n";
+    let errors = errors_of(&[("b.toml", bad)]);
+    assert!(errors.iter().any(|e| e.contains("\"6x\" is not an HS code prefix")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("the price under 64 must be positive")), "{errors:#?}");
+    let set = CriteriaSet::default_set().unwrap();
+    let nike = set.brands.iter().find(|b| b.name == "Nike").unwrap();
+    assert_eq!(nike.min_price_for("6404110000"), Some(dec("299")));
+    assert_eq!(nike.min_price_for("6115950000"), Some(dec("39")), "the longest prefix wins");
+    assert_eq!(nike.min_price_for("9506629000"), nike.min_price_cny);
+}
