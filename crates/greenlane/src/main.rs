@@ -123,6 +123,9 @@ enum Command {
         /// The `truth.jsonl` that `greenlane simulate` (or `demo`) wrote.
         #[arg(long)]
         truth: PathBuf,
+        /// `text` (the table) or `json` (the same figures, for scripts and tests).
+        #[arg(long, default_value = "text")]
+        format: String,
     },
     /// Run message files or folders, in name order, through the clearance pipeline offline.
     Ingest {
@@ -256,9 +259,14 @@ fn main() -> ExitCode {
             demo::run(&options).map(|()| ExitCode::SUCCESS)
         }
         Command::Simulate { parcels, seed, out } => simulate(parcels, seed, &out),
-        Command::Evaluate { store, truth } => open_store(&store).and_then(|store| {
+        Command::Evaluate { store, truth, format } => open_store(&store).and_then(|store| {
+            anyhow::ensure!(matches!(format.as_str(), "text" | "json"), "unknown format {format:?}: text or json");
             let truth = evaluate::read_truth(&truth)?;
-            print!("{}", evaluate::Evaluation::of_store(&*store, &truth)?);
+            let evaluation = evaluate::Evaluation::of_store(&*store, &truth)?;
+            match format.as_str() {
+                "json" => println!("{}", evaluation.to_json()),
+                _ => print!("{evaluation}"),
+            }
             Ok(ExitCode::SUCCESS)
         }),
         Command::Ingest { store, paths, lists, criteria } => {
