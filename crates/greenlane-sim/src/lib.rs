@@ -89,10 +89,19 @@
 //! Clean parcels are consistent across order, list and waybill (items, quantities, prices,
 //! totals, currency, gross weight, packages), and a payment receipt, when there is one, charges
 //! the order's goods value plus freight.
+//!
+//! # Perturbations
+//!
+//! [`perturb::perturb`] changes a day only in ways that leave every parcel's truth as it is
+//! (scale error on waybill weights, rounding and currency differences between documents,
+//! dropped optional blocks, another arrival order, other XML styles; each a [`perturb::Kind`]
+//! with its magnitude documented), so that robustness is measured, not assumed: a day and its
+//! perturbed copy should get the same release rate and recall (`greenlane perturb`).
 
 mod clock;
 mod data;
 mod names;
+pub mod perturb;
 mod plan;
 mod population;
 mod random;

@@ -170,6 +170,39 @@ impl Evaluation {
     pub fn decided(&self) -> u64 {
         self.released + self.intervened
     }
+
+    /// The same figures as the table, as JSON (`greenlane evaluate --format json`): counts, and
+    /// the shares the table prints as fractions (`null` where there is nothing to divide).
+    pub fn to_json(&self) -> serde_json::Value {
+        let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+        let (violating, stopped) = self.kinds.values().fold((0, 0), |(p, s), k| (p + k.parcels, s + k.stopped));
+        serde_json::json!({
+            "parcels": self.parcels,
+            "stored": self.stored,
+            "decided": self.decided(),
+            "pending": self.pending,
+            "lanes": self.lanes.iter().map(|(l, n)| (l.as_str().to_owned(), *n)).collect::<BTreeMap<_, _>>(),
+            "released": self.released,
+            "releaseRate": share(self.released, self.decided()),
+            "intervened": self.intervened,
+            "intervenedViolating": self.intervened_violating,
+            "precision": share(self.intervened_violating, self.intervened),
+            "violating": violating,
+            "violatingStopped": stopped,
+            "recall": share(stopped, violating),
+            "clean": self.clean,
+            "cleanStopped": self.clean_stopped,
+            "cleanHeld": self.clean_held,
+            "kinds": self.kinds.iter().map(|(k, s)| (k.as_str().to_owned(), serde_json::json!({
+                "parcels": s.parcels,
+                "stopped": s.stopped,
+                "recall": share(s.stopped, s.parcels),
+            }))).collect::<BTreeMap<_, _>>(),
+            "inspected": self.inspected,
+            "confirmed": self.confirmed,
+            "waitSeconds": {"p50": self.wait_p50, "p90": self.wait_p90, "max": self.wait_max},
+        })
+    }
 }
 
 fn percent(part: u64, whole: u64) -> String {

@@ -6,6 +6,7 @@ mod check;
 mod demo;
 mod evaluate;
 mod ingest;
+mod perturb;
 mod risk;
 mod serve;
 
@@ -115,6 +116,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Change a simulated day (a `simulate` folder) only in ways that leave every parcel's truth
+    /// as it is, into a folder of the same layout: scale error on weights, rounding, another
+    /// currency, optional blocks left out, another arrival order, other XML styles.
+    Perturb {
+        /// The `greenlane simulate` folder (messages/ and truth.jsonl).
+        #[arg(long = "in")]
+        input: PathBuf,
+        /// The folder to write; its messages/ must be empty or absent.
+        #[arg(long)]
+        out: PathBuf,
+        /// Comma-separated: weights, rounding, currency, optional_blocks, reorder, xml_style
+        /// (default: all).
+        #[arg(long)]
+        kinds: Option<String>,
+        /// Seed of the perturbations: the same seed, the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Score a store's decisions against the truth file of a simulated day: release rate, recall
     /// per violation kind, precision of interventions, false stops, time to decision.
     Evaluate {
@@ -123,6 +142,9 @@ enum Command {
         /// The `truth.jsonl` that `greenlane simulate` (or `demo`) wrote.
         #[arg(long)]
         truth: PathBuf,
+        /// `text` (the table) or `json` (the same figures, for scripts and tests).
+        #[arg(long, default_value = "text")]
+        format: String,
     },
     /// Run message files or folders, in name order, through the clearance pipeline offline.
     Ingest {
@@ -256,9 +278,18 @@ fn main() -> ExitCode {
             demo::run(&options).map(|()| ExitCode::SUCCESS)
         }
         Command::Simulate { parcels, seed, out } => simulate(parcels, seed, &out),
-        Command::Evaluate { store, truth } => open_store(&store).and_then(|store| {
+        Command::Perturb { input, out, kinds, seed } => {
+            let options = perturb::PerturbOptions { input: &input, out: &out, kinds: kinds.as_deref(), seed };
+            perturb::run(&options).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Evaluate { store, truth, format } => open_store(&store).and_then(|store| {
+            anyhow::ensure!(matches!(format.as_str(), "text" | "json"), "unknown format {format:?}: text or json");
             let truth = evaluate::read_truth(&truth)?;
-            print!("{}", evaluate::Evaluation::of_store(&*store, &truth)?);
+            let evaluation = evaluate::Evaluation::of_store(&*store, &truth)?;
+            match format.as_str() {
+                "json" => println!("{}", evaluation.to_json()),
+                _ => print!("{evaluation}"),
+            }
             Ok(ExitCode::SUCCESS)
         }),
         Command::Ingest { store, paths, lists, criteria } => {
