@@ -330,6 +330,17 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     b.click("a.case-link");
     b.wait_url(&first);
     assert!(b.script("return document.querySelectorAll('#compare tbody tr').length").as_u64().unwrap() >= 10);
+    // The document check shows every graded comparison beside its tolerance: the weight, the
+    // goods value, and each line's price and total.
+    let checks = b.script(
+        "return [...document.querySelectorAll('#document-check tbody tr')].map(r => [r.dataset.code, r.cells[4].textContent])",
+    );
+    let checks = checks.as_array().unwrap();
+    assert!(checks.len() >= 3, "{checks:?}");
+    assert!(
+        checks.iter().any(|c| c[0] == "doc.weight_mismatch" && c[1].as_str().unwrap().contains('%')),
+        "the weight is shown with its tolerance: {checks:?}"
+    );
     b.click("#claim");
     assert_eq!(b.text("#claimed-by"), "officer-li");
     b.click("#outcome-violation");
