@@ -43,6 +43,20 @@ pub(crate) struct Product {
     /// Relative frequency among ordinary parcels.
     pub share: f64,
     pub class: ProductClass,
+    /// Used only to judge an engine, never to tune one: [`held_out_by_rule`] of the key.
+    pub heldout: bool,
+}
+
+/// The documented rule for `heldout`: the FNV-1a 64-bit hash of the product key is divisible
+/// by 4 (about a quarter of the products, independent of section, price or class). The column
+/// is written from this rule and checked against it, so nobody picks which goods are held out.
+pub(crate) fn held_out_by_rule(key: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.is_multiple_of(4)
 }
 
 impl Product {
@@ -212,6 +226,9 @@ impl Catalog {
                 if greenlane_codes::unit_by_code(unit).is_none() {
                     return fail(format!("product {}: unknown unit {unit}", p.key));
                 }
+            }
+            if p.heldout != held_out_by_rule(&p.key) {
+                return fail(format!("product {}: heldout is {} but the rule says otherwise", p.key, p.heldout));
             }
             if p.price_cny <= 0.0 || p.weight_kg <= 0.0 || p.share <= 0.0 {
                 return fail(format!("product {}: price, weight and share must be positive", p.key));

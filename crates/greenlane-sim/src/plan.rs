@@ -25,11 +25,35 @@ pub(crate) struct Line {
     pub price: Decimal,
     /// What one unit of what the documents describe usually sells for.
     pub market_price: Decimal,
+    /// The list's `totalPrice` when it is not `qty × price` exactly (rounded from an order
+    /// priced to more decimals, in another currency or in another unit).
+    pub list_total: Option<Decimal>,
+    /// How the order writes the line when it differs from the list (honest noise).
+    pub order: Option<OrderSide>,
+}
+
+/// A goods line as the order writes it, in the order's currency.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderSide {
+    /// The order's unit when it counts in another one than the list (a set of pieces).
+    pub unit: Option<String>,
+    pub qty: Decimal,
+    pub price: Decimal,
+    pub total: Decimal,
 }
 
 impl Line {
+    /// The list's line total, CNY.
     pub fn total(&self) -> Decimal {
-        self.qty * self.price
+        self.list_total.unwrap_or(self.qty * self.price)
+    }
+
+    /// The order's (qty, price, total), in the order's currency.
+    pub fn order_view(&self) -> (Decimal, Decimal, Decimal) {
+        match &self.order {
+            Some(o) => (o.qty, o.price, o.total),
+            None => (self.qty, self.price, self.total()),
+        }
     }
 }
 
@@ -58,8 +82,23 @@ pub(crate) struct Parcel {
     pub order_lines: Vec<Line>,
     /// The list's lines when they differ from the order's (document_mismatch only).
     pub list_override: Option<Vec<Line>>,
+    /// What the buyer paid for shipping, in the order's currency.
     pub order_freight: Decimal,
+    /// The carrier's fee on the waybill, CNY.
     pub freight: Decimal,
+    /// The freight the list declares, CNY (the carrier's fee, 0 for some free-shipping orders,
+    /// the buyer's fee when the order folded it into the goods value).
+    pub list_freight: Decimal,
+    /// The shipping fee the order's `goodsValue` includes (order currency), else 0.
+    pub shipping_in_goods: Decimal,
+    /// The order's currency (customs code; 142 CNY unless a marketplace prices in the buyer's).
+    pub order_currency: &'static str,
+    /// CNY per unit of the order's currency at the platform's day rate.
+    pub order_rate: Decimal,
+    /// Whether the order carries the buyer block (when its platform sends them).
+    pub buyer_block: bool,
+    /// Optional fields left empty by the senders.
+    pub sparse: bool,
     pub list_weight: Decimal,
     pub waybill_weight: Decimal,
     pub net_weight: Decimal,
@@ -85,8 +124,9 @@ impl Parcel {
         self.list_override.as_deref().unwrap_or(&self.order_lines)
     }
 
+    /// The order's `goodsValue`, in the order's currency.
     pub fn goods_value(&self) -> Decimal {
-        self.order_lines.iter().map(Line::total).sum()
+        self.order_lines.iter().map(|l| l.order_view().2).sum::<Decimal>() + self.shipping_in_goods
     }
 }
 
@@ -314,6 +354,8 @@ impl<'a> Planner<'a> {
             qty1: Decimal::from(qty),
             price,
             market_price,
+            list_total: None,
+            order: None,
         }
     }
 
@@ -466,6 +508,12 @@ impl<'a> Planner<'a> {
             list_override: None,
             order_freight,
             freight,
+            list_freight: freight,
+            shipping_in_goods: Decimal::ZERO,
+            order_currency: "142",
+            order_rate: Decimal::ONE,
+            buyer_block: true,
+            sparse: false,
             list_weight: gross,
             waybill_weight: gross,
             net_weight,
@@ -857,7 +905,7 @@ pub(crate) fn truth(p: &Parcel, pop: &Population, cat: &Catalog, config: &SimCon
         destination: cat.destinations[p.dest].iso2.clone(),
         buyer_country: p.buyer.country.clone(),
         value_cny: p.list_lines().iter().map(Line::total).sum::<Decimal>().to_string(),
-        market_value_cny: p.order_lines.iter().map(|l| l.qty * l.market_price).sum::<Decimal>().to_string(),
+        market_value_cny: p.order_lines.iter().map(|l| l.qty * l.market_price).sum::<Decimal>().round_dp(2).to_string(),
         hs_code: first.gcode.clone(),
         true_hs_code: cat.products[first.product].hs10.clone(),
         app_time: clock::stamp(config.day, p.t_list),
@@ -867,5 +915,7 @@ pub(crate) fn truth(p: &Parcel, pop: &Population, cat: &Catalog, config: &SimCon
             first_time: ex.first_time,
             authorized_brands: ex.authorized_brands.iter().map(|&b| cat.brands[b].brand.clone()).collect(),
         },
+        product: cat.products[first.product].key.clone(),
+        held_out: cat.products[first.product].heldout,
     }
 }

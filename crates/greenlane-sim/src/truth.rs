@@ -59,6 +59,13 @@ pub enum Confounder {
     FirstTimeExporter,
 }
 
+impl Confounder {
+    /// Whether the confounder shows in the buyer block, which its order must then carry.
+    pub(crate) fn needs_buyer(self) -> bool {
+        matches!(self, Confounder::NameResemblesListed)
+    }
+}
+
 /// What the truth knows about the exporter (the e-commerce enterprise, ebc).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,6 +117,13 @@ pub struct TruthRecord {
     /// Parcels of one split consignment share this id.
     pub split_group: Option<String>,
     pub exporter: ExporterProfile,
+    /// The catalogue key of the first goods line's product (`data/products.csv`); empty when
+    /// reading a truth file written before the field existed.
+    #[serde(default)]
+    pub product: String,
+    /// Whether that product is held out: used to judge an engine, never to tune one.
+    #[serde(default)]
+    pub held_out: bool,
 }
 
 impl TruthRecord {
