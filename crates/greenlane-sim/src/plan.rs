@@ -144,13 +144,48 @@ const LAST_SECOND: i64 = 86_399;
 /// prevalence / MEAN_SPLIT so that the share of parcels stays at the stated prevalence.
 const MEAN_SPLIT: f64 = 3.8;
 
-const CONFOUNDERS: [(Confounder, f64); 5] = [
-    (Confounder::CheapGoods, 0.015),
-    (Confounder::HeavyGoods, 0.008),
-    (Confounder::RealBrand, 0.005),
+/// Shares of parcels that are clean but look odd (first-time exporters come on top, from the
+/// population: about 1 % of parcels). All are our estimates, together about 5 % of parcels:
+/// clearance sales and cheap goods are common on Temu/SHEIN-style listings; heavy goods,
+/// genuine brands from authorised sellers, licensed controlled goods and names resembling a
+/// listed one are rarer. Compatible accessories (cases, chargers, cables, straps naming the
+/// brand they fit) are a staple of phone-accessory exports; declared lithium batteries follow
+/// the power-bank trade; parcels near the RMB 5,000 limit of the 9610 simplified declaration
+/// are rare; repeat buyers (a share of parcels, in groups of 2–3) are our estimate too.
+const CONFOUNDERS: [(Confounder, f64); 9] = [
+    (Confounder::CheapGoods, 0.012),
+    (Confounder::HeavyGoods, 0.006),
+    (Confounder::RealBrand, 0.004),
     (Confounder::LicensedControlled, 0.0015),
     (Confounder::NameResemblesListed, 0.003),
+    (Confounder::RepeatBuyer, 0.006 / MEAN_REPEAT),
+    (Confounder::CompatibleAccessory, 0.008),
+    (Confounder::LithiumBattery, 0.004),
+    (Confounder::NearValueLimit, 0.002),
 ];
+
+/// Mean number of parcels of one repeat buyer in the day.
+const MEAN_REPEAT: f64 = 2.5;
+
+/// Accessories that name the brand they fit, by catalogue product: what sellers write.
+const COMPATIBLE: &[(&str, &[&str])] = &[
+    ("phonecase", &["适用于苹果iPhone 15手机壳", "适用于三星Galaxy S24手机壳", "适用于华为Mate 60手机壳"]),
+    ("charger", &["兼容Samsung三星快充充电器", "适用于苹果iPhone 20W充电器"]),
+    ("cable", &["适用于Apple Lightning数据线", "兼容华为Type-C快充数据线"]),
+    ("watchband", &["适用于Apple Watch硅胶表带", "适用于小米手环表带"]),
+    ("inkcartridge", &["兼容HP惠普墨盒", "兼容Canon佳能墨盒"]),
+    ("gamepad", &["兼容Nintendo Switch游戏手柄", "适用于PS5无线手柄"]),
+    ("screenprotector", &["适用于iPad钢化膜", "适用于iPhone 15钢化膜"]),
+    ("carholder", &["适用于特斯拉Model 3车载手机支架"]),
+    ("toothbrush", &["适用于Philips飞利浦电动牙刷刷头", "兼容Oral-B欧乐B刷头"]),
+];
+
+/// Lithium batteries declared as what they are.
+const BATTERIES: [&str; 3] = ["powerbank", "liion18650", "buttoncell"];
+
+/// What a licence-less sender writes in `licenseNo` (besides nothing at all); the list's own
+/// copNo is added at run time.
+const PLACEHOLDER_LICENCES: [&str; 4] = ["N/A", "000000", "无", "NA"];
 
 /// A repeat offender violates this many times as often as an ordinary exporter.
 const OFFENDER_FACTOR: f64 = 6.0;
@@ -220,6 +255,8 @@ pub(crate) struct Planner<'a> {
     split_dests: Vec<usize>,
     split_dest_weights: Weighted,
     brand_sellers: Vec<usize>,
+    normal_weights: Weighted,
+    cheap_weights: Weighted,
 }
 
 fn money(x: f64) -> Decimal {
@@ -253,6 +290,9 @@ impl<'a> Planner<'a> {
         let brand_sellers =
             (0..pop.exporters.len()).filter(|&e| !pop.exporters[e].authorized_brands.is_empty()).collect();
         let ymd = config.day_stamp();
+        let cheap = by_class(ProductClass::Cheap);
+        let normal_weights = Weighted::new(normal.iter().map(|&p| cat.products[p].share));
+        let cheap_weights = Weighted::new(cheap.iter().map(|&p| cat.products[p].share));
         Planner {
             cat,
             pop,
@@ -268,7 +308,7 @@ impl<'a> Planner<'a> {
             splits: 0,
             parcels: Vec::with_capacity(config.parcels),
             normal,
-            cheap: by_class(ProductClass::Cheap),
+            cheap,
             heavy: by_class(ProductClass::Heavy),
             controlled: by_class(ProductClass::Controlled),
             prohibited: by_class(ProductClass::Prohibited),
@@ -276,6 +316,8 @@ impl<'a> Planner<'a> {
             split_dests,
             split_dest_weights,
             brand_sellers,
+            normal_weights,
+            cheap_weights,
         }
     }
 
@@ -310,6 +352,7 @@ impl<'a> Planner<'a> {
                     let p = self.violation(exporter, kind, subtlety);
                     self.parcels.push(p);
                 }
+                Scenario::Confounder(Confounder::RepeatBuyer) => self.repeat_buyer(exporter),
                 Scenario::Confounder(c) => {
                     let p = self.confounder(exporter, c);
                     self.parcels.push(p);
@@ -378,8 +421,11 @@ impl<'a> Planner<'a> {
             let p = if !items.is_empty() && self.rng.chance(0.85) {
                 items[weights.sample(&mut self.rng)]
             } else {
-                let pool = if self.rng.chance(0.8) { &self.normal } else { &self.cheap };
-                *self.rng.pick(pool)
+                if self.rng.chance(0.8) {
+                    self.normal[self.normal_weights.sample(&mut self.rng)]
+                } else {
+                    self.cheap[self.cheap_weights.sample(&mut self.rng)]
+                }
             };
             if !products.contains(&p) {
                 products.push(p);
@@ -631,8 +677,21 @@ impl<'a> Planner<'a> {
                     Subtlety::Moderate => {}
                     Subtlety::Subtle => line.name = vague_name(&self.cat.products[product].key).into(),
                 }
+                // A simplified declaration: the 4-digit heading (padded to the schema's 10
+                // characters) hides the controlled national line.
+                if subtlety != Subtlety::Obvious && self.rng.chance(0.35) {
+                    line.gcode = format!("{}000000", &line.gcode[..4]);
+                }
                 let mut parcel = self.finish(exporter, vec![line], None, None, None);
                 parcel.statistics_flag = "A";
+                // A placeholder where the licence number belongs.
+                if subtlety != Subtlety::Obvious && self.rng.chance(0.4) {
+                    parcel.license_no = Some(if self.rng.chance(0.2) {
+                        parcel.cop_no.clone()
+                    } else {
+                        (*self.rng.pick(&PLACEHOLDER_LICENCES)).to_owned()
+                    });
+                }
                 Self::mark(parcel, kind, subtlety)
             }
             ViolationKind::SanctionedParty => {
@@ -817,9 +876,57 @@ impl<'a> Planner<'a> {
                 let lines = self.lines(exporter);
                 self.finish(exporter, lines, None, None, None)
             }
+            Confounder::CompatibleAccessory => {
+                let (key, names) = *self.rng.pick(COMPATIBLE);
+                let product = self.cat.product(key).unwrap_or(0);
+                let mut line = self.priced_line(product);
+                line.name = (*self.rng.pick(names)).to_owned();
+                self.finish(exporter, vec![line], None, None, None)
+            }
+            Confounder::LithiumBattery => {
+                let key = *self.rng.pick(&BATTERIES);
+                let product = self.cat.product(key).unwrap_or(0);
+                let line = self.priced_line(product);
+                self.finish(exporter, vec![line], None, None, None)
+            }
+            Confounder::NearValueLimit => {
+                let candidates: Vec<usize> = self
+                    .valuable
+                    .iter()
+                    .copied()
+                    .filter(|&p| (300.0..4500.0).contains(&self.cat.products[p].price_cny))
+                    .collect();
+                let product = *self.rng.pick(&candidates);
+                let usual = self.rng.lognormal(self.cat.products[product].price_cny, 0.15);
+                let target = self.rng.between(4000.0, 4900.0);
+                let qty = ((target / usual).round() as u32).max(1);
+                let price = money_down(target / f64::from(qty));
+                let line = self.line(product, qty, price, price);
+                self.finish(exporter, vec![line], None, None, None)
+            }
+            Confounder::RepeatBuyer => unreachable!("repeat buyers are planned as groups"),
         };
         parcel.confounder = Some(confounder);
         parcel
+    }
+
+    /// A regular customer: two or three honest parcels the same day to one buyer, from the
+    /// exporter and sometimes from others, with ordinary goods and values.
+    fn repeat_buyer(&mut self, exporter: usize) {
+        let remaining = self.config.parcels - self.parcels.len();
+        let k = *self.rng.pick(&[2, 2, 3, 3]);
+        let k = k.min(remaining);
+        let (_, dest) = self.route(exporter, None, true);
+        let buyer = self.ordinary_buyer(dest);
+        for i in 0..k {
+            let seller =
+                if i > 0 && self.rng.chance(0.4) { self.pop.exporter_weights.sample(&mut self.rng) } else { exporter };
+            let route = self.route(seller, Some(dest), true);
+            let lines = self.lines(seller);
+            let mut parcel = self.finish(seller, lines, Some(route), Some(buyer.clone()), None);
+            parcel.confounder = Some(Confounder::RepeatBuyer);
+            self.parcels.push(parcel);
+        }
     }
 
     /// One buyer's consignment split into parcels that each stay under the destination's de
@@ -871,16 +978,27 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// What a sender writes to hide what the goods are.
+/// What a sender writes to hide what the goods are: the euphemisms seen on seized parcels
+/// ("工艺品" for ivory, "金属样品" for gallium, "化工原料" for precursors).
 fn vague_name(product_key: &str) -> &'static str {
     match product_key {
-        "ivory" => "工艺品摆件",
+        "ivory" | "rhinohorn" | "swords" => "工艺品摆件",
         "charcoal" => "烧烤燃料",
         "antique" => "瓷器摆件",
-        "ephedra" => "中药材",
+        "ephedra" | "poppy" | "pangolin" | "musk" => "中药材",
+        "agarwood" => "香料木片",
+        "rosewood" => "木材样品",
+        "replicagun" => "玩具模型",
+        "pistolparts" | "cartridges" => "五金配件",
+        "fireworks" => "节日用品",
+        "detonators" => "电子配件",
+        "tramadol" => "保健品",
         "drone" => "遥控飞行玩具",
-        "gallium" => "金属样品",
-        "graphite" => "碳素材料",
+        "uavparts" => "遥控模型配件",
+        "ircamera" => "摄像头",
+        "imu" => "电子模块",
+        "gallium" | "germanium" | "antimony" | "rareearth" | "germaniumoxide" => "金属样品",
+        "graphite" | "synthgraphite" => "碳素材料",
         _ => "化工原料",
     }
 }
@@ -917,5 +1035,26 @@ pub(crate) fn truth(p: &Parcel, pop: &Population, cat: &Catalog, config: &SimCon
         },
         product: cat.products[first.product].key.clone(),
         held_out: cat.products[first.product].heldout,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confounders_goods_are_in_the_catalogue() {
+        let cat = crate::data::catalog().unwrap();
+        for key in COMPATIBLE.iter().map(|(k, _)| *k).chain(BATTERIES) {
+            assert!(cat.product(key).is_some(), "no product {key}");
+        }
+        for p in cat.products.iter().filter(|p| matches!(p.class, ProductClass::Controlled | ProductClass::Prohibited))
+        {
+            assert!(
+                vague_name(&p.key) != "化工原料" || p.hs10.starts_with("29") || p.hs10.starts_with("28"),
+                "{}: no euphemism",
+                p.key
+            );
+        }
     }
 }

@@ -165,7 +165,15 @@ fn each_violation_shows_where_the_truth_says() {
             }
             match kind {
                 ViolationKind::Misclassification => assert_ne!(t.hs_code, t.true_hs_code, "{}", t.cop_no),
-                ViolationKind::LicenseMissing => assert!(head.license_no.is_none()),
+                ViolationKind::LicenseMissing => {
+                    let placeholder = ["N/A", "000000", "无", "NA", t.cop_no.as_str()];
+                    assert!(
+                        head.license_no.as_deref().is_none_or(|l| placeholder.contains(&l)),
+                        "{}: {:?}",
+                        t.cop_no,
+                        head.license_no
+                    )
+                }
                 ViolationKind::Undervaluation | ViolationKind::Counterfeit => {
                     // Half the market price at most, give or take a platform's day rate.
                     let market: Decimal = t.market_value_cny.parse().unwrap();
@@ -241,7 +249,15 @@ fn confounders_are_clean_and_present() {
         Confounder::LicensedControlled,
         Confounder::NameResemblesListed,
         Confounder::FirstTimeExporter,
+        Confounder::RepeatBuyer,
+        Confounder::CompatibleAccessory,
+        Confounder::LithiumBattery,
+        Confounder::NearValueLimit,
     ];
+    let mut buyers: HashMap<(String, String), usize> = HashMap::new();
+    for b in read.buyers.values() {
+        *buyers.entry((b.name.clone(), b.address.clone())).or_default() += 1;
+    }
     for c in all {
         let parcels: Vec<&TruthRecord> = sim.truth().iter().filter(|t| t.confounder == Some(c)).collect();
         assert!(parcels.len() >= 10, "{c:?}: only {}", parcels.len());
@@ -255,6 +271,27 @@ fn confounders_are_clean_and_present() {
                 Confounder::HeavyGoods => assert!(d.waybill.gross_weight > Decimal::from(3)),
                 Confounder::NameResemblesListed => assert!(read.buyers.contains_key(&t.order_no)),
                 Confounder::CheapGoods => {}
+                Confounder::RepeatBuyer => {
+                    let b = &read.buyers[&t.order_no];
+                    assert!(buyers[&(b.name.clone(), b.address.clone())] >= 2, "{}: one parcel only", t.cop_no);
+                }
+                Confounder::CompatibleAccessory => {
+                    let name = &d.order.order_lists[0].item_name;
+                    assert!(name.contains("适用于") || name.contains("兼容"), "{}: {name}", t.cop_no);
+                    assert_eq!(t.hs_code, t.true_hs_code);
+                }
+                Confounder::LithiumBattery => {
+                    assert!(t.hs_code.starts_with("8507") || t.hs_code.starts_with("8506"), "{}", t.cop_no);
+                    assert_eq!(t.hs_code, t.true_hs_code);
+                }
+                Confounder::NearValueLimit => {
+                    assert!(
+                        (Decimal::from(3900)..Decimal::from(5000)).contains(&t.value()),
+                        "{}: {}",
+                        t.cop_no,
+                        t.value_cny
+                    )
+                }
             }
         }
     }
