@@ -43,6 +43,20 @@ pub(crate) struct Product {
     /// Relative frequency among ordinary parcels.
     pub share: f64,
     pub class: ProductClass,
+    /// Used only to judge an engine, never to tune one: [`held_out_by_rule`] of the key.
+    pub heldout: bool,
+}
+
+/// The documented rule for `heldout`: the FNV-1a 64-bit hash of the product key is divisible
+/// by 4 (about a quarter of the products, independent of section, price or class). The column
+/// is written from this rule and checked against it, so nobody picks which goods are held out.
+pub(crate) fn held_out_by_rule(key: &str) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.is_multiple_of(4)
 }
 
 impl Product {
@@ -213,6 +227,9 @@ impl Catalog {
                     return fail(format!("product {}: unknown unit {unit}", p.key));
                 }
             }
+            if p.heldout != held_out_by_rule(&p.key) {
+                return fail(format!("product {}: heldout is {} but the rule says otherwise", p.key, p.heldout));
+            }
             if p.price_cny <= 0.0 || p.weight_kg <= 0.0 || p.share <= 0.0 {
                 return fail(format!("product {}: price, weight and share must be positive", p.key));
             }
@@ -238,6 +255,10 @@ impl Catalog {
         Ok(())
     }
 
+    pub fn product(&self, key: &str) -> Option<usize> {
+        self.products.iter().position(|p| p.key == key)
+    }
+
     pub fn destination(&self, iso2: &str) -> Option<usize> {
         self.destinations.iter().position(|d| d.iso2 == iso2)
     }
@@ -247,4 +268,57 @@ impl Catalog {
 pub(crate) fn catalog() -> Result<&'static Catalog, SimError> {
     static LOADED: OnceLock<Result<Catalog, SimError>> = OnceLock::new();
     LOADED.get_or_init(Catalog::load).as_ref().map_err(|e| SimError::Data(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_catalogue_covers_every_hs_section() {
+        #[derive(Deserialize)]
+        struct Row {
+            section: String,
+            hscode: String,
+        }
+        let sections: Vec<Row> = rows("hs2022-subset.csv", HS_SUBSET).unwrap();
+        let cat = catalog().unwrap();
+        assert!(cat.products.len() >= 300, "{} products", cat.products.len());
+        let seen: BTreeSet<&str> = cat
+            .products
+            .iter()
+            .map(|p| sections.iter().find(|r| r.hscode == p.hs10[..6]).map(|r| r.section.as_str()).unwrap())
+            .collect();
+        assert_eq!(seen.len(), 21, "sections {seen:?}");
+        // Honest goods in all but the arms section, whose goods are all violations.
+        let honest: BTreeSet<&str> = cat
+            .products
+            .iter()
+            .filter(|p| matches!(p.class, ProductClass::Normal | ProductClass::Cheap | ProductClass::Heavy))
+            .map(|p| sections.iter().find(|r| r.hscode == p.hs10[..6]).map(|r| r.section.as_str()).unwrap())
+            .collect();
+        assert_eq!(honest.len(), 20, "sections with honest goods {honest:?}");
+    }
+
+    #[test]
+    fn about_a_quarter_of_the_products_are_held_out_by_the_rule() {
+        let cat = catalog().unwrap();
+        let held = cat.products.iter().filter(|p| p.heldout).count() as f64 / cat.products.len() as f64;
+        assert!((0.2..=0.3).contains(&held), "held-out share {held}");
+        for class in [ProductClass::Normal, ProductClass::Cheap, ProductClass::Controlled, ProductClass::Prohibited] {
+            assert!(cat.products.iter().any(|p| p.class == class && p.heldout), "no held-out {class:?} product");
+            assert!(cat.products.iter().any(|p| p.class == class && !p.heldout), "no tuning {class:?} product");
+        }
+    }
+
+    #[test]
+    fn brands_cover_forty_names_at_genuine_prices() {
+        let cat = catalog().unwrap();
+        let brands: BTreeSet<&str> = cat.brands.iter().map(|b| b.brand.as_str()).collect();
+        assert!(brands.len() >= 40, "{} brands", brands.len());
+        for b in &cat.brands {
+            assert!(b.genuine_price_cny >= cat.products[b.product].price_cny, "{} {}", b.brand, b.product_key);
+        }
+    }
 }

@@ -101,6 +101,7 @@
 mod clock;
 mod data;
 mod names;
+mod noise;
 pub mod perturb;
 mod plan;
 mod population;
@@ -109,6 +110,7 @@ mod render;
 mod truth;
 
 pub use greenlane_ceb::MessageType;
+pub use noise::{CustomsRate, HonestNoise, RATES_MONTH, customs_rate, customs_rates};
 pub use population::uscc_is_valid;
 pub use truth::{
     Confounder, ExporterProfile, Subtlety, TruthRecord, ViolationKind, prevalence, read_truth, write_truth,
@@ -137,6 +139,9 @@ pub struct SimConfig {
     /// Share of parcels whose platform also sends a CEB403 payment receipt (optional since
     /// GACC Ann. 2024 No.167).
     pub payment_share: f64,
+    /// The honest disagreements between a parcel's documents ([`HonestNoise`]); on by default,
+    /// [`HonestNoise::off`] for documents that agree to the last digit.
+    pub noise: HonestNoise,
 }
 
 impl Default for SimConfig {
@@ -148,6 +153,7 @@ impl Default for SimConfig {
             max_batch: 100,
             envelope_share: 0.15,
             payment_share: 0.2,
+            noise: HonestNoise::default(),
         }
     }
 }
@@ -162,6 +168,7 @@ impl SimConfig {
                 return Err(SimError::Config(format!("{name} is {share}; expected a share between 0 and 1")));
             }
         }
+        noise::check(&self.noise).map_err(SimError::Config)?;
         if self.parcels > 10_000_000 {
             return Err(SimError::Config(format!("{} parcels is more than a day of 10 million", self.parcels)));
         }
@@ -244,7 +251,8 @@ pub fn generate(config: &SimConfig) -> Result<Simulation, SimError> {
     let catalog = data::catalog()?;
     let mut rng = random::Stream::new(config.seed, 0);
     let population = population::Population::new(catalog, config.parcels, &mut rng);
-    let parcels = plan::Planner::new(catalog, &population, config).run();
+    let mut parcels = plan::Planner::new(catalog, &population, config).run();
+    noise::apply(&config.noise, &mut parcels, catalog, &population, config.seed);
     let batches = render::schedule(&parcels, config);
     let truth = parcels.iter().map(|p| plan::truth(p, &population, catalog, config)).collect();
     Ok(Simulation { config: config.clone(), catalog, population, parcels, batches, truth })

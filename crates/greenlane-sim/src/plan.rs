@@ -25,11 +25,35 @@ pub(crate) struct Line {
     pub price: Decimal,
     /// What one unit of what the documents describe usually sells for.
     pub market_price: Decimal,
+    /// The list's `totalPrice` when it is not `qty × price` exactly (rounded from an order
+    /// priced to more decimals, in another currency or in another unit).
+    pub list_total: Option<Decimal>,
+    /// How the order writes the line when it differs from the list (honest noise).
+    pub order: Option<OrderSide>,
+}
+
+/// A goods line as the order writes it, in the order's currency.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderSide {
+    /// The order's unit when it counts in another one than the list (a set of pieces).
+    pub unit: Option<String>,
+    pub qty: Decimal,
+    pub price: Decimal,
+    pub total: Decimal,
 }
 
 impl Line {
+    /// The list's line total, CNY.
     pub fn total(&self) -> Decimal {
-        self.qty * self.price
+        self.list_total.unwrap_or(self.qty * self.price)
+    }
+
+    /// The order's (qty, price, total), in the order's currency.
+    pub fn order_view(&self) -> (Decimal, Decimal, Decimal) {
+        match &self.order {
+            Some(o) => (o.qty, o.price, o.total),
+            None => (self.qty, self.price, self.total()),
+        }
     }
 }
 
@@ -58,8 +82,23 @@ pub(crate) struct Parcel {
     pub order_lines: Vec<Line>,
     /// The list's lines when they differ from the order's (document_mismatch only).
     pub list_override: Option<Vec<Line>>,
+    /// What the buyer paid for shipping, in the order's currency.
     pub order_freight: Decimal,
+    /// The carrier's fee on the waybill, CNY.
     pub freight: Decimal,
+    /// The freight the list declares, CNY (the carrier's fee, 0 for some free-shipping orders,
+    /// the buyer's fee when the order folded it into the goods value).
+    pub list_freight: Decimal,
+    /// The shipping fee the order's `goodsValue` includes (order currency), else 0.
+    pub shipping_in_goods: Decimal,
+    /// The order's currency (customs code; 142 CNY unless a marketplace prices in the buyer's).
+    pub order_currency: &'static str,
+    /// CNY per unit of the order's currency at the platform's day rate.
+    pub order_rate: Decimal,
+    /// Whether the order carries the buyer block (when its platform sends them).
+    pub buyer_block: bool,
+    /// Optional fields left empty by the senders.
+    pub sparse: bool,
     pub list_weight: Decimal,
     pub waybill_weight: Decimal,
     pub net_weight: Decimal,
@@ -85,8 +124,9 @@ impl Parcel {
         self.list_override.as_deref().unwrap_or(&self.order_lines)
     }
 
+    /// The order's `goodsValue`, in the order's currency.
     pub fn goods_value(&self) -> Decimal {
-        self.order_lines.iter().map(Line::total).sum()
+        self.order_lines.iter().map(|l| l.order_view().2).sum::<Decimal>() + self.shipping_in_goods
     }
 }
 
@@ -104,13 +144,48 @@ const LAST_SECOND: i64 = 86_399;
 /// prevalence / MEAN_SPLIT so that the share of parcels stays at the stated prevalence.
 const MEAN_SPLIT: f64 = 3.8;
 
-const CONFOUNDERS: [(Confounder, f64); 5] = [
-    (Confounder::CheapGoods, 0.015),
-    (Confounder::HeavyGoods, 0.008),
-    (Confounder::RealBrand, 0.005),
+/// Shares of parcels that are clean but look odd (first-time exporters come on top, from the
+/// population: about 1 % of parcels). All are our estimates, together about 5 % of parcels:
+/// clearance sales and cheap goods are common on Temu/SHEIN-style listings; heavy goods,
+/// genuine brands from authorised sellers, licensed controlled goods and names resembling a
+/// listed one are rarer. Compatible accessories (cases, chargers, cables, straps naming the
+/// brand they fit) are a staple of phone-accessory exports; declared lithium batteries follow
+/// the power-bank trade; parcels near the RMB 5,000 limit of the 9610 simplified declaration
+/// are rare; repeat buyers (a share of parcels, in groups of 2–3) are our estimate too.
+const CONFOUNDERS: [(Confounder, f64); 9] = [
+    (Confounder::CheapGoods, 0.012),
+    (Confounder::HeavyGoods, 0.006),
+    (Confounder::RealBrand, 0.004),
     (Confounder::LicensedControlled, 0.0015),
     (Confounder::NameResemblesListed, 0.003),
+    (Confounder::RepeatBuyer, 0.006 / MEAN_REPEAT),
+    (Confounder::CompatibleAccessory, 0.008),
+    (Confounder::LithiumBattery, 0.004),
+    (Confounder::NearValueLimit, 0.002),
 ];
+
+/// Mean number of parcels of one repeat buyer in the day.
+const MEAN_REPEAT: f64 = 2.5;
+
+/// Accessories that name the brand they fit, by catalogue product: what sellers write.
+const COMPATIBLE: &[(&str, &[&str])] = &[
+    ("phonecase", &["适用于苹果iPhone 15手机壳", "适用于三星Galaxy S24手机壳", "适用于华为Mate 60手机壳"]),
+    ("charger", &["兼容Samsung三星快充充电器", "适用于苹果iPhone 20W充电器"]),
+    ("cable", &["适用于Apple Lightning数据线", "兼容华为Type-C快充数据线"]),
+    ("watchband", &["适用于Apple Watch硅胶表带", "适用于小米手环表带"]),
+    ("inkcartridge", &["兼容HP惠普墨盒", "兼容Canon佳能墨盒"]),
+    ("gamepad", &["兼容Nintendo Switch游戏手柄", "适用于PS5无线手柄"]),
+    ("screenprotector", &["适用于iPad钢化膜", "适用于iPhone 15钢化膜"]),
+    ("carholder", &["适用于特斯拉Model 3车载手机支架"]),
+    ("toothbrush", &["适用于Philips飞利浦电动牙刷刷头", "兼容Oral-B欧乐B刷头"]),
+];
+
+/// Lithium batteries declared as what they are.
+const BATTERIES: [&str; 3] = ["powerbank", "liion18650", "buttoncell"];
+
+/// What a licence-less sender writes in `licenseNo` (besides nothing at all); the list's own
+/// copNo is added at run time.
+const PLACEHOLDER_LICENCES: [&str; 4] = ["N/A", "000000", "无", "NA"];
 
 /// A repeat offender violates this many times as often as an ordinary exporter.
 const OFFENDER_FACTOR: f64 = 6.0;
@@ -180,6 +255,8 @@ pub(crate) struct Planner<'a> {
     split_dests: Vec<usize>,
     split_dest_weights: Weighted,
     brand_sellers: Vec<usize>,
+    normal_weights: Weighted,
+    cheap_weights: Weighted,
 }
 
 fn money(x: f64) -> Decimal {
@@ -213,6 +290,9 @@ impl<'a> Planner<'a> {
         let brand_sellers =
             (0..pop.exporters.len()).filter(|&e| !pop.exporters[e].authorized_brands.is_empty()).collect();
         let ymd = config.day_stamp();
+        let cheap = by_class(ProductClass::Cheap);
+        let normal_weights = Weighted::new(normal.iter().map(|&p| cat.products[p].share));
+        let cheap_weights = Weighted::new(cheap.iter().map(|&p| cat.products[p].share));
         Planner {
             cat,
             pop,
@@ -228,7 +308,7 @@ impl<'a> Planner<'a> {
             splits: 0,
             parcels: Vec::with_capacity(config.parcels),
             normal,
-            cheap: by_class(ProductClass::Cheap),
+            cheap,
             heavy: by_class(ProductClass::Heavy),
             controlled: by_class(ProductClass::Controlled),
             prohibited: by_class(ProductClass::Prohibited),
@@ -236,6 +316,8 @@ impl<'a> Planner<'a> {
             split_dests,
             split_dest_weights,
             brand_sellers,
+            normal_weights,
+            cheap_weights,
         }
     }
 
@@ -270,6 +352,7 @@ impl<'a> Planner<'a> {
                     let p = self.violation(exporter, kind, subtlety);
                     self.parcels.push(p);
                 }
+                Scenario::Confounder(Confounder::RepeatBuyer) => self.repeat_buyer(exporter),
                 Scenario::Confounder(c) => {
                     let p = self.confounder(exporter, c);
                     self.parcels.push(p);
@@ -314,6 +397,8 @@ impl<'a> Planner<'a> {
             qty1: Decimal::from(qty),
             price,
             market_price,
+            list_total: None,
+            order: None,
         }
     }
 
@@ -336,8 +421,11 @@ impl<'a> Planner<'a> {
             let p = if !items.is_empty() && self.rng.chance(0.85) {
                 items[weights.sample(&mut self.rng)]
             } else {
-                let pool = if self.rng.chance(0.8) { &self.normal } else { &self.cheap };
-                *self.rng.pick(pool)
+                if self.rng.chance(0.8) {
+                    self.normal[self.normal_weights.sample(&mut self.rng)]
+                } else {
+                    self.cheap[self.cheap_weights.sample(&mut self.rng)]
+                }
             };
             if !products.contains(&p) {
                 products.push(p);
@@ -466,6 +554,12 @@ impl<'a> Planner<'a> {
             list_override: None,
             order_freight,
             freight,
+            list_freight: freight,
+            shipping_in_goods: Decimal::ZERO,
+            order_currency: "142",
+            order_rate: Decimal::ONE,
+            buyer_block: true,
+            sparse: false,
             list_weight: gross,
             waybill_weight: gross,
             net_weight,
@@ -583,8 +677,21 @@ impl<'a> Planner<'a> {
                     Subtlety::Moderate => {}
                     Subtlety::Subtle => line.name = vague_name(&self.cat.products[product].key).into(),
                 }
+                // A simplified declaration: the 4-digit heading (padded to the schema's 10
+                // characters) hides the controlled national line.
+                if subtlety != Subtlety::Obvious && self.rng.chance(0.35) {
+                    line.gcode = format!("{}000000", &line.gcode[..4]);
+                }
                 let mut parcel = self.finish(exporter, vec![line], None, None, None);
                 parcel.statistics_flag = "A";
+                // A placeholder where the licence number belongs.
+                if subtlety != Subtlety::Obvious && self.rng.chance(0.4) {
+                    parcel.license_no = Some(if self.rng.chance(0.2) {
+                        parcel.cop_no.clone()
+                    } else {
+                        (*self.rng.pick(&PLACEHOLDER_LICENCES)).to_owned()
+                    });
+                }
                 Self::mark(parcel, kind, subtlety)
             }
             ViolationKind::SanctionedParty => {
@@ -769,9 +876,57 @@ impl<'a> Planner<'a> {
                 let lines = self.lines(exporter);
                 self.finish(exporter, lines, None, None, None)
             }
+            Confounder::CompatibleAccessory => {
+                let (key, names) = *self.rng.pick(COMPATIBLE);
+                let product = self.cat.product(key).unwrap_or(0);
+                let mut line = self.priced_line(product);
+                line.name = (*self.rng.pick(names)).to_owned();
+                self.finish(exporter, vec![line], None, None, None)
+            }
+            Confounder::LithiumBattery => {
+                let key = *self.rng.pick(&BATTERIES);
+                let product = self.cat.product(key).unwrap_or(0);
+                let line = self.priced_line(product);
+                self.finish(exporter, vec![line], None, None, None)
+            }
+            Confounder::NearValueLimit => {
+                let candidates: Vec<usize> = self
+                    .valuable
+                    .iter()
+                    .copied()
+                    .filter(|&p| (300.0..4500.0).contains(&self.cat.products[p].price_cny))
+                    .collect();
+                let product = *self.rng.pick(&candidates);
+                let usual = self.rng.lognormal(self.cat.products[product].price_cny, 0.15);
+                let target = self.rng.between(4000.0, 4900.0);
+                let qty = ((target / usual).round() as u32).max(1);
+                let price = money_down(target / f64::from(qty));
+                let line = self.line(product, qty, price, price);
+                self.finish(exporter, vec![line], None, None, None)
+            }
+            Confounder::RepeatBuyer => unreachable!("repeat buyers are planned as groups"),
         };
         parcel.confounder = Some(confounder);
         parcel
+    }
+
+    /// A regular customer: two or three honest parcels the same day to one buyer, from the
+    /// exporter and sometimes from others, with ordinary goods and values.
+    fn repeat_buyer(&mut self, exporter: usize) {
+        let remaining = self.config.parcels - self.parcels.len();
+        let k = *self.rng.pick(&[2, 2, 3, 3]);
+        let k = k.min(remaining);
+        let (_, dest) = self.route(exporter, None, true);
+        let buyer = self.ordinary_buyer(dest);
+        for i in 0..k {
+            let seller =
+                if i > 0 && self.rng.chance(0.4) { self.pop.exporter_weights.sample(&mut self.rng) } else { exporter };
+            let route = self.route(seller, Some(dest), true);
+            let lines = self.lines(seller);
+            let mut parcel = self.finish(seller, lines, Some(route), Some(buyer.clone()), None);
+            parcel.confounder = Some(Confounder::RepeatBuyer);
+            self.parcels.push(parcel);
+        }
     }
 
     /// One buyer's consignment split into parcels that each stay under the destination's de
@@ -823,16 +978,27 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// What a sender writes to hide what the goods are.
+/// What a sender writes to hide what the goods are: the euphemisms seen on seized parcels
+/// ("工艺品" for ivory, "金属样品" for gallium, "化工原料" for precursors).
 fn vague_name(product_key: &str) -> &'static str {
     match product_key {
-        "ivory" => "工艺品摆件",
+        "ivory" | "rhinohorn" | "swords" => "工艺品摆件",
         "charcoal" => "烧烤燃料",
         "antique" => "瓷器摆件",
-        "ephedra" => "中药材",
+        "ephedra" | "poppy" | "pangolin" | "musk" => "中药材",
+        "agarwood" => "香料木片",
+        "rosewood" => "木材样品",
+        "replicagun" => "玩具模型",
+        "pistolparts" | "cartridges" => "五金配件",
+        "fireworks" => "节日用品",
+        "detonators" => "电子配件",
+        "tramadol" => "保健品",
         "drone" => "遥控飞行玩具",
-        "gallium" => "金属样品",
-        "graphite" => "碳素材料",
+        "uavparts" => "遥控模型配件",
+        "ircamera" => "摄像头",
+        "imu" => "电子模块",
+        "gallium" | "germanium" | "antimony" | "rareearth" | "germaniumoxide" => "金属样品",
+        "graphite" | "synthgraphite" => "碳素材料",
         _ => "化工原料",
     }
 }
@@ -857,7 +1023,7 @@ pub(crate) fn truth(p: &Parcel, pop: &Population, cat: &Catalog, config: &SimCon
         destination: cat.destinations[p.dest].iso2.clone(),
         buyer_country: p.buyer.country.clone(),
         value_cny: p.list_lines().iter().map(Line::total).sum::<Decimal>().to_string(),
-        market_value_cny: p.order_lines.iter().map(|l| l.qty * l.market_price).sum::<Decimal>().to_string(),
+        market_value_cny: p.order_lines.iter().map(|l| l.qty * l.market_price).sum::<Decimal>().round_dp(2).to_string(),
         hs_code: first.gcode.clone(),
         true_hs_code: cat.products[first.product].hs10.clone(),
         app_time: clock::stamp(config.day, p.t_list),
@@ -867,5 +1033,28 @@ pub(crate) fn truth(p: &Parcel, pop: &Population, cat: &Catalog, config: &SimCon
             first_time: ex.first_time,
             authorized_brands: ex.authorized_brands.iter().map(|&b| cat.brands[b].brand.clone()).collect(),
         },
+        product: cat.products[first.product].key.clone(),
+        held_out: cat.products[first.product].heldout,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_confounders_goods_are_in_the_catalogue() {
+        let cat = crate::data::catalog().unwrap();
+        for key in COMPATIBLE.iter().map(|(k, _)| *k).chain(BATTERIES) {
+            assert!(cat.product(key).is_some(), "no product {key}");
+        }
+        for p in cat.products.iter().filter(|p| matches!(p.class, ProductClass::Controlled | ProductClass::Prohibited))
+        {
+            assert!(
+                vague_name(&p.key) != "化工原料" || p.hs10.starts_with("29") || p.hs10.starts_with("28"),
+                "{}: no euphemism",
+                p.key
+            );
+        }
     }
 }

@@ -148,6 +148,7 @@ impl Renderer<'_> {
                         version: "1.0".into(),
                         message: ExtendPayload::Consignees(
                             parcels
+                                .filter(|(_, p)| p.buyer_block)
                                 .map(|(_, p)| Consignee {
                                     order_no: p.order_no.clone(),
                                     name: p.buyer.name.clone(),
@@ -158,6 +159,9 @@ impl Renderer<'_> {
                                 .collect(),
                         ),
                     });
+                // A batch whose orders all came without a buyer sends no block at all.
+                let extend_message = extend_message
+                    .filter(|e| !matches!(&e.message, ExtendPayload::Consignees(list) if list.is_empty()));
                 Message::Ceb303(export::Ceb303Message {
                     guid: head_guid,
                     version: "1.0".into(),
@@ -255,25 +259,29 @@ impl Renderer<'_> {
                 ebc_name: ex.ent.name.clone(),
                 goods_value: p.goods_value(),
                 freight: p.order_freight,
-                currency: "142".into(),
+                currency: p.order_currency.into(),
                 note: None,
             },
             order_lists: p
                 .order_lines
                 .iter()
                 .enumerate()
-                .map(|(n, l)| export::OrderList {
-                    gnum: n as i32 + 1,
-                    item_no: l.item_no.clone(),
-                    item_name: l.name.clone(),
-                    item_describe: None,
-                    bar_code: l.bar_code.clone(),
-                    unit: self.catalog.products[l.product].unit.clone(),
-                    currency: "142".into(),
-                    qty: l.qty,
-                    price: l.price,
-                    total_price: l.total(),
-                    note: None,
+                .map(|(n, l)| {
+                    let (qty, price, total_price) = l.order_view();
+                    let unit = l.order.as_ref().and_then(|o| o.unit.clone());
+                    export::OrderList {
+                        gnum: n as i32 + 1,
+                        item_no: l.item_no.clone(),
+                        item_name: l.name.clone(),
+                        item_describe: None,
+                        bar_code: if p.sparse { None } else { l.bar_code.clone() },
+                        unit: unit.unwrap_or_else(|| self.catalog.products[l.product].unit.clone()),
+                        currency: p.order_currency.into(),
+                        qty,
+                        price,
+                        total_price,
+                        note: None,
+                    }
                 })
                 .collect(),
         }
@@ -302,7 +310,7 @@ impl Renderer<'_> {
                 &guid(self.config.seed, 5, i)[..8]
             )),
             charge: p.goods_value() + p.order_freight,
-            currency: "142".into(),
+            currency: p.order_currency.into(),
             accounting_date: self.app_time(p.t_accounting),
             note: None,
         }
@@ -383,7 +391,7 @@ impl Renderer<'_> {
                 license_no: p.license_no.clone(),
                 country: country.clone(),
                 pod: p.pod.clone(),
-                freight: p.freight,
+                freight: p.list_freight,
                 f_currency: "142".into(),
                 f_flag: "3".into(),
                 insured_fee: Decimal::ZERO,
@@ -399,18 +407,18 @@ impl Renderer<'_> {
                 .list_lines()
                 .iter()
                 .enumerate()
-                .map(|(n, l)| self.inventory_line(n, l, country))
+                .map(|(n, l)| self.inventory_line(n, l, country, p.sparse))
                 .collect(),
         }
     }
 
-    fn inventory_line(&self, n: usize, l: &Line, country: &str) -> export::InventoryList {
+    fn inventory_line(&self, n: usize, l: &Line, country: &str, sparse: bool) -> export::InventoryList {
         let product = &self.catalog.products[l.product];
         export::InventoryList {
             gnum: n as i32 + 1,
             item_no: l.item_no.clone(),
             item_record_no: None,
-            item_name: Some(l.name.clone()),
+            item_name: (!sparse).then(|| l.name.clone()),
             gcode: l.gcode.clone(),
             gname: l.name.clone(),
             gmodel: product.gmodel.clone(),

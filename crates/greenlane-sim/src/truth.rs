@@ -57,6 +57,24 @@ pub enum Confounder {
     NameResemblesListed,
     /// The exporter's first day on the hub.
     FirstTimeExporter,
+    /// One buyer, several honest parcels the same day (a regular customer, not a split
+    /// consignment: ordinary values, different goods).
+    RepeatBuyer,
+    /// An accessory that names a brand it fits ("适用于苹果 iPhone 15 手机壳"), at an accessory's
+    /// price: a brand word, cheap, not counterfeit.
+    CompatibleAccessory,
+    /// Lithium batteries (power banks, cells) declared under their right code.
+    LithiumBattery,
+    /// Goods declared at 4,000–5,000 CNY, just under the RMB 5,000 per parcel of the 9610
+    /// simplified declaration.
+    NearValueLimit,
+}
+
+impl Confounder {
+    /// Whether the confounder shows in the buyer block, which its order must then carry.
+    pub(crate) fn needs_buyer(self) -> bool {
+        matches!(self, Confounder::NameResemblesListed | Confounder::RepeatBuyer)
+    }
 }
 
 /// What the truth knows about the exporter (the e-commerce enterprise, ebc).
@@ -110,6 +128,13 @@ pub struct TruthRecord {
     /// Parcels of one split consignment share this id.
     pub split_group: Option<String>,
     pub exporter: ExporterProfile,
+    /// The catalogue key of the first goods line's product (`data/products.csv`); empty when
+    /// reading a truth file written before the field existed.
+    #[serde(default)]
+    pub product: String,
+    /// Whether that product is held out: used to judge an engine, never to tune one.
+    #[serde(default)]
+    pub held_out: bool,
 }
 
 impl TruthRecord {
