@@ -266,7 +266,8 @@ pub(crate) fn de_minimis_cny<'s>(set: &'s CriteriaSet, dest: &str, day: u32) -> 
         .iter()
         .filter(|d| d.country == dest && d.from.is_none_or(|f| day >= f) && d.until.is_none_or(|u| day < u))
         .max_by_key(|d| d.from)?;
-    let rate = if dm.currency == "CNY" { Decimal::ONE } else { *set.fx.get(&dm.currency)? };
+    // The customs rate of the month, as for the parcel's own value (the dated table first).
+    let rate = crate::fx_rate(set, &dm.currency, day / 100)?;
     Some((dm.amount * rate, dm))
 }
 

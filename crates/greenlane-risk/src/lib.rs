@@ -321,7 +321,7 @@ impl Engine {
 
 /// CNY per unit of `currency` (customs code or ISO alpha) in the customs month `month`
 /// (`YYYYMM`): the dated customs table, then the set's `[fx]` for currencies the table lacks.
-fn fx_rate(set: &CriteriaSet, currency: &str, month: u32) -> Option<Decimal> {
+pub(crate) fn fx_rate(set: &CriteriaSet, currency: &str, month: u32) -> Option<Decimal> {
     if documents::is_yuan(currency) {
         return Some(Decimal::ONE);
     }

@@ -180,20 +180,21 @@ pub struct CustomsRate {
 /// The month [`customs_rates`] stands for.
 pub const RATES_MONTH: &str = "2026-11";
 
-/// The customs monthly rates the simulator converts with, for November 2026. These are
-/// approximations (no published November 2026 table existed when they were written: USD 7.12,
-/// EUR 8.30, GBP 9.55, JPY 0.0475, CAD 5.10, AUD 4.70, RUB 0.088 CNY per unit, near the late
-/// 2025 central parities); greenlane's engine keeps its own table, which may differ slightly,
-/// as a real hub's would from a platform's.
+/// The customs monthly rates the simulator converts with, for November 2026: the euro
+/// reference rates the ECB published on 21 October 2026 (the customs rule's date, the third
+/// Wednesday of the month before), crossed through the euro and rounded to three or four
+/// significant digits (USD 6.68, EUR 7.50, GBP 8.95, JPY 0.0423, CAD 4.75, AUD 4.70). The ECB
+/// has not quoted the rouble since March 2022; RUB 0.083 is our estimate (about 80 to the
+/// dollar). Platforms then convert at their own day rate around these (`rate_spread`).
 pub fn customs_rates() -> &'static [CustomsRate] {
     const RATES: [CustomsRate; 7] = [
-        CustomsRate { code: "502", iso: "USD", cny_per_unit: Decimal::from_parts(712, 0, 0, false, 2) },
-        CustomsRate { code: "300", iso: "EUR", cny_per_unit: Decimal::from_parts(830, 0, 0, false, 2) },
-        CustomsRate { code: "303", iso: "GBP", cny_per_unit: Decimal::from_parts(955, 0, 0, false, 2) },
-        CustomsRate { code: "116", iso: "JPY", cny_per_unit: Decimal::from_parts(475, 0, 0, false, 4) },
-        CustomsRate { code: "501", iso: "CAD", cny_per_unit: Decimal::from_parts(510, 0, 0, false, 2) },
+        CustomsRate { code: "502", iso: "USD", cny_per_unit: Decimal::from_parts(668, 0, 0, false, 2) },
+        CustomsRate { code: "300", iso: "EUR", cny_per_unit: Decimal::from_parts(750, 0, 0, false, 2) },
+        CustomsRate { code: "303", iso: "GBP", cny_per_unit: Decimal::from_parts(895, 0, 0, false, 2) },
+        CustomsRate { code: "116", iso: "JPY", cny_per_unit: Decimal::from_parts(423, 0, 0, false, 4) },
+        CustomsRate { code: "501", iso: "CAD", cny_per_unit: Decimal::from_parts(475, 0, 0, false, 2) },
         CustomsRate { code: "601", iso: "AUD", cny_per_unit: Decimal::from_parts(470, 0, 0, false, 2) },
-        CustomsRate { code: "332", iso: "RUB", cny_per_unit: Decimal::from_parts(88, 0, 0, false, 3) },
+        CustomsRate { code: "332", iso: "RUB", cny_per_unit: Decimal::from_parts(83, 0, 0, false, 3) },
     ];
     &RATES
 }

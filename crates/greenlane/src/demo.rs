@@ -7,7 +7,7 @@ use crate::evaluate::Evaluation;
 use crate::serve::{Hub, ServeOptions};
 use anyhow::{Context, bail};
 use greenlane_core::{ListKey, ListStatus};
-use greenlane_sim::{SimConfig, Simulation, TruthRecord};
+use greenlane_sim::{HonestNoise, SimConfig, Simulation, TruthRecord};
 use greenlane_store::{Role, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -22,6 +22,9 @@ const MARKER: &str = "greenlane-demo.txt";
 pub struct DemoOptions {
     pub parcels: usize,
     pub seed: u64,
+    /// Honest noise between a parcel's documents, as a multiple of the simulator's defaults
+    /// (0 off, 1 as shipped).
+    pub noise: f64,
     pub listen: String,
     pub data: PathBuf,
     /// Stop after the summary instead of serving on.
@@ -36,6 +39,8 @@ pub struct DemoOptions {
 /// `trial` tabulates.
 pub struct Day {
     pub evaluation: Evaluation,
+    /// The same scores on the parcels of products held out of tuning.
+    pub held_out: Evaluation,
     pub plan: greenlane_sim::Summary,
     pub truth_path: PathBuf,
     pub store: Arc<dyn Store>,
@@ -54,7 +59,7 @@ impl Day {
 
 pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     let day = run_day(options)?;
-    let Day { evaluation, plan, truth_path, store, hub, tokens, pushed, criteria, base } = day;
+    let Day { evaluation, held_out, plan, truth_path, store, hub, tokens, pushed, criteria, base } = day;
     println!();
     println!("greenlane demo: a simulated Shenzhen export day, seed {}", options.seed);
     println!(
@@ -72,6 +77,9 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     );
     println!();
     print!("{evaluation}");
+    println!();
+    println!("parcels of products held out of tuning ({} of them):", held_out.parcels);
+    print!("{}", held_out.headline());
     println!();
     println!("store      {}", store.describe());
     println!("truth      {}", truth_path.display());
@@ -99,9 +107,16 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
     let started = Instant::now();
     let progress = |message: &str| eprintln!("[{:>5.1} s] {message}", started.elapsed().as_secs_f64());
 
-    progress(&format!("simulating a Shenzhen day: {} parcels, seed {}", options.parcels, options.seed));
-    let sim =
-        greenlane_sim::generate(&SimConfig { parcels: options.parcels, seed: options.seed, ..Default::default() })?;
+    progress(&format!(
+        "simulating a Shenzhen day: {} parcels, seed {}, honest noise ×{}",
+        options.parcels, options.seed, options.noise
+    ));
+    let sim = greenlane_sim::generate(&SimConfig {
+        parcels: options.parcels,
+        seed: options.seed,
+        noise: HonestNoise::default().scaled(options.noise),
+        ..Default::default()
+    })?;
     let truth_path = options.data.join("truth.jsonl");
     let file = std::fs::File::create(&truth_path).with_context(|| format!("writing {}", truth_path.display()))?;
     sim.write_truth(std::io::BufWriter::new(file))?;
@@ -159,7 +174,9 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
     progress(&format!("officers worked {worked} lists routed to them"));
 
     let evaluation = Evaluation::of_store(&*store, sim.truth())?;
-    Ok(Day { evaluation, plan, truth_path, store, hub, tokens, pushed, criteria, base })
+    let held_out_truth: Vec<TruthRecord> = sim.truth().iter().filter(|t| t.held_out).cloned().collect();
+    let held_out = Evaluation::of_store(&*store, &held_out_truth)?;
+    Ok(Day { evaluation, held_out, plan, truth_path, store, hub, tokens, pushed, criteria, base })
 }
 
 /// Makes `dir` an empty folder for a new store: a folder a previous demo made is wiped, any

@@ -125,11 +125,8 @@ impl Evaluation {
                     score.parcels += 1;
                     score.stopped += u64::from(stopped);
                 }
-                let never_released = [
-                    ViolationKind::SanctionedParty,
-                    ViolationKind::ProhibitedGoods,
-                    ViolationKind::LicenseMissing,
-                ];
+                let never_released =
+                    [ViolationKind::SanctionedParty, ViolationKind::ProhibitedGoods, ViolationKind::LicenseMissing];
                 if record.subtlety != Some(Subtlety::Subtle) && violations.iter().any(|k| never_released.contains(k)) {
                     e.must_stop.parcels += 1;
                     e.must_stop.stopped += u64::from(stopped);
@@ -171,6 +168,22 @@ impl Evaluation {
         self.released + self.intervened
     }
 
+    /// The headline figures on a few lines: release, recall, precision, clean parcels stopped
+    /// and held, and the parcels no hub may release.
+    pub fn headline(&self) -> String {
+        let (violating, stopped) = self.kinds.values().fold((0, 0), |(p, s), k| (p + k.parcels, s + k.stopped));
+        format!(
+            "  release {}, recall {} ({stopped}/{violating}), precision {}, clean to an officer {}, clean held {}, never-release stopped {}/{}\n",
+            percent(self.released, self.decided()),
+            percent(stopped, violating),
+            percent(self.intervened_violating, self.intervened),
+            percent(self.clean_stopped, self.clean),
+            percent(self.clean_held, self.clean),
+            self.must_stop.stopped,
+            self.must_stop.parcels
+        )
+    }
+
     /// The same figures as the table, as JSON (`greenlane evaluate --format json`): counts, and
     /// the shares the table prints as fractions (`null` where there is nothing to divide).
     pub fn to_json(&self) -> serde_json::Value {
@@ -193,6 +206,11 @@ impl Evaluation {
             "clean": self.clean,
             "cleanStopped": self.clean_stopped,
             "cleanHeld": self.clean_held,
+            "mustStop": {"parcels": self.must_stop.parcels, "stopped": self.must_stop.stopped},
+            "confounders": self.confounders.iter().map(|(c, s)| (c.clone(), serde_json::json!({
+                "parcels": s.parcels,
+                "stopped": s.stopped,
+            }))).collect::<BTreeMap<_, _>>(),
             "kinds": self.kinds.iter().map(|(k, s)| (k.as_str().to_owned(), serde_json::json!({
                 "parcels": s.parcels,
                 "stopped": s.stopped,

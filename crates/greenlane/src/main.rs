@@ -9,6 +9,7 @@ mod ingest;
 mod perturb;
 mod risk;
 mod serve;
+mod trial;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenlane_pipeline::{Config as PipelineConfig, Pipeline};
@@ -60,6 +61,11 @@ enum Command {
         /// Seed of the simulation: the same seed, the same day.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Honest noise between a parcel's documents (scale weights, rounded and converted
+        /// prices, freight, missing optional blocks), as a multiple of the simulator's defaults:
+        /// 0 turns it off.
+        #[arg(long, default_value_t = 1.0)]
+        noise: f64,
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
@@ -115,6 +121,33 @@ enum Command {
         seed: u64,
         #[arg(long)]
         out: PathBuf,
+        /// Honest noise as a multiple of the simulator's defaults (0 off).
+        #[arg(long, default_value_t = 1.0)]
+        noise: f64,
+    },
+    /// Several simulated days, seeds by honest-noise levels, each through a fresh hub over HTTP
+    /// with simulated officers, scored in one table (all parcels, and those of held-out products).
+    Trial {
+        /// Seeds, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+        seeds: Vec<u64>,
+        /// Honest-noise levels, comma-separated (multiples of the simulator's defaults).
+        #[arg(long, value_delimiter = ',', default_value = "1")]
+        noise: Vec<f64>,
+        /// Parcels per day.
+        #[arg(long, default_value_t = 200_000)]
+        parcels: usize,
+        /// Folder for the days' stores (one sub-folder per day, wiped by the next trial).
+        #[arg(long, default_value = "./greenlane-trial")]
+        data: PathBuf,
+        /// Concurrent HTTP clients pushing each day.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        #[command(flatten)]
+        lists: ListsArgs,
+        /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
+        #[arg(long)]
+        criteria: Option<PathBuf>,
     },
     /// Change a simulated day (a `simulate` folder) only in ways that leave every parcel's truth
     /// as it is, into a folder of the same layout: scale error on weights, rounding, another
@@ -272,12 +305,16 @@ fn main() -> ExitCode {
                 serve::run(store, options).map(|()| ExitCode::SUCCESS)
             }),
         Command::Screen { name, country, kind, lists } => screen(&name, country.as_deref(), kind, &lists),
-        Command::Demo { parcels, seed, listen, data, exit, clients, lists, criteria } => {
+        Command::Demo { parcels, seed, noise, listen, data, exit, clients, lists, criteria } => {
             let lists = lists.folder();
-            let options = demo::DemoOptions { parcels, seed, listen, data, exit, clients, lists, criteria };
+            let options = demo::DemoOptions { parcels, seed, noise, listen, data, exit, clients, lists, criteria };
             demo::run(&options).map(|()| ExitCode::SUCCESS)
         }
-        Command::Simulate { parcels, seed, out } => simulate(parcels, seed, &out),
+        Command::Simulate { parcels, seed, out, noise } => simulate(parcels, seed, noise, &out),
+        Command::Trial { seeds, noise, parcels, data, clients, lists, criteria } => {
+            let options = trial::TrialOptions { seeds, noise, parcels, data, clients, lists: lists.folder(), criteria };
+            trial::run(&options).map(|()| ExitCode::SUCCESS)
+        }
         Command::Perturb { input, out, kinds, seed } => {
             let options = perturb::PerturbOptions { input: &input, out: &out, kinds: kinds.as_deref(), seed };
             perturb::run(&options).map(|()| ExitCode::SUCCESS)
@@ -423,8 +460,13 @@ fn screen(name: &str, country: Option<&str>, kind: Option<PartyKind>, lists: &Li
 /// Parcels in the default demo: about a minute on this project's 2-core reference machine.
 const DEFAULT_DEMO_PARCELS: usize = 100_000;
 
-fn simulate(parcels: usize, seed: u64, out: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let config = greenlane_sim::SimConfig { parcels, seed, ..Default::default() };
+fn simulate(parcels: usize, seed: u64, noise: f64, out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let config = greenlane_sim::SimConfig {
+        parcels,
+        seed,
+        noise: greenlane_sim::HonestNoise::default().scaled(noise),
+        ..Default::default()
+    };
     let bar = indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} messages  eta {eta}")
             .expect("a valid progress template"),

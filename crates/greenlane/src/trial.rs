@@ -58,10 +58,7 @@ fn pct(part: u64, whole: u64) -> String {
 }
 
 fn recall(e: &Evaluation) -> KindScore {
-    KindScore {
-        parcels: e.kinds.values().map(|k| k.parcels).sum(),
-        stopped: e.kinds.values().map(|k| k.stopped).sum(),
-    }
+    KindScore { parcels: e.kinds.values().map(|k| k.parcels).sum(), stopped: e.kinds.values().map(|k| k.stopped).sum() }
 }
 
 fn summary_line(e: &Evaluation) -> String {

@@ -219,7 +219,8 @@ pub fn quiet_engine() -> Engine {
         greenlane_risk::DEFAULT_FILES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
     for (name, text) in &mut files {
         if name == "settings.toml" {
-            *text = text.replace("expected_blue = 0.01", "expected_blue = 0.0").replace("max_intervention = 0.05\n", "");
+            *text =
+                text.replace("expected_blue = 0.01", "expected_blue = 0.0").replace("max_intervention = 0.05\n", "");
         }
     }
     let mut set = greenlane_risk::CriteriaSet::from_sources(&files).unwrap();
