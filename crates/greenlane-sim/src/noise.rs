@@ -96,8 +96,8 @@ impl HonestNoise {
         HonestNoise::default().scaled(0.0)
     }
 
-    /// Every share and spread of the default times `level` (shares capped at 1): 0 is
-    /// [`HonestNoise::off`], 1 the default, 2 twice as noisy.
+    /// Every share and spread of `self` times `level` (shares capped at 1): on the default, 0
+    /// is [`HonestNoise::off`], 1 the default itself, 2 twice as noisy.
     pub fn scaled(&self, level: f64) -> HonestNoise {
         let level = level.max(0.0);
         let share = |x: f64| (x * level).clamp(0.0, 1.0);
