@@ -109,7 +109,8 @@
 //! Clean parcels are consistent across order, list and waybill up to the honest noise: the same
 //! items and packages; quantities equal, or sets on the order and their pieces on the list;
 //! line totals equal in CNY, or the order's converted at a day rate within
-//! [`HonestNoise::rate_spread`] of [`customs_rate`]; unit prices within half a cent; gross
+//! [`HonestNoise::rate_spread`] of [`customs_rate`]; CNY unit prices within half a cent (per
+//! piece when the order counts sets); gross
 //! weights within [`HonestNoise::max_weight_gap`]; a `goodsValue` that is the lines' sum, or
 //! that sum plus the shipping the list declares as freight. A payment receipt, when there is
 //! one, charges the order's goods value plus freight in the order's currency. With
