@@ -54,7 +54,8 @@
 //!   at the platform's day rate, within ±1.5 % of the customs monthly rate ([`customs_rates`],
 //!   approximations for November 2026); free-shipping lists declare freight 0; some orders fold
 //!   shipping into `goodsValue`; some orders count sets where the list counts pieces; some
-//!   orders come without the buyer block, some lists without `itemName`. The noise draws from
+//!   orders come without the buyer block, some lists without `itemName`; some valuable parcels
+//!   carry declared-value insurance on waybill and list alike. The noise draws from
 //!   its own stream after planning: a parcel's truth is the same at every noise level.
 //! - **Time.** Orders follow a diurnal curve (CST); waybills follow within 1.5 h, lists within
 //!   3 h, but 12 % of lists arrive before their order and some waybills after their list. Each
@@ -110,8 +111,8 @@
 //! items and packages; quantities equal, or sets on the order and their pieces on the list;
 //! line totals equal in CNY, or the order's converted at a day rate within
 //! [`HonestNoise::rate_spread`] of [`customs_rate`]; CNY unit prices within half a cent (per
-//! piece when the order counts sets); gross
-//! weights within [`HonestNoise::max_weight_gap`]; a `goodsValue` that is the lines' sum, or
+//! piece when the order counts sets); gross weights within [`HonestNoise::max_weight_gap`];
+//! a `goodsValue` that is the lines' sum, or
 //! that sum plus the shipping the list declares as freight. A payment receipt, when there is
 //! one, charges the order's goods value plus freight in the order's currency. With
 //! [`HonestNoise::off`] the documents agree to the last digit. Parcels of kind
