@@ -38,17 +38,36 @@
 //!   eight logistics firms with their waybill formats and export ports, declaration agents who
 //!   file the lists, payment firms. Codes are 10-character customs codes or 18-character unified
 //!   social credit codes with valid check characters.
-//! - **Goods.** 71 products on real HS 2022 subheadings extended to 10 digits, with Chinese names,
-//!   units, log-normal prices and weights (`data/products.csv`); apparel a third, electronics a
-//!   quarter (GACC 2022 mix); destinations drawn by China's CBEC export shares (US 34 %, UK 8 %,
-//!   DE 6 %, FR 4.5 %…), then a platform that sells there.
+//! - **Goods.** 303 product types on real HS 2022 subheadings of all 21 sections, extended to 10
+//!   digits, with Chinese names, units, log-normal prices and weights (`data/products.csv`);
+//!   exporters specialise, so apparel, shoes and bags stay a third and electronics a quarter
+//!   (GACC 2022 mix); destinations drawn by China's CBEC export shares (US 34 %, UK 8 %, DE 6 %,
+//!   FR 4.5 %…), then a platform that sells there. About a quarter of the products are *held
+//!   out* (`heldout`, by a fixed hash of the key): an engine is judged on them, never tuned on
+//!   them; the truth names each parcel's product and whether it is held out.
+//! - **Honest noise** ([`HonestNoise`], [`SimConfig::noise`], on by default): the waybill's
+//!   gross weight is what the carrier's scale showed (the list's weight × (1 + e), e normal with
+//!   sd 2 % clipped to ±5 %, plus up to 50 g of packaging, on a 10 g scale or for a quarter of
+//!   parcels a 50/100 g one); some orders are priced to 3–4 decimals and their lists rounded;
+//!   Amazon, eBay, AliExpress, Ozon and Wildberries orders are often in the buyer's currency
+//!   (USD 502, EUR 300, GBP 303, JPY 116, CAD 501, AUD 601, RUB 332) while the list declares CNY
+//!   at the platform's day rate, within ±1.5 % of the customs monthly rate ([`customs_rates`],
+//!   approximations for November 2026); free-shipping lists declare freight 0; some orders fold
+//!   shipping into `goodsValue`; some orders count sets where the list counts pieces; some
+//!   orders come without the buyer block, some lists without `itemName`; some valuable parcels
+//!   carry declared-value insurance on waybill and list alike. The noise draws from
+//!   its own stream after planning: a parcel's truth is the same at every noise level.
 //! - **Time.** Orders follow a diurnal curve (CST); waybills follow within 1.5 h, lists within
 //!   3 h, but 12 % of lists arrive before their order and some waybills after their list. Each
 //!   sender batches up to [`SimConfig::max_batch`] entities per message and flushes every 10
 //!   minutes; [`SimConfig::envelope_share`] of messages come inside a `dxp:DxpMsg` envelope.
 //! - **Violations.** Every kind of INTERFACES.md §4 at its own prevalence
 //!   ([`prevalence`], about 4 % of parcels in all), each obvious, moderate or
-//!   subtle ([`Subtlety`]); clean parcels include honest [`Confounder`]s.
+//!   subtle ([`Subtlety`]); clean parcels include honest [`Confounder`]s (about 5 % of
+//!   parcels, plus first-time exporters' ~1 %): clearance sales, heavy goods, genuine brands
+//!   from authorised sellers, licensed controlled goods, names resembling a listed one, repeat
+//!   buyers, compatible accessories ("适用于苹果iPhone 15手机壳"), declared lithium batteries,
+//!   parcels at 4,000–5,000 CNY.
 //!
 //! # `truth.jsonl`
 //!
@@ -63,13 +82,15 @@
 //! | `logisticsNo`, `logisticsCode` | the waybill's key |
 //! | `violations` | `[]` when clean; else kinds of INTERFACES.md §4, e.g. `["undervaluation"]` |
 //! | `subtlety` | `null` when clean; `"obvious"`, `"moderate"` or `"subtle"` |
-//! | `confounder` | `null`, or why a clean parcel looks suspicious: `"cheap_goods"`, `"heavy_goods"`, `"real_brand"`, `"licensed_controlled"`, `"name_resembles_listed"`, `"first_time_exporter"` |
+//! | `confounder` | `null`, or why a clean parcel looks suspicious: `"cheap_goods"`, `"heavy_goods"`, `"real_brand"`, `"licensed_controlled"`, `"name_resembles_listed"`, `"first_time_exporter"`, `"repeat_buyer"`, `"compatible_accessory"`, `"lithium_battery"`, `"near_value_limit"` |
 //! | `destination`, `buyerCountry` | ISO 3166-1 alpha-2 |
-//! | `valueCny`, `marketValueCny` | declared goods value and what such goods usually cost, CNY, decimal strings |
+//! | `valueCny`, `marketValueCny` | the goods value the list declares (CNY, after any conversion from the order's currency) and what such goods usually cost, decimal strings |
 //! | `hsCode`, `trueHsCode` | the first goods line's declared and true 10-digit code |
 //! | `appTime` | the list's `appTime`, `YYYYMMDDhhmmss` CST |
 //! | `splitGroup` | shared by the parcels of one split consignment, else `null` |
 //! | `exporter` | `{"repeatOffender", "firstTime", "authorizedBrands"}` |
+//! | `product` | the catalogue key of the first goods line's product (`data/products.csv`, e.g. `"phonecase"`) |
+//! | `heldOut` | whether that product is held out: judge on it, never tune on it |
 //!
 //! How each violation shows in the messages:
 //!
@@ -77,18 +98,25 @@
 //! | --- | --- | --- |
 //! | `undervaluation` | order and list agree on a price far below the product's usual one | 4–12 % → 35–50 % of it |
 //! | `misclassification` | the list's `gcode` belongs to other goods than the item name | another product family → same HS chapter |
-//! | `prohibited_goods` | ivory, charcoal, antiques, ephedra | named plainly → a vague name under an innocuous code (then also `misclassification`) |
-//! | `license_missing` | export-controlled goods (drones, precursor chemicals, graphite, gallium) without `licenseNo` | bulk → a vague name |
+//! | `prohibited_goods` | CITES goods (ivory, rhino horn, pangolin scales, musk, wild agarwood, rosewood), arms parts, cartridges, imitation guns, controlled knives, fireworks, detonators, narcotics-class drugs (poppy straw, tramadol, ketamine), charcoal, antiques, ephedra | named plainly → a euphemism ("工艺品摆件", "中药材", "五金配件") → a euphemism under an innocuous code (then also `misclassification`) |
+//! | `license_missing` | export-controlled goods (drones, UAV parts, infrared cameras, inertial measurement units, precursors such as phenylacetone, 4-piperidone, acetic anhydride, potassium permanganate; graphite, gallium, germanium, antimony, rare earths) without a licence: `licenseNo` empty or a placeholder (`N/A`, `000000`, `无`, `NA`, the list's own copNo), sometimes declared under the 4-digit heading padded with zeros (`8806000000`) | bulk → a euphemism ("金属样品", "化工原料") |
 //! | `sanctioned_party` | the buyer block names a listed person or entity (`data/sanctioned_names.csv`) | the listed spelling → reordered, transliterated, mistyped |
 //! | `document_mismatch` | the list disagrees with its order | price cut by half → a few cents |
-//! | `weight_mismatch` | the list's gross weight is below the waybill's | a fifth → 90–96 % |
+//! | `weight_mismatch` | the list's gross weight is below the waybill's scale weight | a fifth → 90–96 % of it (the subtle ones hide inside honest scale error) |
 //! | `split_shipment` | one buyer and exporter, several parcels the same day each under the destination's de minimis, together over it | 5–6 identical parcels within 45 min → 2–3 different ones over 10 h |
-//! | `counterfeit` | a brand name at an implausible price from a seller not authorised for it | 2–6 % → 30–50 % of the genuine price |
+//! | `counterfeit` | a brand name (48 brands in `data/brands.csv`: LEGO, Swarovski, Cartier, Rolex, Hermès, Stanley…) at an implausible price from a seller not authorised for it | 2–6 % → 30–50 % of the genuine price |
 //! | `other` | the buyer lives in another country than the list's destination | an embargoed country → a neighbour |
 //!
-//! Clean parcels are consistent across order, list and waybill (items, quantities, prices,
-//! totals, currency, gross weight, packages), and a payment receipt, when there is one, charges
-//! the order's goods value plus freight.
+//! Clean parcels are consistent across order, list and waybill up to the honest noise: the same
+//! items and packages; quantities equal, or sets on the order and their pieces on the list;
+//! line totals equal in CNY, or the order's converted at a day rate within
+//! [`HonestNoise::rate_spread`] of [`customs_rate`]; CNY unit prices within half a cent (per
+//! piece when the order counts sets); gross weights within [`HonestNoise::max_weight_gap`];
+//! a `goodsValue` that is the lines' sum, or
+//! that sum plus the shipping the list declares as freight. A payment receipt, when there is
+//! one, charges the order's goods value plus freight in the order's currency. With
+//! [`HonestNoise::off`] the documents agree to the last digit. Parcels of kind
+//! `document_mismatch` keep their prices free of noise, so their disagreement stays one.
 //!
 //! # Perturbations
 //!

@@ -95,6 +95,8 @@ pub(crate) struct Parcel {
     pub order_currency: &'static str,
     /// CNY per unit of the order's currency at the platform's day rate.
     pub order_rate: Decimal,
+    /// Declared-value insurance on the waybill and the list, CNY (0 when none).
+    pub insured_fee: Decimal,
     /// Whether the order carries the buyer block (when its platform sends them).
     pub buyer_block: bool,
     /// Optional fields left empty by the senders.
@@ -558,6 +560,7 @@ impl<'a> Planner<'a> {
             shipping_in_goods: Decimal::ZERO,
             order_currency: "142",
             order_rate: Decimal::ONE,
+            insured_fee: Decimal::ZERO,
             buyer_block: true,
             sparse: false,
             list_weight: gross,

@@ -9,7 +9,6 @@ use crate::population::{Enterprise, Population};
 use crate::random::Stream;
 use crate::{SimConfig, SimMessage};
 use greenlane_ceb::{Consignee, DxpEnvelope, ExtendPayload, Message, MessageType, Version, export};
-use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// What a batch carries, in the order a batch sent in the same second is filed.
@@ -333,7 +332,7 @@ impl Renderer<'_> {
             logistics_name: firm.ent.name.clone(),
             logistics_no: p.logistics_no.clone(),
             freight: p.freight,
-            insured_fee: Decimal::ZERO,
+            insured_fee: p.insured_fee,
             currency: "142".into(),
             gross_weight: p.waybill_weight,
             pack_no: p.pack_no,
@@ -394,7 +393,7 @@ impl Renderer<'_> {
                 freight: p.list_freight,
                 f_currency: "142".into(),
                 f_flag: "3".into(),
-                insured_fee: Decimal::ZERO,
+                insured_fee: p.insured_fee,
                 i_currency: "142".into(),
                 i_flag: "3".into(),
                 wrap_type: "2".into(),

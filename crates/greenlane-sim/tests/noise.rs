@@ -51,6 +51,13 @@ fn some_orders_are_in_another_currency_than_their_list() {
     // Free shipping declared as freight 0, and optional blocks left out, occur too.
     assert!(read.lists.values().any(|(_, l)| l.inventory_head.freight.is_zero()));
     assert!(read.lists.values().any(|(_, l)| l.inventory_lists[0].item_name.is_none()));
+    let insured: Vec<_> = read.lists.values().filter(|(_, l)| !l.inventory_head.insured_fee.is_zero()).collect();
+    assert!(!insured.is_empty(), "no declared-value insurance");
+    for (_, l) in insured {
+        let (_, w) = &read.waybills[&(l.inventory_head.logistics_code.clone(), l.inventory_head.logistics_no.clone())];
+        assert_eq!(w.insured_fee, l.inventory_head.insured_fee);
+        assert_eq!((l.inventory_head.i_flag.as_str(), l.inventory_head.i_currency.as_str()), ("3", "142"));
+    }
     let with_buyer_platform = read.orders.values().filter(|(_, o)| !read.buyers.contains_key(&o.order_head.order_no));
     assert!(with_buyer_platform.count() > sim.truth().len() / 20);
 }

@@ -325,6 +325,13 @@ fn traffic_arrives_as_platforms_send_it() {
         hours[t.app_time[8..10].parse::<usize>().unwrap()] += 1;
     }
     assert!(hours[15] > 5 * hours[4], "no diurnal curve: {hours:?}");
+    // Held-out products reach the traffic at about their share of the catalogue, among clean
+    // and violating parcels alike.
+    let held = sim.truth().iter().filter(|t| t.held_out).count() as f64 / PARCELS as f64;
+    assert!((0.15..0.4).contains(&held), "held-out parcels {held}");
+    assert!(sim.truth().iter().any(|t| t.held_out && !t.is_clean()));
+    let products: std::collections::BTreeSet<&str> = sim.truth().iter().map(|t| t.product.as_str()).collect();
+    assert!(products.len() > 250 && !products.contains(""), "{} products in the traffic", products.len());
     let platforms: std::collections::BTreeSet<&str> = sim.truth().iter().map(|t| t.platform.as_str()).collect();
     assert!(platforms.len() >= 10 && !platforms.contains(""), "{platforms:?}");
     // Codes: 18-character ones carry a valid GB 32100 check character.
