@@ -78,7 +78,7 @@ impl Default for DocumentPolicy {
     /// The shipped defaults (the criteria's `[documents]` table says why each is what it is).
     fn default() -> DocumentPolicy {
         DocumentPolicy {
-            weight: Tolerance { relative: Decimal::new(5, 2), absolute: Decimal::new(5, 2), points_per_doubling: 20.0 },
+            weight: Tolerance { relative: Decimal::new(5, 2), absolute: Decimal::new(5, 2), points_per_doubling: 25.0 },
             amount: Tolerance { relative: Decimal::new(5, 3), absolute: Decimal::ONE, points_per_doubling: 12.0 },
             converted: Tolerance {
                 relative: Decimal::new(3, 2),
@@ -375,18 +375,24 @@ fn compare(
     }
 
     // The goods value: platforms report it with or without the shipping fee, so the order's
-    // value is compared as it is and, when the order carries freight, less the freight; the
-    // closer of the two is the comparison.
+    // value is compared as it is, less the order's own freight when it carries one, and against
+    // the list's goods plus the freight the list declares apart (a platform that folds shipping
+    // into goodsValue and leaves the order's freight empty); the closest is the comparison. The
+    // list's freight is taken in the goods' currency, as Chinese lists declare both in yuan.
     let list_currency = list.items.first().map_or(order.currency.as_str(), |i| i.currency.as_str());
     let lines = u32::try_from(list.items.len()).unwrap_or(u32::MAX);
     let declared = Money { amount: list.goods_value(), currency: list_currency };
-    let mut candidates = vec![Money { amount: order.goods_value, currency: &order.currency }];
+    let ordered = Money { amount: order.goods_value, currency: &order.currency };
+    let mut candidates = vec![(declared, ordered)];
     if order.freight > Decimal::ZERO {
-        candidates.push(Money { amount: order.goods_value - order.freight, currency: &order.currency });
+        candidates.push((declared, Money { amount: order.goods_value - order.freight, currency: &order.currency }));
+    }
+    if list.freight > Decimal::ZERO {
+        candidates.push((Money { amount: declared.amount + list.freight, currency: list_currency }, ordered));
     }
     let best = candidates
         .into_iter()
-        .filter_map(|c| g.money("doc.value_mismatch", "goods value".into(), declared, c, "order", lines, findings))
+        .filter_map(|(l, o)| g.money("doc.value_mismatch", "goods value".into(), l, o, "order", lines, findings))
         .min_by(|a, b| a.score.total_cmp(&b.score));
     out.extend(best);
 

@@ -79,14 +79,11 @@ pub struct Evidence<'a> {
 /// the declaration, never a random number generator).
 pub trait RiskEngine: Send {
     /// The three-document check under the engine's tolerances and exchange rates: the findings
-    /// that [`RiskEngine::assess`] then weighs. The default knows the yuan only.
-    fn check_documents(&self, parcel: &Parcel) -> Vec<Finding> {
-        three_documents(parcel, &DocumentPolicy::default(), &YuanOnly)
-    }
+    /// that [`RiskEngine::assess`] then weighs. No default: a wrapper around an engine must
+    /// forward it, or it would check with other tolerances than the engine it wraps.
+    fn check_documents(&self, parcel: &Parcel) -> Vec<Finding>;
     /// Every graded comparison of the check, within tolerance or not, for an officer.
-    fn document_comparisons(&self, parcel: &Parcel) -> Vec<Comparison> {
-        comparisons(parcel, &DocumentPolicy::default(), &YuanOnly)
-    }
+    fn document_comparisons(&self, parcel: &Parcel) -> Vec<Comparison>;
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment;
     /// An officer's finding on a parcel this engine assessed: what the engine may learn from.
     fn observe_inspection(&mut self, _parcel: &Parcel, _inspection: &Inspection) {}
@@ -105,6 +102,15 @@ pub trait RiskEngine: Send {
 pub struct DocumentRules;
 
 impl RiskEngine for DocumentRules {
+    /// The shipped tolerances, and the yuan only: a hub without a rate table.
+    fn check_documents(&self, parcel: &Parcel) -> Vec<Finding> {
+        three_documents(parcel, &DocumentPolicy::default(), &YuanOnly)
+    }
+
+    fn document_comparisons(&self, parcel: &Parcel) -> Vec<Comparison> {
+        comparisons(parcel, &DocumentPolicy::default(), &YuanOnly)
+    }
+
     fn assess(&mut self, _parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment {
         let mut reasons: Vec<Reason> = evidence.findings.iter().map(|f| f.reason.clone()).collect();
         let held: Vec<&ScreeningHit> = evidence.screening.iter().filter(|h| h.above_hold_threshold).collect();

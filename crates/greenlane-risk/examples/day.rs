@@ -32,6 +32,12 @@ struct Recording {
 }
 
 impl RiskEngine for Recording {
+    fn check_documents(&self, parcel: &Parcel) -> Vec<greenlane_core::check::Finding> {
+        self.engine.check_documents(parcel)
+    }
+    fn document_comparisons(&self, parcel: &Parcel) -> Vec<greenlane_core::check::Comparison> {
+        self.engine.document_comparisons(parcel)
+    }
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment {
         let a = self.engine.assess(parcel, evidence);
         let mut codes: Vec<String> = a.reasons.iter().map(|r| r.code.clone()).collect();

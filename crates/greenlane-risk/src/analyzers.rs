@@ -192,7 +192,12 @@ impl SellerBrand {
 pub(crate) struct Learned {
     value_hs6: FxMap<u32, LogHistogram>,
     value_hs6_dest: FxMap<(u32, [u8; 2]), LogHistogram>,
+    /// The same per national 10-digit line: a subheading such as 7117.19 (imitation jewellery)
+    /// or 8471.60 (keyboards, mice, scanners) spans goods of very different price and weight,
+    /// while a tariff line is far more uniform. Used once a line has enough samples.
+    value_hs10: FxMap<u64, LogHistogram>,
     kg_per_unit: FxMap<u32, LogHistogram>,
+    kg_per_unit_hs10: FxMap<u64, LogHistogram>,
     /// (token, hs6) → lines.
     token_code: FxMap<(u64, u32), u32>,
     /// token → (lines, the code it went under most, lines under that code).
@@ -220,6 +225,11 @@ pub(crate) struct Learned {
 
 fn hs6_of(gcode: &str) -> Option<u32> {
     gcode.get(..6).and_then(|s| s.parse().ok())
+}
+
+/// The national tariff line of a full 10-digit code; `None` for a shorter (simplified) one.
+fn hs10_of(gcode: &str) -> Option<u64> {
+    (gcode.len() == 10).then(|| gcode.parse().ok()).flatten()
 }
 
 fn dest_key(dest: &str) -> [u8; 2] {
@@ -271,6 +281,26 @@ pub(crate) fn de_minimis_cny<'s>(set: &'s CriteriaSet, dest: &str, day: u32) -> 
     Some((dm.amount * rate, dm))
 }
 
+/// Whether the line names a brand (not merely "compatible with" it) whose genuine goods cost at
+/// least about `price_cny`: then a unit value far above what the code usually covers is the
+/// brand's, not other goods'. Genuine Nike trainers cost several times a market-stall pair, and
+/// an authorised seller's Rolex a hundred times a plain watch.
+fn brand_explains_price(
+    item: &greenlane_core::ListItem,
+    price_cny: Decimal,
+    f: &Features,
+    set: &CriteriaSet,
+    term_brand: &[Option<u32>],
+) -> bool {
+    let name = item.gname.to_lowercase();
+    f.terms.iter().filter_map(|&t| term_brand.get(t as usize).copied().flatten()).any(|b| {
+        let brand = &set.brands[b as usize];
+        brand.terms.iter().any(|t| name.contains(t.as_str()))
+            && !compatible_only(&name, &brand.terms, &set.compatibility)
+            && brand.min_price_for(&item.gcode).is_some_and(|genuine| price_cny >= genuine * Decimal::new(5, 1))
+    })
+}
+
 fn buyer_key(p: &Parcel) -> Option<u64> {
     let b = p.order.buyer.as_ref()?;
     // Name and address, letters and digits only: "J. Smith, 1 Main St" and "j smith 1 main st" agree.
@@ -304,9 +334,16 @@ impl Learned {
             let price = item.price * fx;
             let lnp = ln(price);
             // Undervaluation (and goods worth far more than what the code usually covers).
-            let hist = match self.value_hs6_dest.get_mut(&(hs6, dk)) {
-                Some(h) if h.n >= a.min_samples => Some(h),
-                _ => self.value_hs6.get_mut(&hs6).filter(|h| h.n >= a.min_samples),
+            // The finest reference with enough samples: the tariff line, then the subheading
+            // to this destination, then the subheading.
+            let hs10 = hs10_of(&item.gcode);
+            let enough = |h: Option<&LogHistogram>| h.is_some_and(|h| h.n >= a.min_samples);
+            let hist = if enough(hs10.and_then(|c| self.value_hs10.get(&c))) {
+                hs10.and_then(|c| self.value_hs10.get_mut(&c))
+            } else if enough(self.value_hs6_dest.get(&(hs6, dk))) {
+                self.value_hs6_dest.get_mut(&(hs6, dk))
+            } else {
+                self.value_hs6.get_mut(&hs6).filter(|h| h.n >= a.min_samples)
             };
             if let Some(h) = hist
                 && lnp.is_finite()
@@ -329,7 +366,7 @@ impl Learned {
                             h.n
                         ),
                     });
-                } else if z >= a.value_high_z {
+                } else if z >= a.value_high_z && !brand_explains_price(item, price, f, set, term_brand) {
                     out.push(Signal {
                         code: "analyzer.unit_value_high",
                         kind: ViolationKind::Misclassification,
@@ -424,9 +461,19 @@ impl Learned {
         self.token_buf = tokens;
 
         // Weight per unit, for single-line lists.
-        if let [item] = p.list.items.as_slice()
+        let single = match p.list.items.as_slice() {
+            [item] => Some(item),
+            _ => None,
+        };
+        let hs10 = single.and_then(|i| hs10_of(&i.gcode));
+        let by_line = hs10.and_then(|c| self.kg_per_unit_hs10.get(&c)).is_some_and(|h| h.n >= a.min_samples);
+        if let Some(item) = single
             && let Some(hs6) = hs6_of(&item.gcode)
-            && let Some(h) = self.kg_per_unit.get_mut(&hs6).filter(|h| h.n >= a.min_samples)
+            && let Some(h) = if by_line {
+                hs10.and_then(|c| self.kg_per_unit_hs10.get_mut(&c))
+            } else {
+                self.kg_per_unit.get_mut(&hs6).filter(|h| h.n >= a.min_samples)
+            }
             && item.qty > Decimal::ZERO
         {
             let lnw = ln(p.list.gross_weight / item.qty);
@@ -636,6 +683,9 @@ impl Learned {
             let Some(hs6) = hs6_of(&item.gcode) else { continue };
             let lnp = ln(item.price * fx);
             self.value_hs6.entry(hs6).or_insert_with(LogHistogram::new).add(lnp);
+            if let Some(hs10) = hs10_of(&item.gcode) {
+                self.value_hs10.entry(hs10).or_insert_with(LogHistogram::new).add(lnp);
+            }
             if dk != [0, 0] {
                 self.value_hs6_dest.entry((hs6, dk)).or_insert_with(LogHistogram::new).add(lnp);
             }
@@ -668,7 +718,11 @@ impl Learned {
             && let Some(hs6) = hs6_of(&item.gcode)
             && item.qty > Decimal::ZERO
         {
-            self.kg_per_unit.entry(hs6).or_insert_with(LogHistogram::new).add(ln(p.list.gross_weight / item.qty));
+            let lnw = ln(p.list.gross_weight / item.qty);
+            self.kg_per_unit.entry(hs6).or_insert_with(LogHistogram::new).add(lnw);
+            if let Some(hs10) = hs10_of(&item.gcode) {
+                self.kg_per_unit_hs10.entry(hs10).or_insert_with(LogHistogram::new).add(lnw);
+            }
         }
 
         if let Some(key) = self.buyer {

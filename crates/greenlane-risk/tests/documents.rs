@@ -40,6 +40,7 @@ fn build(settings: &str) -> greenlane_core::Parcel {
             }
             "order.value" => p.order.goods_value = dec(value),
             "order.freight" => p.order.freight = dec(value),
+            "list.freight" => p.list.freight = dec(value),
             "waybill.ebc" => p.waybill.ebc_code = Some(value.into()),
             "order.ebc" => p.order.ebc_code = value.into(),
             "list.time" => {

@@ -58,6 +58,14 @@ impl SharedEngine {
 }
 
 impl RiskEngine for SharedEngine {
+    fn check_documents(&self, parcel: &Parcel) -> Vec<greenlane_core::check::Finding> {
+        self.lock().check_documents(parcel)
+    }
+
+    fn document_comparisons(&self, parcel: &Parcel) -> Vec<greenlane_core::check::Comparison> {
+        self.lock().document_comparisons(parcel)
+    }
+
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment {
         let (assessment, version) = {
             let mut engine = self.lock();
