@@ -78,7 +78,7 @@ impl Default for DocumentPolicy {
     /// The shipped defaults (the criteria's `[documents]` table says why each is what it is).
     fn default() -> DocumentPolicy {
         DocumentPolicy {
-            weight: Tolerance { relative: Decimal::new(5, 2), absolute: Decimal::new(5, 2), points_per_doubling: 25.0 },
+            weight: Tolerance { relative: Decimal::new(5, 2), absolute: Decimal::new(1, 1), points_per_doubling: 25.0 },
             amount: Tolerance { relative: Decimal::new(5, 3), absolute: Decimal::ONE, points_per_doubling: 12.0 },
             converted: Tolerance {
                 relative: Decimal::new(3, 2),
