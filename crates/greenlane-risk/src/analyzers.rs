@@ -442,6 +442,35 @@ impl Learned {
                 }
                 continue;
             }
+            // A code the traffic has seen too little of to judge names by, while the name is
+            // one the traffic knows well under another code: misclassification into a rare
+            // code (a T-shirt declared as a machine part) shows here, not in the rare code's
+            // own statistics. The other code must be well attested and explain the name far
+            // better, as above.
+            let support = a.name_min_samples.min(20);
+            if let Some((better, gain)) = self.better_code(&tokens, hs6, support)
+                && gain >= a.name_margin
+                && self.code_names.get(&better).is_some_and(|c| c.n >= a.name_min_samples)
+            {
+                self.name_flagged = true;
+                out.push(Signal {
+                    code: "analyzer.name_code",
+                    kind: ViolationKind::Misclassification,
+                    weight: a.name_weight,
+                    message: format!(
+                        "item {}: {:?} is declared under HS {} ({}), seen in {} lines of traffic, but names like it go under HS {:04}.{:02} ({} lines)",
+                        item.item_no,
+                        item.gname,
+                        fmt_hs(&item.gcode),
+                        nomenclature().describe(&item.gcode),
+                        self.code_names.get(&hs6).map_or(0, |c| c.n),
+                        better / 100,
+                        better % 100,
+                        self.code_names.get(&better).map_or(0, |c| c.n)
+                    ),
+                });
+                continue;
+            }
             // Cold start: the nomenclature's own words.
             if nomenclature().name_fits(&item.gname, hs6) == Some(false) {
                 out.push(Signal {

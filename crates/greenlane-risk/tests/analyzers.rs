@@ -20,6 +20,23 @@ fn a_name_that_another_code_explains_is_misclassified() {
 }
 
 #[test]
+fn a_well_known_name_under_a_code_the_traffic_rarely_sees_is_misclassified() {
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 2000);
+    // 8483.40 (gearing) is seen a few times only, so its own names cannot be judged; a T-shirt
+    // under it is still one of 400 T-shirts the traffic declared under 6109.10.
+    for i in 0..5 {
+        let gear = parcel(10 + i).line("齿轮箱", "8483409000", "1", "300").weight("3").build();
+        engine.warm_up(&gear);
+    }
+    let a = assess(&mut engine, &parcel(1).line("棉制针织T恤衫", "8483409000", "1", "39.9").weight("0.22").build());
+    assert!(codes(&a).contains(&"analyzer.name_code"), "{a:#?}");
+    // The rare code's own goods are not held against it.
+    let a = assess(&mut engine, &parcel(2).line("齿轮箱", "8483409000", "1", "300").weight("3").build());
+    assert!(!codes(&a).contains(&"analyzer.name_code"), "{a:#?}");
+}
+
+#[test]
 fn a_price_far_below_the_codes_usual_one_is_undervaluation() {
     let mut engine = quiet_engine();
     traffic(&mut engine, 2000);

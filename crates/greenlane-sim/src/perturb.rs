@@ -33,7 +33,7 @@ pub enum Kind {
     /// difference of a few cents.
     Rounding,
     /// On 30 % of parcels, the order (or, one time in two, the list) re-expressed in USD (502)
-    /// or EUR (300) at one plausible rate for the day (USD 7.05–7.30 CNY, EUR 7.60–7.95),
+    /// or EUR (300) at one day rate within ±1.5% of the simulated month's customs rate,
     /// amounts rounded to 2 decimals: lines, `goodsValue`, freight, and the payment's `charge`
     /// and currency with the order. Not on `document_mismatch` parcels.
     Currency,
@@ -311,10 +311,15 @@ struct Rates {
 }
 
 impl Rates {
+    /// A platform's day rate: the simulated month's customs rate moved by up to ±1.5%.
     fn of_day(seed: u64) -> Rates {
         let mut rng = Stream::new(seed, Kind::Currency.purpose(u64::MAX >> 8));
-        let usd = Decimal::new(70_500 + rng.below(0, 2_500) as i64, 4);
-        let eur = Decimal::new(76_000 + rng.below(0, 3_500) as i64, 4);
+        let mut around = |code: &str| {
+            let customs = crate::customs_rate(code).unwrap_or(Decimal::ONE);
+            (customs * Decimal::new(9_850 + rng.below(0, 301) as i64, 4)).round_dp(4)
+        };
+        let usd = around("502");
+        let eur = around("300");
         Rates { usd, eur }
     }
 }
@@ -411,7 +416,11 @@ impl Cx<'_> {
                     let head = &order.order_head;
                     let Some(parcel) = self.index.order(&head.ebp_code, &head.order_no) else { continue };
                     let before = (head.goods_value, head.freight, head.currency.clone());
-                    if let Some(c) = self.conversion(parcel).filter(|c| c.side == Side::Order) {
+                    // Only a document still in yuan is re-expressed: one the simulator's honest
+                    // noise already put in the buyer's currency stays as it is.
+                    if let Some(c) = self.conversion(parcel).filter(|c| c.side == Side::Order)
+                        && order.order_head.currency == "142"
+                    {
                         convert_order(order, c);
                         changes.note("currency.orders");
                     }
@@ -515,7 +524,9 @@ impl Cx<'_> {
                 for inv in &mut m.inventories {
                     let head = &inv.inventory_head;
                     let Some(parcel) = self.index.list(&head.ebc_code, &head.cop_no) else { continue };
-                    if let Some(c) = self.conversion(parcel).filter(|c| c.side == Side::List) {
+                    if let Some(c) = self.conversion(parcel).filter(|c| c.side == Side::List)
+                        && inv.inventory_lists.iter().all(|l| l.currency == "142")
+                    {
                         convert_list(inv, c);
                         changes.note("currency.lists");
                     }
@@ -584,16 +595,17 @@ fn scaled_weight(weight: Decimal, rng: &mut Stream) -> Option<Decimal> {
     (scaled > Decimal::ZERO && (scaled - weight).abs() <= limit && scaled != weight).then_some(scaled)
 }
 
+// Each amount is converted on its own and rounded, as a platform's currency display does: a
+// line total is not recomputed from the rounded price (the order may count sets, or carry a
+// discount), and the goods value keeps whatever freight it included.
 fn convert_order(order: &mut export::Order, c: Conversion) {
-    let mut goods = Decimal::ZERO;
     for l in &mut order.order_lists {
         l.price = at_scale(l.price / c.rate, 2);
-        l.total_price = at_scale(l.price * l.qty, 2);
+        l.total_price = at_scale(l.total_price / c.rate, 2);
         l.currency = c.code.into();
-        goods += l.total_price;
     }
     let head = &mut order.order_head;
-    head.goods_value = goods;
+    head.goods_value = at_scale(head.goods_value / c.rate, 2);
     head.freight = at_scale(head.freight / c.rate, 2);
     head.currency = c.code.into();
 }
@@ -601,7 +613,7 @@ fn convert_order(order: &mut export::Order, c: Conversion) {
 fn convert_list(inv: &mut export::Inventory, c: Conversion) {
     for l in &mut inv.inventory_lists {
         l.price = at_scale(l.price / c.rate, 2);
-        l.total_price = at_scale(l.price * l.qty, 2);
+        l.total_price = at_scale(l.total_price / c.rate, 2);
         l.currency = c.code.into();
     }
     let head = &mut inv.inventory_head;
@@ -1180,8 +1192,10 @@ mod tests {
             } else {
                 (o.order_head.goods_value, list_total(l))
             };
+            // Within rounding of a day rate ±1.5% around the month's customs rate (USD 6.68,
+            // EUR 7.50).
             let rate = cny / foreign;
-            assert!(rate > Decimal::new(69, 1) && rate < Decimal::new(81, 1), "rate {rate}");
+            assert!(rate > Decimal::new(64, 1) && rate < Decimal::new(78, 1), "rate {rate}");
             if let Some(p) = b.payments.get(&t.order_no) {
                 assert_eq!(p.currency, o.order_head.currency);
                 assert_eq!(p.charge, o.order_head.goods_value + o.order_head.freight);
