@@ -196,8 +196,9 @@ pub(crate) struct Learned {
     /// or 8471.60 (keyboards, mice, scanners) spans goods of very different price and weight,
     /// while a tariff line is far more uniform. Used once a line has enough samples.
     value_hs10: FxMap<u64, LogHistogram>,
-    kg_per_unit: FxMap<u32, LogHistogram>,
-    kg_per_unit_hs10: FxMap<u64, LogHistogram>,
+    /// Weight per unit, per code and quantity band ([`qty_band`]).
+    kg_per_unit: FxMap<(u32, u8), LogHistogram>,
+    kg_per_unit_hs10: FxMap<(u64, u8), LogHistogram>,
     /// (token, hs6) → lines.
     token_code: FxMap<(u64, u32), u32>,
     /// token → (lines, the code it went under most, lines under that code).
@@ -225,6 +226,18 @@ pub(crate) struct Learned {
 
 fn hs6_of(gcode: &str) -> Option<u32> {
     gcode.get(..6).and_then(|s| s.parse().ok())
+}
+
+/// The quantity band a parcel's weight per unit is compared within: the box, tape and filler
+/// weigh about the same for one T-shirt as for three, so a parcel of three weighs far less per
+/// unit than a parcel of one, and comparing them flagged honest multi-unit parcels as light.
+fn qty_band(qty: Decimal) -> u8 {
+    match qty.to_f64().unwrap_or(0.0) {
+        q if q <= 1.0 => 0,
+        q if q <= 3.0 => 1,
+        q if q <= 9.0 => 2,
+        _ => 3,
+    }
 }
 
 /// The national tariff line of a full 10-digit code; `None` for a shorter (simplified) one.
@@ -494,14 +507,15 @@ impl Learned {
             [item] => Some(item),
             _ => None,
         };
+        let band = single.map_or(0, |i| qty_band(i.qty));
         let hs10 = single.and_then(|i| hs10_of(&i.gcode));
-        let by_line = hs10.and_then(|c| self.kg_per_unit_hs10.get(&c)).is_some_and(|h| h.n >= a.min_samples);
+        let by_line = hs10.and_then(|c| self.kg_per_unit_hs10.get(&(c, band))).is_some_and(|h| h.n >= a.min_samples);
         if let Some(item) = single
             && let Some(hs6) = hs6_of(&item.gcode)
             && let Some(h) = if by_line {
-                hs10.and_then(|c| self.kg_per_unit_hs10.get_mut(&c))
+                hs10.and_then(|c| self.kg_per_unit_hs10.get_mut(&(c, band)))
             } else {
-                self.kg_per_unit.get_mut(&hs6).filter(|h| h.n >= a.min_samples)
+                self.kg_per_unit.get_mut(&(hs6, band)).filter(|h| h.n >= a.min_samples)
             }
             && item.qty > Decimal::ZERO
         {
@@ -748,9 +762,10 @@ impl Learned {
             && item.qty > Decimal::ZERO
         {
             let lnw = ln(p.list.gross_weight / item.qty);
-            self.kg_per_unit.entry(hs6).or_insert_with(LogHistogram::new).add(lnw);
+            let band = qty_band(item.qty);
+            self.kg_per_unit.entry((hs6, band)).or_insert_with(LogHistogram::new).add(lnw);
             if let Some(hs10) = hs10_of(&item.gcode) {
-                self.kg_per_unit_hs10.entry(hs10).or_insert_with(LogHistogram::new).add(lnw);
+                self.kg_per_unit_hs10.entry((hs10, band)).or_insert_with(LogHistogram::new).add(lnw);
             }
         }
 

@@ -52,11 +52,26 @@ fn a_price_far_below_the_codes_usual_one_is_undervaluation() {
 fn a_weight_far_below_what_such_parcels_weigh_is_flagged() {
     let mut engine = quiet_engine();
     traffic(&mut engine, 2000);
-    let a = assess(&mut engine, &parcel(1).line("手持电钻", "8467210000", "2", "259").weight("0.4").build());
+    let a = assess(&mut engine, &parcel(1).line("手持电钻", "8467210000", "1", "259").weight("0.2").build());
     assert!(codes(&a).contains(&"analyzer.weight"), "{a:#?}");
     assert!(a.reasons.iter().any(|r| r.message.contains("usually weigh")), "{a:#?}");
-    let a = assess(&mut engine, &parcel(2).line("手持电钻", "8467210000", "2", "259").weight("4.4").build());
+    let a = assess(&mut engine, &parcel(2).line("手持电钻", "8467210000", "1", "259").weight("2.3").build());
     assert!(!codes(&a).contains(&"analyzer.weight"), "{a:#?}");
+}
+
+#[test]
+fn parcels_of_several_units_are_weighed_against_parcels_of_as_many() {
+    // One T-shirt ships at about 0.22 kg, three at about 0.45: the box and tape do not triple.
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 2000);
+    for i in 0..100 {
+        let kg = format!("{:.3}", 0.43 + 0.04 * ((i * 7) % 10) as f64 / 10.0);
+        engine.warm_up(&parcel(5_000 + i).line("棉制针织T恤衫", "6109100021", "3", "39.9").weight(&kg).build());
+    }
+    let three = assess(&mut engine, &parcel(1).line("棉制针织T恤衫", "6109100021", "3", "39.9").weight("0.44").build());
+    assert!(!codes(&three).contains(&"analyzer.weight"), "{three:#?}");
+    let light = assess(&mut engine, &parcel(2).line("棉制针织T恤衫", "6109100021", "3", "39.9").weight("0.1").build());
+    assert!(codes(&light).contains(&"analyzer.weight"), "{light:#?}");
 }
 
 #[test]

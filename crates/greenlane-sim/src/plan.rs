@@ -987,6 +987,7 @@ fn vague_name(product_key: &str) -> &'static str {
     match product_key {
         "ivory" | "rhinohorn" | "swords" => "工艺品摆件",
         "charcoal" => "烧烤燃料",
+        "aquasand" => "鱼缸造景材料",
         "antique" => "瓷器摆件",
         "ephedra" | "poppy" | "pangolin" | "musk" => "中药材",
         "agarwood" => "香料木片",
