@@ -400,39 +400,40 @@ impl Learned {
             // unlike anything declared under a code whose names are usually alike.
             tokens.clear();
             tokens.extend_from_slice(&self.line_tokens[line]);
+            // A name that another, well-attested code explains far better is misclassified,
+            // whether the declared code is common or one the traffic has seen too little of to
+            // judge names by (a T-shirt declared as gearing shows only here).
+            let support = a.name_min_samples.min(20);
+            let own = self.code_names.get(&hs6).map_or(0, |c| c.n);
+            if let Some((better, gain)) = self.better_code(&tokens, hs6, support)
+                && gain >= a.name_margin
+                && (own >= a.name_min_samples
+                    || self.code_names.get(&better).is_some_and(|c| c.n >= a.name_min_samples))
+            {
+                self.name_flagged = true;
+                out.push(Signal {
+                    code: "analyzer.name_code",
+                    kind: ViolationKind::Misclassification,
+                    weight: a.name_weight,
+                    message: format!(
+                        "item {}: {:?} is declared under HS {} ({}; {own} lines of traffic), but names like it go under HS {:04}.{:02} ({}; {} lines), {:.0} times likelier",
+                        item.item_no,
+                        item.gname,
+                        fmt_hs(&item.gcode),
+                        nomenclature().describe(&item.gcode),
+                        better / 100,
+                        better % 100,
+                        nomenclature().describe(&format!("{better:06}")),
+                        self.code_names.get(&better).map_or(0, |c| c.n),
+                        gain.min(700.0).exp(),
+                    ),
+                });
+                continue;
+            }
+            // A name unlike any declared under a code whose names are usually alike.
             if let Some(cn) = self.code_names.get(&hs6)
                 && cn.n >= a.name_min_samples
             {
-                let support = a.name_min_samples.min(20);
-                let describe = |code: u32| {
-                    format!(
-                        "HS {:04}.{:02} ({})",
-                        code / 100,
-                        code % 100,
-                        nomenclature().describe(&format!("{code:06}"))
-                    )
-                };
-                if let Some((better, gain)) = self.better_code(&tokens, hs6, support)
-                    && gain >= a.name_margin
-                {
-                    self.name_flagged = true;
-                    out.push(Signal {
-                        code: "analyzer.name_code",
-                        kind: ViolationKind::Misclassification,
-                        weight: a.name_weight,
-                        message: format!(
-                            "item {}: {:?} is declared under HS {} ({}), but names like it go under {} (likelihood {:.0} times higher, from {} lines of traffic)",
-                            item.item_no,
-                            item.gname,
-                            fmt_hs(&item.gcode),
-                            nomenclature().describe(&item.gcode),
-                            describe(better),
-                            gain.min(700.0).exp(),
-                            self.code_names.get(&better).map_or(0, |c| c.n)
-                        ),
-                    });
-                    continue;
-                }
                 let typical =
                     tokens.iter().map(|t| self.token_code.get(&(*t, hs6)).copied().unwrap_or(0)).max().unwrap_or(0);
                 let share = f64::from(typical) / f64::from(cn.n);
@@ -453,35 +454,6 @@ impl Learned {
                         ),
                     });
                 }
-                continue;
-            }
-            // A code the traffic has seen too little of to judge names by, while the name is
-            // one the traffic knows well under another code: misclassification into a rare
-            // code (a T-shirt declared as a machine part) shows here, not in the rare code's
-            // own statistics. The other code must be well attested and explain the name far
-            // better, as above.
-            let support = a.name_min_samples.min(20);
-            if let Some((better, gain)) = self.better_code(&tokens, hs6, support)
-                && gain >= a.name_margin
-                && self.code_names.get(&better).is_some_and(|c| c.n >= a.name_min_samples)
-            {
-                self.name_flagged = true;
-                out.push(Signal {
-                    code: "analyzer.name_code",
-                    kind: ViolationKind::Misclassification,
-                    weight: a.name_weight,
-                    message: format!(
-                        "item {}: {:?} is declared under HS {} ({}), seen in {} lines of traffic, but names like it go under HS {:04}.{:02} ({} lines)",
-                        item.item_no,
-                        item.gname,
-                        fmt_hs(&item.gcode),
-                        nomenclature().describe(&item.gcode),
-                        self.code_names.get(&hs6).map_or(0, |c| c.n),
-                        better / 100,
-                        better % 100,
-                        self.code_names.get(&better).map_or(0, |c| c.n)
-                    ),
-                });
                 continue;
             }
             // Cold start: the nomenclature's own words.

@@ -784,6 +784,27 @@ pub async fn criteria_reload(State(state): State<WebState>, headers: HeaderMap) 
     }
 }
 
+/// One count per criterion id from a backtest report's `criteria`, e.g. `selected`.
+fn per_criterion(report: &serde_json::Value, field: &str) -> std::collections::BTreeMap<String, u64> {
+    report["criteria"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c[field].as_u64().unwrap_or(0)))
+        .collect()
+}
+
+/// Every id of either map with its count in each (0 where absent).
+fn paired(
+    was: std::collections::BTreeMap<String, u64>,
+    would: std::collections::BTreeMap<String, u64>,
+) -> Vec<(String, u64, u64)> {
+    let ids: std::collections::BTreeSet<&String> = was.keys().chain(would.keys()).collect();
+    ids.into_iter()
+        .map(|id| (id.clone(), was.get(id).copied().unwrap_or(0), would.get(id).copied().unwrap_or(0)))
+        .collect()
+}
+
 /// A backtest as the criteria page shows it: the set in force beside the candidate.
 #[derive(Debug, Default)]
 struct BacktestView {
@@ -871,49 +892,23 @@ impl BacktestView {
             view.rows.push(count_row(format!("{kind} ({known})"), caught(before), caught(after)));
         }
         // The criteria whose parcels sent to officers change most: where the edit bites.
-        let selected = |r: &serde_json::Value| -> std::collections::BTreeMap<String, u64> {
-            r["criteria"]
-                .as_array()
+        let mut changed: Vec<(String, u64, u64)> =
+            paired(per_criterion(before, "selected"), per_criterion(after, "selected"))
                 .into_iter()
-                .flatten()
-                .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c["selected"].as_u64().unwrap_or(0)))
-                .collect()
-        };
-        let (was, would) = (selected(before), selected(after));
-        let mut changed: Vec<(&String, u64, u64)> = was
-            .keys()
-            .chain(would.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .map(|id| (id, was.get(id).copied().unwrap_or(0), would.get(id).copied().unwrap_or(0)))
-            .filter(|(_, x, y)| x != y)
-            .collect();
-        changed.sort_by_key(|(id, x, y)| (std::cmp::Reverse(x.abs_diff(*y)), (*id).clone()));
+                .filter(|(_, x, y)| x != y)
+                .collect();
+        changed.sort_by_key(|(id, x, y)| (std::cmp::Reverse(x.abs_diff(*y)), id.clone()));
         for (id, x, y) in changed.into_iter().take(10) {
             view.rows.push(count_row(format!("{} · {id}", t.selected), Some(x), Some(y)));
         }
         // What each criterion costs honest traders: its stops on parcels officers found
         // compliant, most first, under either set.
-        let compliant = |r: &serde_json::Value| -> std::collections::BTreeMap<String, u64> {
-            r["criteria"]
-                .as_array()
+        let mut costly: Vec<(String, u64, u64)> =
+            paired(per_criterion(before, "compliant_stopped"), per_criterion(after, "compliant_stopped"))
                 .into_iter()
-                .flatten()
-                .map(|c| {
-                    (c["id"].as_str().unwrap_or_default().to_owned(), c["compliant_stopped"].as_u64().unwrap_or(0))
-                })
-                .filter(|(_, n)| *n > 0)
-                .collect()
-        };
-        let (was, would) = (compliant(before), compliant(after));
-        let mut costly: Vec<(&String, u64, u64)> = was
-            .keys()
-            .chain(would.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .map(|id| (id, was.get(id).copied().unwrap_or(0), would.get(id).copied().unwrap_or(0)))
-            .collect();
-        costly.sort_by_key(|(id, x, y)| (std::cmp::Reverse(*x.max(y)), (*id).clone()));
+                .filter(|(_, x, y)| x.max(y) > &0)
+                .collect();
+        costly.sort_by_key(|(id, x, y)| (std::cmp::Reverse(*x.max(y)), id.clone()));
         for (id, x, y) in costly.into_iter().take(10) {
             view.rows.push(count_row(format!("{} · {id}", t.compliant_stopped), Some(x), Some(y)));
         }
