@@ -178,16 +178,18 @@ pub fn may_file(
     }
 }
 
-/// May `actor` change or cancel a stored list of `exporter` that `filer` first filed?
+/// May `actor` change or cancel a stored document of `exporter` that `filer` first filed
+/// (`what` names it: "declaration list C1 of enterprise B")?
 ///
-/// Only the list's exporter (its `ebcCode`) or its filer (the `agentCode` it was first filed
-/// with) may. The refusal is the same whether the list exists or not, and names no lane or
-/// status, so that a non-party learns nothing from it.
-pub fn may_amend(actor: &str, exporter: &str, filer: Option<&str>, cop_no: &str) -> Result<(), BusinessError> {
+/// Only the exporter (the `ebcCode`) or the first filer (a list's `agentCode`, an order's
+/// platform, a waybill's logistics firm) may. The refusal is the same whether the document
+/// exists or not (`filer` is then `None`), and names no lane or status, so that a non-party
+/// learns nothing from it.
+pub fn may_amend(actor: &str, exporter: &str, filer: Option<&str>, what: &str) -> Result<(), BusinessError> {
     if actor == exporter || filer == Some(actor) {
         return Ok(());
     }
-    Err(BusinessError::NotParty { party: actor.to_owned(), cop_no: cop_no.to_owned(), ebc_code: exporter.to_owned() })
+    Err(BusinessError::NotParty { party: actor.to_owned(), what: what.to_owned() })
 }
 
 #[cfg(test)]

@@ -44,17 +44,15 @@ pub enum BusinessError {
     Expired { cop_no: String, hours: i64 },
     #[error("declaration list {cop_no} is not with an officer (it is {status}); there is nothing to inspect")]
     NotUnderReview { cop_no: String, status: &'static str },
-    #[error(
-        "enterprise {party} is neither the exporter nor the filer of a declaration list {cop_no} of enterprise {ebc_code}"
-    )]
-    NotParty { party: String, cop_no: String, ebc_code: String },
+    #[error("enterprise {party} is neither the exporter nor the filer of {what}")]
+    NotParty { party: String, what: String },
     #[error("enterprise {party} holds no {kind} mandate from exporter {exporter} to file {what}")]
     NoMandate { party: String, exporter: String, kind: &'static str, what: String },
     #[error("declaration list {cop_no} is with a customs officer; it cannot be {action} until the officer decides")]
     UnderReview { cop_no: String, action: &'static str },
     #[error("{what} must be greater than zero, not {value}")]
     NotPositive { what: String, value: String },
-    #[error("{what} ({declared}) is not the sum of its lines ({sum})")]
+    #[error("{what} is {declared}, but what it totals makes {sum}")]
     TotalMismatch { what: String, declared: String, sum: String },
     #[error("{what} {value} is not a plausible date: {why}")]
     ImplausibleDate { what: String, value: String, why: String },
