@@ -24,6 +24,8 @@ pub struct Nav {
     pub exporter: bool,
     pub who: String,
     pub role: &'static str,
+    /// The session's CSRF token, which every form of the page posts back.
+    pub csrf: String,
 }
 
 impl Nav {
@@ -36,6 +38,7 @@ impl Nav {
             exporter: c.role == Role::Enterprise,
             who: c.name.clone(),
             role: c.role.as_str(),
+            csrf: String::new(),
         }
     }
 }
@@ -53,15 +56,15 @@ fn page(state: &WebState, headers: &HeaderMap, allowed: &[Role]) -> Result<Page,
     let lang = Lang::of(headers);
     match session::caller(state, headers) {
         Ok(caller) if allowed.contains(&caller.role) => {
-            let nav = Nav::of(Some(&caller));
+            let mut nav = Nav::of(Some(&caller));
+            nav.csrf = session::csrf_of(headers);
             Ok(Page { caller, lang, t: lang.tr(), nav })
         }
-        Ok(caller) => Err(Box::new(message(
-            StatusCode::FORBIDDEN,
-            lang.tr(),
-            Nav::of(Some(&caller)),
-            lang.tr().forbidden.to_owned(),
-        ))),
+        Ok(caller) => {
+            let mut nav = Nav::of(Some(&caller));
+            nav.csrf = session::csrf_of(headers);
+            Err(Box::new(message(StatusCode::FORBIDDEN, lang.tr(), nav, lang.tr().forbidden.to_owned())))
+        }
         Err(Denied::Unavailable(why)) => {
             Err(Box::new(message(StatusCode::SERVICE_UNAVAILABLE, lang.tr(), Nav::default(), why)))
         }
@@ -140,12 +143,12 @@ pub async fn signin(State(state): State<WebState>, headers: HeaderMap, Form(form
     let checked = {
         let state = state.clone();
         let token = form.token.clone();
-        tokio::task::spawn_blocking(move || session::check(&state, &token)).await
+        tokio::task::spawn_blocking(move || session::sign_in(&state, &token)).await
     };
     match checked {
-        Ok(Ok(_)) => {
+        Ok(Ok(session_id)) => {
             let mut response = Redirect::to("/").into_response();
-            if let Ok(cookie) = HeaderValue::from_str(&session::sign_in_cookie(&form.token)) {
+            if let Ok(cookie) = HeaderValue::from_str(&session::sign_in_cookie(&session_id)) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
             response
@@ -157,7 +160,8 @@ pub async fn signin(State(state): State<WebState>, headers: HeaderMap, Form(form
     }
 }
 
-pub async fn signout() -> Response {
+pub async fn signout(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let _ = tokio::task::spawn_blocking(move || session::sign_out(&state, &headers)).await;
     let mut response = Redirect::to("/signin").into_response();
     if let Ok(cookie) = HeaderValue::from_str(&session::sign_out_cookie()) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -172,9 +176,11 @@ pub async fn switch_lang(Path(lang): Path<String>, headers: HeaderMap) -> Respon
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
-        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
-        .unwrap_or_else(|| "/".to_owned());
+        .and_then(|r| r.find('/').map(|i| &r[i..]))
+        .and_then(session::same_origin_path)
+        .filter(|p| !p.starts_with("/lang/"))
+        .unwrap_or("/")
+        .to_owned();
     let mut response = Redirect::to(&back).into_response();
     if let Ok(cookie) = HeaderValue::from_str(&session::lang_cookie(lang.code())) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
