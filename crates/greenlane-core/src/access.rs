@@ -143,10 +143,12 @@ impl MandateKind {
 /// How the hub knows who acts for whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Registry {
-    /// Parties are registered from the messages they send; a list's first filer binds it.
+    /// The filer an entity names is believed (staff and offline ingest in the open registry);
+    /// a list's first filer binds it.
     Open,
-    /// Only mandated parties act for an exporter; `mandated` says whether a mandate exists
-    /// for the pair in question (the store's `mandates` table).
+    /// Only mandated parties act for an exporter (`--closed-registry`, and any token bound to
+    /// another enterprise); `mandated` says whether a mandate exists for the pair in question
+    /// (the store's `mandates` table).
     Closed { mandated: bool },
 }
 
@@ -154,9 +156,9 @@ pub enum Registry {
 ///
 /// `actor` is the enterprise the sender's token is bound to, or, for an administrator's token
 /// and offline ingest, the party the entity itself names as its filer. The exporter itself
-/// always may. In the closed registry another party needs a mandate of `kind`; in the open
-/// registry the declared filer is believed, as the open registry believes any new code, but
-/// [`may_amend`] then holds every later change to that first filer.
+/// always may. Under [`Registry::Closed`] another party needs a mandate of `kind`; under
+/// [`Registry::Open`] the declared filer is believed, as the open registry believes any new
+/// code, and [`may_amend`] then holds every later change to that first filer.
 pub fn may_file(
     actor: &str,
     exporter: &str,

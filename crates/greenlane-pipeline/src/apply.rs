@@ -135,9 +135,11 @@ impl ApplyCx<'_> {
         self.actor.unwrap_or(named).to_owned()
     }
 
-    /// How the registry knows whether `party` acts for `exporter` as `kind`.
+    /// How the hub knows whether `party` acts for `exporter` as `kind`: the open registry
+    /// believes the filer an entity names when staff or offline ingest send it, but a token
+    /// bound to one enterprise files for another only under a mandate, whatever the registry.
     fn registry(&mut self, exporter: &str, party: &str, kind: MandateKind) -> Result<Registry, Fault> {
-        if !self.closed_registry {
+        if !self.closed_registry && self.actor.is_none() {
             return Ok(Registry::Open);
         }
         Ok(Registry::Closed { mandated: self.tx.mandate_exists(exporter, party, kind.as_str())? })
