@@ -390,8 +390,11 @@ async fn get_lists(State(state): State<AppState>, headers: HeaderMap) -> Respons
 
 async fn post_lists_reload(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match caller(&state, &headers) {
-        Ok(c) if c.role == greenlane_store::Role::Admin => {}
-        Ok(c) => return denied(Denied::Forbidden(format!("role {} may not reload lists", c.role.as_str()))),
+        Ok(c) => {
+            if let Err(d) = c.may(greenlane_core::access::Endpoint::ReloadScreeningLists) {
+                return denied(d);
+            }
+        }
         Err(d) => return denied(d),
     }
     let Some(lists) = state.lists.clone() else {
@@ -411,8 +414,11 @@ async fn post_lists_reload(State(state): State<AppState>, headers: HeaderMap) ->
 
 async fn get_criteria(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match caller(&state, &headers) {
-        Ok(c) if c.role != greenlane_store::Role::Enterprise => {}
-        Ok(_) => return denied(Denied::Forbidden("enterprise tokens may not see the risk criteria".into())),
+        Ok(c) => {
+            if let Err(d) = c.may(greenlane_core::access::Endpoint::ReadCriteria) {
+                return denied(d);
+            }
+        }
         Err(d) => return denied(d),
     }
     let Some(criteria) = state.criteria.clone() else {
@@ -426,8 +432,11 @@ async fn get_criteria(State(state): State<AppState>, headers: HeaderMap) -> Resp
 
 async fn post_criteria_reload(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match caller(&state, &headers) {
-        Ok(c) if c.role == greenlane_store::Role::Admin => {}
-        Ok(c) => return denied(Denied::Forbidden(format!("role {} may not reload criteria", c.role.as_str()))),
+        Ok(c) => {
+            if let Err(d) = c.may(greenlane_core::access::Endpoint::ChangeCriteria) {
+                return denied(d);
+            }
+        }
         Err(d) => return denied(d),
     }
     let Some(criteria) = state.criteria.clone() else {

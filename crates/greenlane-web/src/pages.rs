@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use greenlane_core::access::Endpoint;
 use greenlane_core::{InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Reason, ViolationKind};
 use greenlane_pipeline::{InspectionRequest, OfficerAction};
 use greenlane_server::auth::{Caller, Denied};
@@ -52,10 +53,10 @@ struct Page {
 }
 
 /// The caller of a page, or the answer that sends them to sign in (or says they may not).
-fn page(state: &WebState, headers: &HeaderMap, allowed: &[Role]) -> Result<Page, Box<Response>> {
+fn page(state: &WebState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Page, Box<Response>> {
     let lang = Lang::of(headers);
     match session::caller(state, headers) {
-        Ok(caller) if allowed.contains(&caller.role) => {
+        Ok(caller) if caller.may(endpoint).is_ok() => {
             let mut nav = Nav::of(Some(&caller));
             nav.csrf = session::csrf_of(headers);
             Ok(Page { caller, lang, t: lang.tr(), nav })
@@ -71,8 +72,6 @@ fn page(state: &WebState, headers: &HeaderMap, allowed: &[Role]) -> Result<Page,
         Err(_) => Err(Box::new(Redirect::to("/signin").into_response())),
     }
 }
-
-const STAFF: &[Role] = &[Role::Admin, Role::Officer, Role::Viewer];
 
 fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
@@ -233,7 +232,7 @@ struct QueuePage {
 const QUEUE_PAGE: usize = 200;
 
 pub async fn queue(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<QueueQuery>) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::Workbench) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -365,7 +364,7 @@ pub async fn case(
     Path((ebc, cop)): Path<(String, String)>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::Workbench) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -531,7 +530,7 @@ pub async fn case_action(
     Path((ebc, cop, action)): Path<(String, String, String)>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let p = match page(&state, &headers, &[Role::Admin, Role::Officer]) {
+    let p = match page(&state, &headers, Endpoint::Inspect) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -603,7 +602,7 @@ struct DashboardPage {
 }
 
 pub async fn dashboard(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::Dashboard) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -707,7 +706,7 @@ pub struct CriteriaQuery {
 }
 
 pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<CriteriaQuery>) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::ReadCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -764,7 +763,7 @@ pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q
         engine: report.is_some(),
         version: report.as_ref().map(|r| text(&r["version"])).unwrap_or_default(),
         assessed: report.as_ref().map(|r| text(&r["assessed"])).unwrap_or_default(),
-        may_reload: p.caller.role == Role::Admin,
+        may_reload: p.caller.may(Endpoint::ChangeCriteria).is_ok(),
         message: q.reloaded,
         error: q.error,
         rows,
@@ -776,7 +775,7 @@ pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q
 /// Loads the criteria again (an analyst changed the files): they are checked before they are
 /// put in force, and on an error the criteria in force stay and the page names file and line.
 pub async fn criteria_reload(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let p = match page(&state, &headers, &[Role::Admin]) {
+    let p = match page(&state, &headers, Endpoint::ChangeCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -936,7 +935,7 @@ struct BacktestFragment {
 
 /// The backtest panel alone: the criteria page polls it while a backtest runs.
 pub async fn criteria_backtest(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::ReadCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -963,7 +962,7 @@ struct CriteriaFilePage {
 /// One criteria file, to read (staff) or edit (an administrator, when the hub runs an analyst's
 /// folder).
 pub async fn criteria_file(State(state): State<WebState>, headers: HeaderMap, Path(name): Path<String>) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::ReadCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -979,7 +978,7 @@ pub async fn criteria_file(State(state): State<WebState>, headers: HeaderMap, Pa
     };
     let page = CriteriaFilePage {
         t: p.t,
-        may_edit: editable && p.caller.role == Role::Admin,
+        may_edit: editable && p.caller.may(Endpoint::ChangeCriteria).is_ok(),
         name: file.name,
         text: file.text,
         checked: String::new(),
@@ -1004,7 +1003,7 @@ pub async fn criteria_file_post(
     Path(name): Path<String>,
     Form(form): Form<CriteriaEdit>,
 ) -> Response {
-    let p = match page(&state, &headers, &[Role::Admin]) {
+    let p = match page(&state, &headers, Endpoint::ChangeCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -1072,7 +1071,7 @@ pub struct ExporterQuery {
 const EXPORTER_PAGE: usize = 300;
 
 pub async fn exporter(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<ExporterQuery>) -> Response {
-    let p = match page(&state, &headers, &[Role::Enterprise, Role::Admin, Role::Officer, Role::Viewer]) {
+    let p = match page(&state, &headers, Endpoint::ExporterView) {
         Ok(p) => p,
         Err(r) => return *r,
     };
