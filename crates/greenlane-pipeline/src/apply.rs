@@ -244,6 +244,13 @@ impl ApplyCx<'_> {
             plausible::payment(&payment)?;
         }
         let existing = self.tx.get_payment(&payment.order)?;
+        if kind != AppType::New
+            && let Some(stored) = &existing
+        {
+            let acting = self.acting(&wire.ebp_code);
+            let what = format!("the payment of order {} of platform {}", wire.order_no, wire.ebp_code);
+            access::may_amend(&acting, &stored.ebc_code, Some(&stored.order.ebp_code), &what)?;
+        }
         match (kind, existing) {
             (AppType::New, Some(_)) => Err(BusinessError::DuplicatePayment { order_no: wire.order_no.clone() }.into()),
             (AppType::New | AppType::Change, _) => {

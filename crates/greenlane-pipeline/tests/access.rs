@@ -95,3 +95,51 @@ fn a_refused_cancel_of_a_list_under_review_is_in_the_audit_trail() {
     assert!(audit[0].detail.contains("-990606"), "{audit:?}");
     assert!(h.decision("C301").starts_with("red 500"), "{}", h.decision("C301"));
 }
+
+fn payment_message(app_type: &str, time: &str, ebc: &str, guid: &str) -> Message {
+    Message::Ceb403(greenlane_ceb::export::Ceb403Message {
+        guid: format!("{guid}-0000-4000-8000-000000000403"),
+        version: "1.0".into(),
+        receipts: vec![greenlane_ceb::export::Receipts {
+            guid: format!("{guid}-0000-4000-8000-000000000404"),
+            app_type: app_type.into(),
+            app_time: time.into(),
+            app_status: "2".into(),
+            ebp_code: EBP.into(),
+            ebp_name: "深圳示例跨境平台有限公司".into(),
+            ebc_code: ebc.into(),
+            ebc_name: "电商".into(),
+            order_no: "SZ401".into(),
+            pay_code: None,
+            pay_name: "示例支付".into(),
+            pay_no: None,
+            charge: dec("59.9"),
+            currency: "142".into(),
+            accounting_date: time.into(),
+            note: None,
+        }],
+        base_transfer: greenlane_ceb::export::BaseTransfer {
+            cop_code: ebc.into(),
+            cop_name: "电商".into(),
+            dxp_mode: "DXP".into(),
+            dxp_id: "DXPENT0000000001".into(),
+            note: None,
+        },
+        base_subscribes: Vec::new(),
+        signature: None,
+        extend_message: None,
+    })
+}
+
+#[test]
+fn only_a_party_to_a_payment_deletes_it() {
+    let mut h = Harness::new(Config::default());
+    h.send(&order("SZ401", "1", T0, &[earphones()]));
+    assert!(h.send(&payment_message("1", T0, EBC, "4030AAAA")).contains("[120]"));
+    // Another exporter names itself on a delete of B's payment.
+    let refused = h.send_as("4403160AAA", &payment_message("3", T1, "4403160AAA", "4030BBBB"));
+    assert!(refused.contains("[-990010]"), "{refused}");
+    let key = greenlane_core::OrderKey { ebp_code: EBP.into(), order_no: "SZ401".into() };
+    assert!(h.store.read().unwrap().get_payment(&key).unwrap().is_some(), "the payment stays");
+    assert!(h.send_as(EBC, &payment_message("3", T2, EBC, "4030CCCC")).contains("[120]"));
+}
