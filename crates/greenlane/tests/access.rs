@@ -194,6 +194,16 @@ fn act(hub: &Hub, row: &Row) -> (u16, String, String) {
         "cancel" => message(filed_by(cancel(&c, T1), filer)),
         "change" => message(filed_by(list(&c, "2", T1, &o, &w, &[earphones()], "0.2", 1), filer)),
         "file_list" => message(filed_by(list(&c, "1", T1, &o, &w, &[earphones()], "0.2", 1), filer)),
+        "file_waybill" => {
+            // A waybill naming exporter B, filed with the caller as its logistics firm.
+            let mut m = waybill(&w, "1", T1, "0.2", 1);
+            if let Message::Ceb505(x) = &mut m {
+                x.logistics[0].logistics_code = filer.into();
+                x.logistics[0].ebc_code = Some(EBC.into());
+                x.logistics[0].ebc_name = Some("exporter B".into());
+            }
+            message(m)
+        }
         "file_impossible" => {
             message(filed_by(list(&c, "1", T1, &o, &w, &[Item { qty: "-1", ..earphones() }], "0.2", 1), filer))
         }
