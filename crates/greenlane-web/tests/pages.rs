@@ -59,6 +59,7 @@ fn list_row(ebc: &str, cop: &str, reason: &str) -> ListRow {
 
 struct Hub {
     _dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
     router: Router,
     exporter: String,
 }
@@ -74,13 +75,13 @@ async fn hub() -> Hub {
     let pipeline = Pipeline::new(store.clone(), Box::new(DocumentRules), Config::default()).unwrap();
     let app = AppState {
         writer: Writer::spawn(pipeline, 16, 16, None),
-        store,
+        store: store.clone(),
         admin_hash: Some(auth::hash(ADMIN)),
         metrics: greenlane_server::install_metrics(),
         lists: None,
         criteria: None,
     };
-    Hub { _dir: dir, router: routes(WebState { app }), exporter }
+    Hub { _dir: dir, store, router: routes(WebState { app }), exporter }
 }
 
 /// Signs in with `token`; returns the cookie the browser would send back (`gl_session=…`).
@@ -264,4 +265,15 @@ async fn every_page_forbids_inline_script_framing_and_sniffing() {
         }
         assert!(!html.contains(" onclick=") && !html.contains("javascript:"), "{path}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_session_signs_nobody_in() {
+    let hub = hub().await;
+    let session = greenlane_store::SessionRow { name: "old".into(), role: Role::Admin, ebc_code: None, expires_at: 1 };
+    let mut tx = hub.store.write().unwrap();
+    tx.insert_session(&auth::hash("gl_expired"), &session).unwrap();
+    tx.commit().unwrap();
+    let (status, _) = get(&hub.router, "/queue", "gl_session=gl_expired", "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "sent to sign in again");
 }
