@@ -267,4 +267,7 @@ impl WriteTx for CachedTx<'_> {
     fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
         self.inner.delete_session(id_hash)
     }
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
+        self.inner.delete_expired_sessions(now)
+    }
 }

@@ -268,6 +268,8 @@ pub trait WriteTx: ReadTx {
     fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()>;
     /// Revokes a session (signing out); revoking an unknown one changes nothing.
     fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
+    /// Forgets the sessions that expired at or before `now`; returns how many.
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
 }
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or

@@ -597,6 +597,10 @@ impl WriteTx for PgWrite<'_> {
     fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
         self.with(|c| q::delete_session(c, id_hash))
     }
+
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
+        self.with(|c| q::delete_expired_sessions(c, now))
+    }
 }
 
 /// The queries, on one connection: the same for the reader and the writer. JSONB is passed as
@@ -1042,6 +1046,15 @@ mod q {
             "INSERT INTO sessions (id_hash, name, role, ebc_code, expires_at) VALUES ($1, $2, $3, $4, $5)",
             &[&&id_hash[..], &s.name, &s.role.as_str(), &s.ebc_code, &s.expires_at],
         )
+    }
+
+    pub(super) fn delete_expired_sessions(c: &mut PgConn, now: i64) -> Result<u64> {
+        let row = c.query_one(
+            "delete_expired_sessions",
+            "WITH gone AS (DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1) SELECT count(*) FROM gone",
+            &[&now],
+        )?;
+        Ok(col::<i64>(&row, 0)? as u64)
     }
 
     pub(super) fn delete_session(c: &mut PgConn, id_hash: &Digest) -> Result<()> {

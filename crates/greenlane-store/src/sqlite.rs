@@ -497,6 +497,10 @@ impl WriteTx for SqliteWrite<'_> {
     fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
         self.with(|c| q::delete_session(c, id_hash))
     }
+
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
+        self.with(|c| q::delete_expired_sessions(c, now))
+    }
 }
 
 /// The queries, on a bare connection: the same for the reader and the writer.
@@ -970,6 +974,13 @@ mod q {
             .and_then(|mut st| st.execute(params![&id_hash[..], s.name, s.role.as_str(), s.ebc_code, s.expires_at]))
             .map(drop)
             .map_err(backend("insert_session"))
+    }
+
+    pub(super) fn delete_expired_sessions(c: &Connection, now: i64) -> Result<u64> {
+        c.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")
+            .and_then(|mut s| s.execute([now]))
+            .map(|n| n as u64)
+            .map_err(backend("delete_expired_sessions"))
     }
 
     pub(super) fn delete_session(c: &Connection, id_hash: &Digest) -> Result<()> {

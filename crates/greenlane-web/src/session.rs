@@ -61,7 +61,10 @@ pub fn sign_in(state: &WebState, token: &str) -> Result<String, Denied> {
     let id = auth::new_secret();
     let row =
         SessionRow { name: caller.name, role: caller.role, ebc_code: caller.ebc_code, expires_at: now() + LIFETIME };
+    // Each sign-in also forgets the sessions that have expired, so the table holds only the
+    // sessions in use.
     let stored = state.app.store.write().and_then(|mut tx| {
+        tx.delete_expired_sessions(now())?;
         tx.insert_session(&auth::hash(&id), &row)?;
         tx.commit()
     });

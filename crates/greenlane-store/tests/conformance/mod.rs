@@ -840,7 +840,13 @@ pub fn sessions_are_found_and_revoked(b: &dyn Backend) {
     ok(tx.commit());
     let mut r = ok(store.read());
     assert_eq!(ok(r.session(&digest(7))), None);
-    assert_eq!(ok(r.session(&digest(8))), Some(exporter));
+    assert_eq!(ok(r.session(&digest(8))), Some(exporter.clone()));
+    drop(r);
+    let mut tx = ok(store.write());
+    assert_eq!(ok(tx.delete_expired_sessions(exporter.expires_at - 1)), 0);
+    assert_eq!(ok(tx.delete_expired_sessions(exporter.expires_at)), 1);
+    ok(tx.commit());
+    assert_eq!(ok(ok(store.read()).session(&digest(8))), None);
 }
 
 pub fn counts_group_lists_by_lane_and_status(b: &dyn Backend) {
