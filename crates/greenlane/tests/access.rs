@@ -207,6 +207,11 @@ fn act(hub: &Hub, row: &Row) -> (u16, String, String) {
         "file_impossible" => {
             message(filed_by(list(&c, "1", T1, &o, &w, &[Item { qty: "-1", ..earphones() }], "0.2", 1), filer))
         }
+        "file_zeros" => {
+            let zero = Item { qty: "1", price: "0", ..earphones() };
+            message(filed_by(list(&c, "1", T1, &o, &w, &[zero], "0", 1), filer))
+        }
+        "send_bad_order" => message(order(&o, "1", T1, &[Item { qty: "-2", ..earphones() }])),
         "guid_reuse" => {
             let first = order(&o, "1", T1, &[earphones()]);
             let (status, body) = message(first.clone());
