@@ -4,7 +4,9 @@
 //! enterprise, −301010 for a duplicate order, −301011 for an order that already has a list,
 //! −504012 for a waybill that already exists. Where it defines none, greenlane uses its own codes
 //! in the −99xxxx range, which the spec leaves unused, so that they can never be mistaken for an
-//! official code.
+//! official code: −99000x malformed values, −99001x who may act (not a party, no mandate),
+//! −99002x impossible values, −9903xx–−9906xx the documents and the list life-cycle by their
+//! message number, −9909xx the message as a whole.
 
 /// A message that is well-formed but cannot be applied: the sender's fault, answered in the
 /// receipt with a negative code.
@@ -42,6 +44,20 @@ pub enum BusinessError {
     Expired { cop_no: String, hours: i64 },
     #[error("declaration list {cop_no} is not with an officer (it is {status}); there is nothing to inspect")]
     NotUnderReview { cop_no: String, status: &'static str },
+    #[error("enterprise {party} is neither the exporter nor the filer of {what}")]
+    NotParty { party: String, what: String },
+    #[error("enterprise {party} holds no {kind} mandate from exporter {exporter} to file {what}")]
+    NoMandate { party: String, exporter: String, kind: &'static str, what: String },
+    #[error("declaration list {cop_no} is with a customs officer; it cannot be {action} until the officer decides")]
+    UnderReview { cop_no: String, action: &'static str },
+    #[error("{what} must be greater than zero, not {value}")]
+    NotPositive { what: String, value: String },
+    #[error("{what} is {declared}, but what it totals makes {sum}")]
+    TotalMismatch { what: String, declared: String, sum: String },
+    #[error("{what} {value} is not a plausible date: {why}")]
+    ImplausibleDate { what: String, value: String, why: String },
+    #[error("guid {guid} was already used for a message with other content; a new message needs a new guid")]
+    GuidReused { guid: String },
     #[error("{message_type} is not a message greenlane accepts: {why}")]
     NotAccepted { message_type: String, why: String },
     #[error("{0}")]
@@ -68,6 +84,13 @@ impl BusinessError {
             BusinessError::NotArrived { .. } => -990509,
             BusinessError::Expired { .. } => -990120,
             BusinessError::NotUnderReview { .. } => -990300,
+            BusinessError::NotParty { .. } => -990010,
+            BusinessError::NoMandate { .. } => -990011,
+            BusinessError::UnderReview { .. } => -990606,
+            BusinessError::NotPositive { .. } => -990020,
+            BusinessError::TotalMismatch { .. } => -990021,
+            BusinessError::ImplausibleDate { .. } => -990022,
+            BusinessError::GuidReused { .. } => -990901,
             BusinessError::NotAccepted { .. } => -990900,
             BusinessError::Invalid(_) => -990001,
         }
@@ -92,6 +115,13 @@ impl BusinessError {
             BusinessError::NotArrived { .. } => "not_arrived",
             BusinessError::Expired { .. } => "expired",
             BusinessError::NotUnderReview { .. } => "not_under_review",
+            BusinessError::NotParty { .. } => "not_party",
+            BusinessError::NoMandate { .. } => "no_mandate",
+            BusinessError::UnderReview { .. } => "under_review",
+            BusinessError::NotPositive { .. } => "not_positive",
+            BusinessError::TotalMismatch { .. } => "total_mismatch",
+            BusinessError::ImplausibleDate { .. } => "implausible_date",
+            BusinessError::GuidReused { .. } => "guid_reused",
             BusinessError::NotAccepted { .. } => "not_accepted",
             BusinessError::Invalid(_) => "invalid",
         }

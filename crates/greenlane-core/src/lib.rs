@@ -14,6 +14,7 @@
 //! This crate does no I/O and knows nothing of XML, SQL or HTTP: every time it sees is message
 //! time ([`MessageTime`]), so replaying the same traffic gives the same decisions.
 
+pub mod access;
 pub mod check;
 pub mod codes;
 mod decision;
@@ -21,6 +22,7 @@ mod documents;
 pub mod inspection;
 pub mod lifecycle;
 mod message_time;
+pub mod plausible;
 pub mod risk;
 
 pub use codes::BusinessError;

@@ -1,7 +1,8 @@
 //! The life-cycle of a declaration list and the customs `returnStatus` of each stage:
 //! 120 stored (waiting for its order or waybill), 300/500/600 with an officer, 800 released,
 //! then arrival at the supervision site (CEB507), departure (CEB509) and 899 cleared. A list may
-//! be cancelled (CEB605) until it departs.
+//! be cancelled (CEB605) until it departs, except while an officer holds it: an exporter cannot
+//! take a parcel out of the officer's queue.
 
 use crate::{BusinessError, Lane};
 use serde::{Deserialize, Serialize};
@@ -80,13 +81,18 @@ impl ListStatus {
     pub fn check_amend(self, cop_no: &str, lane: Lane) -> Result<(), BusinessError> {
         match self {
             ListStatus::Pending => Ok(()),
+            ListStatus::Review => Err(BusinessError::UnderReview { cop_no: cop_no.to_owned(), action: "changed" }),
             _ => Err(BusinessError::ListDecided { cop_no: cop_no.to_owned(), lane: lane.as_str().to_owned() }),
         }
     }
 
-    /// Cancellation (CEB605) is possible until the goods leave.
+    /// Cancellation (CEB605) is possible until the goods leave, but not while an officer holds
+    /// the list (yellow, red, hold): the officer's decision comes first.
     pub fn check_cancel(self, cop_no: &str) -> Result<(), BusinessError> {
         let why = match self {
+            ListStatus::Review => {
+                return Err(BusinessError::UnderReview { cop_no: cop_no.to_owned(), action: "cancelled" });
+            }
             ListStatus::Departed => "the goods have already left the country",
             ListStatus::Cancelled => "it is already cancelled",
             ListStatus::Rejected | ListStatus::Expired => "it was refused and is not in force",
@@ -137,5 +143,7 @@ mod tests {
         assert!(ListStatus::Arrived.check_cancel("C1").is_ok());
         assert_eq!(ListStatus::Departed.check_cancel("C1").unwrap_err().code(), -990605);
         assert_eq!(ListStatus::Released.check_amend("C1", Lane::Green).unwrap_err().code(), -990603);
+        assert_eq!(ListStatus::Review.check_cancel("C1").unwrap_err().code(), -990606);
+        assert_eq!(ListStatus::Review.check_amend("C1", Lane::Red).unwrap_err().code(), -990606);
     }
 }

@@ -10,9 +10,10 @@ use crate::convert::{self, AppType};
 use crate::receipts::{EntityOutcome, invt_no, pre_no};
 use crate::screening::PartyScreening;
 use greenlane_ceb::{Message, export};
+use greenlane_core::access::{self, MandateKind, Registry};
 use greenlane_core::risk::{Evidence, RiskEngine};
-use greenlane_core::{BusinessError, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason};
-use greenlane_store::{ListRow, OrderRow, StoreError, WaybillRow, WriteTx};
+use greenlane_core::{BusinessError, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason, plausible};
+use greenlane_store::{AuditEntry, ListRow, OrderRow, StoreError, WaybillRow, WriteTx};
 
 /// Why an entity did not apply.
 pub(crate) enum Fault {
@@ -49,6 +50,11 @@ pub(crate) struct ApplyCx<'a> {
     pub screening: Option<&'a mut PartyScreening>,
     /// The list number of the entity being applied, when it has one already.
     pub assigned_invt_no: Option<String>,
+    /// The enterprise the sender's token is bound to; `None` for an administrator's or
+    /// officer's token and for offline ingest, which act as the party each entity names.
+    pub actor: Option<&'a str>,
+    /// Per entity, the guid it reuses with other content (its own, or the message's).
+    pub reused_guids: Vec<Option<String>>,
 }
 
 const STORED: &str = "入库成功 stored";
@@ -62,7 +68,10 @@ impl ApplyCx<'_> {
                 for (i, $e) in $entities.iter().enumerate() {
                     let time = convert::app_time($time).unwrap_or(MessageTime(0));
                     let $serial = self.serial * 100 + i as u64;
-                    let result = $apply;
+                    let result = match self.reused_guids.get(i).cloned().flatten() {
+                        Some(guid) => Err(BusinessError::GuidReused { guid }.into()),
+                        None => $apply,
+                    };
                     out.push(self.outcome(result, time, $serial, $customs)?);
                 }
             };
@@ -120,6 +129,38 @@ impl ApplyCx<'_> {
         Ok(EntityOutcome { status, info, pre_no: pre_no(time, serial), invt_no: invt, time })
     }
 
+    /// Who acts for this entity: the token's enterprise, or the party the entity names as its
+    /// filer when the sender is staff or offline ingest.
+    fn acting(&self, named: &str) -> String {
+        self.actor.unwrap_or(named).to_owned()
+    }
+
+    /// How the hub knows whether `party` acts for `exporter` as `kind`: the open registry
+    /// believes the filer an entity names when staff or offline ingest send it, but a token
+    /// bound to one enterprise files for another only under a mandate, whatever the registry.
+    fn registry(&mut self, exporter: &str, party: &str, kind: MandateKind) -> Result<Registry, Fault> {
+        if !self.closed_registry && self.actor.is_none() {
+            return Ok(Registry::Open);
+        }
+        Ok(Registry::Closed { mandated: self.tx.mandate_exists(exporter, party, kind.as_str())? })
+    }
+
+    /// Leaves an enterprise's refused attempt on a list under review in the case's audit trail,
+    /// so that the officer sees it: the one trace a refused entity leaves.
+    fn audit_attempt(&mut self, row: &ListRow, who: &str, action: &str, at: MessageTime, e: &BusinessError) -> Fault {
+        let entry = AuditEntry {
+            list: row.list.key.clone(),
+            officer: format!("enterprise {who}"),
+            action: action.to_owned(),
+            detail: format!("refused ({}): {e}", e.code()),
+            at: at.0,
+        };
+        match self.tx.insert_audit(&entry) {
+            Ok(_) => Fault::Business(e.clone()),
+            Err(store) => Fault::Store(store),
+        }
+    }
+
     fn register(&mut self, code: &str, name: &str, at: MessageTime) -> Result<(), Fault> {
         if code.is_empty() {
             return Ok(());
@@ -142,7 +183,17 @@ impl ApplyCx<'_> {
         let kind = convert::app_type(&head.app_type)?;
         self.register(&head.ebp_code, &head.ebp_name, order.app_time)?;
         self.register(&head.ebc_code, &head.ebc_name, order.app_time)?;
+        let acting = self.acting(&head.ebp_code);
+        if kind != AppType::Delete {
+            plausible::order(&order)?;
+        }
         let existing = self.tx.get_order(&order.key)?;
+        if kind != AppType::New
+            && let Some(row) = &existing
+        {
+            let what = format!("order {} of platform {}", head.order_no, head.ebp_code);
+            access::may_amend(&acting, &row.order.ebc_code, Some(&row.order.key.ebp_code), &what)?;
+        }
         match kind {
             AppType::New => {
                 if existing.is_some() {
@@ -189,7 +240,17 @@ impl ApplyCx<'_> {
         let kind = convert::app_type(&wire.app_type)?;
         self.register(&wire.ebp_code, &wire.ebp_name, payment.app_time)?;
         self.register(&wire.ebc_code, &wire.ebc_name, payment.app_time)?;
+        if kind != AppType::Delete {
+            plausible::payment(&payment)?;
+        }
         let existing = self.tx.get_payment(&payment.order)?;
+        if kind != AppType::New
+            && let Some(stored) = &existing
+        {
+            let acting = self.acting(&wire.ebp_code);
+            let what = format!("the payment of order {} of platform {}", wire.order_no, wire.ebp_code);
+            access::may_amend(&acting, &stored.ebc_code, Some(&stored.order.ebp_code), &what)?;
+        }
         match (kind, existing) {
             (AppType::New, Some(_)) => Err(BusinessError::DuplicatePayment { order_no: wire.order_no.clone() }.into()),
             (AppType::New | AppType::Change, _) => {
@@ -216,7 +277,25 @@ impl ApplyCx<'_> {
         if let (Some(code), Some(name)) = (&wire.ebc_code, &wire.ebc_name) {
             self.register(code, name, waybill.app_time)?;
         }
+        let acting = self.acting(&wire.logistics_code);
+        let what = format!("waybill {} of logistics firm {}", wire.logistics_no, wire.logistics_code);
+        if kind != AppType::Delete {
+            plausible::waybill(&waybill)?;
+        }
         let existing = self.tx.get_waybill(&waybill.key)?;
+        match (&existing, kind) {
+            (None, AppType::New) => {
+                if let Some(exporter) = &waybill.ebc_code {
+                    let registry = self.registry(exporter, &acting, MandateKind::Logistics)?;
+                    access::may_file(&acting, exporter, MandateKind::Logistics, registry, &what)?;
+                }
+            }
+            (Some(row), AppType::Change | AppType::Delete) => {
+                let exporter = row.waybill.ebc_code.as_deref().unwrap_or_default();
+                access::may_amend(&acting, exporter, Some(&row.waybill.key.logistics_code), &what)?;
+            }
+            _ => {}
+        }
         match kind {
             AppType::New => {
                 if existing.is_some() {
@@ -297,7 +376,38 @@ impl ApplyCx<'_> {
         ] {
             self.register(code, name, list.app_time)?;
         }
+        let acting = self.acting(&head.agent_code);
+        let what = format!("declaration list {} of enterprise {}", head.cop_no, head.ebc_code);
+        if kind != AppType::Delete {
+            plausible::list(&list)?;
+        }
         let existing = self.tx.get_list(&list.key)?;
+        match (&existing, kind) {
+            (_, AppType::New) => {
+                let registry = self.registry(&head.ebc_code, &acting, MandateKind::Agent)?;
+                access::may_file(&acting, &head.ebc_code, MandateKind::Agent, registry, &what)?;
+            }
+            (Some(row), _) => {
+                access::may_amend(&acting, &head.ebc_code, Some(&row.list.agent_code), &what)?;
+                // The first filer binds the list: only the exporter may hand it to another agent.
+                if kind == AppType::Change && list.agent_code != row.list.agent_code && acting != head.ebc_code {
+                    return Err(BusinessError::NotParty { party: head.agent_code.clone(), what }.into());
+                }
+                if let Err(e) = row.status.check_amend(&head.cop_no, row.lane) {
+                    if row.status == ListStatus::Review {
+                        let action = if kind == AppType::Change { "refused_change" } else { "refused_delete" };
+                        return Err(self.audit_attempt(row, &acting, action, list.app_time, &e));
+                    }
+                    return Err(e.into());
+                }
+            }
+            (None, _) => {
+                // A non-party learns no more from an unknown list than from another's.
+                if self.actor.is_some() && acting != head.ebc_code {
+                    return Err(access::may_amend(&acting, &head.ebc_code, None, &what).unwrap_err().into());
+                }
+            }
+        }
         match kind {
             AppType::New => {
                 if existing.is_some() {
@@ -342,7 +452,6 @@ impl ApplyCx<'_> {
                     }
                     .into());
                 };
-                row.status.check_amend(&head.cop_no, row.lane)?;
                 list.invt_no = row.list.invt_no.clone();
                 self.assigned_invt_no = row.list.invt_no.clone();
                 let key = list.key.clone();
@@ -360,7 +469,6 @@ impl ApplyCx<'_> {
                     }
                     .into());
                 };
-                row.status.check_amend(&head.cop_no, row.lane)?;
                 self.assigned_invt_no = row.list.invt_no.clone();
                 self.unlink(&row)?;
                 self.tx.delete_list(&row.list.key)?;
@@ -453,10 +561,22 @@ impl ApplyCx<'_> {
         self.register(&wire.agent_code, &wire.agent_name, at)?;
         self.register(&wire.ebc_code, &wire.ebc_name, at)?;
         let key = ListKey { ebc_code: wire.ebc_code.clone(), cop_no: wire.cop_no.clone() };
+        let acting = self.acting(&wire.agent_code);
+        let what = format!("declaration list {} of enterprise {}", wire.cop_no, wire.ebc_code);
         let Some(mut row) = self.tx.get_list(&key)? else {
+            // A non-party learns no more from an unknown list than from another's.
+            if self.actor.is_some() && acting != key.ebc_code {
+                return Err(access::may_amend(&acting, &key.ebc_code, None, &what).unwrap_err().into());
+            }
             return Err(BusinessError::ListNotFound { ebc_code: key.ebc_code, cop_no: key.cop_no }.into());
         };
-        row.status.check_cancel(&wire.cop_no)?;
+        access::may_amend(&acting, &key.ebc_code, Some(&row.list.agent_code), &what)?;
+        if let Err(e) = row.status.check_cancel(&wire.cop_no) {
+            if row.status == ListStatus::Review {
+                return Err(self.audit_attempt(&row, &acting, "refused_cancel", at, &e));
+            }
+            return Err(e.into());
+        }
         self.assigned_invt_no = row.list.invt_no.clone();
         self.unlink(&row)?;
         row.status = ListStatus::Cancelled;

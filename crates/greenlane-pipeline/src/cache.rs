@@ -164,6 +164,18 @@ impl ReadTx for CachedTx<'_> {
     fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
         self.inner.lists_of_enterprise(ebc_code, limit)
     }
+    fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool> {
+        self.inner.mandate_exists(exporter, party, kind)
+    }
+    fn mandates(&mut self) -> Result<Vec<(String, String, String)>> {
+        self.inner.mandates()
+    }
+    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
+        self.inner.guid_digest(guid)
+    }
+    fn session(&mut self, id_hash: &Digest) -> Result<Option<greenlane_store::SessionRow>> {
+        self.inner.session(id_hash)
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -242,5 +254,20 @@ impl WriteTx for CachedTx<'_> {
     }
     fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
         self.inner.insert_audit(entry)
+    }
+    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()> {
+        self.inner.insert_mandate(exporter, party, kind)
+    }
+    fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()> {
+        self.inner.insert_guid(guid, digest)
+    }
+    fn insert_session(&mut self, id_hash: &Digest, session: &greenlane_store::SessionRow) -> Result<()> {
+        self.inner.insert_session(id_hash, session)
+    }
+    fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
+        self.inner.delete_session(id_hash)
+    }
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
+        self.inner.delete_expired_sessions(now)
     }
 }

@@ -60,13 +60,22 @@ pub struct Prepared {
     pub digest: Digest,
     pub body: Vec<u8>,
     pub parsed: Result<Parsed, ReadError>,
+    /// The enterprise the sender's token is bound to, which every entity is applied as
+    /// (greenlane-core's `access` rules); `None` for staff tokens and offline ingest.
+    pub actor: Option<String>,
 }
 
 impl Prepared {
     pub fn new(body: Vec<u8>) -> Prepared {
         let digest: Digest = Sha256::digest(&body).into();
         let parsed = greenlane_ceb::read(&body);
-        Prepared { digest, body, parsed }
+        Prepared { digest, body, parsed, actor: None }
+    }
+
+    /// The message as sent by a token bound to enterprise `code`.
+    pub fn sent_by(mut self, code: Option<String>) -> Prepared {
+        self.actor = code;
+        self
     }
 
     /// Whether enterprise `code` is a party to every entity of the message (an enterprise may
@@ -239,6 +248,19 @@ impl Pipeline {
                 ),
             });
         }
+        let (message_guid, entity_guids) = guids(&parsed.message);
+        let message_reused = tx.guid_digest(message_guid)?.is_some_and(|d| d != prepared.digest);
+        let mut reused_guids = Vec::with_capacity(entity_guids.len());
+        for guid in &entity_guids {
+            let reused = if message_reused {
+                Some(message_guid.to_owned())
+            } else if tx.guid_digest(guid)?.is_some_and(|d| d != prepared.digest) {
+                Some((*guid).to_owned())
+            } else {
+                None
+            };
+            reused_guids.push(reused);
+        }
         let serial = *committed + 1;
         let mut cx = ApplyCx {
             tx: &mut *tx,
@@ -248,9 +270,21 @@ impl Pipeline {
             decided: Vec::new(),
             screening: self.screening.as_mut(),
             assigned_invt_no: None,
+            actor: prepared.actor.as_deref(),
+            reused_guids,
         };
         let entities = cx.apply(&parsed.message)?;
         stats.decided.append(&mut cx.decided);
+        // A guid is taken once something under it applied; a refused entity leaves no trace and
+        // may come again, corrected, under the same guid.
+        for (guid, entity) in entity_guids.iter().zip(&entities) {
+            if entity.status >= 0 {
+                tx.insert_guid(guid, &prepared.digest)?;
+            }
+        }
+        if entities.iter().any(|e| e.status >= 0) {
+            tx.insert_guid(message_guid, &prepared.digest)?;
+        }
         let latest = entities.iter().map(|e| e.time).filter(|t| t.0 > 0).max();
         if let Some(t) = latest {
             *clock = Some(clock.map_or(t, |c| c.max(t)));
@@ -388,6 +422,22 @@ fn not_accepted(message_type: MessageType) -> Option<&'static str> {
         T::Ceb792 => Some("the summary result is sent by customs, not to it"),
         t if !t.is_export() => Some("it is an import message; greenlane clears exports"),
         _ => Some("it is a receipt, which greenlane sends but does not take"),
+    }
+}
+
+/// The guid of a message and of each of its entities, in order.
+fn guids(message: &Message) -> (&str, Vec<&str>) {
+    match message {
+        Message::Ceb303(m) => (&m.guid, m.orders.iter().map(|o| o.order_head.guid.as_str()).collect()),
+        Message::Ceb403(m) => (&m.guid, m.receipts.iter().map(|r| r.guid.as_str()).collect()),
+        Message::Ceb505(m) => (&m.guid, m.logistics.iter().map(|l| l.guid.as_str()).collect()),
+        Message::Ceb507(m) => (&m.guid, m.arrivals.iter().map(|a| a.arrival_head.guid.as_str()).collect()),
+        Message::Ceb509(m) => (&m.guid, m.departures.iter().map(|d| d.departure_head.guid.as_str()).collect()),
+        Message::Ceb603(m) => (&m.guid, m.inventories.iter().map(|i| i.inventory_head.guid.as_str()).collect()),
+        Message::Ceb605(m) => (&m.guid, m.invt_cancels.iter().map(|c| c.guid.as_str()).collect()),
+        Message::Ceb607(m) => (&m.guid, m.way_bills.iter().map(|w| w.way_bill_head.guid.as_str()).collect()),
+        Message::Ceb701(m) => (&m.guid, m.summary_applies.iter().map(|s| s.summary_apply_head.guid.as_str()).collect()),
+        _ => ("", Vec::new()),
     }
 }
 

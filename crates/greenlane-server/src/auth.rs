@@ -1,7 +1,9 @@
 //! API tokens: how they are made, stored (only their SHA-256) and checked, and what each role may
-//! do. An enterprise token is bound to one enterprise code and sees and sends only its data.
+//! do. An enterprise token is bound to one enterprise code and sees and sends only its data; the
+//! rules themselves are greenlane-core's `access`, shared with the pipeline.
 
 use axum::http::{HeaderMap, StatusCode};
+use greenlane_core::access::{Actor, Endpoint};
 use greenlane_store::{Digest, Role, Store, StoreError};
 use sha2::{Digest as _, Sha256};
 
@@ -15,20 +17,32 @@ pub struct Caller {
 }
 
 impl Caller {
+    pub fn actor(&self) -> Actor {
+        Actor { role: self.role, enterprise: self.ebc_code.clone() }
+    }
+
     /// May act on data of enterprise `code`.
     pub fn may_see(&self, code: &str) -> bool {
-        match self.role {
-            Role::Enterprise => self.ebc_code.as_deref() == Some(code),
-            _ => true,
-        }
+        self.actor().may_see(code)
+    }
+
+    /// Whether the role reaches `endpoint`; `Err` is the 403.
+    pub fn may(&self, endpoint: Endpoint) -> Result<(), Denied> {
+        self.actor().may(endpoint).map_err(Denied::Forbidden)
     }
 
     pub fn may_send(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Officer | Role::Enterprise)
+        self.may(Endpoint::SendMessage).is_ok()
     }
 
     pub fn may_inspect(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Officer)
+        self.may(Endpoint::Inspect).is_ok()
+    }
+
+    /// The enterprise this caller's messages are applied as (greenlane-core's `access`): an
+    /// enterprise token's own code; staff act as the parties the messages name.
+    pub fn acting_enterprise(&self) -> Option<String> {
+        (self.role == Role::Enterprise).then(|| self.ebc_code.clone()).flatten()
     }
 }
 

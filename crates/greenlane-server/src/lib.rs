@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+mod mandates;
 mod metrics_hook;
 
 use api::{DecisionJson, DecisionPage, ErrorJson};
@@ -96,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/lists/reload", post(post_lists_reload))
         .route("/api/v1/criteria", get(get_criteria))
         .route("/api/v1/criteria/reload", post(post_criteria_reload))
+        .route("/api/v1/mandates", get(mandates::list).post(mandates::add))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
         // The body limit is enforced in the handler, which answers with a CEB900.
@@ -172,7 +174,7 @@ async fn post_message(State(state): State<AppState>, headers: HeaderMap, body: B
             );
         }
     };
-    let prepared = Prepared::new(bytes.to_vec());
+    let prepared = Prepared::new(bytes.to_vec()).sent_by(caller.acting_enterprise());
     // An enterprise sends only its own data. A message that does not read is answered with its
     // CEB900 whoever sends it: it holds no one's data.
     if let Some(code) = &caller.ebc_code
@@ -388,8 +390,11 @@ async fn get_lists(State(state): State<AppState>, headers: HeaderMap) -> Respons
 
 async fn post_lists_reload(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match caller(&state, &headers) {
-        Ok(c) if c.role == greenlane_store::Role::Admin => {}
-        Ok(c) => return denied(Denied::Forbidden(format!("role {} may not reload lists", c.role.as_str()))),
+        Ok(c) => {
+            if let Err(d) = c.may(greenlane_core::access::Endpoint::ReloadScreeningLists) {
+                return denied(d);
+            }
+        }
         Err(d) => return denied(d),
     }
     let Some(lists) = state.lists.clone() else {
@@ -409,8 +414,11 @@ async fn post_lists_reload(State(state): State<AppState>, headers: HeaderMap) ->
 
 async fn get_criteria(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match caller(&state, &headers) {
-        Ok(c) if c.role != greenlane_store::Role::Enterprise => {}
-        Ok(_) => return denied(Denied::Forbidden("enterprise tokens may not see the risk criteria".into())),
+        Ok(c) => {
+            if let Err(d) = c.may(greenlane_core::access::Endpoint::ReadCriteria) {
+                return denied(d);
+            }
+        }
         Err(d) => return denied(d),
     }
     let Some(criteria) = state.criteria.clone() else {
@@ -424,8 +432,11 @@ async fn get_criteria(State(state): State<AppState>, headers: HeaderMap) -> Resp
 
 async fn post_criteria_reload(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match caller(&state, &headers) {
-        Ok(c) if c.role == greenlane_store::Role::Admin => {}
-        Ok(c) => return denied(Denied::Forbidden(format!("role {} may not reload criteria", c.role.as_str()))),
+        Ok(c) => {
+            if let Err(d) = c.may(greenlane_core::access::Endpoint::ChangeCriteria) {
+                return denied(d);
+            }
+        }
         Err(d) => return denied(d),
     }
     let Some(criteria) = state.criteria.clone() else {

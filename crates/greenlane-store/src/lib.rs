@@ -114,29 +114,8 @@ impl ListRow {
     }
 }
 
-/// Roles of API tokens (INTERFACES.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    Admin,
-    Officer,
-    Enterprise,
-    Viewer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Officer => "officer",
-            Role::Enterprise => "enterprise",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        [Role::Admin, Role::Officer, Role::Enterprise, Role::Viewer].into_iter().find(|r| r.as_str() == s)
-    }
-}
+/// Roles of API tokens (INTERFACES.md §1); what each may do is greenlane-core's `access`.
+pub use greenlane_core::access::Role;
 
 /// An API token as stored: only the SHA-256 of the secret is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +126,16 @@ pub struct TokenRow {
     /// The enterprise an `enterprise` token is bound to.
     pub ebc_code: Option<String>,
     pub secret_hash: Digest,
+}
+
+/// A signed-in browser: who signed in and until when (wall-clock Unix seconds: sessions are
+/// about people, not about message time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub name: String,
+    pub role: Role,
+    pub ebc_code: Option<String>,
+    pub expires_at: i64,
 }
 
 /// A party an officer cleared of resembling one listed entry (a screening false positive).
@@ -230,6 +219,14 @@ pub trait ReadTx {
     fn lists_in_status(&mut self, status: ListStatus) -> Result<u64>;
     /// One enterprise's lists, newest first, at most `limit`.
     fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>>;
+    /// Whether `party` holds a mandate of `kind` (`agent`, `logistics`) from `exporter`.
+    fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool>;
+    /// Every mandate as (exporter, party, kind), ordered.
+    fn mandates(&mut self) -> Result<Vec<(String, String, String)>>;
+    /// The digest of the message that first carried `guid` (a message's or an entity's).
+    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
+    /// The session whose id hashes to `id_hash`, expired or not.
+    fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -263,6 +260,16 @@ pub trait WriteTx: ReadTx {
     fn delete_claim(&mut self, list: &ListKey) -> Result<()>;
     /// Appends to the case audit trail; returns its sequence number.
     fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64>;
+    /// Records a mandate; recording it again changes nothing.
+    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()>;
+    /// Remembers the digest of the message that first carried `guid`; a guid already stored
+    /// keeps its first digest.
+    fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()>;
+    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()>;
+    /// Revokes a session (signing out); revoking an unknown one changes nothing.
+    fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
+    /// Forgets the sessions that expired at or before `now`; returns how many.
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
 }
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or

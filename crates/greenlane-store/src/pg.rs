@@ -7,8 +7,8 @@
 use crate::codec::{self, ListColumns, RawList};
 use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
 use crate::{
-    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage,
-    TokenRow, WaybillRow, WriteTx,
+    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, SessionRow, Store, StoreError,
+    StoredMessage, TokenRow, WaybillRow, WriteTx,
 };
 use greenlane_core::{Decision, Inspection, ListKey, ListStatus, MessageTime, OrderKey, Payment, WaybillKey};
 use postgres::config::Host;
@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (3, include_str!("../migrations/postgres/0003_screening_clearances.sql")),
     (4, include_str!("../migrations/postgres/0004_workbench.sql")),
     (5, include_str!("../migrations/postgres/0005_review_queue.sql")),
+    (6, include_str!("../migrations/postgres/0006_access.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -459,6 +460,18 @@ macro_rules! read_tx {
             fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
                 self.with(|c| q::lists_of_enterprise(c, ebc_code, limit))
             }
+            fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool> {
+                self.with(|c| q::mandate_exists(c, exporter, party, kind))
+            }
+            fn mandates(&mut self) -> Result<Vec<(String, String, String)>> {
+                self.with(q::mandates)
+            }
+            fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
+                self.with(|c| q::guid_digest(c, guid))
+            }
+            fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>> {
+                self.with(|c| q::session(c, id_hash))
+            }
         }
     };
 }
@@ -567,6 +580,26 @@ impl WriteTx for PgWrite<'_> {
 
     fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
         self.with(|c| q::insert_audit(c, entry))
+    }
+
+    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()> {
+        self.with(|c| q::insert_mandate(c, exporter, party, kind))
+    }
+
+    fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()> {
+        self.with(|c| q::insert_guid(c, guid, digest))
+    }
+
+    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()> {
+        self.with(|c| q::insert_session(c, id_hash, session))
+    }
+
+    fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
+        self.with(|c| q::delete_session(c, id_hash))
+    }
+
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
+        self.with(|c| q::delete_expired_sessions(c, now))
     }
 }
 
@@ -951,6 +984,81 @@ mod q {
     pub(super) fn decisions_after(c: &mut PgConn, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
         let sql = "SELECT seq, doc::text FROM decisions WHERE seq > $1 ORDER BY seq LIMIT $2";
         feed_after(c, "decision", sql, after, limit)
+    }
+
+    pub(super) fn mandate_exists(c: &mut PgConn, exporter: &str, party: &str, kind: &str) -> Result<bool> {
+        let row = c.query_one(
+            "mandate_exists",
+            "SELECT EXISTS (SELECT 1 FROM mandates WHERE exporter = $1 AND party = $2 AND kind = $3)",
+            &[&exporter, &party, &kind],
+        )?;
+        col(&row, 0)
+    }
+
+    pub(super) fn mandates(c: &mut PgConn) -> Result<Vec<(String, String, String)>> {
+        c.query("mandates", "SELECT exporter, party, kind FROM mandates ORDER BY exporter, party, kind", &[])?
+            .iter()
+            .map(|r| Ok((col(r, 0)?, col(r, 1)?, col(r, 2)?)))
+            .collect()
+    }
+
+    pub(super) fn insert_mandate(c: &mut PgConn, exporter: &str, party: &str, kind: &str) -> Result<()> {
+        c.execute(
+            "insert_mandate",
+            "INSERT INTO mandates (exporter, party, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&exporter, &party, &kind],
+        )
+    }
+
+    pub(super) fn guid_digest(c: &mut PgConn, guid: &str) -> Result<Option<Digest>> {
+        let row = c.query_opt("guid_digest", "SELECT digest FROM guids WHERE guid = $1", &[&guid])?;
+        row.map(|r| codec::digest("guid digest", col::<&[u8]>(&r, 0)?)).transpose()
+    }
+
+    pub(super) fn insert_guid(c: &mut PgConn, guid: &str, digest: &Digest) -> Result<()> {
+        c.execute(
+            "insert_guid",
+            "INSERT INTO guids (guid, digest) VALUES ($1, $2) ON CONFLICT (guid) DO NOTHING",
+            &[&guid, &&digest[..]],
+        )
+    }
+
+    pub(super) fn session(c: &mut PgConn, id_hash: &Digest) -> Result<Option<SessionRow>> {
+        let row = c.query_opt(
+            "session",
+            "SELECT name, role, ebc_code, expires_at FROM sessions WHERE id_hash = $1",
+            &[&&id_hash[..]],
+        )?;
+        row.map(|r| {
+            Ok(SessionRow {
+                name: col(&r, 0)?,
+                role: codec::role(col(&r, 1)?)?,
+                ebc_code: col(&r, 2)?,
+                expires_at: col(&r, 3)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) fn insert_session(c: &mut PgConn, id_hash: &Digest, s: &SessionRow) -> Result<()> {
+        c.execute(
+            "insert_session",
+            "INSERT INTO sessions (id_hash, name, role, ebc_code, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&&id_hash[..], &s.name, &s.role.as_str(), &s.ebc_code, &s.expires_at],
+        )
+    }
+
+    pub(super) fn delete_expired_sessions(c: &mut PgConn, now: i64) -> Result<u64> {
+        let row = c.query_one(
+            "delete_expired_sessions",
+            "WITH gone AS (DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1) SELECT count(*) FROM gone",
+            &[&now],
+        )?;
+        Ok(col::<i64>(&row, 0)? as u64)
+    }
+
+    pub(super) fn delete_session(c: &mut PgConn, id_hash: &Digest) -> Result<()> {
+        c.execute("delete_session", "DELETE FROM sessions WHERE id_hash = $1", &[&&id_hash[..]])
     }
 
     pub(super) fn insert_token(

@@ -6,8 +6,8 @@
 use crate::codec::{self, ListColumns, RawList};
 use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
 use crate::{
-    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, Store, StoreError, StoredMessage,
-    TokenRow, WaybillRow, WriteTx,
+    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, SessionRow, Store, StoreError,
+    StoredMessage, TokenRow, WaybillRow, WriteTx,
 };
 use greenlane_core::{Decision, Inspection, ListKey, ListStatus, MessageTime, OrderKey, Payment, WaybillKey};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_screening_clearances.sql")),
     (4, include_str!("../migrations/sqlite/0004_workbench.sql")),
     (5, include_str!("../migrations/sqlite/0005_review_queue.sql")),
+    (6, include_str!("../migrations/sqlite/0006_access.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -360,6 +361,18 @@ macro_rules! read_tx {
             fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
                 self.with(|c| q::lists_of_enterprise(c, ebc_code, limit))
             }
+            fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool> {
+                self.with(|c| q::mandate_exists(c, exporter, party, kind))
+            }
+            fn mandates(&mut self) -> Result<Vec<(String, String, String)>> {
+                self.with(q::mandates)
+            }
+            fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
+                self.with(|c| q::guid_digest(c, guid))
+            }
+            fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>> {
+                self.with(|c| q::session(c, id_hash))
+            }
         }
     };
 }
@@ -467,6 +480,26 @@ impl WriteTx for SqliteWrite<'_> {
 
     fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
         self.with(|c| q::insert_audit(c, entry))
+    }
+
+    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()> {
+        self.with(|c| q::insert_mandate(c, exporter, party, kind))
+    }
+
+    fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()> {
+        self.with(|c| q::insert_guid(c, guid, digest))
+    }
+
+    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()> {
+        self.with(|c| q::insert_session(c, id_hash, session))
+    }
+
+    fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
+        self.with(|c| q::delete_session(c, id_hash))
+    }
+
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
+        self.with(|c| q::delete_expired_sessions(c, now))
     }
 }
 
@@ -878,6 +911,83 @@ mod q {
             })
             .map_err(backend(what))?;
         rows.into_iter().map(|(seq, doc)| Ok((codec::seq(what, seq)?, codec::from_json(what, &doc)?))).collect()
+    }
+
+    pub(super) fn mandate_exists(c: &Connection, exporter: &str, party: &str, kind: &str) -> Result<bool> {
+        c.prepare_cached("SELECT EXISTS (SELECT 1 FROM mandates WHERE exporter = ?1 AND party = ?2 AND kind = ?3)")
+            .and_then(|mut s| s.query_row([exporter, party, kind], |r| r.get(0)))
+            .map_err(backend("mandate_exists"))
+    }
+
+    pub(super) fn mandates(c: &Connection) -> Result<Vec<(String, String, String)>> {
+        c.prepare_cached("SELECT exporter, party, kind FROM mandates ORDER BY exporter, party, kind")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .map_err(backend("mandates"))
+    }
+
+    pub(super) fn insert_mandate(c: &Connection, exporter: &str, party: &str, kind: &str) -> Result<()> {
+        c.prepare_cached("INSERT INTO mandates (exporter, party, kind) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+            .and_then(|mut s| s.execute([exporter, party, kind]))
+            .map(drop)
+            .map_err(backend("insert_mandate"))
+    }
+
+    pub(super) fn guid_digest(c: &Connection, guid: &str) -> Result<Option<Digest>> {
+        let found: Option<Vec<u8>> = c
+            .prepare_cached("SELECT digest FROM guids WHERE guid = ?1")
+            .and_then(|mut s| s.query_row([guid], |r| r.get(0)).optional())
+            .map_err(backend("guid_digest"))?;
+        found.map(|d| codec::digest("guid digest", &d)).transpose()
+    }
+
+    pub(super) fn insert_guid(c: &Connection, guid: &str, digest: &Digest) -> Result<()> {
+        c.prepare_cached("INSERT INTO guids (guid, digest) VALUES (?1, ?2) ON CONFLICT (guid) DO NOTHING")
+            .and_then(|mut s| s.execute(params![guid, &digest[..]]))
+            .map(drop)
+            .map_err(backend("insert_guid"))
+    }
+
+    pub(super) fn session(c: &Connection, id_hash: &Digest) -> Result<Option<SessionRow>> {
+        let found = c
+            .prepare_cached("SELECT name, role, ebc_code, expires_at FROM sessions WHERE id_hash = ?1")
+            .and_then(|mut s| {
+                s.query_row([&id_hash[..]], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(backend("session"))?;
+        found
+            .map(|(name, role, ebc_code, expires_at)| {
+                Ok(SessionRow { name, role: codec::role(&role)?, ebc_code, expires_at })
+            })
+            .transpose()
+    }
+
+    pub(super) fn insert_session(c: &Connection, id_hash: &Digest, s: &SessionRow) -> Result<()> {
+        c.prepare_cached("INSERT INTO sessions (id_hash, name, role, ebc_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .and_then(|mut st| st.execute(params![&id_hash[..], s.name, s.role.as_str(), s.ebc_code, s.expires_at]))
+            .map(drop)
+            .map_err(backend("insert_session"))
+    }
+
+    pub(super) fn delete_expired_sessions(c: &Connection, now: i64) -> Result<u64> {
+        c.prepare_cached("DELETE FROM sessions WHERE expires_at <= ?1")
+            .and_then(|mut s| s.execute([now]))
+            .map(|n| n as u64)
+            .map_err(backend("delete_expired_sessions"))
+    }
+
+    pub(super) fn delete_session(c: &Connection, id_hash: &Digest) -> Result<()> {
+        c.prepare_cached("DELETE FROM sessions WHERE id_hash = ?1")
+            .and_then(|mut s| s.execute([&id_hash[..]]))
+            .map(drop)
+            .map_err(backend("delete_session"))
     }
 
     pub(super) fn insert_token(

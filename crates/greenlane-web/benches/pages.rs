@@ -214,11 +214,21 @@ fn main() {
     });
     let router = routes(WebState { app });
     let rt = &runtime;
+    // Pages are read by a signed-in browser: a session, as the sign-in form opens one.
+    let session = {
+        let request = Request::post("/signin")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("token={ADMIN}")))
+            .unwrap();
+        let response = rt.block_on(router.clone().oneshot(request)).unwrap();
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    };
     let get = |path: String| {
         let router = router.clone();
+        let session = session.clone();
         move || {
-            let request =
-                Request::get(&path).header("cookie", format!("gl_token={ADMIN}")).body(Body::empty()).unwrap();
+            let request = Request::get(&path).header("cookie", &session).body(Body::empty()).unwrap();
             let response = rt.block_on(router.clone().oneshot(request)).unwrap();
             assert_eq!(response.status(), StatusCode::OK, "{path}");
             let body = rt.block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap();

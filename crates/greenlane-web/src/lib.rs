@@ -43,5 +43,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/criteria/file/{name}", get(pages::criteria_file).post(pages::criteria_file_post))
         .route("/exporter", get(pages::exporter))
         .route("/assets/{name}", get(assets::get))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))
+        .layer(axum::middleware::from_fn(session::security_headers))
         .with_state(state)
 }

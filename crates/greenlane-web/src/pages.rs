@@ -10,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use greenlane_core::access::Endpoint;
 use greenlane_core::{InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Reason, ViolationKind};
 use greenlane_pipeline::{InspectionRequest, OfficerAction};
 use greenlane_server::auth::{Caller, Denied};
@@ -24,6 +25,8 @@ pub struct Nav {
     pub exporter: bool,
     pub who: String,
     pub role: &'static str,
+    /// The session's CSRF token, which every form of the page posts back.
+    pub csrf: String,
 }
 
 impl Nav {
@@ -36,6 +39,7 @@ impl Nav {
             exporter: c.role == Role::Enterprise,
             who: c.name.clone(),
             role: c.role.as_str(),
+            csrf: String::new(),
         }
     }
 }
@@ -49,27 +53,25 @@ struct Page {
 }
 
 /// The caller of a page, or the answer that sends them to sign in (or says they may not).
-fn page(state: &WebState, headers: &HeaderMap, allowed: &[Role]) -> Result<Page, Box<Response>> {
+fn page(state: &WebState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Page, Box<Response>> {
     let lang = Lang::of(headers);
     match session::caller(state, headers) {
-        Ok(caller) if allowed.contains(&caller.role) => {
-            let nav = Nav::of(Some(&caller));
+        Ok(caller) if caller.may(endpoint).is_ok() => {
+            let mut nav = Nav::of(Some(&caller));
+            nav.csrf = session::csrf_of(headers);
             Ok(Page { caller, lang, t: lang.tr(), nav })
         }
-        Ok(caller) => Err(Box::new(message(
-            StatusCode::FORBIDDEN,
-            lang.tr(),
-            Nav::of(Some(&caller)),
-            lang.tr().forbidden.to_owned(),
-        ))),
+        Ok(caller) => {
+            let mut nav = Nav::of(Some(&caller));
+            nav.csrf = session::csrf_of(headers);
+            Err(Box::new(message(StatusCode::FORBIDDEN, lang.tr(), nav, lang.tr().forbidden.to_owned())))
+        }
         Err(Denied::Unavailable(why)) => {
             Err(Box::new(message(StatusCode::SERVICE_UNAVAILABLE, lang.tr(), Nav::default(), why)))
         }
         Err(_) => Err(Box::new(Redirect::to("/signin").into_response())),
     }
 }
-
-const STAFF: &[Role] = &[Role::Admin, Role::Officer, Role::Viewer];
 
 fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
@@ -140,12 +142,12 @@ pub async fn signin(State(state): State<WebState>, headers: HeaderMap, Form(form
     let checked = {
         let state = state.clone();
         let token = form.token.clone();
-        tokio::task::spawn_blocking(move || session::check(&state, &token)).await
+        tokio::task::spawn_blocking(move || session::sign_in(&state, &token)).await
     };
     match checked {
-        Ok(Ok(_)) => {
+        Ok(Ok(session_id)) => {
             let mut response = Redirect::to("/").into_response();
-            if let Ok(cookie) = HeaderValue::from_str(&session::sign_in_cookie(&form.token)) {
+            if let Ok(cookie) = HeaderValue::from_str(&session::sign_in_cookie(&session_id)) {
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
             }
             response
@@ -157,7 +159,8 @@ pub async fn signin(State(state): State<WebState>, headers: HeaderMap, Form(form
     }
 }
 
-pub async fn signout() -> Response {
+pub async fn signout(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let _ = tokio::task::spawn_blocking(move || session::sign_out(&state, &headers)).await;
     let mut response = Redirect::to("/signin").into_response();
     if let Ok(cookie) = HeaderValue::from_str(&session::sign_out_cookie()) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -172,9 +175,11 @@ pub async fn switch_lang(Path(lang): Path<String>, headers: HeaderMap) -> Respon
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
-        .and_then(|r| r.find('/').map(|i| r[i..].to_owned()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang/"))
-        .unwrap_or_else(|| "/".to_owned());
+        .and_then(|r| r.find('/').map(|i| &r[i..]))
+        .and_then(session::same_origin_path)
+        .filter(|p| !p.starts_with("/lang/"))
+        .unwrap_or("/")
+        .to_owned();
     let mut response = Redirect::to(&back).into_response();
     if let Ok(cookie) = HeaderValue::from_str(&session::lang_cookie(lang.code())) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
@@ -227,7 +232,7 @@ struct QueuePage {
 const QUEUE_PAGE: usize = 200;
 
 pub async fn queue(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<QueueQuery>) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::Workbench) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -359,7 +364,7 @@ pub async fn case(
     Path((ebc, cop)): Path<(String, String)>,
     Query(q): Query<CaseQuery>,
 ) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::Workbench) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -525,7 +530,7 @@ pub async fn case_action(
     Path((ebc, cop, action)): Path<(String, String, String)>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let p = match page(&state, &headers, &[Role::Admin, Role::Officer]) {
+    let p = match page(&state, &headers, Endpoint::Inspect) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -597,7 +602,7 @@ struct DashboardPage {
 }
 
 pub async fn dashboard(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::Dashboard) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -701,7 +706,7 @@ pub struct CriteriaQuery {
 }
 
 pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<CriteriaQuery>) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::ReadCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -758,7 +763,7 @@ pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q
         engine: report.is_some(),
         version: report.as_ref().map(|r| text(&r["version"])).unwrap_or_default(),
         assessed: report.as_ref().map(|r| text(&r["assessed"])).unwrap_or_default(),
-        may_reload: p.caller.role == Role::Admin,
+        may_reload: p.caller.may(Endpoint::ChangeCriteria).is_ok(),
         message: q.reloaded,
         error: q.error,
         rows,
@@ -770,7 +775,7 @@ pub async fn criteria(State(state): State<WebState>, headers: HeaderMap, Query(q
 /// Loads the criteria again (an analyst changed the files): they are checked before they are
 /// put in force, and on an error the criteria in force stay and the page names file and line.
 pub async fn criteria_reload(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let p = match page(&state, &headers, &[Role::Admin]) {
+    let p = match page(&state, &headers, Endpoint::ChangeCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -925,7 +930,7 @@ struct BacktestFragment {
 
 /// The backtest panel alone: the criteria page polls it while a backtest runs.
 pub async fn criteria_backtest(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::ReadCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -952,7 +957,7 @@ struct CriteriaFilePage {
 /// One criteria file, to read (staff) or edit (an administrator, when the hub runs an analyst's
 /// folder).
 pub async fn criteria_file(State(state): State<WebState>, headers: HeaderMap, Path(name): Path<String>) -> Response {
-    let p = match page(&state, &headers, STAFF) {
+    let p = match page(&state, &headers, Endpoint::ReadCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -968,7 +973,7 @@ pub async fn criteria_file(State(state): State<WebState>, headers: HeaderMap, Pa
     };
     let page = CriteriaFilePage {
         t: p.t,
-        may_edit: editable && p.caller.role == Role::Admin,
+        may_edit: editable && p.caller.may(Endpoint::ChangeCriteria).is_ok(),
         name: file.name,
         text: file.text,
         checked: String::new(),
@@ -993,7 +998,7 @@ pub async fn criteria_file_post(
     Path(name): Path<String>,
     Form(form): Form<CriteriaEdit>,
 ) -> Response {
-    let p = match page(&state, &headers, &[Role::Admin]) {
+    let p = match page(&state, &headers, Endpoint::ChangeCriteria) {
         Ok(p) => p,
         Err(r) => return *r,
     };
@@ -1061,7 +1066,7 @@ pub struct ExporterQuery {
 const EXPORTER_PAGE: usize = 300;
 
 pub async fn exporter(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<ExporterQuery>) -> Response {
-    let p = match page(&state, &headers, &[Role::Enterprise, Role::Admin, Role::Officer, Role::Viewer]) {
+    let p = match page(&state, &headers, Endpoint::ExporterView) {
         Ok(p) => p,
         Err(r) => return *r,
     };

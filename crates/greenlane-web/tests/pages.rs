@@ -1,10 +1,11 @@
-//! The UI's pages through its router, without a browser: signing in sets an HttpOnly,
-//! SameSite=Strict cookie, roles decide what each page shows, Chinese is the default where the
-//! browser asks for it, and whatever a sender wrote is escaped.
+//! The UI's pages through its router, without a browser: signing in opens a server-side session
+//! named by an HttpOnly, SameSite=Strict cookie (never the token), roles decide what each page
+//! shows, Chinese is the default where the browser asks for it, whatever a sender wrote is
+//! escaped, and no other site can make a signed-in browser change anything.
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use greenlane_core::risk::DocumentRules;
 use greenlane_core::{Lane, List, ListKey, ListStatus, MessageTime, OrderKey, Reason, WaybillKey};
 use greenlane_pipeline::{Config, Pipeline, Writer};
@@ -58,6 +59,7 @@ fn list_row(ebc: &str, cop: &str, reason: &str) -> ListRow {
 
 struct Hub {
     _dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
     router: Router,
     exporter: String,
 }
@@ -73,13 +75,43 @@ async fn hub() -> Hub {
     let pipeline = Pipeline::new(store.clone(), Box::new(DocumentRules), Config::default()).unwrap();
     let app = AppState {
         writer: Writer::spawn(pipeline, 16, 16, None),
-        store,
+        store: store.clone(),
         admin_hash: Some(auth::hash(ADMIN)),
         metrics: greenlane_server::install_metrics(),
         lists: None,
         criteria: None,
     };
-    Hub { _dir: dir, router: routes(WebState { app }), exporter }
+    Hub { _dir: dir, store, router: routes(WebState { app }), exporter }
+}
+
+/// Signs in with `token`; returns the cookie the browser would send back (`gl_session=…`).
+async fn sign_in(router: &Router, token: &str) -> String {
+    let request = Request::post("/signin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("token={token}")))
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn post(
+    router: &Router,
+    path: &str,
+    cookie: &str,
+    body: String,
+    extra: &[(&str, &str)],
+) -> (StatusCode, HeaderMap) {
+    let mut request = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "127.0.0.1:8080");
+    for (k, v) in extra {
+        request = request.header(*k, *v);
+    }
+    let response = router.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+    (response.status(), response.headers().clone())
 }
 
 async fn get(router: &Router, path: &str, cookie: &str, lang: &str) -> (StatusCode, String) {
@@ -105,9 +137,12 @@ async fn signing_in_sets_a_cookie_scripts_and_other_sites_cannot_use() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(
-        cookie.starts_with(&format!("gl_token={ADMIN};"))
+        cookie.starts_with("gl_session=gl_")
+            && !cookie.contains(ADMIN)
             && cookie.contains("HttpOnly")
             && cookie.contains("SameSite=Strict")
+            && cookie.contains("Max-Age="),
+        "{cookie}"
     );
     let request = Request::post("/signin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -116,14 +151,16 @@ async fn signing_in_sets_a_cookie_scripts_and_other_sites_cannot_use() {
     let response = hub.router.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(response.headers().get(header::SET_COOKIE).is_none());
-    let (status, _) = get(&hub.router, "/queue", "gl_token=wrong", "en").await;
-    assert_eq!(status, StatusCode::SEE_OTHER, "an unknown token is sent to sign in");
+    let (status, _) = get(&hub.router, "/queue", "gl_session=wrong", "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "an unknown session is sent to sign in");
+    let (status, _) = get(&hub.router, "/queue", &format!("gl_token={ADMIN}"), "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the API token is no cookie");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn officers_see_the_queue_escaped_and_in_chinese_when_asked() {
     let hub = hub().await;
-    let admin = format!("gl_token={ADMIN}");
+    let admin = sign_in(&hub.router, ADMIN).await;
     let (status, queue) = get(&hub.router, "/queue", &admin, "zh-CN,zh;q=0.9").await;
     assert_eq!(status, StatusCode::OK);
     assert!(queue.contains("<html lang=\"zh-CN\">") && queue.contains("待办队列"));
@@ -142,7 +179,7 @@ async fn officers_see_the_queue_escaped_and_in_chinese_when_asked() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_exporter_sees_its_own_lists_only() {
     let hub = hub().await;
-    let cookie = format!("gl_token={}", hub.exporter);
+    let cookie = sign_in(&hub.router, &hub.exporter).await;
     let (status, page) = get(&hub.router, "/exporter?ebc=SHOP2", &cookie, "en").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("C1") && !page.contains("C2"), "{page}");
@@ -151,4 +188,92 @@ async fn an_exporter_sees_its_own_lists_only() {
         let (status, _) = get(&hub.router, path, &cookie, "en").await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_revokes_the_session_on_the_server() {
+    let hub = hub().await;
+    let admin = sign_in(&hub.router, ADMIN).await;
+    let (_, page) = get(&hub.router, "/queue", &admin, "en").await;
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let (status, _) = post(&hub.router, "/signout", &admin, format!("csrf={csrf}"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The browser may keep the cookie; the hub no longer knows it.
+    let (status, _) = get(&hub.router, "/queue", &admin, "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn other_sites_cannot_make_a_signed_in_browser_act() {
+    let hub = hub().await;
+    let admin = sign_in(&hub.router, ADMIN).await;
+    let (_, page) = get(&hub.router, "/case/SHOP1/C1", &admin, "en").await;
+    let csrf = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert_eq!(csrf.len(), 64, "every form carries the session's token");
+    let claim = "/case/SHOP1/C1/claim";
+    // The officer's cookie, from evil.example: refused whatever the body says.
+    let evil = [("origin", "http://evil.example"), ("sec-fetch-site", "cross-site")];
+    let (status, _) = post(&hub.router, claim, &admin, format!("csrf={csrf}"), &evil).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) =
+        post(&hub.router, claim, &admin, format!("csrf={csrf}"), &[("origin", "http://evil.example")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Same origin but no token, or another session's: refused.
+    let (status, _) = post(&hub.router, claim, &admin, String::new(), &[("origin", "http://127.0.0.1:8080")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let other = sign_in(&hub.router, ADMIN).await;
+    let (status, _) = post(&hub.router, claim, &other, format!("csrf={csrf}"), &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The page's own form, from the page's origin: taken.
+    let same = [("origin", "http://127.0.0.1:8080"), ("sec-fetch-site", "same-origin")];
+    let (status, headers) = post(&hub.router, claim, &admin, format!("csrf={csrf}"), &same).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/case/SHOP1/C1");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_language_switch_goes_back_only_to_a_page_of_this_hub() {
+    let hub = hub().await;
+    for (referer, back) in [
+        ("http://127.0.0.1:8080/queue?lane=red", "/queue?lane=red"),
+        ("http://127.0.0.1:8080/\\evil.example", "/"),
+        ("http://127.0.0.1:8080//evil.example", "/"),
+        ("http://evil.example", "/"),
+    ] {
+        let request = Request::get("/lang/en").header(header::REFERER, referer).body(Body::empty()).unwrap();
+        let response = hub.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.headers()[header::LOCATION], back, "{referer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_forbids_inline_script_framing_and_sniffing() {
+    let hub = hub().await;
+    let admin = sign_in(&hub.router, ADMIN).await;
+    for path in ["/signin", "/queue", "/dashboard"] {
+        let request = Request::get(path).header(header::COOKIE, &admin).body(Body::empty()).unwrap();
+        let response = hub.router.clone().oneshot(request).await.unwrap();
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        for script in html.split("<script").skip(1) {
+            let tag = script.split('>').next().unwrap();
+            assert!(tag.contains("src=") || tag.contains("application/json"), "inline script on {path}: {tag}");
+        }
+        assert!(!html.contains(" onclick=") && !html.contains("javascript:"), "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_session_signs_nobody_in() {
+    let hub = hub().await;
+    let session = greenlane_store::SessionRow { name: "old".into(), role: Role::Admin, ebc_code: None, expires_at: 1 };
+    let mut tx = hub.store.write().unwrap();
+    tx.insert_session(&auth::hash("gl_expired"), &session).unwrap();
+    tx.commit().unwrap();
+    let (status, _) = get(&hub.router, "/queue", "gl_session=gl_expired", "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "sent to sign in again");
 }

@@ -209,6 +209,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Who acts for which exporter: enforced with `serve --closed-registry`.
+    Mandate {
+        #[command(subcommand)]
+        command: MandateCommand,
+    },
     /// Read CEB message files and report, per file, whether each is a valid message and what is
     /// wrong with it if not (an integrator's pre-flight check).
     Check(check::CheckArgs),
@@ -238,6 +243,35 @@ enum TokenCommand {
         #[arg(long)]
         ebc: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum MandateCommand {
+    /// Record that PARTY files the exporter's lists (`--kind agent`) or waybills
+    /// (`--kind logistics`).
+    Add {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The exporter's code (ebcCode).
+        #[arg(long)]
+        exporter: String,
+        /// The declaring agent's or logistics firm's code.
+        #[arg(long)]
+        party: String,
+        #[arg(long, value_enum)]
+        kind: MandateKind,
+    },
+    /// Print every mandate: exporter, party, kind, one a line.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum MandateKind {
+    Agent,
+    Logistics,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -343,6 +377,15 @@ fn main() -> ExitCode {
         Command::Token { command: TokenCommand::Create { store, role, name, ebc } } => {
             open_store(&store).and_then(|store| create_token(&*store, role, &name, ebc.as_deref()))
         }
+        Command::Mandate { command: MandateCommand::Add { store, exporter, party, kind } } => {
+            open_store(&store).and_then(|store| add_mandate(&*store, &exporter, &party, kind))
+        }
+        Command::Mandate { command: MandateCommand::List { store } } => open_store(&store).and_then(|store| {
+            for (exporter, party, kind) in store.read()?.mandates()? {
+                println!("{exporter}\t{party}\t{kind}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }),
     };
     match result {
         Ok(code) => code,
@@ -426,6 +469,22 @@ fn create_token(store: &dyn Store, role: Role, name: &str, ebc: Option<&str>) ->
     );
     let secret = greenlane_server::auth::create_token(store, name, role, ebc)?;
     println!("{secret}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_mandate(store: &dyn Store, exporter: &str, party: &str, kind: MandateKind) -> anyhow::Result<ExitCode> {
+    let kind = match kind {
+        MandateKind::Agent => greenlane_core::access::MandateKind::Agent,
+        MandateKind::Logistics => greenlane_core::access::MandateKind::Logistics,
+    };
+    anyhow::ensure!(
+        !exporter.trim().is_empty() && !party.trim().is_empty(),
+        "--exporter and --party must not be empty"
+    );
+    let mut tx = store.write()?;
+    tx.insert_mandate(exporter.trim(), party.trim(), kind.as_str())?;
+    tx.commit()?;
+    println!("{} files for {} as {}", party.trim(), exporter.trim(), kind.as_str());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -313,7 +313,7 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     b.type_into("#token", &officer);
     b.click("#signin");
     b.wait_url("/queue");
-    assert_eq!(b.script("return document.cookie.includes('gl_token')"), Value::Bool(false), "HttpOnly");
+    assert_eq!(b.script("return document.cookie.includes('gl_session')"), Value::Bool(false), "HttpOnly");
 
     // The queue: review lists only, oldest first, filters narrow it.
     let rows = b.script("return document.querySelectorAll('tr.case-row').length").as_u64().unwrap();

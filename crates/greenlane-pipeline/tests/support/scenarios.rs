@@ -205,6 +205,116 @@ pub fn all() -> Vec<Scenario> {
             s.closed_registry = true;
             s
         },
+        scenario(
+            "access",
+            vec![
+                ("order SZ050", order("SZ050", "1", T0, &[earphones()])),
+                ("waybill SF050", waybill("SF050", "1", T0, "0.2", 1)),
+                ("list C050 filed by agent AG1", list("C050", "1", T0, "SZ050", "SF050", &[earphones()], "0.2", 1)),
+                (
+                    "cancel of C050 by agent AG2, neither its exporter nor its filer",
+                    with_agent(cancel("C050", T1), AGENT2),
+                ),
+                (
+                    "change of C050 by agent AG2: refused without telling its lane",
+                    with_agent(list("C050", "2", T1, "SZ050", "SF050", &[earphones()], "0.2", 1), AGENT2),
+                ),
+                ("cancel of C050 by its filer", cancel("C050", T2)),
+                (
+                    "list C051 on the freed order, filed by AG2 (the open registry believes the declared agent)",
+                    with_agent(list("C051", "1", T2, "SZ050", "SF050", &[earphones()], "0.2", 1), AGENT2),
+                ),
+                ("cancel of C051 by AG1, which filed C050 but not C051", cancel("C051", T3)),
+            ],
+            &["C050", "C051"],
+        ),
+        scenario(
+            "review_lane",
+            vec![
+                ("order SZ060: two phone cases", order("SZ060", "1", T0, &[earphones(), phone_case("2")])),
+                ("waybill SF060: 1.2 kg, two packages", waybill("SF060", "1", T0, "1.2", 2)),
+                (
+                    "list C060: three cases, 0.35 kg, one package",
+                    list("C060", "1", T1, "SZ060", "SF060", &[earphones(), phone_case("3")], "0.35", 1),
+                ),
+                ("cancel of C060 while an officer holds it", cancel("C060", T2)),
+                (
+                    "change of C060 while an officer holds it",
+                    list("C060", "2", T2, "SZ060", "SF060", &[earphones(), phone_case("2")], "1.2", 2),
+                ),
+                (
+                    "delete of C060 while an officer holds it",
+                    list("C060", "3", T3, "SZ060", "SF060", &[earphones(), phone_case("2")], "1.2", 2),
+                ),
+            ],
+            &["C060"],
+        ),
+        scenario(
+            "impossible_values",
+            vec![
+                ("order SZ070 of minus one earphone", order("SZ070", "1", T0, &[Item { qty: "-1", ..earphones() }])),
+                ("waybill SF070 weighing nothing", waybill("SF070", "1", T0, "0", 1)),
+                ("order SZ071", order("SZ071", "1", T0, &[earphones()])),
+                ("waybill SF071", waybill("SF071", "1", T0, "0.2", 1)),
+                (
+                    "list C071 at price zero",
+                    list("C071", "1", T1, "SZ071", "SF071", &[Item { price: "0", ..earphones() }], "0.2", 1),
+                ),
+                (
+                    "list C071 whose line total is not quantity times price",
+                    with_line_total(list("C071", "1", T1, "SZ071", "SF071", &[earphones()], "0.2", 1), "5.99"),
+                ),
+                (
+                    "list C071 exported in 1999",
+                    with_ie_date(list("C071", "1", T1, "SZ071", "SF071", &[earphones()], "0.2", 1), "19990101"),
+                ),
+                (
+                    "list C071 filed in 2101",
+                    list("C071", "1", "21011129100000", "SZ071", "SF071", &[earphones()], "0.2", 1),
+                ),
+                (
+                    "one message: list C072 of negative weight, then a sound C071",
+                    merged_lists(
+                        list("C072", "1", T2, "SZ072", "SF072", &[earphones()], "-0.2", 1),
+                        list("C071", "1", T2, "SZ071", "SF071", &[earphones()], "0.2", 1),
+                    ),
+                ),
+            ],
+            &["C071", "C072"],
+        ),
+        scenario(
+            "guids",
+            vec![
+                ("order SZ080", order("SZ080", "1", T0, &[earphones()])),
+                ("the same order, byte for byte", order("SZ080", "1", T0, &[earphones()])),
+                (
+                    "order SZ081 under SZ080's message guid",
+                    with_guids(
+                        order("SZ081", "1", T1, &[earphones()]),
+                        Some(&order("SZ080", "1", T0, &[earphones()])),
+                        None,
+                    ),
+                ),
+                (
+                    "order SZ082 under SZ080's order guid",
+                    with_guids(
+                        order("SZ082", "1", T1, &[earphones()]),
+                        None,
+                        Some(&order("SZ080", "1", T0, &[earphones()])),
+                    ),
+                ),
+                ("order SZ083 of minus one earphone", order("SZ083", "1", T2, &[Item { qty: "-1", ..earphones() }])),
+                (
+                    "order SZ083 corrected under the refused one's guids",
+                    with_guids(
+                        order("SZ083", "1", T3, &[earphones()]),
+                        Some(&order("SZ083", "1", T2, &[Item { qty: "-1", ..earphones() }])),
+                        Some(&order("SZ083", "1", T2, &[Item { qty: "-1", ..earphones() }])),
+                    ),
+                ),
+            ],
+            &[],
+        ),
         Scenario {
             name: "refused",
             closed_registry: false,
@@ -219,6 +329,61 @@ pub fn all() -> Vec<Scenario> {
             lists: vec![],
         },
     ]
+}
+
+/// A second declaring agent, a stranger to the parcels of the scenarios.
+pub const AGENT2: &str = "4403180AG2";
+
+/// The message as filed by declaring agent `agent`.
+fn with_agent(mut m: Message, agent: &str) -> Message {
+    match &mut m {
+        Message::Ceb605(x) => x.invt_cancels.iter_mut().for_each(|c| c.agent_code = agent.into()),
+        Message::Ceb603(x) => x.inventories.iter_mut().for_each(|i| i.inventory_head.agent_code = agent.into()),
+        _ => {}
+    }
+    m
+}
+
+fn with_line_total(mut m: Message, total: &str) -> Message {
+    if let Message::Ceb603(x) = &mut m {
+        x.inventories[0].inventory_lists[0].total_price = dec(total);
+    }
+    m
+}
+
+fn with_ie_date(mut m: Message, date: &str) -> Message {
+    if let Message::Ceb603(x) = &mut m {
+        x.inventories[0].inventory_head.ie_date = date.into();
+    }
+    m
+}
+
+/// Two single-list messages as one message of two lists, in that order.
+fn merged_lists(first: Message, second: Message) -> Message {
+    match (first, second) {
+        (Message::Ceb603(mut a), Message::Ceb603(b)) => {
+            a.inventories.extend(b.inventories);
+            Message::Ceb603(a)
+        }
+        _ => unreachable!("two lists"),
+    }
+}
+
+/// An order under the message guid of `message_of` and the order guid of `entity_of`.
+fn with_guids(mut m: Message, message_of: Option<&Message>, entity_of: Option<&Message>) -> Message {
+    let guids = |m: &Message| match m {
+        Message::Ceb303(x) => (x.guid.clone(), x.orders[0].order_head.guid.clone()),
+        _ => unreachable!("orders"),
+    };
+    if let Message::Ceb303(x) = &mut m {
+        if let Some(other) = message_of {
+            x.guid = guids(other).0;
+        }
+        if let Some(other) = entity_of {
+            x.orders[0].order_head.guid = guids(other).1;
+        }
+    }
+    m
 }
 
 /// One line per answer: `200 CEB604 [800] 放行 released`, `… (replay) …`, or `400 CEB900 [code]`.

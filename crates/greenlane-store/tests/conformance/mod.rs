@@ -43,6 +43,9 @@ macro_rules! conformance_suite {
             inspections_are_kept_per_list_and_in_order,
             screening_clearances_are_kept_once,
             tokens_are_found_by_hash,
+            mandates_are_kept_once,
+            a_guid_keeps_its_first_digest,
+            sessions_are_found_and_revoked,
             counts_group_lists_by_lane_and_status,
             the_write_transaction_sees_its_own_writes,
             readers_see_nothing_before_commit_and_everything_after,
@@ -774,6 +777,76 @@ pub fn tokens_are_found_by_hash(b: &dyn Backend) {
         );
     }
     assert_eq!(ok(r.token_by_hash(&digest(99))), None);
+}
+
+pub fn mandates_are_kept_once(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    ok(tx.insert_mandate("440316EXP1", "440318AGT1", "agent"));
+    ok(tx.insert_mandate("440316EXP1", "440318AGT1", "agent"));
+    ok(tx.insert_mandate("440316EXP1", "440398LOG1", "logistics"));
+    assert!(ok(tx.mandate_exists("440316EXP1", "440318AGT1", "agent")), "a transaction sees its own writes");
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert!(ok(r.mandate_exists("440316EXP1", "440318AGT1", "agent")));
+    assert!(!ok(r.mandate_exists("440316EXP1", "440318AGT1", "logistics")));
+    assert!(!ok(r.mandate_exists("440316EXP2", "440318AGT1", "agent")));
+    assert_eq!(
+        ok(r.mandates()),
+        vec![
+            ("440316EXP1".to_owned(), "440318AGT1".to_owned(), "agent".to_owned()),
+            ("440316EXP1".to_owned(), "440398LOG1".to_owned(), "logistics".to_owned()),
+        ]
+    );
+}
+
+pub fn a_guid_keeps_its_first_digest(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    let guid = "0A1B2C3D-0000-4000-8000-00000000CAFE";
+    ok(tx.insert_guid(guid, &digest(1)));
+    ok(tx.insert_guid(guid, &digest(2)));
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.guid_digest(guid)), Some(digest(1)));
+    assert_eq!(ok(r.guid_digest("0A1B2C3D-0000-4000-8000-00000000BEEF")), None);
+}
+
+pub fn sessions_are_found_and_revoked(b: &dyn Backend) {
+    let store = b.open();
+    let session = greenlane_store::SessionRow {
+        name: "审单员 王".into(),
+        role: Role::Officer,
+        ebc_code: None,
+        expires_at: 1_796_000_000,
+    };
+    let exporter = greenlane_store::SessionRow {
+        name: "shop".into(),
+        role: Role::Enterprise,
+        ebc_code: Some("440316T004".into()),
+        expires_at: 1_796_000_100,
+    };
+    let mut tx = ok(store.write());
+    ok(tx.insert_session(&digest(7), &session));
+    ok(tx.insert_session(&digest(8), &exporter));
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.session(&digest(7))), Some(session));
+    assert_eq!(ok(r.session(&digest(8))), Some(exporter.clone()));
+    drop(r);
+    let mut tx = ok(store.write());
+    ok(tx.delete_session(&digest(7)));
+    ok(tx.delete_session(&digest(9)));
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.session(&digest(7))), None);
+    assert_eq!(ok(r.session(&digest(8))), Some(exporter.clone()));
+    drop(r);
+    let mut tx = ok(store.write());
+    assert_eq!(ok(tx.delete_expired_sessions(exporter.expires_at - 1)), 0);
+    assert_eq!(ok(tx.delete_expired_sessions(exporter.expires_at)), 1);
+    ok(tx.commit());
+    assert_eq!(ok(ok(store.read()).session(&digest(8))), None);
 }
 
 pub fn counts_group_lists_by_lane_and_status(b: &dyn Backend) {
