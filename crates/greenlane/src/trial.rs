@@ -102,16 +102,32 @@ pub fn table(days: &[TrialDay]) -> String {
     let _ = writeln!(out);
     let _ = write!(out, "{:<20}", "recall by kind");
     for d in days {
-        let _ = write!(out, " {:>14}", format!("s{} n{}", d.seed, d.noise));
+        let _ = write!(out, " {:>20}", format!("seed {} noise {}", d.seed, d.noise));
     }
     let _ = writeln!(out);
     for kind in ViolationKind::ALL {
         let _ = write!(out, "{:<20}", kind.as_str());
         for d in days {
             let k = d.all.kinds.get(&kind).copied().unwrap_or_default();
-            let _ = write!(out, " {:>14}", format!("{} {}/{}", pct(k.stopped, k.parcels), k.stopped, k.parcels));
+            let _ = write!(out, " {:>20}", format!("{} {}/{}", pct(k.stopped, k.parcels), k.stopped, k.parcels));
         }
         let _ = writeln!(out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_a_row_per_day_and_subset_and_a_column_per_day_of_recall() {
+        let empty = Evaluation::score(&[], Vec::new(), 0, 0);
+        let day = |seed, noise| TrialDay { seed, noise, all: empty.clone(), held_out: empty.clone() };
+        let text = table(&[day(1, 0.0), day(2, 1.0)]);
+        assert_eq!(text.lines().filter(|l| l.contains(" all ")).count(), 2, "{text}");
+        assert_eq!(text.lines().filter(|l| l.contains(" held-out ")).count(), 2, "{text}");
+        assert!(text.contains("seed 2 noise 1"), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("undervaluation")), "{text}");
+    }
 }
