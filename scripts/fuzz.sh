@@ -40,7 +40,13 @@ seed() { # crate target corpus: the crate's own inputs, once
     greenlane-screen/parse_ofac) head -c 20000 "$dir"/data/sdn.csv > "$corpus"/sdn.csv ;;
     greenlane-screen/parse_csl) head -c 20000 "$dir"/data/csl.csv > "$corpus"/csl.csv ;;
     greenlane-screen/parse_dpl) head -c 20000 "$dir"/data/dpl.txt > "$corpus"/dpl.txt ;;
-    greenlane-risk/criteria) cp "$dir"/criteria/default/*.toml "$corpus"/ ;;
+    greenlane-risk/criteria)
+      # The first byte: 1, beside the shipped files; 0, alone.
+      for f in "$dir"/criteria/default/*.toml; do
+        (printf '\001'; cat "$f") > "$corpus/$(basename "$f")"
+        (printf '\000'; cat "$f") > "$corpus/alone-$(basename "$f")"
+      done
+      ;;
     greenlane-server/api)
       printf '\x00{"name":"Bank Melli Iran","country":"IR","kind":"organization"}' > "$corpus"/screen
       printf '\x01{"copNo":"C1","ebcCode":"SHOP1","outcome":"violation","violation":"other","note":"x"}' > "$corpus"/inspection
