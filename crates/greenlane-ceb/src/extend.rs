@@ -33,7 +33,29 @@ pub struct Consignee {
     pub telephone: Option<String>,
 }
 
+/// The longest values of a consignee, in characters: those of the official import order's
+/// buyer fields (`consignee` 100, `consigneeAddress` 200, `consigneeTelephone` 50) and the export
+/// order's `orderNo` (60), so that a buyer block holds what a customs system stores.
+pub const MAX_CONSIGNEE_NAME: usize = 100;
+pub const MAX_CONSIGNEE_ADDRESS: usize = 200;
+pub const MAX_CONSIGNEE_TELEPHONE: usize = 50;
+pub const MAX_CONSIGNEE_ORDER_NO: usize = 60;
+
 impl Consignee {
+    /// Which value is longer than its limit, if one is.
+    pub(crate) fn too_long(&self) -> Option<String> {
+        let fields = [
+            ("orderNo", self.order_no.as_str(), MAX_CONSIGNEE_ORDER_NO),
+            ("name", self.name.as_str(), MAX_CONSIGNEE_NAME),
+            ("address", self.address.as_str(), MAX_CONSIGNEE_ADDRESS),
+            ("telephone", self.telephone.as_deref().unwrap_or(""), MAX_CONSIGNEE_TELEPHONE),
+        ];
+        fields.into_iter().find_map(|(field, value, max)| {
+            let length = value.chars().count();
+            (length > max).then(|| format!("a Consignee's {field} has {length} characters; at most {max}"))
+        })
+    }
+
     /// Why the consignee breaks the block's rules, if it does.
     pub(crate) fn fault(&self) -> Option<String> {
         if self.order_no.trim().is_empty() {

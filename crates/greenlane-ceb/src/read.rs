@@ -568,7 +568,12 @@ impl<'a> ReadCx<'a> {
             && named(f.name)
         {
             if *count >= f.max {
-                return Err(self.error(ReadErrorKind::TooMany { element: f.name, max: f.max }));
+                let mut error = self.error(ReadErrorKind::TooMany { element: f.name, max: f.max });
+                // The entity refused is the one past the limit (the 101st), not the last one read.
+                if self.depth == 1 {
+                    error.entity = (f.max > 1 && matches!(f.kind, Kind::Record(_))).then_some(*count + 1);
+                }
+                return Err(error);
             }
             *count += 1;
             return Ok(*cursor);
@@ -953,7 +958,7 @@ impl<'a> ReadCx<'a> {
                     }
                 }
             }
-            if let Some(why) = c.fault() {
+            if let Some(why) = c.fault().or_else(|| c.too_long()) {
                 return Err(fault(self, why));
             }
             if out.iter().any(|o| o.order_no == c.order_no) {

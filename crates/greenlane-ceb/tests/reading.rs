@@ -197,11 +197,15 @@ fn refused_cases() -> Vec<Refused> {
             "ceb.unexpected_element",
             "unexpected element <ceb:buyerName>; expected <ebpCode>",
         ),
-        refused(
-            "101 entities",
-            many_orders,
-            "ceb.too_many",
-            "too many <Order> elements: the schema allows at most 100",
+        // The entity refused is the 101st, the one past the limit (issue #12: it said "entity 100").
+        in_entity(
+            refused(
+                "101 entities",
+                many_orders,
+                "ceb.too_many",
+                "too many <Order> elements: the schema allows at most 100",
+            ),
+            101,
         ),
         refused(
             "a non-integer gnum",
@@ -246,6 +250,19 @@ fn refused_cases() -> Vec<Refused> {
             replaced("country=\"US\"", "country=\"USA\""),
             "ceb.consignee",
             "expected an ISO 3166-1 alpha-2 code",
+        ),
+        // The buyer block's values are bounded like the official buyer fields (extend.rs).
+        refused(
+            "a buyer's name over 100 characters",
+            replaced("name=\"John Smith\"", &format!("name=\"{}\"", "J".repeat(101))),
+            "ceb.consignee",
+            "a Consignee's name has 101 characters; at most 100",
+        ),
+        refused(
+            "a buyer's address over 200 characters",
+            replaced("address=\"1 Main St, Springfield, IL\"", &format!("address=\"{}\"", "街".repeat(201))),
+            "ceb.consignee",
+            "a Consignee's address has 201 characters; at most 200",
         ),
         refused(
             "two buyers for one order",

@@ -35,6 +35,7 @@ pub use countries::country_code;
 pub use entry::{Entry, Kind, List, ListedName, NameStrength};
 pub use error::ScreenError;
 pub use load::ListSet;
+pub use normalize::MAX_NAME_CHARS;
 
 use index::Index;
 
@@ -180,6 +181,7 @@ impl Screener {
     pub fn screen_with_floor(&self, query: &Query<'_>, floor: f64) -> Vec<Match> {
         let index = self.current();
         let kind = query.kind.unwrap_or(Kind::Unknown);
+        let query = &Query { name: normalize::bounded(query.name), ..*query };
         let mut dropped = Vec::new();
         let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped));
         let country = query.country.and_then(country_code);

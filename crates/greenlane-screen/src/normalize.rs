@@ -306,13 +306,16 @@ impl Normalizer {
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
         let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
         if may_be_person {
+            // Found first, removed at once: removing each as found moved the rest every time.
+            let mut start = 0;
             loop {
-                let len = if tokens.is_empty() { 0 } else { phrase_at(&self.person_prefixes, &tokens, 0) };
-                if len == 0 || len >= tokens.len() {
+                let len = if start < tokens.len() { phrase_at(&self.person_prefixes, &tokens[start..], 0) } else { 0 };
+                if len == 0 || start + len >= tokens.len() {
                     break;
                 }
-                tokens.drain(..len);
+                start += len;
             }
+            tokens.drain(..start);
         }
         if may_be_org {
             join_letter_runs(&mut tokens);
@@ -327,7 +330,7 @@ impl Normalizer {
         }
         let last = tokens.len().saturating_sub(1);
         // Pinyin syllables ("大" → "da", "斌" → "bin") are no particles.
-        let particles = may_be_person && !name.chars().any(is_han);
+        let particles = may_be_person && !bounded(name).chars().any(is_han);
         let names = tokens.iter().filter(|t| !is_particle(t)).count();
         let kept: Vec<Token> = tokens
             .iter()
@@ -576,6 +579,26 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | '`' | 'ʼ' | 'ʻ' | '´' | 'ʹ' | 'ʿ' | 'ʾ')
 }
 
+/// A name is read up to this many characters (after NFKC): the longest listed name is under
+/// 150, and the cap bounds a query's work whatever a sender writes. The API refuses longer names
+/// (`POST /api/v1/screen`); here the rest is ignored, so that no caller can stall a screening.
+pub const MAX_NAME_CHARS: usize = 512;
+/// Words read from a name at most (the longest listed name has 24). Dropping honorifics and
+/// company types walks the words once per word dropped: the cap keeps that bounded too.
+pub(crate) const MAX_NAME_WORDS: usize = 64;
+/// Letters kept of one word. Comparing two words costs the product of their lengths (edit
+/// distance) and a word's one-letter deletions the square of its length; no name has a word this
+/// long, and its first 64 letters still tell it apart.
+pub(crate) const MAX_WORD_LEN: usize = 64;
+
+/// `name` cut to its first [`MAX_NAME_CHARS`] characters, in time bounded by the cap.
+pub(crate) fn bounded(name: &str) -> &str {
+    match name.char_indices().nth(MAX_NAME_CHARS) {
+        Some((at, _)) => &name[..at],
+        None => name,
+    }
+}
+
 #[derive(Default)]
 struct WordBuilder {
     words: Vec<Token>,
@@ -588,9 +611,18 @@ struct WordBuilder {
 impl WordBuilder {
     fn end_word(&mut self) {
         if !self.current.is_empty() {
-            self.words.push(Token { text: std::mem::take(&mut self.current), abjad: self.abjad });
+            let mut text = std::mem::take(&mut self.current);
+            // ASCII only: any byte is a character boundary.
+            text.truncate(MAX_WORD_LEN);
+            self.push_word(Token { text, abjad: self.abjad });
         }
         self.abjad = false;
+    }
+
+    fn push_word(&mut self, token: Token) {
+        if self.words.len() < MAX_NAME_WORDS {
+            self.words.push(token);
+        }
     }
 
     /// A Chinese name is a one-syllable surname and a one- or two-syllable given name, written in
@@ -601,10 +633,10 @@ impl WordBuilder {
         match run.len() {
             0 => {}
             2 | 3 => {
-                self.words.push(Token { text: run[0].clone(), abjad: false });
-                self.words.push(Token { text: run[1..].concat(), abjad: false });
+                self.push_word(Token { text: run[0].clone(), abjad: false });
+                self.push_word(Token { text: run[1..].concat(), abjad: false });
             }
-            _ => self.words.extend(run.into_iter().map(|text| Token { text, abjad: false })),
+            _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false })),
         }
     }
 
@@ -628,7 +660,9 @@ impl WordBuilder {
 /// Transliterated, lower-cased words, before any word is dropped.
 pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
     // ASCII is its own NFKC form: skip the normalizer for the common case.
-    let chars: Vec<char> = if name.is_ascii() { name.chars().collect() } else { name.nfkc().collect() };
+    let name = bounded(name);
+    let chars: Vec<char> =
+        if name.is_ascii() { name.chars().collect() } else { name.nfkc().take(MAX_NAME_CHARS).collect() };
     let mut builder = WordBuilder::default();
     let mut i = 0;
     while i < chars.len() {
@@ -846,6 +880,24 @@ mod tests {
             words("中国大唐集团", Kind::Organization).split(' ').count()
         );
         assert_eq!(words("EP-MHA", Kind::Aircraft), "epmha");
+    }
+
+    #[test]
+    fn work_is_bounded_by_the_caps_whatever_the_input() {
+        let normalizer = Normalizer::new();
+        let one_word = "a".repeat(300_000);
+        let tokens = normalizer.tokens(&one_word, Kind::Unknown);
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].text.len(), MAX_WORD_LEN);
+        let many_words = "mr ltd gmbh ali ".repeat(20_000);
+        assert!(normalizer.tokens(&many_words, Kind::Unknown).len() <= MAX_NAME_WORDS);
+        let han = "长安海连技术有限公司".repeat(10_000);
+        assert!(normalizer.tokens(&han, Kind::Unknown).len() <= MAX_NAME_WORDS);
+        // Characters past the cap are not read at all.
+        let long = format!("{}Saddam Hussein", "x ".repeat(MAX_NAME_CHARS));
+        assert!(!words(&long, Kind::Person).contains("saddam"));
+        assert_eq!(bounded("Ali").len(), 3);
+        assert_eq!(bounded(&"é".repeat(MAX_NAME_CHARS + 5)).chars().count(), MAX_NAME_CHARS);
     }
 
     #[test]

@@ -120,3 +120,20 @@ fn digraphs_keep_latin_names_from_arabic_script_names() {
     let shihab = screener().screen_with_floor(&Query::name("Shihabuddin Dilawar"), 0.8);
     assert!(shihab.iter().any(|hit| hit.entry_id == "TAi.113"), "{shihab:?}");
 }
+
+/// A name of any length screens, reading no further than `MAX_NAME_CHARS` (issue #12: a
+/// 300,000-character name took 23 s); the cost itself is measured in `benches/length.rs`.
+#[test]
+fn a_name_of_any_length_screens_and_only_its_first_characters_count() {
+    let list = greenlane_screen::ListSet::parse_file("t.list.csv", b"id,name,kind\n1,Bank Melli Iran,organization\n")
+        .expect("the list parses");
+    let screener = Screener::new(greenlane_screen::ListSet { lists: vec![list], skipped: Vec::new() });
+    for filler in ["a", "ab ", "长", "Mr ", "Ltd "] {
+        let name = format!("Bank Melli Iran {}", filler.repeat(300_000));
+        let hits = screener.screen(&Query::name(&name));
+        assert!(hits.len() <= 1, "{filler:?}");
+    }
+    let past_the_cap = format!("{}Bank Melli Iran", " ".repeat(greenlane_screen::MAX_NAME_CHARS));
+    assert!(screener.screen(&Query::name(&past_the_cap)).is_empty());
+    assert_eq!(screener.screen(&Query::name("Bank Melli Iran")).len(), 1);
+}

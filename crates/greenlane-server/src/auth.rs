@@ -101,8 +101,10 @@ pub fn authenticate(headers: &HeaderMap, store: &dyn Store, admin_hash: Option<&
     let secret = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+        // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER").
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|s| !s.is_empty())
         .ok_or(Denied::Unauthenticated)?;
     let digest = hash(secret);

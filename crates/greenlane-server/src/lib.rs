@@ -4,12 +4,15 @@
 
 pub mod api;
 pub mod auth;
+mod cursor;
+pub mod listen;
 mod mandates;
 mod metrics_hook;
 
 use api::{DecisionJson, DecisionPage, ErrorJson};
 use auth::{Caller, Denied};
 use axum::body::{Body, to_bytes};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,10 +26,20 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use listen::{Limits, MAX_JSON_BODY, MAX_MESSAGE_BODY};
 pub use metrics_hook::{batch_observer, install_metrics};
 
 /// The largest message accepted, as the codec enforces it.
-pub const MAX_BODY: usize = 10 * 1024 * 1024;
+pub const MAX_BODY: usize = MAX_MESSAGE_BODY;
+/// The longest name `POST /api/v1/screen` takes, in characters: the screener reads no further.
+pub const MAX_SCREEN_NAME: usize = greenlane_screen::MAX_NAME_CHARS;
+/// The longest country `POST /api/v1/screen` takes: an ISO code or an English country name.
+pub const MAX_SCREEN_COUNTRY: usize = 64;
+/// The longest officer's note on an inspection, in characters: it is kept in the audit trail.
+pub const MAX_NOTE: usize = 2000;
+/// `copNo` and `ebcCode` as the CEB XSD bounds them.
+const MAX_COP_NO: usize = 30;
+const MAX_EBC_CODE: usize = 18;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -100,7 +113,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/mandates", get(mandates::list).post(mandates::add))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
-        // The body limit is enforced in the handler, which answers with a CEB900.
+        // Bodies are limited per route by `listen`'s guard, and read by the handlers only after
+        // the token is checked.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
@@ -111,7 +125,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    listen::serve_limited(listener, router(state), Limits::default(), shutdown).await
 }
 
 /// Serves the API and `extra` routes beside it (the web UI, greenlane-web) until `shutdown`
@@ -122,7 +136,57 @@ pub async fn serve_with(
     extra: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state).merge(extra)).with_graceful_shutdown(shutdown).await
+    serve_with_limits(listener, state, extra, Limits::default(), shutdown).await
+}
+
+/// [`serve_with`] within `limits`: connections, timeouts (see [`Limits`]).
+pub async fn serve_with_limits(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    extra: Router,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // The web UI's forms are read by extractors, before its handlers run: the same 1 MB as JSON.
+    let extra = extra.layer(axum::extract::DefaultBodyLimit::max(MAX_JSON_BODY));
+    listen::serve_limited(listener, router(state).merge(extra), limits, shutdown).await
+}
+
+/// `413` with the CEB900 a message over 10 MB gets.
+pub(crate) fn message_too_large() -> Response {
+    metrics::counter!("greenlane_messages_total", "type" => "unknown", "outcome" => "too_large").increment(1);
+    let error = greenlane_ceb::ReadError {
+        message_type: None,
+        version: None,
+        entity: None,
+        path: String::new(),
+        line: 0,
+        column: 0,
+        kind: greenlane_ceb::ReadErrorKind::TooLarge { size: MAX_BODY + 1, limit: MAX_BODY },
+    };
+    let mut response =
+        xml(StatusCode::PAYLOAD_TOO_LARGE, receipts::ceb900(&error, &[0; 32], None, greenlane_core::MessageTime(0)));
+    // The rest of the body is not read: the connection cannot carry another request.
+    response.headers_mut().insert(header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    response
+}
+
+/// Why a body could not be used, as the answer to send.
+fn body_error(e: &axum::Error) -> Response {
+    match listen::BodyFault::of(e) {
+        Some(fault) => json_error(fault.status(), fault.code(), fault.to_string()),
+        None => json_error(StatusCode::BAD_REQUEST, "bad_body", format!("the body could not be read: {e}")),
+    }
+}
+
+/// The whole body, within the limits the guard set for its route (see [`listen`]).
+async fn read_body(body: Body) -> Result<axum::body::Bytes, axum::Error> {
+    to_bytes(body, usize::MAX).await
+}
+
+/// A query string that does not parse: JSON like every other error.
+fn bad_query(rejection: QueryRejection) -> Response {
+    json_error(StatusCode::BAD_REQUEST, "bad_query", rejection.body_text())
 }
 
 fn json_error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
@@ -155,24 +219,12 @@ async fn post_message(State(state): State<AppState>, headers: HeaderMap, body: B
     if !caller.may_send() {
         return denied(Denied::Forbidden(format!("role {} may not send messages", caller.role.as_str())));
     }
-    let bytes = match to_bytes(body, MAX_BODY).await {
+    let bytes = match read_body(body).await {
         Ok(b) => b,
-        Err(_) => {
-            metrics::counter!("greenlane_messages_total", "type" => "unknown", "outcome" => "too_large").increment(1);
-            let error = greenlane_ceb::ReadError {
-                message_type: None,
-                version: None,
-                entity: None,
-                path: String::new(),
-                line: 0,
-                column: 0,
-                kind: greenlane_ceb::ReadErrorKind::TooLarge { size: MAX_BODY + 1, limit: MAX_BODY },
-            };
-            return xml(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                receipts::ceb900(&error, &[0; 32], None, greenlane_core::MessageTime(0)),
-            );
+        Err(e) if matches!(listen::BodyFault::of(&e), Some(listen::BodyFault::TooLarge(_))) => {
+            return message_too_large();
         }
+        Err(e) => return body_error(&e),
     };
     let prepared = Prepared::new(bytes.to_vec()).sent_by(caller.acting_enterprise());
     // An enterprise sends only its own data. A message that does not read is answered with its
@@ -226,11 +278,15 @@ async fn get_inventory(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(cop_no): Path<String>,
-    Query(query): Query<InventoryQuery>,
+    query: Result<Query<InventoryQuery>, QueryRejection>,
 ) -> Response {
     let caller = match caller(&state, &headers) {
         Ok(c) => c,
         Err(d) => return denied(d),
+    };
+    let Query(query) = match query {
+        Ok(q) => q,
+        Err(rejection) => return bad_query(rejection),
     };
     let Some(ebc_code) = query.ebc_code.or_else(|| caller.ebc_code.clone()) else {
         return json_error(StatusCode::BAD_REQUEST, "missing_ebc_code", "ebcCode is required: ?ebcCode=CODE");
@@ -263,6 +319,12 @@ struct InspectionBody {
 impl InspectionBody {
     /// The outcome the officer meant, or why the body does not say it clearly.
     fn outcome(&self) -> Result<InspectionOutcome, String> {
+        if self.cop_no.chars().count() > MAX_COP_NO || self.ebc_code.chars().count() > MAX_EBC_CODE {
+            return Err(format!("copNo has at most {MAX_COP_NO} characters and ebcCode at most {MAX_EBC_CODE}"));
+        }
+        if self.note.as_deref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            return Err(format!("note has at most {MAX_NOTE} characters"));
+        }
         match (self.outcome.as_str(), self.violation.as_deref()) {
             ("compliant", None) => Ok(InspectionOutcome::Compliant),
             ("compliant", Some(_)) => Err("a compliant outcome names no violation".into()),
@@ -278,7 +340,7 @@ impl InspectionBody {
     }
 }
 
-async fn post_inspection(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn post_inspection(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let caller = match caller(&state, &headers) {
         Ok(c) => c,
         Err(d) => return denied(d),
@@ -286,6 +348,10 @@ async fn post_inspection(State(state): State<AppState>, headers: HeaderMap, body
     if !caller.may_inspect() {
         return denied(Denied::Forbidden(format!("role {} may not record inspections", caller.role.as_str())));
     }
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return body_error(&e),
+    };
     let body: InspectionBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, "bad_request", format!("not an inspection: {e}")),
@@ -329,10 +395,14 @@ struct ScreenBody {
     kind: Option<String>,
 }
 
-async fn post_screen(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+async fn post_screen(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     if let Err(d) = caller(&state, &headers) {
         return denied(d);
     }
+    let body = match read_body(body).await {
+        Ok(b) => b,
+        Err(e) => return body_error(&e),
+    };
     let Some(lists) = state.lists.clone() else {
         return json_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -346,6 +416,21 @@ async fn post_screen(State(state): State<AppState>, headers: HeaderMap, body: ax
     };
     if body.name.trim().is_empty() {
         return json_error(StatusCode::BAD_REQUEST, "bad_request", "name must not be empty");
+    }
+    let length = body.name.chars().count();
+    if length > MAX_SCREEN_NAME {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "name_too_long",
+            format!("name has {length} characters; at most {MAX_SCREEN_NAME} are screened"),
+        );
+    }
+    if body.country.as_deref().is_some_and(|c| c.chars().count() > MAX_SCREEN_COUNTRY) {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "country_too_long",
+            format!("country is an ISO code or a country name of at most {MAX_SCREEN_COUNTRY} characters"),
+        );
     }
     let kind = match body.kind.as_deref() {
         None => None,
@@ -453,21 +538,38 @@ async fn post_criteria_reload(State(state): State<AppState>, headers: HeaderMap)
 #[derive(Debug, Deserialize)]
 struct FeedQuery {
     after: Option<String>,
-    limit: Option<usize>,
+    /// Parsed by hand, so that `limit=-1` gets a JSON answer that names it.
+    limit: Option<String>,
 }
 
-async fn get_decisions(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<FeedQuery>) -> Response {
+async fn get_decisions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Response {
     let caller = match caller(&state, &headers) {
         Ok(c) => c,
         Err(d) => return denied(d),
     };
-    let after: u64 = match query.after.as_deref().filter(|s| !s.is_empty()).map(str::parse).transpose() {
-        Ok(a) => a.unwrap_or(0),
-        Err(_) => {
+    let Query(query) = match query {
+        Ok(q) => q,
+        Err(rejection) => return bad_query(rejection),
+    };
+    let after: u64 = match query.after.as_deref().filter(|s| !s.is_empty()).map(|c| cursor::decode(&state, c)) {
+        None => 0,
+        Some(Some(after)) => after,
+        Some(None) => {
             return json_error(StatusCode::BAD_REQUEST, "bad_cursor", "after must be a cursor from a previous page");
         }
     };
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = match query.limit.as_deref().map(str::parse::<usize>) {
+        None => 100,
+        // Out of range is brought into it, as it always was; only what is not a count is refused.
+        Some(Ok(n)) => n.clamp(1, 1000),
+        Some(Err(_)) => {
+            return json_error(StatusCode::BAD_REQUEST, "bad_limit", "limit must be a whole number from 1 to 1000");
+        }
+    };
     let store = state.store.clone();
     let page =
         tokio::task::spawn_blocking(move || store.read().and_then(|mut r| r.decisions_after(after, limit))).await;
@@ -479,7 +581,7 @@ async fn get_decisions(State(state): State<AppState>, headers: HeaderMap, Query(
                 .filter(|(_, d)| caller.may_see(&d.key.ebc_code))
                 .map(|(_, d)| DecisionJson::from(d))
                 .collect();
-            Json(DecisionPage { items, next: next.to_string() }).into_response()
+            Json(DecisionPage { items, next: cursor::encode(&state, next) }).into_response()
         }
         Ok(Err(e)) => json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", e.to_string()),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),

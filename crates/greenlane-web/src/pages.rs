@@ -969,7 +969,7 @@ pub async fn criteria_file(State(state): State<WebState>, headers: HeaderMap, Pa
         Err(e) => return unavailable(&p, e.to_string()),
     };
     let Some(file) = files.into_iter().find(|f| f.name == name) else {
-        return message(StatusCode::NOT_FOUND, p.t, p.nav.clone(), p.t.not_found.into());
+        return message(StatusCode::NOT_FOUND, p.t, p.nav.clone(), p.t.no_such_criteria_file.into());
     };
     let page = CriteriaFilePage {
         t: p.t,

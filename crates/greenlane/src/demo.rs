@@ -142,6 +142,7 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
             pending_ttl_hours: 72,
             lists: options.lists.clone(),
             criteria: Some(criteria.clone()),
+            limits: greenlane_server::Limits::default(),
         },
     )?;
     let base = format!("http://{}", hub.address);

@@ -51,6 +51,8 @@ enum Command {
         /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
         #[arg(long)]
         criteria: Option<PathBuf>,
+        #[command(flatten)]
+        connections: ConnectionArgs,
     },
     /// Run a simulated Shenzhen day through a fresh embedded store and the real HTTP pipeline,
     /// let simulated officers work the lists routed to them, print the summary and keep serving.
@@ -317,6 +319,35 @@ impl ListsArgs {
 const BUNDLED_LISTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../greenlane-screen/data");
 
 /// Where the store lives: embedded by default, PostgreSQL when a URL is given.
+/// How many connections `serve` holds and for how long (issue #12: idle and half-sent
+/// connections stayed open for minutes, until the hub ran out of file descriptors).
+#[derive(Debug, Args)]
+struct ConnectionArgs {
+    /// Connections served at once; more wait to be accepted. Lowered to fit the open-file limit,
+    /// which serve raises to its hard maximum at start.
+    #[arg(long, default_value_t = greenlane_server::Limits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers; an idle keep-alive connection is closed
+    /// after the same time.
+    #[arg(long, default_value_t = greenlane_server::Limits::default().header_read_timeout.as_secs_f64())]
+    header_timeout: f64,
+    /// Seconds a client has to send a request's body once its headers are in.
+    #[arg(long, default_value_t = greenlane_server::Limits::default().body_read_timeout.as_secs_f64())]
+    body_timeout: f64,
+}
+
+impl ConnectionArgs {
+    fn limits(&self) -> greenlane_server::Limits {
+        let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.05, 3600.0));
+        greenlane_server::Limits {
+            max_connections: self.max_connections.max(1),
+            header_read_timeout: seconds(self.header_timeout),
+            body_read_timeout: seconds(self.body_timeout),
+            ..greenlane_server::Limits::default()
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 struct StoreArgs {
     /// Folder of the embedded store.
@@ -332,12 +363,15 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { store, listen, closed_registry, pending_ttl_hours, lists, criteria } => open_store(&store)
-            .and_then(|store| {
+        Command::Serve { store, listen, closed_registry, pending_ttl_hours, lists, criteria, connections } => {
+            open_store(&store).and_then(|store| {
                 let lists = lists.folder();
-                let options = serve::ServeOptions { listen, closed_registry, pending_ttl_hours, lists, criteria };
+                let limits = connections.limits();
+                let options =
+                    serve::ServeOptions { listen, closed_registry, pending_ttl_hours, lists, criteria, limits };
                 serve::run(store, options).map(|()| ExitCode::SUCCESS)
-            }),
+            })
+        }
         Command::Screen { name, country, kind, lists } => screen(&name, country.as_deref(), kind, &lists),
         Command::Demo { parcels, seed, noise, listen, data, exit, clients, lists, criteria } => {
             let lists = lists.folder();

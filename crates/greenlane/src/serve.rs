@@ -22,6 +22,25 @@ pub struct ServeOptions {
     pub lists: Option<PathBuf>,
     /// An analyst's criteria folder; none, the shipped criteria.
     pub criteria: Option<PathBuf>,
+    /// Connections and timeouts; the connection cap is lowered to fit the open-file limit.
+    pub limits: greenlane_server::Limits,
+}
+
+/// Raises this process's open-file limit to its hard maximum, as servers do: every connection
+/// holds a descriptor, and the usual soft limit of 1,024 is far below what a hub serves. Returns
+/// the limit in force.
+fn raise_open_files() -> u64 {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    // No hard maximum: take a large finite one (the kernel's nr_open is usually 1,048,576).
+    let wanted = limit.maximum.unwrap_or(1 << 20);
+    if limit.current.is_some_and(|current| current < wanted) {
+        match setrlimit(Resource::Nofile, Rlimit { current: Some(wanted), maximum: limit.maximum }) {
+            Ok(()) => return wanted,
+            Err(e) => tracing::warn!(error = %e, "could not raise the open-file limit"),
+        }
+    }
+    limit.current.unwrap_or(wanted)
 }
 
 /// The lists of `folder`, loaded and timed for the log.
@@ -99,7 +118,17 @@ impl Hub {
         };
         // The web UI (greenlane-web) is served at / beside the API, from the same state.
         let web = greenlane_web::routes(greenlane_web::WebState { app: state.clone() });
-        let server = runtime.spawn(greenlane_server::serve_with(listener, state, web, shutdown));
+        let open_files = raise_open_files();
+        let limits = greenlane_server::Limits {
+            max_connections: options
+                .limits
+                .max_connections
+                .min(greenlane_server::Limits::for_open_files(open_files).max_connections),
+            ..options.limits
+        };
+        tracing::info!(open_files, max_connections = limits.max_connections,
+            header_timeout = ?limits.header_read_timeout, body_timeout = ?limits.body_read_timeout, "connection limits");
+        let server = runtime.spawn(greenlane_server::serve_with_limits(listener, state, web, limits, shutdown));
         #[cfg(unix)]
         runtime.spawn(reload_on_sighup(lists, criteria));
         Ok(Hub { runtime, address, stop, server })
