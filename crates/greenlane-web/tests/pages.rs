@@ -277,3 +277,14 @@ async fn an_expired_session_signs_nobody_in() {
     let (status, _) = get(&hub.router, "/queue", "gl_session=gl_expired", "en").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "sent to sign in again");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_form_posted_without_a_session_is_sent_to_sign_in_unread() {
+    // Two megabytes: were the body read before the session is checked, the form limit would
+    // answer 413; unread, the answer is the way to sign in.
+    let hub = hub().await;
+    let (status, _) = post(&hub.router, "/case/SHOP2/C2/claim", "", "x".repeat(2 << 20), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = post(&hub.router, "/criteria/reload", "gl_session=gl_forged", "csrf=x".into(), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
