@@ -120,6 +120,7 @@ impl ParentOf {
 #[derive(Debug)]
 enum Op {
     HsPrefix(Vec<Box<str>>),
+    NotHsPrefix(Vec<Box<str>>),
     HsParentOf(Box<ParentOf>),
     Licence(Vec<LicenceState>),
     Party(Party, CodeSet),
@@ -154,6 +155,9 @@ impl Op {
         match self {
             Op::HsPrefix(prefixes) => {
                 p.list.items.iter().any(|i| prefixes.iter().any(|pre| i.gcode.starts_with(&**pre)))
+            }
+            Op::NotHsPrefix(prefixes) => {
+                !p.list.items.iter().any(|i| prefixes.iter().any(|pre| i.gcode.starts_with(&**pre)))
             }
             Op::HsParentOf(parent) => p.list.items.iter().any(|i| parent.holds(&i.gcode)),
             Op::Licence(states) => states.contains(&licence_state(p)),
@@ -277,6 +281,8 @@ impl Compiled {
                         }
                         Op::HsPrefix(prefixes)
                     }
+                    // An exclusion selects nothing by itself, so it is never the index key.
+                    Condition::NotHsPrefix(v) => Op::NotHsPrefix(v.iter().map(|s| s.as_str().into()).collect()),
                     Condition::HsParentOf(v) => {
                         let parent = ParentOf::new(v);
                         if rank > 0 {

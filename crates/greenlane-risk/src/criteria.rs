@@ -202,6 +202,7 @@ struct CriterionDoc {
 #[serde(deny_unknown_fields)]
 struct WhenDoc {
     hs_prefix: Option<Vec<Spanned<String>>>,
+    not_hs_prefix: Option<Vec<Spanned<String>>>,
     hs_parent_of: Option<Vec<Spanned<String>>>,
     licence: Option<Vec<Spanned<String>>>,
     destination: Option<Vec<Spanned<String>>>,
@@ -304,6 +305,8 @@ impl CreditClass {
 pub enum Condition {
     /// Some goods line's HS code starts with one of these.
     HsPrefix(Vec<String>),
+    /// No goods line's HS code starts with any of these.
+    NotHsPrefix(Vec<String>),
     /// Some goods line is declared at a coarser level than one of these codes: its code (trailing
     /// "00" pairs dropped, at least 4 digits) is a shorter prefix of a listed code, and it is not
     /// itself under a listed code. A 4-digit simplified declaration of 8501 is a parent of the
@@ -1014,6 +1017,9 @@ fn check_criterion(
     };
     if let Some(v) = &w.get_ref().hs_prefix {
         conditions.push(Condition::HsPrefix(values(c, v, &hs)));
+    }
+    if let Some(v) = &w.get_ref().not_hs_prefix {
+        conditions.push(Condition::NotHsPrefix(values(c, v, &hs)));
     }
     if let Some(v) = &w.get_ref().hs_parent_of {
         let codes = values(c, v, &hs);
