@@ -34,17 +34,24 @@ pub(crate) const FILE: &str = "exchange_rates.csv";
 static TABLE: LazyLock<Loaded<ExchangeRate>> =
     LazyLock::new(|| table::load(FILE, include_str!("../data/exchange_rates.csv")));
 
-/// Per currency, its rows in month order.
-static BY_CURRENCY: LazyLock<HashMap<&'static str, Vec<&'static ExchangeRate>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<&'static ExchangeRate>> = HashMap::new();
+/// Per currency, its rows in month order with each month as `YYYYMM`: a lookup runs for every
+/// amount the document check compares, so it allocates nothing.
+static BY_CURRENCY: LazyLock<HashMap<&'static str, Vec<(u32, &'static ExchangeRate)>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<(u32, &'static ExchangeRate)>> = HashMap::new();
     for row in &TABLE.rows {
-        map.entry(row.iso_alpha.as_str()).or_default().push(row);
+        map.entry(row.iso_alpha.as_str()).or_default().push((month_key(&row.month), row));
     }
     for rows in map.values_mut() {
-        rows.sort_by(|a, b| a.month.cmp(&b.month));
+        rows.sort_by_key(|(month, _)| *month);
     }
     map
 });
+
+/// `YYYY-MM` as `YYYYMM` (0 for a malformed month, which `check` reports).
+fn month_key(month: &str) -> u32 {
+    let (year, m) = month.split_once('-').unwrap_or(("0", "0"));
+    year.parse::<u32>().unwrap_or(0) * 100 + m.parse::<u32>().unwrap_or(0)
+}
 
 /// Every row, as in the file.
 pub fn all_exchange_rates() -> &'static [ExchangeRate] {
@@ -60,13 +67,13 @@ pub fn exchange_rate(currency: &str, year: i32, month: u32) -> Option<&'static E
     } else {
         currency
     };
-    let rows = BY_CURRENCY.get(alpha.to_ascii_uppercase().as_str())?;
-    let wanted = format!("{year:04}-{month:02}");
-    let at = rows.partition_point(|r| r.month.as_str() <= wanted.as_str());
-    match at {
-        0 => rows.first().copied(),
-        n => rows.get(n - 1).copied(),
-    }
+    let rows = match BY_CURRENCY.get(alpha) {
+        Some(rows) => rows,
+        None => BY_CURRENCY.get(alpha.to_ascii_uppercase().as_str())?,
+    };
+    let wanted = u32::try_from(year).unwrap_or(0) * 100 + month;
+    let at = rows.partition_point(|(m, _)| *m <= wanted);
+    rows.get(at.saturating_sub(1)).map(|(_, row)| *row)
 }
 
 pub(crate) fn loaded() -> &'static Loaded<ExchangeRate> {

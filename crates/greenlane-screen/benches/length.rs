@@ -13,7 +13,10 @@
 
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod common;
+use common::{on_cpu, timed};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use greenlane_screen::{MAX_NAME_CHARS, Query, Screener};
@@ -44,26 +47,6 @@ fn shapes() -> Vec<Shape> {
 
 fn screener() -> Screener {
     Screener::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).expect("lists load")
-}
-
-fn on_cpu() -> Option<Duration> {
-    std::thread::yield_now();
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    match on_cpu() {
-        Some(start) => {
-            f();
-            on_cpu().map_or(Duration::ZERO, |end| end - start)
-        }
-        None => {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        }
-    }
 }
 
 fn median(values: &mut [f64]) -> f64 {

@@ -16,6 +16,9 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{on_cpu, timed};
+
 use greenlane_screen::similarity::jaro_winkler;
 use greenlane_screen::{Kind, Query, Screener, normalize_name};
 
@@ -43,26 +46,6 @@ fn scan(names: &[String], query: &str) -> f64 {
         best = best.max(jaro_winkler(query, name.as_bytes()));
     }
     best
-}
-
-fn on_cpu() -> Option<Duration> {
-    std::thread::yield_now();
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
-}
-
-fn timed(f: impl FnOnce()) -> Duration {
-    match on_cpu() {
-        Some(start) => {
-            f();
-            on_cpu().map_or(Duration::ZERO, |end| end - start)
-        }
-        None => {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        }
-    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -18,15 +18,6 @@ fn greenlane(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn one_parcel(n: u32) -> Vec<greenlane_ceb::Message> {
-    let (order_no, logistics_no, cop) = (format!("SZ{n:04}"), format!("SF{n:04}"), format!("C{n:04}"));
-    vec![
-        list(&cop, "1", "20261129100000", &order_no, &logistics_no, &[earphones()], "0.2", 1),
-        order(&order_no, "1", "20261129100100", &[earphones()]),
-        waybill(&logistics_no, "1", "20261129100200", "0.2", 1),
-    ]
-}
-
 #[test]
 fn a_parcel_goes_from_messages_to_a_released_decision_over_http() {
     let dir = tempfile::tempdir().unwrap();

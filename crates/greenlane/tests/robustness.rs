@@ -15,16 +15,6 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 use support::*;
 
-/// A parcel's list, order and waybill, released green.
-fn one_parcel(n: u32) -> Vec<greenlane_ceb::Message> {
-    let (order_no, logistics_no, cop) = (format!("SZ{n:04}"), format!("SF{n:04}"), format!("C{n:04}"));
-    vec![
-        list(&cop, "1", "20261129100000", &order_no, &logistics_no, &[earphones()], "0.2", 1),
-        order(&order_no, "1", "20261129100100", &[earphones()]),
-        waybill(&logistics_no, "1", "20261129100200", "0.2", 1),
-    ]
-}
-
 fn address(server: &Server) -> String {
     server.base.trim_start_matches("http://").to_owned()
 }

@@ -52,6 +52,17 @@ pub struct Item {
     pub price: &'static str,
 }
 
+/// Parcel `n`'s list, order and waybill (one line of earphones, 0.2 kg, one package), in that
+/// arrival order: the smallest complete parcel, released green.
+pub fn one_parcel(n: u32) -> Vec<Message> {
+    let (order_no, logistics_no, cop) = (format!("SZ{n:04}"), format!("SF{n:04}"), format!("C{n:04}"));
+    vec![
+        list(&cop, "1", "20261129100000", &order_no, &logistics_no, &[earphones()], "0.2", 1),
+        order(&order_no, "1", "20261129100100", &[earphones()]),
+        waybill(&logistics_no, "1", "20261129100200", "0.2", 1),
+    ]
+}
+
 pub fn earphones() -> Item {
     Item { item_no: "SKU-EAR", gcode: "8518300000", name: "蓝牙耳机", qty: "1", price: "59.90" }
 }
