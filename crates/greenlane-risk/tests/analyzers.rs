@@ -267,3 +267,16 @@ fn a_backtest_reports_lanes_and_what_known_outcomes_it_would_catch() {
     assert!(report.criteria_version.starts_with("default-"));
     serde_json::to_string(&report).unwrap();
 }
+
+#[test]
+fn a_brand_at_its_genuine_price_explains_a_unit_value_far_above_the_codes() {
+    // Plain T-shirts sell at about 40 CNY; a genuine Nike T-shirt at 399 is ten times that, and
+    // its brand says why. The same price without a brand word is other goods than the code's.
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 2000);
+    let plain = assess(&mut engine, &parcel(1).line("棉制针织T恤衫", "6109100021", "1", "399").weight("0.22").build());
+    assert!(codes(&plain).contains(&"analyzer.unit_value_high"), "{plain:#?}");
+    let nike =
+        assess(&mut engine, &parcel(2).line("Nike耐克棉制针织T恤衫", "6109100021", "1", "399").weight("0.22").build());
+    assert!(!codes(&nike).contains(&"analyzer.unit_value_high"), "{nike:#?}");
+}
