@@ -10,7 +10,7 @@
 //! and beyond it the evidence grows with the size of the difference, in points on the risk
 //! engine's scale. Only an enterprise mismatch, which no honest sender produces, rejects.
 
-use crate::{MessageTime, Parcel, Reason};
+use crate::{ChargeMark, MessageTime, Parcel, Reason};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
@@ -34,8 +34,10 @@ pub struct Finding {
     pub score: f64,
 }
 
-/// A tolerance: a difference is within it when it is at most `relative` of the smaller value or
-/// `absolute`, whichever is larger.
+/// A tolerance: an amount's difference is within it when it is at most `relative` of the smaller
+/// value or `absolute`, whichever is larger; a weight's when the heavier is at most the lighter
+/// plus `absolute`, times 1 + `relative` (the grams of packaging and scale steps, then the
+/// scale's share).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tolerance {
@@ -210,6 +212,50 @@ impl Grader<'_> {
         (false, self.points(tolerance, over), allowed)
     }
 
+    /// Grades two weights. The honest gap has two parts that add: grams that do not scale
+    /// with the parcel (tape and void fill, half a coarse scale's step) and a share that does
+    /// (the scale's error, the moment of weighing). So the lighter weight is first given the
+    /// absolute allowance, and what remains is a ratio graded on the relative tolerance, in
+    /// multiples of (1 + relative): 60 g declared for 300 g on the scale is far beyond any
+    /// packaging, while 300 g for 400 g is within one coarse scale's reach.
+    fn grade_weight(&self, a: Decimal, b: Decimal, tolerance: &Tolerance) -> (bool, f64) {
+        let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+        let allowed_lo = lo.max(Decimal::ZERO) + tolerance.absolute;
+        let step = (Decimal::ONE + tolerance.relative).to_f64().unwrap_or(1.0).ln();
+        if hi <= allowed_lo * (Decimal::ONE + tolerance.relative) {
+            return (true, 0.0);
+        }
+        let over = match (hi / allowed_lo).to_f64() {
+            Some(r) if allowed_lo > Decimal::ZERO && step > 0.0 => r.ln() / step,
+            _ => f64::INFINITY,
+        };
+        (false, self.points(tolerance, over))
+    }
+
+    /// A list's freight or insurance in the goods' currency, as its mark states it: a
+    /// percentage of the goods' value, a price per tonne of `gross_weight` (kg), or a total in
+    /// `currency` (the goods' own when empty). `None` when the currency has no rate.
+    fn charge(
+        &self,
+        amount: Decimal,
+        mark: ChargeMark,
+        currency: &str,
+        goods: Money<'_>,
+        gross_weight: Decimal,
+    ) -> Option<Decimal> {
+        let amount = match mark {
+            ChargeMark::Rate => return Some(goods.amount * amount / Decimal::ONE_HUNDRED),
+            ChargeMark::PerTonne => amount * gross_weight / Decimal::ONE_THOUSAND,
+            ChargeMark::Total => amount,
+        };
+        if currency.is_empty() || same_currency(currency, goods.currency) {
+            return Some(amount);
+        }
+        let from = self.rates.cny_per_unit(currency, self.at)?;
+        let to = self.rates.cny_per_unit(goods.currency, self.at)?;
+        (!to.is_zero()).then(|| amount * from / to)
+    }
+
     /// Compares two amounts: in their currency after rounding when they share it, in CNY at
     /// the month's rate when they do not. `lines` is how many rounded amounts make each side.
     #[allow(clippy::too_many_arguments)]
@@ -376,9 +422,10 @@ fn compare(
 
     // The goods value: platforms report it with or without the shipping fee, so the order's
     // value is compared as it is, less the order's own freight when it carries one, and against
-    // the list's goods plus the freight the list declares apart (a platform that folds shipping
-    // into goodsValue and leaves the order's freight empty); the closest is the comparison. The
-    // list's freight is taken in the goods' currency, as Chinese lists declare both in yuan.
+    // the list's goods plus the freight (and then the insurance) the list declares apart (a
+    // platform that folds shipping into goodsValue and leaves the order's freight empty); the
+    // closest is the comparison. The list's charges are read as their fFlag/iFlag state them
+    // and converted into the goods' currency.
     let list_currency = list.items.first().map_or(order.currency.as_str(), |i| i.currency.as_str());
     let lines = u32::try_from(list.items.len()).unwrap_or(u32::MAX);
     let declared = Money { amount: list.goods_value(), currency: list_currency };
@@ -387,8 +434,15 @@ fn compare(
     if order.freight > Decimal::ZERO {
         candidates.push((declared, Money { amount: order.goods_value - order.freight, currency: &order.currency }));
     }
-    if list.freight > Decimal::ZERO {
-        candidates.push((Money { amount: declared.amount + list.freight, currency: list_currency }, ordered));
+    let freight = g.charge(list.freight, list.freight_mark, &list.freight_currency, declared, list.gross_weight);
+    if let Some(freight) = freight.filter(|f| *f > Decimal::ZERO) {
+        let with_freight = declared.amount + freight;
+        candidates.push((Money { amount: with_freight, currency: list_currency }, ordered));
+        let insurance =
+            g.charge(list.insured_fee, list.insurance_mark, &list.insurance_currency, declared, list.gross_weight);
+        if let Some(insurance) = insurance.filter(|i| *i > Decimal::ZERO) {
+            candidates.push((Money { amount: with_freight + insurance, currency: list_currency }, ordered));
+        }
     }
     let best = candidates
         .into_iter()
@@ -438,7 +492,7 @@ fn compare(
 
 fn weight(g: &Grader<'_>, list: Decimal, waybill: Decimal) -> Comparison {
     let t = &g.policy.weight;
-    let (within, score, _) = g.grade(list, waybill, t, t.absolute);
+    let (within, score) = g.grade_weight(list, waybill, t);
     Comparison {
         code: "doc.weight_mismatch",
         subject: "gross weight".into(),
@@ -446,7 +500,7 @@ fn weight(g: &Grader<'_>, list: Decimal, waybill: Decimal) -> Comparison {
         other: format!("{} kg", waybill.normalize()),
         other_document: "waybill",
         difference: signed_percent(list, waybill),
-        tolerance: format!("±{}% or {} kg", percent(t.relative), t.absolute.normalize()),
+        tolerance: format!("{} kg, then ±{}%", t.absolute.normalize(), percent(t.relative)),
         score,
         within,
     }

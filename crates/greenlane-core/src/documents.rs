@@ -138,12 +138,49 @@ pub struct List {
     /// Country of arrival (运抵国), customs code.
     pub country: String,
     pub freight: Decimal,
+    /// How `freight` is stated (`fFlag`); lists stored before it was kept read as a total.
+    #[serde(default)]
+    pub freight_mark: ChargeMark,
+    /// `fCurrency`; empty when the list names none (then the goods' currency).
+    #[serde(default)]
+    pub freight_currency: String,
     pub insured_fee: Decimal,
+    /// How `insured_fee` is stated (`iFlag`).
+    #[serde(default)]
+    pub insurance_mark: ChargeMark,
+    /// `iCurrency`; empty when the list names none.
+    #[serde(default)]
+    pub insurance_currency: String,
     pub pack_no: i32,
     pub gross_weight: Decimal,
     pub net_weight: Decimal,
     pub items: Vec<ListItem>,
     pub app_time: MessageTime,
+}
+
+/// How a declaration states a charge (运费标记 / 保费标记, `fFlag` / `iFlag`), as the customs
+/// declaration form does: a rate, a price per tonne, or a total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeMark {
+    /// `1`: a percentage of the goods' value.
+    Rate,
+    /// `2`: a price per tonne of gross weight.
+    PerTonne,
+    /// `3`: the amount itself (the only mark the 202205 spec allows).
+    #[default]
+    Total,
+}
+
+impl ChargeMark {
+    /// The mark of a `fFlag`/`iFlag` code; an absent or unknown code is a total.
+    pub fn from_code(code: &str) -> ChargeMark {
+        match code.trim() {
+            "1" => ChargeMark::Rate,
+            "2" => ChargeMark::PerTonne,
+            _ => ChargeMark::Total,
+        }
+    }
 }
 
 impl List {

@@ -5,7 +5,7 @@
 use greenlane_ceb::export;
 use greenlane_ceb::{Consignee, ExtendPayload};
 use greenlane_core::{
-    BusinessError, Buyer, List, ListItem, ListKey, MessageTime, Order, OrderItem, OrderKey, Payment, Waybill,
+    BusinessError, Buyer, ChargeMark, List, ListItem, ListKey, MessageTime, Order, OrderItem, OrderKey, Payment, Waybill,
     WaybillKey,
 };
 
@@ -123,7 +123,11 @@ pub fn list(wire: &export::Inventory) -> Result<List, BusinessError> {
         license_no: head.license_no.clone().filter(|n| !n.is_empty()),
         country: head.country.clone(),
         freight: head.freight,
+        freight_mark: ChargeMark::from_code(&head.f_flag),
+        freight_currency: head.f_currency.clone(),
         insured_fee: head.insured_fee,
+        insurance_mark: ChargeMark::from_code(&head.i_flag),
+        insurance_currency: head.i_currency.clone(),
         pack_no: head.pack_no,
         gross_weight: head.gross_weight,
         net_weight: head.net_weight,

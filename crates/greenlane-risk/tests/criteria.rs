@@ -352,7 +352,7 @@ fn document_findings_and_screening_hits_set_the_lane() {
     let mut engine = engine_with(&criterion(r#"hs_prefix = ["0101"]"#, "weight = 1"));
     let p = parcel(1).build();
     let mut mismatched = p.clone();
-    mismatched.waybill.gross_weight = dec("0.90");
+    mismatched.waybill.gross_weight = dec("0.45");
     let a = assess(&mut engine, &mismatched);
     assert_eq!(a.lane, Lane::Yellow, "{a:#?}");
     assert!(codes(&a).contains(&"doc.weight_mismatch"));

@@ -41,6 +41,10 @@ fn build(settings: &str) -> greenlane_core::Parcel {
             "order.value" => p.order.goods_value = dec(value),
             "order.freight" => p.order.freight = dec(value),
             "list.freight" => p.list.freight = dec(value),
+            "list.fflag" => p.list.freight_mark = greenlane_core::ChargeMark::from_code(value),
+            "list.fcurrency" => p.list.freight_currency = value.into(),
+            "list.insured" => p.list.insured_fee = dec(value),
+            "list.iflag" => p.list.insurance_mark = greenlane_core::ChargeMark::from_code(value),
             "waybill.ebc" => p.waybill.ebc_code = Some(value.into()),
             "order.ebc" => p.order.ebc_code = value.into(),
             "list.time" => {
