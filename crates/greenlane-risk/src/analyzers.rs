@@ -102,6 +102,68 @@ impl LogHistogram {
     }
 }
 
+/// The last [`RECENT`] unit prices (ln CNY) of one kind of goods, with their median and robust
+/// sigma. Small and fixed in size, because there is one per tariff line and item name: the
+/// customs valuation rule's identical goods.
+#[derive(Debug, Clone)]
+pub(crate) struct RecentPrices {
+    ln: [f32; RECENT],
+    len: u8,
+    next: u8,
+    since: u8,
+    cached: Option<(f64, f64)>,
+}
+
+/// How many recent prices a kind of goods keeps: enough for a median and a MAD, few enough
+/// that a million kinds fit in a few hundred megabytes; recent, because prices drift.
+const RECENT: usize = 64;
+
+/// How many kinds of goods are remembered; past it, new kinds are judged by their tariff line
+/// only, so memory stays bounded however many names the traffic invents.
+const MAX_GOODS_KINDS: usize = 1 << 20;
+
+impl RecentPrices {
+    fn new() -> RecentPrices {
+        RecentPrices { ln: [0.0; RECENT], len: 0, next: 0, since: 0, cached: None }
+    }
+
+    fn len(&self) -> u32 {
+        u32::from(self.len)
+    }
+
+    fn add(&mut self, ln_x: f64) {
+        if !ln_x.is_finite() {
+            return;
+        }
+        self.ln[usize::from(self.next)] = ln_x as f32;
+        self.next = ((usize::from(self.next) + 1) % RECENT) as u8;
+        self.len = (usize::from(self.len) + 1).min(RECENT) as u8;
+        self.since = self.since.saturating_add(1);
+    }
+
+    /// Median and robust sigma (1.4826 MAD, at least [`BIN`] · 2 as the histograms have),
+    /// recomputed after every eighth new price.
+    fn stats(&mut self) -> (f64, f64) {
+        if self.cached.is_none() || self.since >= 8 {
+            let mut v = self.ln;
+            let v = &mut v[..usize::from(self.len)];
+            let median = f64::from(*v.select_nth_unstable_by(v.len() / 2, f32::total_cmp).1);
+            for x in v.iter_mut() {
+                *x = (f64::from(*x) - median).abs() as f32;
+            }
+            let mad = f64::from(*v.select_nth_unstable_by(v.len() / 2, f32::total_cmp).1);
+            self.cached = Some((median, (1.4826 * mad).max(2.0 * BIN)));
+            self.since = 0;
+        }
+        self.cached.unwrap_or((0.0, 1.0))
+    }
+}
+
+/// The key of a kind of goods: a full tariff line and the tokens of the item's name.
+fn goods_kind(hs10: u64, name_tokens: &[u64]) -> u64 {
+    name_tokens.iter().fold(hs10.wrapping_mul(0x9e37_79b9_7f4a_7c15), |h, t| (h ^ t).wrapping_mul(0x0100_0000_01b3))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Item names.
 
@@ -196,6 +258,11 @@ pub(crate) struct Learned {
     /// or 8471.60 (keyboards, mice, scanners) spans goods of very different price and weight,
     /// while a tariff line is far more uniform. Used once a line has enough samples.
     value_hs10: FxMap<u64, LogHistogram>,
+    /// The same per kind of goods (tariff line and item name): identical goods in the customs
+    /// valuation rule's sense (WTO Valuation Agreement, Article 2; China's price risk
+    /// parameters are kept by code, name and specification). One product's price spread is far
+    /// narrower than its line's: fur coats of 300 and of 17,000 yuan share 4303.10.10.
+    value_goods: FxMap<u64, RecentPrices>,
     /// Weight per unit, per code and quantity band ([`qty_band`]).
     kg_per_unit: FxMap<(u32, u8), LogHistogram>,
     kg_per_unit_hs10: FxMap<(u64, u8), LogHistogram>,
@@ -308,7 +375,8 @@ fn brand_explains_price(
     let name = item.gname.to_lowercase();
     f.terms.iter().filter_map(|&t| term_brand.get(t as usize).copied().flatten()).any(|b| {
         let brand = &set.brands[b as usize];
-        brand.terms.iter().any(|t| name.contains(t.as_str()))
+        brand.covers(&item.gcode)
+            && brand.terms.iter().any(|t| name.contains(t.as_str()))
             && !compatible_only(&name, &brand.terms, &set.compatibility)
             && brand.min_price_for(&item.gcode).is_some_and(|genuine| price_cny >= genuine * Decimal::new(5, 1))
     })
@@ -350,18 +418,27 @@ impl Learned {
             // The finest reference with enough samples: the tariff line, then the subheading
             // to this destination, then the subheading.
             let hs10 = hs10_of(&item.gcode);
+            let kind = hs10.map(|c| goods_kind(c, &self.line_tokens[line]));
             let enough = |h: Option<&LogHistogram>| h.is_some_and(|h| h.n >= a.min_samples);
-            let hist = if enough(hs10.and_then(|c| self.value_hs10.get(&c))) {
-                hs10.and_then(|c| self.value_hs10.get_mut(&c))
+            let reference = if let Some(r) =
+                kind.and_then(|k| self.value_goods.get_mut(&k)).filter(|r| r.len() >= a.goods_min_samples)
+            {
+                // A reference of few prices is itself uncertain: the spread a new price is
+                // judged against is the predictive one, widened by sqrt(1 + k/n) (k the
+                // minimum), 1.4 times at the minimum and under 1.1 at the ring's 64 prices.
+                let ((median, sigma), n) = (r.stats(), r.len());
+                let widen = (1.0 + f64::from(a.goods_min_samples) / f64::from(n.max(1))).sqrt();
+                Some(((median, sigma * widen), n, "goods of this name under HS"))
+            } else if enough(hs10.and_then(|c| self.value_hs10.get(&c))) {
+                hs10.and_then(|c| self.value_hs10.get_mut(&c)).map(|h| (h.stats(), h.n, "HS"))
             } else if enough(self.value_hs6_dest.get(&(hs6, dk))) {
-                self.value_hs6_dest.get_mut(&(hs6, dk))
+                self.value_hs6_dest.get_mut(&(hs6, dk)).map(|h| (h.stats(), h.n, "HS"))
             } else {
-                self.value_hs6.get_mut(&hs6).filter(|h| h.n >= a.min_samples)
+                self.value_hs6.get_mut(&hs6).filter(|h| h.n >= a.min_samples).map(|h| (h.stats(), h.n, "HS"))
             };
-            if let Some(h) = hist
+            if let Some(((median, sigma), seen, basis)) = reference
                 && lnp.is_finite()
             {
-                let (median, sigma) = h.stats();
                 let z = (lnp - median) / sigma;
                 if z <= -a.value_z {
                     out.push(Signal {
@@ -369,14 +446,14 @@ impl Learned {
                         kind: ViolationKind::Undervaluation,
                         weight: a.value_weight + a.value_weight_per_sigma * (-z - a.value_z),
                         message: format!(
-                            "item {}: unit price {} CNY is {:.0}% of the usual {} CNY for HS {} ({:.1} robust deviations below, {} parcels seen)",
+                            "item {}: unit price {} CNY is {:.0}% of the usual {} CNY for {basis} {} ({:.1} robust deviations below, {} parcels seen)",
                             item.item_no,
                             money(lnp.exp()),
                             100.0 * (lnp - median).exp(),
                             money(median.exp()),
                             fmt_hs(&item.gcode),
                             -z,
-                            h.n
+                            seen
                         ),
                     });
                 } else if z >= a.value_high_z && !brand_explains_price(item, price, f, set, term_brand) {
@@ -386,7 +463,7 @@ impl Learned {
                         // Hundreds of times the usual price is other goods, not a dear variant.
                         weight: (a.value_high_weight + a.value_weight_per_sigma / 2.0 * (z - a.value_high_z)).min(100.0),
                         message: format!(
-                            "item {}: unit price {} CNY is {:.0} times the usual {} CNY for HS {}: other goods than the code covers?",
+                            "item {}: unit price {} CNY is {:.0} times the usual {} CNY for {basis} {}: other goods than the code covers?",
                             item.item_no,
                             money(lnp.exp()),
                             (lnp - median).exp(),
@@ -576,7 +653,8 @@ impl Learned {
             let lower_terms: Vec<&str> = brand.terms.iter().map(String::as_str).collect();
             for item in &p.list.items {
                 let name = item.gname.to_lowercase();
-                if !lower_terms.iter().any(|t| name.contains(t))
+                if !brand.covers(&item.gcode)
+                    || !lower_terms.iter().any(|t| name.contains(t))
                     || compatible_only(&name, &brand.terms, &set.compatibility)
                 {
                     continue;
@@ -700,6 +778,17 @@ impl Learned {
             self.value_hs6.entry(hs6).or_insert_with(LogHistogram::new).add(lnp);
             if let Some(hs10) = hs10_of(&item.gcode) {
                 self.value_hs10.entry(hs10).or_insert_with(LogHistogram::new).add(lnp);
+                let kind = goods_kind(hs10, tokens);
+                let room = self.value_goods.len() < MAX_GOODS_KINDS;
+                match self.value_goods.get_mut(&kind) {
+                    Some(r) => r.add(lnp),
+                    None if room => {
+                        let mut r = RecentPrices::new();
+                        r.add(lnp);
+                        self.value_goods.insert(kind, r);
+                    }
+                    None => {}
+                }
             }
             if dk != [0, 0] {
                 self.value_hs6_dest.entry((hs6, dk)).or_insert_with(LogHistogram::new).add(lnp);
@@ -767,7 +856,8 @@ impl Learned {
             for item in &p.list.items {
                 let name = item.gname.to_lowercase();
                 // A compatible accessory's price says nothing about the brand's goods.
-                if !brand.terms.iter().any(|t| name.contains(t.as_str()))
+                if !brand.covers(&item.gcode)
+                    || !brand.terms.iter().any(|t| name.contains(t.as_str()))
                     || compatible_only(&name, &brand.terms, &set.compatibility)
                 {
                     continue;

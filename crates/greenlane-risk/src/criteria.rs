@@ -125,6 +125,7 @@ struct GovernorDoc {
 #[serde(deny_unknown_fields)]
 struct AnalyzersDoc {
     min_samples: Option<u32>,
+    goods_min_samples: Option<u32>,
     value_z: Option<f64>,
     value_weight: Option<f64>,
     value_weight_per_sigma: Option<f64>,
@@ -181,6 +182,7 @@ struct BrandDoc {
     authorized: Option<Vec<String>>,
     min_price_cny: Option<Decimal>,
     prices: Option<Spanned<BTreeMap<String, Decimal>>>,
+    goods: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -390,9 +392,18 @@ pub struct Brand {
     /// Lowest genuine prices by HS prefix ("64": the brand's shoes), longest prefix first; a
     /// goods line under none of them falls back to `min_price_cny`.
     pub prices: Vec<(String, Decimal)>,
+    /// HS prefixes of the goods the brand's terms name it on; empty: any goods. A trademark is
+    /// registered for classes of goods, and a word that is also ordinary language ("supreme",
+    /// "beats") names the brand only on the goods its owner makes.
+    pub goods: Vec<String>,
 }
 
 impl Brand {
+    /// Whether the brand's terms name it on a goods line declared under `gcode`.
+    pub fn covers(&self, gcode: &str) -> bool {
+        self.goods.is_empty() || self.goods.iter().any(|hs| gcode.starts_with(hs.as_str()))
+    }
+
     /// The lowest genuine price of the brand's goods declared under `gcode`, if known.
     pub fn min_price_for(&self, gcode: &str) -> Option<Decimal> {
         self.prices.iter().find(|(hs, _)| gcode.starts_with(hs.as_str())).map(|(_, p)| *p).or(self.min_price_cny)
@@ -445,6 +456,9 @@ pub struct GovernorSettings {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AnalyzerSettings {
     pub min_samples: u32,
+    /// Prices of identical goods (tariff line and item name) from which they are a reference;
+    /// below `min_samples` their spread is widened for the few samples (see the analyzer).
+    pub goods_min_samples: u32,
     pub value_z: f64,
     pub value_weight: f64,
     pub value_weight_per_sigma: f64,
@@ -475,6 +489,7 @@ impl Default for AnalyzerSettings {
     fn default() -> Self {
         AnalyzerSettings {
             min_samples: 30,
+            goods_min_samples: 10,
             value_z: 2.0,
             value_weight: 25.0,
             value_weight_per_sigma: 10.0,
@@ -741,6 +756,7 @@ impl CriteriaSet {
                 let d = AnalyzerSettings::default();
                 set.analyzers = AnalyzerSettings {
                     min_samples: v.min_samples.unwrap_or(d.min_samples),
+                    goods_min_samples: v.goods_min_samples.unwrap_or(d.goods_min_samples),
                     value_z: v.value_z.unwrap_or(d.value_z),
                     value_weight: v.value_weight.unwrap_or(d.value_weight),
                     value_weight_per_sigma: v.value_weight_per_sigma.unwrap_or(d.value_weight_per_sigma),
@@ -870,12 +886,19 @@ impl CriteriaSet {
                     }
                 }
                 prices.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+                let goods = v.goods.as_ref().map_or_else(Vec::new, |g| g.get_ref().clone());
+                if let Some(g) = &v.goods
+                    && let Some(bad) = goods.iter().find(|hs| hs.is_empty() || hs.len() > 10 || !hs.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    c.err(g.span(), format!("brand {:?}: goods {bad:?} is not an HS code prefix (1 to 10 digits)", v.name));
+                }
                 set.brands.push(Brand {
                     name: v.name.clone(),
                     terms: v.terms.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
                     authorized: v.authorized.clone().unwrap_or_default(),
                     min_price_cny: v.min_price_cny,
                     prices,
+                    goods,
                 });
             }
             if let Some(cp) = &doc.brand_compatibility {

@@ -33,7 +33,9 @@
 //!    `max_hits_without_selection` misses the next match is selected.
 //! 3. The analyzers add weighted signals, each first judging with what it learned from earlier
 //!    parcels, then learning from this one: `analyzer.unit_value` (price far below the robust
-//!    median of the HS subheading, per destination when it has enough traffic: undervaluation),
+//!    median of identical goods, the same tariff line and item name, when they have been seen
+//!    often enough, else of the tariff line, else of the HS subheading per destination or
+//!    overall: undervaluation),
 //!    `analyzer.unit_value_high`, `analyzer.weight` / `analyzer.weight_heavy` (weight per unit),
 //!    `analyzer.name_code` (another code explains the item name far better, naive Bayes over
 //!    name tokens learned from the traffic: misclassification), `analyzer.name_novel` (a name unlike

@@ -280,3 +280,43 @@ fn a_brand_at_its_genuine_price_explains_a_unit_value_far_above_the_codes() {
         assess(&mut engine, &parcel(2).line("Nike耐克棉制针织T恤衫", "6109100021", "1", "399").weight("0.22").build());
     assert!(!codes(&nike).contains(&"analyzer.unit_value_high"), "{nike:#?}");
 }
+
+#[test]
+fn identical_goods_set_the_price_a_tariff_line_of_mixed_goods_cannot() {
+    // 4303.10.10 covers a rabbit-fur hat at about 120 CNY and a mink coat at about 8,000: the
+    // line's prices span both, so a mink coat declared at 400 sits inside them. Against coats
+    // of the same name, the customs valuation rule's identical goods, it is 5% of the price.
+    let mut engine = quiet_engine();
+    for i in 0..400 {
+        let (name, price) = if i % 2 == 0 { ("兔毛帽子", 120.0) } else { ("水貂皮大衣", 8000.0) };
+        let f = 0.7 + 0.6 * ((i * 7919) % 101) as f64 / 100.0;
+        let p = parcel(2_000_000 + i)
+            .line(name, "4303101000", "1", &format!("{:.2}", price * f))
+            .weight("1.2")
+            .ebc(&format!("44031600{:02}", i % 50))
+            .build();
+        engine.warm_up(&p);
+    }
+    let coat = assess(&mut engine, &parcel(1).line("水貂皮大衣", "4303101000", "1", "400").weight("1.2").build());
+    assert!(codes(&coat).contains(&"analyzer.unit_value"), "{coat:#?}");
+    let hat = assess(&mut engine, &parcel(2).line("兔毛帽子", "4303101000", "1", "110").weight("1.2").build());
+    assert!(!codes(&hat).contains(&"analyzer.unit_value"), "{hat:#?}");
+    // A coat under a name never seen before is judged by its line, where 400 is ordinary.
+    let new_name = assess(&mut engine, &parcel(3).line("貂皮外套", "4303101000", "1", "400").weight("1.2").build());
+    assert!(!codes(&new_name).contains(&"analyzer.unit_value"), "{new_name:#?}");
+}
+
+#[test]
+fn a_brand_that_is_also_a_word_names_the_brand_only_on_its_own_goods() {
+    let mut engine = quiet_engine();
+    traffic(&mut engine, 500);
+    let hoodie = assess(&mut engine, &parcel(1).line("Supreme连帽卫衣", "6110300010", "1", "48").weight("0.5").build());
+    assert!(codes(&hoodie).contains(&"analyzer.brand_price"), "{hoodie:#?}");
+    let headphones = assess(&mut engine, &parcel(2).line("Beats头戴式耳机", "8518300090", "1", "140").weight("0.3").build());
+    assert!(codes(&headphones).contains(&"analyzer.brand_price"), "{headphones:#?}");
+    let bottle =
+        assess(&mut engine, &parcel(3).line("Supreme quality 不锈钢保温杯", "9617001100", "1", "48").weight("0.4").build());
+    assert!(!codes(&bottle).iter().any(|c| c.starts_with("analyzer.brand")), "{bottle:#?}");
+    let toy = assess(&mut engine, &parcel(4).line("Heart beats 电子宠物玩具", "9503008900", "1", "40").weight("0.3").build());
+    assert!(!codes(&toy).iter().any(|c| c.starts_with("analyzer.brand")), "{toy:#?}");
+}
