@@ -10,7 +10,7 @@ use support::*;
 
 /// The reason families the knowledge tables speak through.
 const FAMILIES: &[&str] =
-    &["export_control.", "prohibited.", "precursor.", "narcotics.", "arms.", "cites.", "analyzer.brand_"];
+    &["export_control.", "prohibited.", "precursor.", "narcotics.", "medicine.", "arms.", "cites.", "analyzer.brand_"];
 
 fn engine(set: &CriteriaSet) -> Engine {
     Engine::new(set.clone())
