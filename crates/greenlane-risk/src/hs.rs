@@ -1,6 +1,7 @@
-//! The HS 2022 nomenclature text (`data/hs2022.csv`): what each code says it covers, to name codes
-//! in reasons and, before the traffic has taught anything, to tell whether an item name written
-//! in words of the nomenclature fits the code it is declared under.
+//! The HS 2022 nomenclature text (`data/hs2022.csv`) and China's tariff names of its 8-digit
+//! lines (`data/cn_tariff_names_2023.csv`): what each code says it covers, to name codes in
+//! reasons and, before the traffic has taught anything, to tell whether an item name written in
+//! words of either fits the code it is declared under.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -14,7 +15,9 @@ pub(crate) struct Nomenclature {
     vocabulary: HashMap<u64, u32>,
 }
 
-static NOMENCLATURE: LazyLock<Nomenclature> = LazyLock::new(|| Nomenclature::parse(include_str!("../data/hs2022.csv")));
+static NOMENCLATURE: LazyLock<Nomenclature> = LazyLock::new(|| {
+    Nomenclature::parse(include_str!("../data/hs2022.csv"), include_str!("../data/cn_tariff_names_2023.csv"))
+});
 
 pub(crate) fn nomenclature() -> &'static Nomenclature {
     &NOMENCLATURE
@@ -75,6 +78,30 @@ fn words(text: &str) -> impl Iterator<Item = u64> + '_ {
     text.split(|c: char| !c.is_ascii_alphabetic()).filter_map(word_key)
 }
 
+/// Neighbouring pairs of Chinese characters: Chinese writes no spaces, and a pair ("耳机",
+/// "针织", "纤维") carries most of a name's meaning, as in the analyzers' name tokens.
+fn han_pairs(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut prev: Option<char> = None;
+    text.chars().filter_map(move |c| {
+        let han = ('\u{4E00}'..='\u{9FFF}').contains(&c);
+        let pair = match (prev, han) {
+            (Some(p), true) => {
+                let mut buf = [0u8; 8];
+                let a = p.encode_utf8(&mut buf[..4]).len();
+                let b = c.encode_utf8(&mut buf[a..]).len();
+                Some(crate::analyzers::hash_bytes(&buf[..a + b]))
+            }
+            _ => None,
+        };
+        prev = han.then_some(c);
+        pair
+    })
+}
+
+fn name_tokens(text: &str) -> impl Iterator<Item = u64> + '_ {
+    words(text).chain(han_pairs(text))
+}
+
 /// Splits a CSV line of `section,hscode,"description",parent,level`.
 fn fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -97,7 +124,10 @@ fn fields(line: &str) -> Vec<String> {
 }
 
 impl Nomenclature {
-    fn parse(csv: &str) -> Nomenclature {
+    /// `csv`: the HS 2022 nomenclature; `cn_names`: `hs8,name` rows of China's tariff, whose
+    /// names count for every subheading of their heading (a name of 8518.30 fits 8518.10 as well:
+    /// the check is for names that fit nothing near their code, not for the exact subheading).
+    fn parse(csv: &str, cn_names: &str) -> Nomenclature {
         let mut descriptions = HashMap::new();
         for line in csv.lines().skip(1) {
             let f = fields(line);
@@ -118,10 +148,25 @@ impl Nomenclature {
                     set.extend(words(t));
                 }
             }
-            for w in &set {
+            words_by.insert(hs6, set);
+        }
+        let mut by_heading: HashMap<u32, HashSet<u64>> = HashMap::new();
+        for line in cn_names.lines().skip(1) {
+            let f = fields(line);
+            let (Some(code), Some(name)) = (f.first(), f.get(1)) else { continue };
+            if let Some(hs4) = code.get(..4).and_then(|c| c.parse::<u32>().ok()) {
+                by_heading.entry(hs4).or_default().extend(han_pairs(name));
+            }
+        }
+        for (hs6, set) in &mut words_by {
+            if let Some(pairs) = by_heading.get(&(*hs6 / 100)) {
+                set.extend(pairs);
+            }
+        }
+        for set in words_by.values() {
+            for w in set {
                 *vocabulary.entry(*w).or_default() += 1;
             }
-            words_by.insert(hs6, set);
         }
         Nomenclature { descriptions, words: words_by, vocabulary }
     }
@@ -140,14 +185,15 @@ impl Nomenclature {
         "a code not in HS 2022".into()
     }
 
-    /// For an item name written in words of the nomenclature: `Some(false)` when it shares
-    /// telling words with the nomenclature but none with the code's own text, `Some(true)` when it
-    /// shares some, `None` when the name says nothing the nomenclature knows (e.g. Chinese).
+    /// For an item name written in words of the nomenclature or of China's tariff names:
+    /// `Some(false)` when it shares telling words (or character pairs) with them but none with
+    /// the code's own text, `Some(true)` when it shares some, `None` when the name says nothing
+    /// either knows.
     pub fn name_fits(&self, name: &str, hs6: u32) -> Option<bool> {
         let own = self.words.get(&hs6)?;
         let total = self.words.len() as u32;
         let mut telling = 0;
-        for w in words(name) {
+        for w in name_tokens(name) {
             // A word in more than a twentieth of all subheadings tells nothing about the code.
             match self.vocabulary.get(&w) {
                 Some(&n) if n * 20 <= total => {
@@ -172,7 +218,13 @@ mod tests {
         let n = nomenclature();
         assert_eq!(n.name_fits("cotton knitted T-shirt", 610910), Some(true));
         assert_eq!(n.name_fits("Bluetooth earphones", 610910), Some(false));
-        assert_eq!(n.name_fits("蓝牙耳机", 851830), None);
+        // China's tariff names: earphones are 耳机 under 8518, knitted skirts 针织 under 6104.
+        assert_eq!(n.name_fits("蓝牙耳机", 851830), Some(true));
+        assert_eq!(n.name_fits("蓝牙耳机", 610910), Some(false));
+        assert_eq!(n.name_fits("女式合成纤维针织裙", 610453), Some(true));
+        // Words are not goods: a phone case of plastics names the phone, which its heading
+        // (3926, other articles of plastics) never does. Hence only a small weight, at cold start.
+        assert_eq!(n.name_fits("适用于iPhone手机壳", 392690), Some(false));
         assert!(n.describe("8518300000").to_lowercase().contains("headphones"));
     }
 }

@@ -40,8 +40,9 @@
 //!    `analyzer.name_code` (another code explains the item name far better, naive Bayes over
 //!    name tokens learned from the traffic: misclassification), `analyzer.name_novel` (a name unlike
 //!    any under a code whose names are usually alike), `analyzer.name_hs_text` (cold start: the
-//!    name's words against the HS 2022 text), `analyzer.split_shipment` (one buyer and exporter,
-//!    several parcels within the window, together over the destination's de minimis in force on
+//!    name's words against the HS 2022 text, its character pairs against China's tariff names),
+//!    `analyzer.split_shipment` (one buyer and exporter, several parcels within the window,
+//!    together over the destination's de minimis in force on
 //!    the list's date), `analyzer.brand_price` / `analyzer.brand_unlisted` (a brand term at a
 //!    fraction of the genuine price learned from repeat sellers, from an unauthorised seller),
 //!    `analyzer.exporter_record` (violations officers found, per parcel shipped, against the hub's
