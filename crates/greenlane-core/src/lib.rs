@@ -27,7 +27,9 @@ pub mod risk;
 
 pub use codes::BusinessError;
 pub use decision::{Decision, Lane, Reason};
-pub use documents::{Buyer, ChargeMark, List, ListItem, ListKey, Order, OrderItem, OrderKey, Parcel, Payment, Waybill, WaybillKey};
+pub use documents::{
+    Buyer, ChargeMark, List, ListItem, ListKey, Order, OrderItem, OrderKey, Parcel, Payment, Waybill, WaybillKey,
+};
 pub use inspection::{Inspection, InspectionOutcome, ViolationKind};
 pub use lifecycle::ListStatus;
 pub use message_time::{MessageTime, MessageTimeError};

@@ -5,8 +5,8 @@
 use greenlane_ceb::export;
 use greenlane_ceb::{Consignee, ExtendPayload};
 use greenlane_core::{
-    BusinessError, Buyer, ChargeMark, List, ListItem, ListKey, MessageTime, Order, OrderItem, OrderKey, Payment, Waybill,
-    WaybillKey,
+    BusinessError, Buyer, ChargeMark, List, ListItem, ListKey, MessageTime, Order, OrderItem, OrderKey, Payment,
+    Waybill, WaybillKey,
 };
 
 /// `appType`: what the sender wants done with the entity.

@@ -888,9 +888,14 @@ impl CriteriaSet {
                 prices.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
                 let goods = v.goods.as_ref().map_or_else(Vec::new, |g| g.get_ref().clone());
                 if let Some(g) = &v.goods
-                    && let Some(bad) = goods.iter().find(|hs| hs.is_empty() || hs.len() > 10 || !hs.bytes().all(|b| b.is_ascii_digit()))
+                    && let Some(bad) = goods
+                        .iter()
+                        .find(|hs| hs.is_empty() || hs.len() > 10 || !hs.bytes().all(|b| b.is_ascii_digit()))
                 {
-                    c.err(g.span(), format!("brand {:?}: goods {bad:?} is not an HS code prefix (1 to 10 digits)", v.name));
+                    c.err(
+                        g.span(),
+                        format!("brand {:?}: goods {bad:?} is not an HS code prefix (1 to 10 digits)", v.name),
+                    );
                 }
                 set.brands.push(Brand {
                     name: v.name.clone(),

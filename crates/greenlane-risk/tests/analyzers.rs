@@ -312,11 +312,15 @@ fn a_brand_that_is_also_a_word_names_the_brand_only_on_its_own_goods() {
     traffic(&mut engine, 500);
     let hoodie = assess(&mut engine, &parcel(1).line("Supreme连帽卫衣", "6110300010", "1", "48").weight("0.5").build());
     assert!(codes(&hoodie).contains(&"analyzer.brand_price"), "{hoodie:#?}");
-    let headphones = assess(&mut engine, &parcel(2).line("Beats头戴式耳机", "8518300090", "1", "140").weight("0.3").build());
+    let headphones =
+        assess(&mut engine, &parcel(2).line("Beats头戴式耳机", "8518300090", "1", "140").weight("0.3").build());
     assert!(codes(&headphones).contains(&"analyzer.brand_price"), "{headphones:#?}");
-    let bottle =
-        assess(&mut engine, &parcel(3).line("Supreme quality 不锈钢保温杯", "9617001100", "1", "48").weight("0.4").build());
+    let bottle = assess(
+        &mut engine,
+        &parcel(3).line("Supreme quality 不锈钢保温杯", "9617001100", "1", "48").weight("0.4").build(),
+    );
     assert!(!codes(&bottle).iter().any(|c| c.starts_with("analyzer.brand")), "{bottle:#?}");
-    let toy = assess(&mut engine, &parcel(4).line("Heart beats 电子宠物玩具", "9503008900", "1", "40").weight("0.3").build());
+    let toy =
+        assess(&mut engine, &parcel(4).line("Heart beats 电子宠物玩具", "9503008900", "1", "40").weight("0.3").build());
     assert!(!codes(&toy).iter().any(|c| c.starts_with("analyzer.brand")), "{toy:#?}");
 }
