@@ -13,6 +13,8 @@ pub(crate) struct Nomenclature {
     descriptions: HashMap<String, String>,
     words: HashMap<u32, HashSet<u64>>,
     vocabulary: HashMap<u64, u32>,
+    /// Each character pair of China's tariff names: the headings whose names contain it.
+    pair_headings: HashMap<u64, Vec<u32>>,
 }
 
 static NOMENCLATURE: LazyLock<Nomenclature> = LazyLock::new(|| {
@@ -163,12 +165,18 @@ impl Nomenclature {
                 set.extend(pairs);
             }
         }
+        let mut pair_headings: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (hs4, pairs) in &by_heading {
+            for p in pairs {
+                pair_headings.entry(*p).or_default().push(*hs4);
+            }
+        }
         for set in words_by.values() {
             for w in set {
                 *vocabulary.entry(*w).or_default() += 1;
             }
         }
-        Nomenclature { descriptions, words: words_by, vocabulary }
+        Nomenclature { descriptions, words: words_by, vocabulary, pair_headings }
     }
 
     /// The nomenclature's words for a code (2, 4 or 6 digits), shortened for a reason.
@@ -186,26 +194,36 @@ impl Nomenclature {
     }
 
     /// For an item name written in words of the nomenclature or of China's tariff names:
-    /// `Some(false)` when it shares telling words (or character pairs) with them but none with
-    /// the code's own text, `Some(true)` when it shares some, `None` when the name says nothing
-    /// either knows.
+    /// `Some(true)` when it shares a telling word or character pair with the code's own text;
+    /// `Some(false)` when it shares none but has telling English words, or when its telling
+    /// character pairs cover four of its characters in the names of another heading (a Chinese name that only
+    /// misses its heading's wording, such as 手机壳 under plastics, is not evidence: the tariff
+    /// names goods by material, sellers by use); `None` when the name says nothing either knows.
     pub fn name_fits(&self, name: &str, hs6: u32) -> Option<bool> {
         let own = self.words.get(&hs6)?;
         let total = self.words.len() as u32;
-        let mut telling = 0;
-        for w in name_tokens(name) {
-            // A word in more than a twentieth of all subheadings tells nothing about the code.
-            match self.vocabulary.get(&w) {
-                Some(&n) if n * 20 <= total => {
-                    if own.contains(&w) {
-                        return Some(true);
-                    }
-                    telling += 1;
-                }
-                _ => {}
+        // A word or pair in more than a twentieth of all subheadings tells nothing about the code.
+        let telling = |w: &u64| self.vocabulary.get(w).is_some_and(|&n| n * 20 <= total);
+        let mut english = 0;
+        for w in words(name).filter(|w| telling(w)) {
+            if own.contains(&w) {
+                return Some(true);
+            }
+            english += 1;
+        }
+        // Per other heading: the characters of the name its names cover, pair by pair (a pair
+        // at position i covers characters i and i + 1). Four are two words of two characters;
+        // three are one word such as 适用于, "fit for", which says nothing of the goods.
+        let mut elsewhere: HashMap<u32, u64> = HashMap::new();
+        for (i, p) in han_pairs(name).enumerate().filter(|(_, p)| telling(p)) {
+            if own.contains(&p) {
+                return Some(true);
+            }
+            for h in self.pair_headings.get(&p).into_iter().flatten().filter(|h| **h != hs6 / 100) {
+                *elsewhere.entry(*h).or_default() |= 0b11u64.checked_shl(i as u32).unwrap_or(0);
             }
         }
-        (telling > 0).then_some(false)
+        (english > 0 || elsewhere.values().any(|covered| covered.count_ones() >= 4)).then_some(false)
     }
 }
 
@@ -220,11 +238,14 @@ mod tests {
         assert_eq!(n.name_fits("Bluetooth earphones", 610910), Some(false));
         // China's tariff names: earphones are 耳机 under 8518, knitted skirts 针织 under 6104.
         assert_eq!(n.name_fits("蓝牙耳机", 851830), Some(true));
-        assert_eq!(n.name_fits("蓝牙耳机", 610910), Some(false));
+        // One telling pair (耳机) is not enough to say the name belongs elsewhere; two words are.
+        assert_eq!(n.name_fits("蓝牙耳机", 610910), None);
+        assert_eq!(n.name_fits("无线耳机", 610910), Some(false));
         assert_eq!(n.name_fits("女式合成纤维针织裙", 610453), Some(true));
-        // Words are not goods: a phone case of plastics names the phone, which its heading
-        // (3926, other articles of plastics) never does. Hence only a small weight, at cold start.
-        assert_eq!(n.name_fits("适用于iPhone手机壳", 392690), Some(false));
+        // A phone case of plastics names the phone, which its heading (3926, other articles of
+        // plastics) never does, and no other heading names a phone case either: no evidence.
+        assert_eq!(n.name_fits("适用于iPhone手机壳", 392690), None);
+        assert_eq!(n.name_fits("女式合成纤维针织裙", 851830), Some(false));
         assert!(n.describe("8518300000").to_lowercase().contains("headphones"));
     }
 }

@@ -261,11 +261,11 @@ fn officers_inspect_lists_under_review_and_the_outcome_lands_in_the_decision() {
     let viewer = greenlane(&["token", "create", "--data", data, "--role", "viewer", "--name", "dash"]);
     let (officer, viewer) = (officer.trim(), viewer.trim());
     let server = Server::on_folder(dir.path());
-    // Two parcels whose waybill weighs more than the list declares (yellow), one clean (green).
+    // Two parcels whose waybill weighs twice what the list declares (0.2 kg: yellow), one clean.
     for n in 1..=3 {
         let mut messages = one_parcel(n);
         if n <= 2 {
-            messages[2] = waybill(&format!("SF{n:04}"), "1", "20261129100200", "0.9", 1);
+            messages[2] = waybill(&format!("SF{n:04}"), "1", "20261129100200", "0.4", 1);
         }
         for m in &messages {
             assert_eq!(server.post(Some(ADMIN), &xml(m)).0, 200);
