@@ -17,6 +17,8 @@ pub(crate) type NameId = u32;
 #[derive(Debug, Clone)]
 pub(crate) struct Word {
     pub text: Box<str>,
+    /// The text with equivalent spellings written one way ([`Normalizer::spelling_key`]).
+    pub key: Box<str>,
     pub skeleton: Box<str>,
     pub vowel_pattern: Box<[u8]>,
     pub abjad: bool,
@@ -35,6 +37,7 @@ impl Word {
     pub fn new(normalizer: &Normalizer, token: &Token) -> Word {
         Word {
             text: token.text.as_str().into(),
+            key: if token.abjad { token.text.as_str().into() } else { normalizer.spelling_key(&token.text).into() },
             skeleton: skeleton(&token.text).into(),
             vowel_pattern: vowel_pattern(&token.text).into(),
             abjad: token.abjad,
@@ -75,6 +78,8 @@ pub(crate) struct Index {
     /// Each word of four or more letters, and each of its one-letter deletions → the words.
     deletions: FastMap<Box<str>, Vec<VocabId>>,
     skeletons: FastMap<Box<str>, Vec<VocabId>>,
+    /// Spelling key → the words that have it ("vladimir" → "wladimir", "vladimir").
+    keys: FastMap<Box<str>, Vec<VocabId>>,
     /// Each word's [`Index::similar_words`], worked out once.
     similar: Vec<Box<[(VocabId, f64)]>>,
     /// Common form of an organisation word → the words that have it.
@@ -126,6 +131,7 @@ impl Index {
             postings: Vec::new(),
             deletions: FastMap::default(),
             skeletons: FastMap::default(),
+            keys: FastMap::default(),
             symbols: FastMap::default(),
             similar: Vec::new(),
             vowel_patterns: FastMap::default(),
@@ -221,14 +227,19 @@ impl Index {
             // times ("Mohammed", "Sanchez", "Thomas"); a reference name listed once or twice
             // ("Crawford") still tells listed people apart.
             word.common &= postings.len() >= COMMON_NAME_POSTINGS;
-            if word.text.len() >= 4 {
-                for variant in deletions(&word.text).chain(std::iter::once(word.text.to_string())) {
-                    let ids = self.deletions.entry(variant.into()).or_default();
-                    if ids.last() != Some(&(id as VocabId)) {
-                        ids.push(id as VocabId);
+            // The word and its spelling key, each with its one-letter deletions: a query word
+            // one slip from either finds it.
+            for form in spelling_forms(word) {
+                if form.len() >= 4 {
+                    for variant in deletions(form).chain(std::iter::once(form.to_string())) {
+                        let ids = self.deletions.entry(variant.into()).or_default();
+                        if ids.last() != Some(&(id as VocabId)) {
+                            ids.push(id as VocabId);
+                        }
                     }
                 }
             }
+            self.keys.entry(word.key.clone()).or_default().push(id as VocabId);
             if word.text.len() >= 5 {
                 self.vowel_patterns.entry(word.vowel_pattern.clone()).or_default().push(id as VocabId);
             }
@@ -268,6 +279,9 @@ impl Index {
         if let Some(&id) = self.word_ids.get(text) {
             consider(id);
         }
+        for &id in self.keys.get(&*word.key).map(Vec::as_slice).unwrap_or(&[]).iter().take(SKELETON_FANOUT) {
+            consider(id);
+        }
         // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
         for article in ["al", "el"] {
             if let Some(rest) = text.strip_prefix(article)
@@ -282,25 +296,9 @@ impl Index {
                 consider(id);
             }
         }
-        if text.len() >= 4 {
-            for variant in deletions(text).chain(std::iter::once(text.to_string())) {
-                for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-                    consider(id);
-                }
-            }
-            // "Kh" written "H" ("Harullah" / "KHAIRULLAH"): the word one edit from the other
-            // spelling.
-            if !word.abjad && text.len() >= 5 && text.starts_with('h') && !text.starts_with("hh") {
-                let other = format!("k{text}");
-                for variant in deletions(&other).chain(std::iter::once(other.clone())) {
-                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-                        consider(id);
-                    }
-                }
-            }
-            if !word.abjad && text.len() >= 6 && text.starts_with("kh") {
-                let other = &text[1..];
-                for variant in deletions(other).chain(std::iter::once(other.to_string())) {
+        if text.len() >= 4 || word.key.len() >= 4 {
+            for form in spelling_forms(word).filter(|form| form.len() >= 4) {
+                for variant in deletions(form).chain(std::iter::once(form.to_string())) {
                     for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
                         consider(id);
                     }
@@ -476,6 +474,11 @@ impl Index {
             .map(|n| n.words.iter().map(|&w| &*self.words[w as usize].text).collect::<Vec<_>>().join(" "))
             .collect()
     }
+}
+
+/// A word's text, and its spelling key where that differs.
+fn spelling_forms(word: &Word) -> impl Iterator<Item = &str> {
+    std::iter::once(&*word.text).chain((word.key != word.text).then_some(&*word.key))
 }
 
 /// Rarity (`idf`) scaled by length: one- and two-letter words (initials, "bin", "co") say little

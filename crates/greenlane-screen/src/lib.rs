@@ -27,6 +27,7 @@ mod normalize;
 mod rigour;
 mod score;
 pub mod similarity;
+mod spelling;
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -51,7 +52,7 @@ pub struct Query<'a> {
     /// An ISO 3166-1 alpha-2 code or an English country name. A listed country that agrees raises
     /// the score a little, one that disagrees lowers it a little; it never excludes on its own,
     /// and a name that is the listed name but for spelling it lowers the less the more certain
-    /// the name, never below the hold threshold.
+    /// the name.
     pub country: Option<&'a str>,
     /// Person or organisation, when known: a hit on the other kind scores lower.
     pub kind: Option<Kind>,
@@ -261,9 +262,8 @@ fn kind_penalty(query: Kind, listed: Kind) -> f64 {
 /// A score after the listed country turned out to differ from the query's. Buyers of listed
 /// parties often receive through other countries (AE, TR, HK, KZ, AM, GE, KG, …), so where the
 /// names differ at most in spelling (`complete`: every word of both found its counterpart, in
-/// the same script) a differing country says little: the less, the more certain the name
-/// (nothing for an exact name), and it never takes a name that reaches the hold threshold alone
-/// below it. A partial match (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX,
+/// the same script) a differing country says little: the penalty times the name's doubt (1 −
+/// score; nothing for an exact name, under a hundredth near the hold threshold). A partial match (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX,
 /// Martin Humberto") pays the whole penalty, as it did before. On the labelled set given hub
 /// countries (`tests/accuracy.rs`, BENCHMARKS.md "Screening") a penalty that could release any
 /// name released true hits before false ones.
@@ -271,9 +271,7 @@ fn country_disagrees(score: f64, complete: bool) -> f64 {
     if !complete {
         return score - COUNTRY_DISAGREES_PENALTY;
     }
-    let doubt = ((1.0 - score) / (1.0 - RECOMMENDED_HOLD_THRESHOLD)).clamp(0.0, 1.0);
-    let lowered = score - COUNTRY_DISAGREES_PENALTY * doubt;
-    if score >= RECOMMENDED_HOLD_THRESHOLD { lowered.max(RECOMMENDED_HOLD_THRESHOLD) } else { lowered }
+    score - COUNTRY_DISAGREES_PENALTY * (1.0 - score).clamp(0.0, 1.0)
 }
 
 fn summaries(index: &Index) -> Vec<ListSummary> {

@@ -133,8 +133,23 @@ pub(crate) fn family_word_count(tokens: &[Token]) -> usize {
         n => n,
     }
 }
-/// "Abd al-Majid", "Abdel Majid", "Abdulmajid": one name, written as "abdmajid".
-const ABD_FORMS: &[&str] = &["abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdil"];
+/// Heads of compound names and their forms (`data/name_heads.tsv`).
+const NAME_HEADS: &str = include_str!("../data/name_heads.tsv");
+
+/// The heads of compound names as (form, head), the head's own form first.
+fn name_heads() -> Vec<(String, String)> {
+    let mut heads: Vec<(String, String)> = NAME_HEADS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            (f.len() == 3 && !f[2].trim().is_empty()).then(|| (f[1].to_string(), f[0].to_string()))
+        })
+        .collect();
+    heads.sort_by_key(|(form, head)| form != head);
+    heads
+}
 
 /// Words the normalizer drops or rewrites, built once from the rigour vocabularies.
 #[derive(Debug)]
@@ -155,6 +170,10 @@ pub struct Normalizer {
     org_type_deletions: FastSet<String>,
     /// The words of common given and family names (`reference/common_names.txt`), normalized.
     common_names: FastSet<String>,
+    /// Forms of the heads of compound names, (form, head) (`data/name_heads.tsv`).
+    heads: Vec<(String, String)>,
+    /// Equivalent spellings (`data/spellings.tsv`).
+    spellings: crate::spelling::Spellings,
 }
 
 /// Common given and family names from several regions (made by
@@ -277,7 +296,14 @@ impl Normalizer {
             symbol_ids,
             org_type_deletions,
             common_names,
+            heads: name_heads(),
+            spellings: crate::spelling::Spellings::new(),
         }
+    }
+
+    /// The word with its equivalent spellings written one way (see `data/spellings.tsv`).
+    pub(crate) fn spelling_key(&self, word: &str) -> String {
+        self.spellings.key(word)
     }
 
     /// Whether a word is a common given or family name ("smith", "maria", "mohamed", "wang"):
@@ -322,7 +348,7 @@ impl Normalizer {
             let dropped = if may_be_person { dropped } else { None };
             self.strip_org_types(&mut tokens, dropped);
         }
-        split_abd(&mut tokens);
+        split_name_heads(&mut tokens, &self.heads);
         // A name written twice ("Jin Tiesan (金铁三)") is one name.
         let half = tokens.len() / 2;
         if tokens.len() >= 4 && tokens.len().is_multiple_of(2) && tokens[..half] == tokens[half..] {
@@ -395,41 +421,45 @@ impl Normalizer {
     }
 }
 
-/// Writes every spelling of "Abd al-Majid" ("Abdel Majid", "Abdulmajid", "ABD EL MAJID") as
-/// "abd majid": "Abd" forms become "abd", glued forms are split, and the article after them goes.
-/// "Abdullah" and its spellings are one name and stay whole.
-fn split_abd(tokens: &mut Vec<Token>) {
+/// Writes every form of a compound name's head ("Abd al-Majid", "Abdel Majid", "Abdulmajid",
+/// "ABD EL MAJID") as the head and the rest ("abd majid"): glued forms are split, and the article
+/// after a head goes. A word that only begins like a glued form, the article next ("Abdullah"),
+/// stays whole.
+fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len() + 1);
-    let mut after_abd = false;
+    let mut after_head = false;
     for token in tokens.drain(..) {
         let word = token.text.as_str();
-        if after_abd && (ARTICLES.contains(&word) || word == "ul") {
+        if after_head && (ARTICLES.contains(&word) || word == "ul") {
             continue;
         }
         // "Abd al-Majid": the article glued to the name by its hyphen.
-        if after_abd
+        if after_head
             && let Some(rest) = ["al", "el", "ul"].iter().find_map(|a| word.strip_prefix(a)).filter(|r| r.len() >= 3)
         {
             out.push(Token { text: rest.to_string(), abjad: token.abjad });
-            after_abd = false;
+            after_head = false;
             continue;
         }
-        after_abd = false;
-        if ABD_FORMS.contains(&word) {
-            out.push(Token { text: "abd".to_string(), abjad: token.abjad });
-            after_abd = true;
+        after_head = false;
+        if let Some((_, head)) = heads.iter().find(|(form, _)| form == word) {
+            out.push(Token { text: head.clone(), abjad: token.abjad });
+            after_head = true;
             continue;
         }
-        let glued = ABD_FORMS[1..].iter().find(|form| word.len() > form.len() + 2 && word.starts_with(**form));
-        let rest = match glued {
-            Some(form) => Some(&word[form.len()..]),
-            None if !token.abjad => mistyped_abd_rest(word),
-            None => None,
-        };
-        match rest {
-            Some(rest) if !rest.starts_with("la") => {
+        // Glued forms longer than the head itself ("abdul" + "amir"); the bare head glued to a
+        // name is too often a name of its own.
+        let glued = heads
+            .iter()
+            .filter(|(form, head)| form != head)
+            .find_map(|(form, head)| {
+                (word.len() > form.len() + 2 && word.starts_with(form.as_str())).then(|| (head, &word[form.len()..]))
+            })
+            .or_else(|| if token.abjad { None } else { glued_with_one_slip(word, heads) });
+        match glued {
+            Some((head, rest)) if !rest.starts_with("la") => {
                 let rest = rest.to_string();
-                out.push(Token { text: "abd".to_string(), abjad: token.abjad });
+                out.push(Token { text: head.clone(), abjad: token.abjad });
                 out.push(Token { text: rest, abjad: token.abjad });
             }
             _ => out.push(token),
@@ -438,28 +468,23 @@ fn split_abd(tokens: &mut Vec<Token>) {
     *tokens = out;
 }
 
-/// The rest of a glued "Abd" compound whose "Abd" form carries a slip: a letter too many
-/// ("Abbdulamir") or two letters swapped ("Adbulamir"). Without it the compound stays one word
-/// and pairs with neither word of the listed "ABDUL AMIR". A letter missing is left alone:
-/// "Abul" and "Abdu" begin names of their own ("Abul Hassan", "Abdurrahman").
-fn mistyped_abd_rest(word: &str) -> Option<&str> {
+/// A glued compound whose head form carries one slip, a letter too many or two letters
+/// swapped ("Abbdulamir", "Adbulamir" for "Abdulamir"): its head and the rest. Without this the
+/// compound stays one word and pairs with neither word of the listed name. A letter missing is
+/// left alone: shorter forms begin names of their own ("Abul", "Abdu").
+fn glued_with_one_slip<'w, 'h>(word: &'w str, heads: &'h [(String, String)]) -> Option<(&'h String, &'w str)> {
     let bytes = word.as_bytes();
-    // Most words hold no "b" and "d" near their start: skip them before trying each form.
-    let start = &bytes[..bytes.len().min(7)];
-    if bytes.len() < 8 || !start.contains(&b'b') || !start.contains(&b'd') {
-        return None;
-    }
-    ABD_FORMS[1..].iter().find_map(|form| {
+    heads.iter().filter(|(form, head)| form != head).find_map(|(form, head)| {
         let form = form.as_bytes();
         let n = form.len();
-        if bytes.len() < n + 4 {
+        if bytes.len() < n + 4 || !bytes[..n + 1].contains(&form[0]) {
             return None;
         }
         // One letter too many inside the form: the first n + 1 letters less one are the form.
         let inserted = (0..=n)
             .any(|skip| bytes[..=n].iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).eq(form.iter()));
         if inserted {
-            return Some(&word[n + 1..]);
+            return Some((head, &word[n + 1..]));
         }
         let swapped = (0..n - 1).any(|i| {
             bytes[i] != bytes[i + 1]
@@ -468,7 +493,7 @@ fn mistyped_abd_rest(word: &str) -> Option<&str> {
                 && bytes[..i] == form[..i]
                 && bytes[i + 2..n] == form[i + 2..]
         });
-        swapped.then(|| &word[n..])
+        swapped.then(|| (head, &word[n..]))
     })
 }
 
