@@ -24,8 +24,12 @@ pub(crate) struct Word {
     pub abjad: bool,
     /// A word that describes rather than names ([`Normalizer::is_generic`]).
     pub generic: bool,
-    /// A common given or family name ([`Normalizer::is_common_name`]).
+    /// A common given or family name ([`Normalizer::is_common_name`]), and in six or more
+    /// listed names (for listed words).
     pub common: bool,
+    /// A given or family name of the reference list ([`Normalizer::is_common_name`]): two
+    /// such names that differ in more than spelling are two names, not a typo.
+    pub known_name: bool,
     /// The common form of an organisation word ("international" → "intl"), if it is one, as a
     /// number: its place in `Normalizer`'s table.
     pub symbol: Option<u32>,
@@ -44,6 +48,7 @@ impl Word {
             symbol: if token.abjad { None } else { normalizer.org_symbol_id(&token.text) },
             generic: !token.abjad && normalizer.is_generic(&token.text),
             common: !token.abjad && normalizer.is_common_name(&token.text),
+            known_name: !token.abjad && normalizer.is_common_name(&token.text),
             weight: 0.0,
         }
     }
@@ -200,6 +205,10 @@ impl Index {
                 self.joined_pairs.entry(joined.into()).or_default().push(name_id);
             }
             let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+            // The whole name glued ("van der bilt" / "Vanderbilt"), beside its word pairs.
+            if tokens.len() >= 3 && joined.len() <= 40 {
+                self.joined_pairs.entry(joined.as_str().into()).or_default().push(name_id);
+            }
             self.names.push(IndexedName {
                 list: list as u16,
                 entry: entry_index as u32,
@@ -423,11 +432,32 @@ impl Index {
                     scratch.add(name, 1 << 63, token.weight);
                 }
             }
-            for pair in query.windows(2).filter(|pair| !pair[1].optional) {
-                let joined = format!("{}{}", pair[0].word.text, pair[1].word.text);
+            // Adjacent query words glued find a listed word, also one slip away ("Patr ushev" /
+            // "PATRUSHEV", "Siemens Ag" / "SIEMENSAG"); so does the whole query glued.
+            let whole = (query.len() >= 3 && query_joined.len() <= 40).then(|| (query_joined.clone(), &query[..]));
+            let pairs = query.windows(2).filter(|pair| !pair[1].optional).map(|pair| {
+                (format!("{}{}", pair[0].word.text, pair[1].word.text), pair)
+            });
+            for (joined, words) in pairs.chain(whole) {
+                let weight: f32 = words.iter().map(|w| w.weight).sum();
+                let mut found: Vec<VocabId> = Vec::new();
                 if let Some(&word) = self.word_ids.get(joined.as_str()) {
+                    found.push(word);
+                }
+                if joined.len() >= 6 {
+                    for variant in deletions(&joined).chain(std::iter::once(joined.clone())) {
+                        found.extend(self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]));
+                    }
+                }
+                found.sort_unstable();
+                found.dedup();
+                for word in found {
+                    let listed = &self.words[word as usize].text;
+                    if crate::similarity::edit_ratio(listed.as_bytes(), joined.as_bytes()) < 0.85 {
+                        continue;
+                    }
                     for &name in &self.postings[word as usize] {
-                        scratch.add(name, 1 << 62, pair[0].weight + pair[1].weight);
+                        scratch.add(name, 1 << 62, weight);
                     }
                 }
             }

@@ -327,9 +327,10 @@ impl Normalizer {
         kind: Kind,
         dropped: Option<&mut Vec<Token>>,
     ) -> Vec<Token> {
-        let mut tokens = raw_tokens(name);
         // Vessel and aircraft names ("EP-MHA") have no company types to strip.
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
+        let unglued = if may_be_org { self.unglue_org_types(bounded(name)) } else { None };
+        let mut tokens = raw_tokens(unglued.as_deref().unwrap_or(name));
         let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
         if may_be_person {
             // Found first, removed at once: removing each as found moved the rest every time.
@@ -371,6 +372,41 @@ impl Normalizer {
             .map(|(_, t)| t.clone())
             .collect();
         if kept.is_empty() { tokens } else { kept }
+    }
+
+    /// A company type glued to the name before it, told by its capitals ("SiemensAG",
+    /// "RomashkaLLC"): the name with a space before it, or `None` when there is none.
+    fn unglue_org_types(&self, name: &str) -> Option<String> {
+        let bytes = name.as_bytes();
+        let mut cuts = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let end = bytes[i..].iter().position(|c| !c.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
+            let word = &bytes[i..end];
+            if let Some(at) = (1..word.len()).rev().find(|&k| word[k - 1].is_ascii_lowercase() && word[k].is_ascii_uppercase())
+                && word[at..].iter().all(u8::is_ascii_uppercase)
+                && word[at..].len() >= 2
+                && at >= 3
+            {
+                let tail = name[i + at..end].to_ascii_lowercase();
+                if self.org_types.get(&tail).is_some_and(|phrases| phrases.iter().any(|p| p.len() == 1)) {
+                    cuts.push(i + at);
+                }
+            }
+            i = end + 1;
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(name.len() + cuts.len());
+        let mut from = 0;
+        for cut in cuts {
+            out.push_str(&name[from..cut]);
+            out.push(' ');
+            from = cut;
+        }
+        out.push_str(&name[from..]);
+        Some(out)
     }
 
     /// Company-type phrases sit at either end of a name ("OOO Romashka", "Romashka Co., Ltd.");
@@ -637,6 +673,11 @@ impl WordBuilder {
     fn end_word(&mut self) {
         if !self.current.is_empty() {
             let mut text = std::mem::take(&mut self.current);
+            // "Alexei" and "Aleksei" are one name: x is written "ks", the transliteration
+            // standards' common ground (Cyrillic has no x); a lone "X" is an initial.
+            if !self.abjad && text.len() > 1 && text.contains('x') {
+                text = text.replace('x', "ks");
+            }
             // ASCII only: any byte is a character boundary.
             text.truncate(MAX_WORD_LEN);
             self.push_word(Token { text, abjad: self.abjad });
@@ -667,12 +708,12 @@ impl WordBuilder {
 
     fn push_ascii(&mut self, text: &str) {
         for c in text.chars() {
-            // "Alexei" and "Aleksei" are one name: x is written "ks", the transliteration
-            // standards' common ground (Cyrillic has no x).
-            if (c == 'x' || c == 'X') && !self.abjad {
-                self.current.push_str("ks");
-            } else if c.is_ascii_alphanumeric() {
+            if c.is_ascii_alphanumeric() {
                 self.current.push(c.to_ascii_lowercase());
+            } else if c == '&' {
+                // "AT&T" and "AT and T", "H&M" and "H and M": the ampersand is the word.
+                self.end_word();
+                self.push_word(Token { text: "and".to_string(), abjad: false });
             } else if !is_apostrophe(c) && c != '-' {
                 // A hyphen joins: "Pridmore-Smith" is one surname, not a Smith; "Al-Majid",
                 // "Transneft-Privolga" written apart or glued are matched as glued words.

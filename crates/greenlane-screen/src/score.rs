@@ -70,6 +70,14 @@ const CORROBORATED_MIN_LETTERS: usize = 4;
 const CORROBORATED_PAIR_MIN: f64 = PAIR_MIN;
 /// Words left over on either side at most.
 const CORROBORATED_MAX_LEFT: usize = 2;
+/// A short word (two or three letters) one letter off its listed word, when every other word of
+/// both names is the same ("Kim Jong On" / "KIM, Jong Un").
+const SHORT_SLIP_SIMILARITY: f64 = 0.9;
+const SHORT_SLIP_MAX_LEN: usize = 3;
+/// A query word and a listed word that both found no partner replace each other ("Mary" for
+/// "Mark", "Ibrahimovich" for "Magomedovich"): each costs its whole weight, unlike a word that
+/// is only added or left out.
+const REPLACED_WORD: f32 = 1.0;
 /// A weak ("low quality") alias alone justifies less.
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
@@ -206,6 +214,12 @@ fn letters_similarity(query: &Word, word: &Word) -> f64 {
     let (a, b) = (query.text.as_bytes(), word.text.as_bytes());
     if a == b {
         return 1.0;
+    }
+    // Two given or family names of the reference list that differ in more than spelling (not
+    // the same consonants nor the same spelling key: "Mary" / "Mark", "Hans" / "Hanna") are
+    // two names; "Mohammed" / "Muhammad", "Tom" / "Tim" differ only in their vowels.
+    if query.known_name && word.known_name && query.skeleton != word.skeleton && query.key != word.key {
+        return 0.0;
     }
     if !query.abjad && !word.abjad && gender_forms(a, b) {
         return GENDER_FORM_SIMILARITY;
@@ -435,10 +449,32 @@ pub(crate) fn score_name(
             }
         }
     }
+    let unpaired = |tally: &Pairing| {
+        let query_left: Vec<usize> = (0..required).filter(|&i| tally.query_used & (1 << i) == 0).collect();
+        let name_left: Vec<usize> = (0..words.len().min(64)).filter(|&j| tally.name_used & (1 << j) == 0).collect();
+        (query_left, name_left)
+    };
+    if let (query_left, name_left) = unpaired(&tally)
+        && let ([i], [j]) = (query_left.as_slice(), name_left.as_slice())
+        && tally.all_exact
+        && tally.full_pairs >= 1
+        && !query[*i].syllable
+    {
+        let (i, j) = (*i, *j);
+        let (a, b) = (query[i].word.text.as_bytes(), index.words[words[j] as usize].text.as_bytes());
+        if (2..=SHORT_SLIP_MAX_LEN).contains(&a.len())
+            && a.len() == b.len()
+            && a.iter().zip(b).filter(|(x, y)| x != y).count() == 1
+        {
+            tally.pair(index, query, words, SHORT_SLIP_SIMILARITY, i, j);
+        }
+    }
+    let (query_left, name_left) = unpaired(&tally);
+    let replaced = query_left.len().min(name_left.len());
     let Pairing { query_used, name_used, matched, mut total, distinctive, full_pairs, all_exact, swapped, .. } = tally;
     for (i, token) in query.iter().enumerate().take(required) {
         if query_used & (1 << i) == 0 {
-            let inner = i > 0 && i + 1 < required;
+            let inner = i > 0 && i + 1 < required && replaced == 0;
             total += f64::from(if inner { EXTRA_INNER_QUERY_WORD } else { EXTRA_QUERY_WORD } * token.weight);
         }
     }
@@ -459,6 +495,7 @@ pub(crate) fn score_name(
             } else {
                 MISSING_INNER_WORD
             };
+            let share = if name_left[..replaced].contains(&j) { share.max(REPLACED_WORD) } else { share };
             total += f64::from(share * index.words[word as usize].weight);
         }
     }
