@@ -71,7 +71,7 @@ const CORROBORATED_PAIR_MIN: f64 = PAIR_MIN;
 /// Words left over on either side at most.
 const CORROBORATED_MAX_LEFT: usize = 2;
 /// A short word (two or three letters) one letter off its listed word, when every other word of
-/// both names is the same ("Kim Jong On" / "KIM, Jong Un").
+/// both names is the same, in a person's name ("Kim Jong On" / "KIM, Jong Un").
 const SHORT_SLIP_SIMILARITY: f64 = 0.9;
 const SHORT_SLIP_MAX_LEN: usize = 3;
 /// A query word and a listed word that both found no partner replace each other ("Mary" for
@@ -459,6 +459,8 @@ pub(crate) fn score_name(
         && tally.all_exact
         && tally.full_pairs >= 1
         && !query[*i].syllable
+        // In a company's name a short word is a word ("Camelias Mar" is not "Camelias Bar").
+        && matches!(index.entry(name).kind, Kind::Person | Kind::Unknown)
     {
         let (i, j) = (*i, *j);
         let (a, b) = (query[i].word.text.as_bytes(), index.words[words[j] as usize].text.as_bytes());
