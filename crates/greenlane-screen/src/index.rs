@@ -435,9 +435,10 @@ impl Index {
             // Adjacent query words glued find a listed word, also one slip away ("Patr ushev" /
             // "PATRUSHEV", "Siemens Ag" / "SIEMENSAG"); so does the whole query glued.
             let whole = (query.len() >= 3 && query_joined.len() <= 40).then(|| (query_joined.clone(), &query[..]));
-            let pairs = query.windows(2).filter(|pair| !pair[1].optional).map(|pair| {
-                (format!("{}{}", pair[0].word.text, pair[1].word.text), pair)
-            });
+            let pairs = query
+                .windows(2)
+                .filter(|pair| !pair[1].optional)
+                .map(|pair| (format!("{}{}", pair[0].word.text, pair[1].word.text), pair));
             for (joined, words) in pairs.chain(whole) {
                 let weight: f32 = words.iter().map(|w| w.weight).sum();
                 let mut found: Vec<VocabId> = Vec::new();

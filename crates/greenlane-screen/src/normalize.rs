@@ -383,7 +383,8 @@ impl Normalizer {
         while i < bytes.len() {
             let end = bytes[i..].iter().position(|c| !c.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
             let word = &bytes[i..end];
-            if let Some(at) = (1..word.len()).rev().find(|&k| word[k - 1].is_ascii_lowercase() && word[k].is_ascii_uppercase())
+            if let Some(at) =
+                (1..word.len()).rev().find(|&k| word[k - 1].is_ascii_lowercase() && word[k].is_ascii_uppercase())
                 && word[at..].iter().all(u8::is_ascii_uppercase)
                 && word[at..].len() >= 2
                 && at >= 3

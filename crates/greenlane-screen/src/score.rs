@@ -325,6 +325,9 @@ struct Pairing {
     /// Pairs of such words, of four letters or more, equal on both sides.
     exact_distinctive: usize,
     full_pairs: usize,
+    /// Pairs in which neither word is a reference given or family name nor an organisation
+    /// word.
+    unusual_pairs: usize,
     /// The query's words that are not [`QueryToken::optional`] (they come first).
     required: usize,
     all_exact: bool,
@@ -365,6 +368,9 @@ impl Pairing {
                 }
             }
             self.full_pairs += 1;
+            if !generic && !query[i].word.known_name && !listed.known_name {
+                self.unusual_pairs += 1;
+            }
             let factor = if generic {
                 GENERIC_PAIR_FACTOR
             } else if common {
@@ -473,7 +479,18 @@ pub(crate) fn score_name(
     }
     let (query_left, name_left) = unpaired(&tally);
     let replaced = query_left.len().min(name_left.len());
-    let Pairing { query_used, name_used, matched, mut total, distinctive, full_pairs, all_exact, swapped, .. } = tally;
+    let Pairing {
+        query_used,
+        name_used,
+        matched,
+        mut total,
+        distinctive,
+        full_pairs,
+        unusual_pairs,
+        all_exact,
+        swapped,
+        ..
+    } = tally;
     for (i, token) in query.iter().enumerate().take(required) {
         if query_used & (1 << i) == 0 {
             let inner = i > 0 && i + 1 < required && replaced == 0;
@@ -523,7 +540,16 @@ pub(crate) fn score_name(
     // evidence when every word of both names found its counterpart ("حسيب العارف" is not "SPP").
     let cross_script = query.iter().any(|t| t.word.abjad) != words.iter().any(|&w| index.words[w as usize].abjad);
     let every_word_paired = query_complete && name_complete;
+    // Part of a longer listed name that lacks one of its family names or its first given name,
+    // made only of common given and family names ("Michael Johnson" / "WILLIAM MICHAEL
+    // JOHNSON", "Tomas Molina" / "MOLINA CARACAS, Tomas"): many people bear those names. A
+    // middle name left out is usual and does not count.
+    let lacks_main_name =
+        (0..words.len().min(64)).any(|j| name_used & (1 << j) == 0 && (j == 0 || name.family & (1 << j) != 0));
+    let common_part =
+        person && lacks_main_name && unusual_pairs == 0 && full_pairs <= MAX_COMMON_PAIRS && required <= 2;
     if (cross_script && !every_word_paired)
+        || common_part
         || (distinctive < MIN_DISTINCTIVE_LETTERS && full_pairs <= MAX_COMMON_PAIRS && !whole_name && person)
     {
         score = score.min(COMMON_ONLY_CAP);
