@@ -133,6 +133,32 @@ pub(crate) fn family_word_count(tokens: &[Token]) -> usize {
         n => n,
     }
 }
+/// Number words (`data/numbers.tsv`).
+const NUMBER_WORDS: &str = include_str!("../data/numbers.tsv");
+
+/// The value of a Roman numeral from 2 to 39 written in i, v and x ("ii", "iv", "ksiv" as the
+/// normalizer writes "xiv"); a lone i, v or x is an initial.
+fn roman_value(word: &str) -> Option<u32> {
+    let word = word.replace("ks", "x");
+    let tens = word.bytes().take_while(|&c| c == b'x').count();
+    let rest = &word[tens..];
+    let units = match rest {
+        "" => 0,
+        "i" => 1,
+        "ii" => 2,
+        "iii" => 3,
+        "iv" => 4,
+        "v" => 5,
+        "vi" => 6,
+        "vii" => 7,
+        "viii" => 8,
+        "ix" => 9,
+        _ => return None,
+    };
+    let value = 10 * tens as u32 + units;
+    (tens <= 3 && word.len() >= 2 && value >= 2).then_some(value)
+}
+
 /// Heads of compound names and their forms (`data/name_heads.tsv`).
 const NAME_HEADS: &str = include_str!("../data/name_heads.tsv");
 
@@ -172,6 +198,8 @@ pub struct Normalizer {
     common_names: FastSet<String>,
     /// Forms of the heads of compound names, (form, head) (`data/name_heads.tsv`).
     heads: Vec<(String, String)>,
+    /// Number words and their values (`data/numbers.tsv`).
+    numbers: FastMap<String, u32>,
     /// Equivalent spellings (`data/spellings.tsv`).
     spellings: crate::spelling::Spellings,
 }
@@ -297,6 +325,15 @@ impl Normalizer {
             org_type_deletions,
             common_names,
             heads: name_heads(),
+            numbers: NUMBER_WORDS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .skip(1)
+                .filter_map(|line| {
+                    let f: Vec<&str> = line.split('\t').collect();
+                    Some((f.first()?.to_string(), f.get(1)?.parse().ok()?))
+                })
+                .collect(),
             spellings: crate::spelling::Spellings::new(),
         }
     }
@@ -331,6 +368,7 @@ impl Normalizer {
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
         let unglued = if may_be_org { self.unglue_org_types(bounded(name)) } else { None };
         let mut tokens = raw_tokens(unglued.as_deref().unwrap_or(name));
+        self.write_numbers(&mut tokens, kind);
         let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
         if may_be_person {
             // Found first, removed at once: removing each as found moved the rest every time.
@@ -372,6 +410,80 @@ impl Normalizer {
             .map(|(_, t)| t.clone())
             .collect();
         if kept.is_empty() { tokens } else { kept }
+    }
+
+    /// Numbers written as words ("Forty-Four", "forty four", "First"), as ordinals ("44th") or,
+    /// after a name's first word and outside persons' names, as Roman numerals ("Fund III"),
+    /// written as digits, so that every spelling of a series number compares alike.
+    fn write_numbers(&self, tokens: &mut Vec<Token>, kind: Kind) {
+        let value = |token: &Token| -> Option<u32> {
+            if token.abjad {
+                return None;
+            }
+            let text = token.text.as_str();
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits < text.len() && matches!(&text[digits..], "st" | "nd" | "rd" | "th") {
+                return text[..digits].parse().ok();
+            }
+            if let Some(&value) = self.numbers.get(text) {
+                return Some(value);
+            }
+            // Tens and a unit glued by a hyphen ("fortyfour", "twentyfirst").
+            (4..text.len().saturating_sub(2)).find_map(|at| {
+                let (tens, unit) = (self.numbers.get(&text[..at])?, self.numbers.get(&text[at..])?);
+                (tens % 10 == 0 && (20..100).contains(tens) && (1..10).contains(unit)).then_some(tens + unit)
+            })
+        };
+        // Letters and digits glued ("Hung1", "MSN164") are two words, as lists write them apart;
+        // an ordinal ("44th") stays one.
+        let mixed = |t: &Token| {
+            let b = t.text.as_bytes();
+            !t.abjad && b.iter().any(u8::is_ascii_digit) && b.iter().any(u8::is_ascii_alphabetic) && value(t).is_none()
+        };
+        if tokens.iter().any(mixed) {
+            let mut split = Vec::with_capacity(tokens.len() + 2);
+            for token in tokens.drain(..) {
+                if !mixed(&token) {
+                    split.push(token);
+                    continue;
+                }
+                let mut run = String::new();
+                for c in token.text.chars() {
+                    if run.chars().last().is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit()) {
+                        split.push(Token { text: std::mem::take(&mut run), abjad: false });
+                    }
+                    run.push(c);
+                }
+                split.push(Token { text: run, abjad: false });
+            }
+            *tokens = split;
+        }
+        if !tokens.iter().any(|t| value(t).is_some() || (kind != Kind::Person && roman_value(&t.text).is_some())) {
+            return;
+        }
+        let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+        let mut i = 0;
+        while i < tokens.len() {
+            let number = value(&tokens[i])
+                .or_else(|| (kind != Kind::Person && i > 0).then(|| roman_value(&tokens[i].text)).flatten());
+            match number {
+                Some(mut number) => {
+                    // "forty four", "forty 4": tens and a unit.
+                    let unit = tokens.get(i + 1).and_then(|t| t.text.parse::<u32>().ok().or_else(|| value(t)));
+                    if number % 10 == 0
+                        && (20..100).contains(&number)
+                        && let Some(unit) = unit.filter(|u| (1..10).contains(u))
+                    {
+                        number += unit;
+                        i += 1;
+                    }
+                    out.push(Token { text: number.to_string(), abjad: false });
+                }
+                None => out.push(tokens[i].clone()),
+            }
+            i += 1;
+        }
+        *tokens = out;
     }
 
     /// A company type glued to the name before it, told by its capitals ("SiemensAG",
@@ -537,13 +649,14 @@ fn glued_with_one_slip<'w, 'h>(word: &'w str, heads: &'h [(String, String)]) -> 
 /// "M.A.T.S.A." is one word, not five initials: in a name that is not a person's, a run of
 /// single letters is joined.
 fn join_letter_runs(tokens: &mut Vec<Token>) {
-    if tokens.iter().filter(|t| t.text.len() == 1).count() < 2 {
+    let single = |t: &Token| t.text.len() == 1 && t.text.as_bytes()[0].is_ascii_alphabetic();
+    if tokens.iter().filter(|t| single(t)).count() < 2 {
         return;
     }
     let mut joined: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut previous_single = false;
     for token in tokens.drain(..) {
-        let single = token.text.len() == 1;
+        let single = single(&token);
         match joined.last_mut() {
             Some(last) if single && previous_single => last.text.push_str(&token.text),
             _ => joined.push(token),

@@ -215,6 +215,10 @@ fn letters_similarity(query: &Word, word: &Word) -> f64 {
     if a == b {
         return 1.0;
     }
+    // Numbers ("44", a series "2") are equal or different, never alike.
+    if a[0].is_ascii_digit() || b[0].is_ascii_digit() {
+        return 0.0;
+    }
     // Two given or family names of the reference list that differ in more than spelling (not
     // the same consonants nor the same spelling key: "Mary" / "Mark", "Hans" / "Hanna") are
     // two names; "Mohammed" / "Muhammad", "Tom" / "Tim" differ only in their vowels.
@@ -546,10 +550,17 @@ pub(crate) fn score_name(
     // middle name left out is usual and does not count.
     let lacks_main_name =
         (0..words.len().min(64)).any(|j| name_used & (1 << j) == 0 && (j == 0 || name.family & (1 << j) != 0));
+    // A number on one side that the other lacks or writes differently: another of a series
+    // ("Fund III" / "Fund IV", "Solutions" / "Solutions II"), another unit ("Brigade 44").
+    let number_left = (0..required)
+        .any(|i| query_used & (1 << i) == 0 && query[i].word.text.as_bytes()[0].is_ascii_digit())
+        || (0..words.len().min(64))
+            .any(|j| name_used & (1 << j) == 0 && index.words[words[j] as usize].text.as_bytes()[0].is_ascii_digit());
     let common_part =
         person && lacks_main_name && unusual_pairs == 0 && full_pairs <= MAX_COMMON_PAIRS && required <= 2;
     if (cross_script && !every_word_paired)
         || common_part
+        || number_left
         || (distinctive < MIN_DISTINCTIVE_LETTERS && full_pairs <= MAX_COMMON_PAIRS && !whole_name && person)
     {
         score = score.min(COMMON_ONLY_CAP);
