@@ -30,6 +30,8 @@ pub(crate) struct Word {
     /// A given or family name of the reference list ([`Normalizer::is_common_name`]): two
     /// such names that differ in more than spelling are two names, not a typo.
     pub known_name: bool,
+    /// The given names this word is or is a nickname of ([`Normalizer::nickname_groups`]).
+    pub nicknames: Box<[u32]>,
     /// The common form of an organisation word ("international" → "intl"), if it is one, as a
     /// number: its place in `Normalizer`'s table.
     pub symbol: Option<u32>,
@@ -49,6 +51,7 @@ impl Word {
             generic: !token.abjad && normalizer.is_generic(&token.text),
             common: !token.abjad && normalizer.is_common_name(&token.text),
             known_name: !token.abjad && normalizer.is_common_name(&token.text),
+            nicknames: if token.abjad { Box::default() } else { normalizer.nickname_groups(&token.text).into() },
             weight: 0.0,
         }
     }
@@ -83,6 +86,8 @@ pub(crate) struct Index {
     /// Each word of four or more letters, and each of its one-letter deletions → the words.
     deletions: FastMap<Box<str>, Vec<VocabId>>,
     skeletons: FastMap<Box<str>, Vec<VocabId>>,
+    /// Given name (a nickname group) → the words that are it or its nicknames.
+    nickname_words: FastMap<u32, Vec<VocabId>>,
     /// Spelling key → the words that have it ("vladimir" → "wladimir", "vladimir").
     keys: FastMap<Box<str>, Vec<VocabId>>,
     /// Each word's [`Index::similar_words`], worked out once.
@@ -137,6 +142,7 @@ impl Index {
             deletions: FastMap::default(),
             skeletons: FastMap::default(),
             keys: FastMap::default(),
+            nickname_words: FastMap::default(),
             symbols: FastMap::default(),
             similar: Vec::new(),
             vowel_patterns: FastMap::default(),
@@ -249,6 +255,9 @@ impl Index {
                 }
             }
             self.keys.entry(word.key.clone()).or_default().push(id as VocabId);
+            for &group in &*word.nicknames {
+                self.nickname_words.entry(group).or_default().push(id as VocabId);
+            }
             if word.text.len() >= 5 {
                 self.vowel_patterns.entry(word.vowel_pattern.clone()).or_default().push(id as VocabId);
             }
@@ -334,6 +343,11 @@ impl Index {
         if text.len() >= 5 {
             let ids = self.vowel_patterns.get(&word.vowel_pattern).map(Vec::as_slice).unwrap_or(&[]);
             for &id in ids.iter().take(SKELETON_FANOUT) {
+                consider(id);
+            }
+        }
+        for group in &*word.nicknames {
+            for &id in self.nickname_words.get(group).map(Vec::as_slice).unwrap_or(&[]).iter().take(SKELETON_FANOUT) {
                 consider(id);
             }
         }

@@ -133,6 +133,9 @@ pub(crate) fn family_word_count(tokens: &[Token]) -> usize {
         n => n,
     }
 }
+/// Given names and their nicknames (`data/nicknames.csv`: carltonnorthern/nicknames, Apache-2.0).
+const NICKNAMES: &str = include_str!("../data/nicknames.csv");
+
 /// Number words (`data/numbers.tsv`).
 const NUMBER_WORDS: &str = include_str!("../data/numbers.tsv");
 
@@ -198,6 +201,8 @@ pub struct Normalizer {
     common_names: FastSet<String>,
     /// Forms of the heads of compound names, (form, head) (`data/name_heads.tsv`).
     heads: Vec<(String, String)>,
+    /// A given name or nickname → the names it is, or is a nickname of (a number per name).
+    nicknames: FastMap<String, Vec<u32>>,
     /// Number words and their values (`data/numbers.tsv`).
     numbers: FastMap<String, u32>,
     /// Equivalent spellings (`data/spellings.tsv`).
@@ -325,6 +330,23 @@ impl Normalizer {
             org_type_deletions,
             common_names,
             heads: name_heads(),
+            nicknames: {
+                let mut groups: FastMap<String, Vec<u32>> = FastMap::default();
+                let mut ids: FastMap<String, u32> = FastMap::default();
+                for line in NICKNAMES.lines().skip(1) {
+                    let f: Vec<&str> = line.split(',').collect();
+                    let [name, "has_nickname", nickname] = f[..] else { continue };
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(name.to_string()).or_insert(next);
+                    for word in [name, nickname] {
+                        let entry = groups.entry(word.to_string()).or_default();
+                        if !entry.contains(&id) {
+                            entry.push(id);
+                        }
+                    }
+                }
+                groups
+            },
             numbers: NUMBER_WORDS
                 .lines()
                 .filter(|l| !l.starts_with('#'))
@@ -336,6 +358,12 @@ impl Normalizer {
                 .collect(),
             spellings: crate::spelling::Spellings::new(),
         }
+    }
+
+    /// The names a given name or nickname stands for ("ted" → theodore's and edward's), as
+    /// numbers; empty for other words.
+    pub(crate) fn nickname_groups(&self, word: &str) -> &[u32] {
+        self.nicknames.get(word).map_or(&[], Vec::as_slice)
     }
 
     /// The word with its equivalent spellings written one way (see `data/spellings.tsv`).

@@ -70,6 +70,8 @@ const CORROBORATED_MIN_LETTERS: usize = 4;
 const CORROBORATED_PAIR_MIN: f64 = PAIR_MIN;
 /// Words left over on either side at most.
 const CORROBORATED_MAX_LEFT: usize = 2;
+/// A given name against one of its nicknames (`data/nicknames.csv`).
+const NICKNAME_SIMILARITY: f64 = 0.88;
 /// A short word (two or three letters) one letter off its listed word, when every other word of
 /// both names is the same, in a person's name ("Kim Jong On" / "KIM, Jong Un").
 const SHORT_SLIP_SIMILARITY: f64 = 0.9;
@@ -218,6 +220,10 @@ fn letters_similarity(query: &Word, word: &Word) -> f64 {
     // Numbers ("44", a series "2") are equal or different, never alike.
     if a[0].is_ascii_digit() || b[0].is_ascii_digit() {
         return 0.0;
+    }
+    // A given name and its nickname ("Ted" / "Theodore", "Bill" / "William").
+    if query.nicknames.iter().any(|g| word.nicknames.contains(g)) {
+        return NICKNAME_SIMILARITY;
     }
     // Two given or family names of the reference list that differ in more than spelling (not
     // the same consonants nor the same spelling key: "Mary" / "Mark", "Hans" / "Hanna") are
