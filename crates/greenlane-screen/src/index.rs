@@ -73,6 +73,8 @@ pub(crate) struct IndexedName {
     pub joined: Box<[u8]>,
     /// The sum of the words' weights, to rank candidates by how much of them the query covers.
     pub weight: f32,
+    /// The class of the company type the name carried ("AG", "LLC"), if any.
+    pub form: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -176,7 +178,13 @@ impl Index {
     fn add_entry(&mut self, list: usize, entry_index: usize, entry: &Entry) {
         let mut seen: Vec<Vec<VocabId>> = Vec::new();
         for (name_index, listed) in entry.names.iter().enumerate() {
-            let tokens = self.normalizer.tokens(&natural_order(&listed.name, entry.kind), entry.kind);
+            let mut form = None;
+            let tokens = self.normalizer.tokens_and_dropped_types(
+                &natural_order(&listed.name, entry.kind),
+                entry.kind,
+                None,
+                Some(&mut form),
+            );
             if tokens.is_empty() {
                 continue;
             }
@@ -224,6 +232,7 @@ impl Index {
                 family,
                 joined: joined.into_bytes().into(),
                 weight: 0.0,
+                form,
             });
         }
     }

@@ -127,6 +127,9 @@ pub struct Screener {
 
 const KIND_MISMATCH_PENALTY: f64 = 0.08;
 const COUNTRY_AGREES_BONUS: f64 = 0.02;
+/// Company types of different classes on both sides ("Deutsche Bank AG" / "Deutsche Bank
+/// GmbH"): two companies of one group, often, or one renamed; a little against.
+const LEGAL_FORM_PENALTY: f64 = 0.05;
 /// What a listed country that differs from the query's costs a partial name match, and at most
 /// a complete one (see [`country_disagrees`]).
 const COUNTRY_DISAGREES_PENALTY: f64 = 0.04;
@@ -184,7 +187,8 @@ impl Screener {
         let kind = query.kind.unwrap_or(Kind::Unknown);
         let query = &Query { name: normalize::bounded(query.name), ..*query };
         let mut dropped = Vec::new();
-        let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped));
+        let mut form = None;
+        let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped), Some(&mut form));
         let country = query.country.and_then(country_code);
         let mut matches: Vec<(f64, &index::IndexedName)> = index
             .search(&tokens, &dropped, floor, query.name.chars().any(normalize::is_han))
@@ -194,6 +198,11 @@ impl Screener {
                 let entry = index.entry(name);
                 let mut score = scored.score;
                 score -= kind_penalty(kind, entry.kind);
+                if let (Some(a), Some(b)) = (form, name.form)
+                    && a != b
+                {
+                    score -= LEGAL_FORM_PENALTY;
+                }
                 if let Some(country) = country
                     && !entry.countries.is_empty()
                 {

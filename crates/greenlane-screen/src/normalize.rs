@@ -201,6 +201,9 @@ pub struct Normalizer {
     common_names: FastSet<String>,
     /// Forms of the heads of compound names, (form, head) (`data/name_heads.tsv`).
     heads: Vec<(String, String)>,
+    /// Company types as the normalizer spells them ("gmbh", "co ltd") → their class (rigour's
+    /// `generic`: "AG" and "GmbH" differ, "GmbH" and "m.b.H." do not).
+    legal_forms: FastMap<String, u32>,
     /// A given name or nickname → the names it is, or is a nickname of (a number per name).
     nicknames: FastMap<String, Vec<u32>>,
     /// Number words and their values (`data/numbers.tsv`).
@@ -330,6 +333,21 @@ impl Normalizer {
             org_type_deletions,
             common_names,
             heads: name_heads(),
+            legal_forms: {
+                let mut classes: FastMap<String, u32> = FastMap::default();
+                let mut forms = FastMap::default();
+                for (spellings, class) in rigour::org_type_classes() {
+                    let next = classes.len() as u32;
+                    let id = *classes.entry(class).or_insert(next);
+                    for spelling in spellings {
+                        let mut words = raw_tokens(&spelling);
+                        join_letter_runs(&mut words);
+                        let key = words.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+                        forms.entry(key).or_insert(id);
+                    }
+                }
+                forms
+            },
             nicknames: {
                 let mut groups: FastMap<String, Vec<u32>> = FastMap::default();
                 let mut ids: FastMap<String, u32> = FastMap::default();
@@ -380,7 +398,7 @@ impl Normalizer {
     /// The comparable tokens of a name. Honorifics go for persons and unknown kinds, company-type
     /// words for organisations and unknown kinds; a name made only of such words keeps them.
     pub fn tokens(&self, name: &str, kind: Kind) -> Vec<Token> {
-        self.tokens_and_dropped_types(name, kind, None)
+        self.tokens_and_dropped_types(name, kind, None, None)
     }
 
     /// [`Normalizer::tokens`], and in `dropped` the one-word company types taken from the end
@@ -391,6 +409,7 @@ impl Normalizer {
         name: &str,
         kind: Kind,
         dropped: Option<&mut Vec<Token>>,
+        form: Option<&mut Option<u32>>,
     ) -> Vec<Token> {
         // Vessel and aircraft names ("EP-MHA") have no company types to strip.
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
@@ -413,7 +432,7 @@ impl Normalizer {
         if may_be_org {
             join_letter_runs(&mut tokens);
             let dropped = if may_be_person { dropped } else { None };
-            self.strip_org_types(&mut tokens, dropped);
+            self.strip_org_types(&mut tokens, dropped, form);
         }
         split_name_heads(&mut tokens, &self.heads);
         // A name written twice ("Jin Tiesan (金铁三)") is one name.
@@ -552,7 +571,20 @@ impl Normalizer {
 
     /// Company-type phrases sit at either end of a name ("OOO Romashka", "Romashka Co., Ltd.");
     /// in the middle they are usually part of the name itself.
-    fn strip_org_types(&self, tokens: &mut Vec<Token>, mut dropped: Option<&mut Vec<Token>>) {
+    fn strip_org_types(
+        &self,
+        tokens: &mut Vec<Token>,
+        mut dropped: Option<&mut Vec<Token>>,
+        mut form: Option<&mut Option<u32>>,
+    ) {
+        let mut note_form = |phrase: &[Token]| {
+            if let Some(form) = form.as_deref_mut()
+                && form.is_none()
+            {
+                let key = phrase.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+                *form = self.legal_forms.get(&key).copied();
+            }
+        };
         loop {
             let end = tokens.len();
             if end == 0 {
@@ -565,6 +597,7 @@ impl Normalizer {
                 {
                     dropped.push(tokens[end - 1].clone());
                 }
+                note_form(&tokens[end - at_end..]);
                 tokens.truncate(end - at_end);
                 continue;
             }
@@ -575,6 +608,7 @@ impl Normalizer {
             }
             let at_start = phrase_at(&self.org_types, tokens, 0);
             if at_start > 0 && at_start < end {
+                note_form(&tokens[..at_start]);
                 tokens.drain(..at_start);
                 continue;
             }
