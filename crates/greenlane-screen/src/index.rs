@@ -451,8 +451,12 @@ impl Index {
             let required = || query.iter().filter(|q| !q.optional);
             let full_weight: f32 = required().map(|q| q.weight).sum::<f32>() - skipped_weight;
             for token in required() {
-                for &name in self.joined_pairs.get(&*token.word.text).map(Vec::as_slice).unwrap_or(&[]) {
-                    scratch.add(name, 1 << 63, token.weight);
+                let forms = std::iter::once(&*token.word.text)
+                    .chain((token.word.key != token.word.text).then_some(&*token.word.key));
+                for form in forms {
+                    for &name in self.joined_pairs.get(form).map(Vec::as_slice).unwrap_or(&[]) {
+                        scratch.add(name, 1 << 63, token.weight);
+                    }
                 }
             }
             // Adjacent query words glued find a listed word, also one slip away ("Patr ushev" /

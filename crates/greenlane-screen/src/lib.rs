@@ -191,7 +191,12 @@ impl Screener {
         let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped), Some(&mut form));
         let country = query.country.and_then(country_code);
         let mut matches: Vec<(f64, &index::IndexedName)> = index
-            .search(&tokens, &dropped, floor, query.name.chars().any(normalize::is_han))
+            .search(
+                &tokens,
+                &dropped,
+                floor,
+                query.name.chars().any(normalize::is_han) && !query.name.chars().any(normalize::is_kana),
+            )
             .into_iter()
             .map(|scored| {
                 let name = &index.names[scored.name as usize];

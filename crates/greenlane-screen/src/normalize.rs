@@ -808,6 +808,14 @@ fn is_abjad(c: char) -> bool {
     matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
+pub(crate) fn is_kana(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7A3)
+}
+
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
@@ -906,11 +914,25 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
     let chars: Vec<char> =
         if name.is_ascii() { name.chars().collect() } else { name.nfkc().take(MAX_NAME_CHARS).collect() };
     let mut builder = WordBuilder::default();
+    // Kana make the name Japanese: its kanji have Japanese readings, which a Mandarin reading
+    // does not give ("高市早苗" is Takaichi Sanae, not "gao shi zao miao"); without a
+    // dictionary of Japanese readings they are left out and the kana words kept.
+    let japanese = chars.iter().any(|&c| is_kana(c));
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if is_han(c) {
+        if japanese && is_han(c) {
+            builder.end_han_run();
             builder.end_word();
+            i += 1;
+            continue;
+        }
+        if is_han(c) || is_hangul(c) {
+            // A Korean name is a syllable blocks run like a Chinese one ("김정은" → "gim
+            // jeongeun"): one syllable of family name, then the given name.
+            if builder.han_run.is_empty() {
+                builder.end_word();
+            }
             if let Some(syllable) = deunicode::deunicode_char(c) {
                 let syllable: String =
                     syllable.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
@@ -947,6 +969,8 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
                 builder.push_ascii(text);
                 builder.abjad = true;
             }
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // A vowel sign or diacritic inside a word (Khmer, Thai, Devanagari) does not end it.
         } else if c.is_alphanumeric() {
             if builder.abjad {
                 builder.end_word();

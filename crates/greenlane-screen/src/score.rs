@@ -345,6 +345,16 @@ struct Pairing {
 }
 
 impl Pairing {
+    /// The second of two listed words a query word was paired with, glued: it counts as
+    /// matched at the pair's similarity, at half its weight on each side.
+    fn also_paired(&mut self, index: &Index, words: &[VocabId], similarity: f64, j: usize) {
+        self.name_used |= 1 << j.min(63);
+        let weight = f64::from(index.words[words[j] as usize].weight);
+        self.matched += pair_value(similarity) * weight;
+        self.total += weight;
+        self.all_exact &= similarity >= 1.0;
+    }
+
     fn pair(&mut self, index: &Index, query: &[QueryToken], words: &[VocabId], similarity: f64, i: usize, j: usize) {
         self.query_used |= 1 << i;
         self.name_used |= 1 << j.min(63);
@@ -392,6 +402,63 @@ impl Pairing {
         };
         self.matched += 2.0 * pair_value(similarity) * weight;
         self.total += 2.0 * weight;
+    }
+}
+
+/// How alike a word split in two must be to the word glued.
+const SPLIT_PAIR_MIN: f64 = STEEP_BELOW;
+
+/// Pairs an unpaired word with two adjacent unpaired words of the other side, joined, where the
+/// two are alike (at least [`SPLIT_PAIR_MIN`]): the second word of the two counts as paired at
+/// the same similarity.
+fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], required: usize, tally: &mut Pairing) {
+    let word_of = |text: String| {
+        let token = crate::normalize::Token { text, abjad: false };
+        Word::new(&index.normalizer, &token)
+    };
+    let listed = |j: usize| &index.words[words[j] as usize];
+    let free_query =
+        |tally: &Pairing, i: usize| i < required && tally.query_used & (1 << i) == 0 && !query[i].word.abjad;
+    let free_name =
+        |tally: &Pairing, j: usize| j < words.len().min(64) && tally.name_used & (1 << j) == 0 && !listed(j).abjad;
+    // A query word against two listed words.
+    for i in 0..required {
+        if !free_query(tally, i) {
+            continue;
+        }
+        for j in 0..words.len().saturating_sub(1) {
+            if !free_name(tally, j) || !free_name(tally, j + 1) {
+                continue;
+            }
+            let glued = word_of(format!("{}{}", listed(j).text, listed(j + 1).text));
+            let similarity = word_similarity(&query[i].word, &glued);
+            // Pinyin of characters is exact: "guiying" is not "Guo Ying".
+            if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
+                tally.pair(index, query, words, similarity, i, j);
+                tally.also_paired(index, words, similarity, j + 1);
+                break;
+            }
+        }
+    }
+    // A listed word against two query words.
+    for j in 0..words.len().min(64) {
+        if !free_name(tally, j) {
+            continue;
+        }
+        for i in 0..required.saturating_sub(1) {
+            if !free_query(tally, i) || !free_query(tally, i + 1) {
+                continue;
+            }
+            let glued = word_of(format!("{}{}", query[i].word.text, query[i + 1].word.text));
+            let similarity = word_similarity(&glued, listed(j));
+            if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
+                tally.pair(index, query, words, similarity, i, j);
+                tally.query_used |= 1 << (i + 1);
+                tally.matched += 2.0 * pair_value(similarity) * f64::from(query[i + 1].weight) / 2.0;
+                tally.total += f64::from(query[i + 1].weight);
+                break;
+            }
+        }
     }
 }
 
@@ -464,6 +531,14 @@ pub(crate) fn score_name(
                 tally.pair(index, query, words, similarity, i, j);
             }
         }
+    }
+    // A word split on one side and glued on the other ("Patr Ushev" / "PATRUSHEV", "Jeongeun" /
+    // "Jong Un"): an unpaired word against two adjacent unpaired words of the other side, joined,
+    // alike but for a slip or a spelling (see `word_similarity`).
+    if tally.query_used.count_ones() as usize != required
+        || tally.name_used.count_ones() as usize != words.len().min(64)
+    {
+        pair_split_words(index, query, words, required, &mut tally);
     }
     let unpaired = |tally: &Pairing| {
         let query_left: Vec<usize> = (0..required).filter(|&i| tally.query_used & (1 << i) == 0).collect();

@@ -17,10 +17,13 @@ enum Scope {
     Word,
 }
 
+/// A pattern and what it is written as.
+type Rewrite = (Box<[u8]>, Box<[u8]>);
+
 /// Rewrites, longest pattern first, keyed by the pattern's first letter.
 #[derive(Debug, Default)]
 struct Rules {
-    by_first: FastMap<u8, Vec<(Box<[u8]>, Box<[u8]>)>>,
+    by_first: FastMap<u8, Vec<Rewrite>>,
 }
 
 impl Rules {

@@ -2,6 +2,7 @@
 //! cases, MIT): loading them, screening each first name against a list that holds the second
 //! (beside every list in `data/`), and the split into a tuning and a frozen held-out half.
 //! Shared by `tests/public_pairs.rs` and `examples/pairs.rs` (which the bench script runs).
+#![allow(dead_code)] // each user takes the parts it needs
 
 use std::path::Path;
 
@@ -51,7 +52,7 @@ pub fn load(path: &Path) -> Vec<Pair> {
                 entries.push(key);
                 entries.len() - 1
             });
-            let split = if fnv(&format!("{n1}\t{n2}")) % 2 == 0 { "tune" } else { "heldout" };
+            let split = if fnv(&format!("{n1}\t{n2}")).is_multiple_of(2) { "tune" } else { "heldout" };
             Pair {
                 group: record[group].to_string(),
                 schema: sc,
