@@ -472,13 +472,15 @@ impl Index {
                 if let Some(&word) = self.word_ids.get(joined.as_str()) {
                     found.push(word);
                 }
-                if joined.len() >= 6 {
+                // One slip besides, only where a word is no listed word's likeness on its own
+                // (a fragment: "Patr", "Ushev"): otherwise the words find their names themselves.
+                if joined.len() >= 6 && words.len() == 2 && words.iter().any(|w| w.similar.is_empty()) {
                     for variant in deletions(&joined).chain(std::iter::once(joined.clone())) {
                         found.extend(self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]));
                     }
+                    found.sort_unstable();
+                    found.dedup();
                 }
-                found.sort_unstable();
-                found.dedup();
                 for word in found {
                     let listed = &self.words[word as usize].text;
                     if crate::similarity::edit_ratio(listed.as_bytes(), joined.as_bytes()) < 0.85 {

@@ -195,7 +195,11 @@ const SPELLING_KEY_DISCOUNT: f64 = 0.03;
 /// when the keys are alike but for a slip.
 pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     let written = letters_similarity(query, word);
-    if written >= 1.0 || query.abjad || word.abjad || (query.key == query.text && word.key == word.text) {
+    if written >= 1.0 - SPELLING_KEY_DISCOUNT
+        || query.abjad
+        || word.abjad
+        || (query.key == query.text && word.key == word.text)
+    {
         return written;
     }
     let (a, b) = (query.key.as_bytes(), word.key.as_bytes());
@@ -412,10 +416,6 @@ const SPLIT_PAIR_MIN: f64 = STEEP_BELOW;
 /// two are alike (at least [`SPLIT_PAIR_MIN`]): the second word of the two counts as paired at
 /// the same similarity.
 fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], required: usize, tally: &mut Pairing) {
-    let word_of = |text: String| {
-        let token = crate::normalize::Token { text, abjad: false };
-        Word::new(&index.normalizer, &token)
-    };
     let listed = |j: usize| &index.words[words[j] as usize];
     let free_query =
         |tally: &Pairing, i: usize| i < required && tally.query_used & (1 << i) == 0 && !query[i].word.abjad;
@@ -430,8 +430,7 @@ fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], requ
             if !free_name(tally, j) || !free_name(tally, j + 1) {
                 continue;
             }
-            let glued = word_of(format!("{}{}", listed(j).text, listed(j + 1).text));
-            let similarity = word_similarity(&query[i].word, &glued);
+            let similarity = glued_similarity(&query[i].word, (listed(j), listed(j + 1)));
             // Pinyin of characters is exact: "guiying" is not "Guo Ying".
             if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
                 tally.pair(index, query, words, similarity, i, j);
@@ -449,17 +448,48 @@ fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], requ
             if !free_query(tally, i) || !free_query(tally, i + 1) {
                 continue;
             }
-            let glued = word_of(format!("{}{}", query[i].word.text, query[i + 1].word.text));
-            let similarity = word_similarity(&glued, listed(j));
+            let similarity = glued_similarity(listed(j), (&query[i].word, &query[i + 1].word));
             if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
                 tally.pair(index, query, words, similarity, i, j);
                 tally.query_used |= 1 << (i + 1);
-                tally.matched += 2.0 * pair_value(similarity) * f64::from(query[i + 1].weight) / 2.0;
+                tally.matched += pair_value(similarity) * f64::from(query[i + 1].weight);
                 tally.total += f64::from(query[i + 1].weight);
                 break;
             }
         }
     }
+}
+
+/// How alike a word is to two words glued, as written or as spelling keys (less
+/// [`SPELLING_KEY_DISCOUNT`]), without building a word: this runs per candidate.
+fn glued_similarity(word: &Word, (first, second): (&Word, &Word)) -> f64 {
+    let alike = |a: &[u8], b1: &[u8], b2: &[u8]| {
+        let glued_len = b1.len() + b2.len();
+        // A glued word is longer than either part and begins like the first.
+        if a.len() + 3 < glued_len
+            || glued_len + 3 < a.len()
+            || a.len() < b1.len().max(b2.len()) + 2
+            || glued_len > 64
+            || a.first() != b1.first()
+        {
+            return 0.0;
+        }
+        let mut buffer = [0u8; 64];
+        buffer[..b1.len()].copy_from_slice(b1);
+        buffer[b1.len()..glued_len].copy_from_slice(b2);
+        let b = &buffer[..glued_len];
+        if a == b {
+            return 1.0;
+        }
+        let jw = jaro_winkler(a, b);
+        if jw < 0.85 { 0.0 } else { (jw + edit_ratio(a, b)) / 2.0 }
+    };
+    let written = alike(word.text.as_bytes(), first.text.as_bytes(), second.text.as_bytes());
+    if written >= 1.0 || (word.key == word.text && first.key == first.text && second.key == second.text) {
+        return written;
+    }
+    let keyed = alike(word.key.as_bytes(), first.key.as_bytes(), second.key.as_bytes()) - SPELLING_KEY_DISCOUNT;
+    written.max(keyed)
 }
 
 pub(crate) fn score_name(

@@ -54,7 +54,9 @@ fn public_pairs_at_the_hold_threshold() {
         );
     }
     let heldout = by_split["heldout"];
-    // nomenklatura's logic-v2 scores F1 0.79 on all the pairs at its own threshold (0.7; its
-    // frozen run in the same repository); BENCHMARKS.md compares the two in one run.
-    assert!(heldout.f1() >= 0.0, "held-out F1 {:.3}", heldout.f1());
+    // nomenklatura's logic-v2 scores F1 0.793 on the held-out half and 0.796 on all pairs at its
+    // own threshold (0.7) in `benches/pairs_vs_peer.py`'s run (BENCHMARKS.md); this guards
+    // against a fall below what greenlane scored when the pairs were added (0.78).
+    assert!(heldout.f1() >= 0.77, "held-out F1 {:.3} below 0.77", heldout.f1());
+    assert!(heldout.precision() >= 0.90, "held-out precision {:.3} below 0.90", heldout.precision());
 }
