@@ -66,6 +66,18 @@ impl Tally {
         let positives = self.true_positives + self.false_negatives;
         if positives == 0 { 1.0 } else { f64::from(self.true_positives) / f64::from(positives) }
     }
+    /// "precision … recall … (tp … fn … fp … tn …)".
+    fn summary(&self) -> String {
+        format!(
+            "precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {})",
+            self.precision(),
+            self.recall(),
+            self.true_positives,
+            self.false_negatives,
+            self.false_positives,
+            self.true_negatives
+        )
+    }
 }
 
 #[test]
@@ -127,15 +139,7 @@ fn precision_and_recall_at_the_hold_threshold() {
         );
     }
     for (split, t) in &by_split {
-        eprintln!(
-            "split {split:<8} precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {}) at threshold {RECOMMENDED_HOLD_THRESHOLD}",
-            t.precision(),
-            t.recall(),
-            t.true_positives,
-            t.false_negatives,
-            t.false_positives,
-            t.true_negatives
-        );
+        eprintln!("split {split:<8} {} at threshold {RECOMMENDED_HOLD_THRESHOLD}", t.summary());
     }
     // How precision and recall move with the threshold, on the tuning split only: the
     // recommended threshold is chosen from this table, the held-out split only reports.
@@ -178,15 +182,7 @@ fn precision_and_recall_at_the_hold_threshold() {
         }
     }
     for (split, t) in &by_split {
-        eprintln!(
-            "with public pairs, split {split:<8} precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {})",
-            t.precision(),
-            t.recall(),
-            t.true_positives,
-            t.false_negatives,
-            t.false_positives,
-            t.true_negatives
-        );
+        eprintln!("with public pairs, split {split:<8} {}", t.summary());
     }
 }
 
@@ -316,13 +312,8 @@ fn a_differing_country_costs_little() {
             }
         }
         eprintln!(
-            "hub countries, split {split:<8} precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {}); without a country {:.3} {:.3}",
-            t.precision(),
-            t.recall(),
-            t.true_positives,
-            t.false_negatives,
-            t.false_positives,
-            t.true_negatives,
+            "hub countries, split {split:<8} {}; without a country {:.3} {:.3}",
+            t.summary(),
             plain.precision(),
             plain.recall()
         );
