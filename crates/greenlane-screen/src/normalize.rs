@@ -101,6 +101,11 @@ const PARTICLES: &[&str] = &[
 /// Chinese names ("De", "Bin") and words ("Das", "Ten", "Ibn Khaldun").
 const PARTICLES_ONLY: &[&str] = &["del", "della", "der", "den", "von", "vom", "dos", "al", "el"];
 
+/// Whether the letters are an article or a name particle ("al", "de", "van").
+pub(crate) fn is_particle_text(text: &[u8]) -> bool {
+    PARTICLES.iter().any(|p| p.as_bytes() == text)
+}
+
 fn is_particle(token: &Token) -> bool {
     !token.abjad && PARTICLES.contains(&token.text.as_str())
 }

@@ -109,12 +109,13 @@ pub(crate) struct ScoredName {
     pub complete: bool,
 }
 
-/// "alaqsa" against "aqsa": the Arabic article written glued to the word.
+/// "alaqsa" against "aqsa", "dehernandez" against "hernandez": an article or name particle
+/// written glued to the word.
 fn glued_article(long: &[u8], short: &[u8]) -> bool {
     short.len() >= 3
-        && long.len() == short.len() + 2
-        && (long.starts_with(b"al") || long.starts_with(b"el"))
-        && &long[2..] == short
+        && long.len() > short.len()
+        && long.ends_with(short)
+        && crate::normalize::is_particle_text(&long[..long.len() - short.len()])
 }
 
 /// Below this, word similarity falls twice as fast: two words that share only some letters
@@ -339,6 +340,10 @@ struct Pairing {
     /// Pairs of such words, of four letters or more, equal on both sides.
     exact_distinctive: usize,
     full_pairs: usize,
+    /// The listed party is a person: place and organisation words in its name are names.
+    listed_person: bool,
+    /// Pairs of an initial and a word it begins (or two initials).
+    initial_pairs: usize,
     /// Pairs in which neither word is a reference given or family name nor an organisation
     /// word.
     unusual_pairs: usize,
@@ -375,6 +380,7 @@ impl Pairing {
         let is_initial = query[i].word.text.len() == 1 || listed.text.len() == 1;
         self.all_exact &= similarity >= 1.0;
         let weight = if is_initial {
+            self.initial_pairs += 1;
             // An initial vouches only for its own (small) weight; the rest of the full word
             // counts as missing. Two initials are the same evidence on both sides.
             let (initial, full) = (query_weight.min(word_weight), query_weight.max(word_weight));
@@ -383,7 +389,8 @@ impl Pairing {
             }
             f64::from(initial)
         } else {
-            let generic = query[i].word.generic || listed.generic;
+            // A place or organisation word in a person's name is a name ("Mustafa Chad").
+            let generic = (query[i].word.generic || listed.generic) && !self.listed_person;
             let common = listed.common;
             if !generic && !common {
                 self.distinctive += listed.text.len();
@@ -518,7 +525,8 @@ pub(crate) fn score_name(
     pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let required = query.iter().filter(|t| !t.optional).count();
     let required_mask = (1u64 << required) - 1;
-    let mut tally = Pairing { all_exact: true, required, ..Pairing::default() };
+    let listed_person = index.entry(name).kind == Kind::Person;
+    let mut tally = Pairing { all_exact: true, required, listed_person, ..Pairing::default() };
     for &(similarity, i, j) in &pairs {
         if tally.query_used & (1 << i) != 0 || tally.name_used & (1 << j.min(63)) != 0 {
             continue;
@@ -601,6 +609,7 @@ pub(crate) fn score_name(
         mut total,
         distinctive,
         full_pairs,
+        initial_pairs,
         unusual_pairs,
         all_exact,
         swapped,
@@ -672,7 +681,10 @@ pub(crate) fn score_name(
     if (cross_script && !every_word_paired)
         || common_part
         || number_left
-        || (distinctive < MIN_DISTINCTIVE_LETTERS && full_pairs <= MAX_COMMON_PAIRS && !whole_name && person)
+        || (distinctive < MIN_DISTINCTIVE_LETTERS
+            && full_pairs + initial_pairs <= MAX_COMMON_PAIRS
+            && !whole_name
+            && person)
     {
         score = score.min(COMMON_ONLY_CAP);
     }
