@@ -7,7 +7,7 @@ use crate::hash::FastMap;
 use std::cell::RefCell;
 
 use crate::entry::{Entry, Kind, List, NameStrength};
-use crate::normalize::{Normalizer, Token, deletions, family_word_count, skeleton, vowel_pattern};
+use crate::normalize::{Normalizer, Token, deletions, family_word_count, find_deletion, skeleton, vowel_pattern};
 use crate::score::{self, QueryToken, ScoredName};
 
 pub(crate) type VocabId = u32;
@@ -19,6 +19,8 @@ pub(crate) struct Word {
     pub text: Box<str>,
     /// The text with equivalent spellings written one way ([`Normalizer::spelling_key`]).
     pub key: Box<str>,
+    /// The key differs from the text.
+    pub respelt: bool,
     pub skeleton: Box<str>,
     pub vowel_pattern: Box<[u8]>,
     pub abjad: bool,
@@ -41,9 +43,12 @@ pub(crate) struct Word {
 
 impl Word {
     pub fn new(normalizer: &Normalizer, token: &Token) -> Word {
+        let key: Box<str> =
+            if token.abjad { token.text.as_str().into() } else { normalizer.spelling_key(&token.text).into() };
         Word {
             text: token.text.as_str().into(),
-            key: if token.abjad { token.text.as_str().into() } else { normalizer.spelling_key(&token.text).into() },
+            respelt: *key != *token.text,
+            key,
             skeleton: skeleton(&token.text).into(),
             vowel_pattern: vowel_pattern(&token.text).into(),
             abjad: token.abjad,
@@ -325,18 +330,22 @@ impl Index {
         }
         if text.len() >= 4 || word.key.len() >= 4 {
             for form in spelling_forms(word).filter(|form| form.len() >= 4) {
-                for variant in deletions(form).chain(std::iter::once(form.to_string())) {
-                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+                let mut lookup = |variant: &str| {
+                    for &id in self.deletions.get(variant).map(Vec::as_slice).unwrap_or(&[]) {
                         consider(id);
                     }
-                }
+                    None::<()>
+                };
+                lookup(form);
+                find_deletion(form, lookup);
             }
         } else if text.len() >= 2 {
-            for variant in deletions(text) {
-                if let Some(&id) = self.word_ids.get(variant.as_str()) {
+            find_deletion(text, |variant| {
+                if let Some(&id) = self.word_ids.get(variant) {
                     consider(id);
                 }
-            }
+                None::<()>
+            });
         }
         // Arabic script against Latin needs the skeleton; Latin against Latin only for long
         // words, the only ones word_similarity gives the skeleton's credit.
@@ -451,8 +460,7 @@ impl Index {
             let required = || query.iter().filter(|q| !q.optional);
             let full_weight: f32 = required().map(|q| q.weight).sum::<f32>() - skipped_weight;
             for token in required() {
-                let forms = std::iter::once(&*token.word.text)
-                    .chain((token.word.key != token.word.text).then_some(&*token.word.key));
+                let forms = std::iter::once(&*token.word.text).chain(token.word.respelt.then_some(&*token.word.key));
                 for form in forms {
                     for &name in self.joined_pairs.get(form).map(Vec::as_slice).unwrap_or(&[]) {
                         scratch.add(name, 1 << 63, token.weight);
@@ -475,9 +483,12 @@ impl Index {
                 // One slip besides, only where a word is no listed word's likeness on its own
                 // (a fragment: "Patr", "Ushev"): otherwise the words find their names themselves.
                 if joined.len() >= 6 && words.len() == 2 && words.iter().any(|w| w.similar.is_empty()) {
-                    for variant in deletions(&joined).chain(std::iter::once(joined.clone())) {
-                        found.extend(self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]));
-                    }
+                    let mut lookup = |variant: &str| {
+                        found.extend(self.deletions.get(variant).map(Vec::as_slice).unwrap_or(&[]));
+                        None::<()>
+                    };
+                    lookup(&joined);
+                    find_deletion(&joined, lookup);
                     found.sort_unstable();
                     found.dedup();
                 }
@@ -538,7 +549,7 @@ impl Index {
 
 /// A word's text, and its spelling key where that differs.
 fn spelling_forms(word: &Word) -> impl Iterator<Item = &str> {
-    std::iter::once(&*word.text).chain((word.key != word.text).then_some(&*word.key))
+    std::iter::once(&*word.text).chain(word.respelt.then_some(&*word.key))
 }
 
 /// Rarity (`idf`) scaled by length: one- and two-letter words (initials, "bin", "co") say little

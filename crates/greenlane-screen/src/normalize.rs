@@ -147,6 +147,9 @@ const NUMBER_WORDS: &str = include_str!("../data/numbers.tsv");
 /// The value of a Roman numeral from 2 to 39 written in i, v and x ("ii", "iv", "ksiv" as the
 /// normalizer writes "xiv"); a lone i, v or x is an initial.
 fn roman_value(word: &str) -> Option<u32> {
+    if word.len() < 2 || !word.bytes().all(|c| matches!(c, b'i' | b'v' | b'k' | b's')) {
+        return None;
+    }
     let word = word.replace("ks", "x");
     let tens = word.bytes().take_while(|&c| c == b'x').count();
     let rest = &word[tens..];
@@ -481,7 +484,8 @@ impl Normalizer {
                 return Some(value);
             }
             // Tens and a unit glued by a hyphen ("fortyfour", "twentyfirst").
-            (4..text.len().saturating_sub(2)).find_map(|at| {
+            // Tens words have five to seven letters, units at least three.
+            (5..=7).filter(|&at| at + 3 <= text.len()).find_map(|at| {
                 let (tens, unit) = (self.numbers.get(&text[..at])?, self.numbers.get(&text[at..])?);
                 (tens % 10 == 0 && (20..100).contains(tens) && (1..10).contains(unit)).then_some(tens + unit)
             })
@@ -693,7 +697,8 @@ fn glued_with_one_slip<'w, 'h>(word: &'w str, heads: &'h [(String, String)]) -> 
     heads.iter().filter(|(form, head)| form != head).find_map(|(form, head)| {
         let form = form.as_bytes();
         let n = form.len();
-        if bytes.len() < n + 4 || !bytes[..n + 1].contains(&form[0]) {
+        // Most words hold not every letter of a form near their start: skip them first.
+        if bytes.len() < n + 4 || !form.iter().all(|c| bytes[..n + 1].contains(c)) {
             return None;
         }
         // One letter too many inside the form: the first n + 1 letters less one are the form.
@@ -760,8 +765,8 @@ impl Normalizer {
         if let Some(canonical) = self.org_symbol_deletions.get(word) {
             return Some(canonical);
         }
-        deletions(word).find_map(|variant| {
-            self.org_symbols.get(&variant).or_else(|| self.org_symbol_deletions.get(&variant)).map(String::as_str)
+        find_deletion(word, |variant| {
+            self.org_symbols.get(variant).or_else(|| self.org_symbol_deletions.get(variant)).map(String::as_str)
         })
     }
 
@@ -795,8 +800,29 @@ impl Normalizer {
 
     fn is_misspelt_org_type(&self, word: &str) -> bool {
         word.len() >= 6
-            && (self.org_type_deletions.contains(word) || deletions(word).any(|d| self.org_type_deletions.contains(&d)))
+            && (self.org_type_deletions.contains(word)
+                || find_deletion(word, |d| self.org_type_deletions.contains(d).then_some(())).is_some())
     }
+}
+
+/// Calls `f` with the word with one letter left out, for each letter, in a reused buffer (no
+/// allocation: this runs per query word), until `f` returns `Some`.
+pub(crate) fn find_deletion<T>(word: &str, mut f: impl FnMut(&str) -> Option<T>) -> Option<T> {
+    let bytes = word.as_bytes();
+    if bytes.len() > MAX_WORD_LEN + 1 || !word.is_ascii() {
+        return deletions(word).find_map(|variant| f(&variant));
+    }
+    let mut buffer = [0u8; MAX_WORD_LEN + 1];
+    for i in 0..bytes.len() {
+        buffer[..i].copy_from_slice(&bytes[..i]);
+        buffer[i..bytes.len() - 1].copy_from_slice(&bytes[i + 1..]);
+        // ASCII bytes are always a str.
+        let variant = std::str::from_utf8(&buffer[..bytes.len() - 1]).unwrap_or_default();
+        if let Some(found) = f(variant) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 /// The word with one letter left out, for each letter.

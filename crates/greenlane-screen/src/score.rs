@@ -196,22 +196,20 @@ const SPELLING_KEY_DISCOUNT: f64 = 0.03;
 /// when the keys are alike but for a slip.
 pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     let written = letters_similarity(query, word);
-    if written >= 1.0 - SPELLING_KEY_DISCOUNT
-        || query.abjad
-        || word.abjad
-        || (query.key == query.text && word.key == word.text)
-    {
+    if written >= 1.0 - SPELLING_KEY_DISCOUNT || query.abjad || word.abjad || (!query.respelt && !word.respelt) {
         return written;
     }
     let (a, b) = (query.key.as_bytes(), word.key.as_bytes());
-    let keyed = if a == b {
-        1.0
-    } else if a.len() < 2 || b.len() < 2 || gender_forms(a, b) || !comparable(a, b, ("", ""), false) {
-        0.0
-    } else {
-        let jw = jaro_winkler(a, b);
-        if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(a, b)) / 2.0 }
-    };
+    if a == b {
+        return written.max(1.0 - SPELLING_KEY_DISCOUNT);
+    }
+    // Keys alike but for a slip score at most what letters this alike already score.
+    if written >= STEEP_BELOW || a.len() < 2 || b.len() < 2 || !comparable(a, b, ("", ""), false) || gender_forms(a, b)
+    {
+        return written;
+    }
+    let jw = jaro_winkler(a, b);
+    let keyed = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(a, b)) / 2.0 };
     // Keys that are alike only in part are another name spelt another way ("Hamid" / "Khalid"
     // is not "Halid" / "Khalid"): the keys count when they are the same but for a slip.
     if keyed >= STEEP_BELOW { written.max(keyed - SPELLING_KEY_DISCOUNT) } else { written }
@@ -472,12 +470,14 @@ fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], requ
 fn glued_similarity(word: &Word, (first, second): (&Word, &Word)) -> f64 {
     let alike = |a: &[u8], b1: &[u8], b2: &[u8]| {
         let glued_len = b1.len() + b2.len();
-        // A glued word is longer than either part and begins like the first.
-        if a.len() + 3 < glued_len
-            || glued_len + 3 < a.len()
+        // A glued word is longer than either part, begins like the first and ends like the
+        // second (a slip elsewhere).
+        if a.len() + 2 < glued_len
+            || glued_len + 2 < a.len()
             || a.len() < b1.len().max(b2.len()) + 2
             || glued_len > 64
-            || a.first() != b1.first()
+            || a[..2] != b1[..2.min(b1.len())]
+            || a.last() != b2.last()
         {
             return 0.0;
         }
@@ -492,7 +492,7 @@ fn glued_similarity(word: &Word, (first, second): (&Word, &Word)) -> f64 {
         if jw < 0.85 { 0.0 } else { (jw + edit_ratio(a, b)) / 2.0 }
     };
     let written = alike(word.text.as_bytes(), first.text.as_bytes(), second.text.as_bytes());
-    if written >= 1.0 || (word.key == word.text && first.key == first.text && second.key == second.text) {
+    if written >= 1.0 || (!word.respelt && !first.respelt && !second.respelt) {
         return written;
     }
     let keyed = alike(word.key.as_bytes(), first.key.as_bytes(), second.key.as_bytes()) - SPELLING_KEY_DISCOUNT;
@@ -578,20 +578,19 @@ pub(crate) fn score_name(
     {
         pair_split_words(index, query, words, required, &mut tally);
     }
-    let unpaired = |tally: &Pairing| {
-        let query_left: Vec<usize> = (0..required).filter(|&i| tally.query_used & (1 << i) == 0).collect();
-        let name_left: Vec<usize> = (0..words.len().min(64)).filter(|&j| tally.name_used & (1 << j) == 0).collect();
-        (query_left, name_left)
-    };
+    // The words left without a partner on each side, as bit sets.
+    let name_mask = if words.len() >= 64 { u64::MAX } else { (1u64 << words.len()) - 1 };
+    let unpaired = |tally: &Pairing| (required_mask & !tally.query_used, name_mask & !tally.name_used);
     if let (query_left, name_left) = unpaired(&tally)
-        && let ([i], [j]) = (query_left.as_slice(), name_left.as_slice())
+        && query_left.count_ones() == 1
+        && name_left.count_ones() == 1
         && tally.all_exact
         && tally.full_pairs >= 1
-        && !query[*i].syllable
+        && !query[query_left.trailing_zeros() as usize].syllable
         // In a company's name a short word is a word ("Camelias Mar" is not "Camelias Bar").
         && matches!(index.entry(name).kind, Kind::Person | Kind::Unknown)
     {
-        let (i, j) = (*i, *j);
+        let (i, j) = (query_left.trailing_zeros() as usize, name_left.trailing_zeros() as usize);
         let (a, b) = (query[i].word.text.as_bytes(), index.words[words[j] as usize].text.as_bytes());
         if (2..=SHORT_SLIP_MAX_LEN).contains(&a.len())
             && a.len() == b.len()
@@ -601,7 +600,15 @@ pub(crate) fn score_name(
         }
     }
     let (query_left, name_left) = unpaired(&tally);
-    let replaced = query_left.len().min(name_left.len());
+    let replaced = query_left.count_ones().min(name_left.count_ones());
+    // The first `replaced` listed words left over are the replaced ones.
+    let replaced_words = {
+        let mut mask = name_left;
+        for _ in 0..replaced {
+            mask &= mask - 1;
+        }
+        name_left & !mask
+    };
     let Pairing {
         query_used,
         name_used,
@@ -638,7 +645,7 @@ pub(crate) fn score_name(
             } else {
                 MISSING_INNER_WORD
             };
-            let share = if name_left[..replaced].contains(&j) { share.max(REPLACED_WORD) } else { share };
+            let share = if j < 64 && replaced_words & (1 << j) != 0 { share.max(REPLACED_WORD) } else { share };
             total += f64::from(share * index.words[word as usize].weight);
         }
     }

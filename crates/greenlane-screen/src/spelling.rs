@@ -20,10 +20,10 @@ enum Scope {
 /// A pattern and what it is written as.
 type Rewrite = (Box<[u8]>, Box<[u8]>);
 
-/// Rewrites, longest pattern first, keyed by the pattern's first letter.
+/// Rewrites, longest pattern first, by the pattern's first letter (a-z).
 #[derive(Debug, Default)]
 struct Rules {
-    by_first: FastMap<u8, Vec<Rewrite>>,
+    by_first: [Vec<Rewrite>; 26],
 }
 
 impl Rules {
@@ -66,13 +66,11 @@ impl Rules {
         let mut rules = Rules::default();
         for (i, member) in members.iter().enumerate() {
             let to = members[canonical[&root(&mut parent, i)]];
-            rules
-                .by_first
-                .entry(member.as_bytes()[0])
-                .or_default()
-                .push((member.as_bytes().into(), to.as_bytes().into()));
+            let first = member.as_bytes()[0];
+            assert!(first.is_ascii_lowercase(), "data/spellings.tsv: {member:?} is not lower-case ASCII");
+            rules.by_first[usize::from(first - b'a')].push((member.as_bytes().into(), to.as_bytes().into()));
         }
-        for list in rules.by_first.values_mut() {
+        for list in &mut rules.by_first {
             list.sort_by_key(|(pattern, _)| std::cmp::Reverse(pattern.len()));
         }
         rules
@@ -81,7 +79,8 @@ impl Rules {
     /// The longest pattern at `word[at..]` (ending exactly at the word's end when `to_end`).
     fn at<'r>(&'r self, word: &[u8], at: usize, to_end: bool) -> Option<(usize, &'r [u8])> {
         let rest = &word[at..];
-        self.by_first.get(rest.first()?)?.iter().find_map(|(pattern, to)| {
+        let first = rest.first().filter(|c| c.is_ascii_lowercase())?;
+        self.by_first[usize::from(first - b'a')].iter().find_map(|(pattern, to)| {
             let fits = if to_end { rest == &pattern[..] } else { rest.starts_with(pattern) };
             fits.then_some((pattern.len(), &to[..]))
         })
