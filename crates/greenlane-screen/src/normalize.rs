@@ -503,6 +503,18 @@ impl Normalizer {
                     split.push(token);
                     continue;
                 }
+                // Pinyin with tone numbers ("jin4ping2"): two or more syllables each ending in
+                // one digit from 1 to 5 are the syllables.
+                let bytes = token.text.as_bytes();
+                let tones = bytes.iter().filter(|c| c.is_ascii_digit()).count();
+                let toned = tones >= 2
+                    && bytes.last().is_some_and(u8::is_ascii_digit)
+                    && bytes.windows(2).all(|w| !(w[0].is_ascii_digit() && w[1].is_ascii_digit()))
+                    && bytes.iter().all(|c| !c.is_ascii_digit() || (b'1'..=b'5').contains(c));
+                if toned {
+                    split.push(Token { text: token.text.replace(|c: char| c.is_ascii_digit(), ""), abjad: false });
+                    continue;
+                }
                 let mut run = String::new();
                 for c in token.text.chars() {
                     if run.chars().last().is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit()) {
@@ -730,7 +742,13 @@ fn join_letter_runs(tokens: &mut Vec<Token>) {
     for token in tokens.drain(..) {
         let single = single(&token);
         match joined.last_mut() {
-            Some(last) if single && previous_single => last.text.push_str(&token.text),
+            // A lone "x" stayed an initial; inside a word it is written "ks" like any other.
+            Some(last) if single && previous_single => {
+                last.text.push_str(&token.text);
+                if last.text.contains('x') {
+                    last.text = last.text.replace('x', "ks");
+                }
+            }
             _ => joined.push(token),
         }
         previous_single = single;
@@ -1177,6 +1195,17 @@ mod tests {
             words("中国大唐集团", Kind::Organization).split(' ').count()
         );
         assert_eq!(words("EP-MHA", Kind::Aircraft), "epmha");
+        // Numbers as digits, series numbers outside persons' names, pinyin tone numbers dropped.
+        assert_eq!(words("Brigade Forty-Four", Kind::Organization), "brigade 44");
+        assert_eq!(words("Brigade fourty 4", Kind::Organization), "brigade 44");
+        assert_eq!(words("44th Brigade", Kind::Organization), "44 brigade");
+        assert_eq!(words("KKR Asian Fund III L.P.", Kind::Organization), "kkr asian fund 3");
+        assert_eq!(words("Pu Hung1", Kind::Vessel), "pu hung 1");
+        assert_eq!(words("Xi Jin4ping2", Kind::Person), "ksi jinping");
+        assert_eq!(words("Xí Jìnpíng", Kind::Person), "ksi jinping");
+        assert_eq!(words("AT&T", Kind::Organization), words("AT and T", Kind::Organization));
+        assert_eq!(words("LXC Aviation", Kind::Organization), words("L.X.C Aviation", Kind::Organization));
+        assert_eq!(words("SiemensAG", Kind::Organization), "siemens");
     }
 
     #[test]
