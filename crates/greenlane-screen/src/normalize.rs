@@ -138,6 +138,29 @@ pub(crate) fn family_word_count(tokens: &[Token]) -> usize {
         n => n,
     }
 }
+/// Chinese family names read differently as surnames (`data/han_surnames.tsv`).
+const HAN_SURNAMES: &str = include_str!("../data/han_surnames.tsv");
+
+/// The reading of a character as the first of a Chinese person's name, where the table has it.
+fn surname_reading(c: char) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<FastMap<char, &'static str>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            HAN_SURNAMES
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .skip(1)
+                .filter_map(|line| {
+                    let mut f = line.split('\t');
+                    let c = f.next()?.chars().next()?;
+                    Some((c, f.next()?))
+                })
+                .collect()
+        })
+        .get(&c)
+        .copied()
+}
+
 /// Given names and their nicknames (`data/nicknames.csv`: carltonnorthern/nicknames, Apache-2.0).
 const NICKNAMES: &str = include_str!("../data/nicknames.csv");
 
@@ -900,6 +923,8 @@ struct WordBuilder {
     abjad: bool,
     /// Consecutive Han characters, transliterated one syllable each.
     han_run: Vec<String>,
+    /// The first character of the run.
+    han_first: Option<char>,
 }
 
 impl WordBuilder {
@@ -929,10 +954,12 @@ impl WordBuilder {
     /// word per syllable.
     fn end_han_run(&mut self) {
         let run = std::mem::take(&mut self.han_run);
+        let first = self.han_first.take();
         match run.len() {
             0 => {}
             2 | 3 => {
-                self.push_word(Token { text: run[0].clone(), abjad: false });
+                let surname = first.and_then(surname_reading).map_or_else(|| run[0].clone(), str::to_string);
+                self.push_word(Token { text: surname, abjad: false });
                 self.push_word(Token { text: run[1..].concat(), abjad: false });
             }
             _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false })),
@@ -986,6 +1013,9 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
                 let syllable: String =
                     syllable.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
                 if !syllable.is_empty() {
+                    if builder.han_run.is_empty() {
+                        builder.han_first = Some(c);
+                    }
                     builder.han_run.push(syllable);
                 }
             }
@@ -1112,6 +1142,9 @@ mod tests {
         assert_eq!(words("Alexei", Kind::Person), words("Алексей", Kind::Person).replace("ii", "ei"));
         assert_eq!(words("习近平", Kind::Person), "xi jinping");
         assert_eq!(words("金铁三", Kind::Person), "jin tiesan");
+        // A family name read as a family name (data/han_surnames.tsv).
+        assert_eq!(words("单雄信", Kind::Person), "shan xiongxin");
+        assert_eq!(words("曾国藩", Kind::Person), "zeng guofan");
         let arabic = Normalizer::new().tokens("صدام حسين التكريتي", Kind::Person);
         assert!(arabic.iter().all(|t| t.abjad));
         let arabic: Vec<String> = arabic.iter().map(|t| skeleton(&t.text)).collect();
