@@ -315,17 +315,23 @@ impl Index {
             consider(id);
         }
         // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
-        for article in ["al", "el"] {
-            if let Some(rest) = text.strip_prefix(article)
+        // An article or name particle glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" /
+        // "Al-Tikriti", "Dehernandez" / "Hernandez".
+        let mut glued = String::with_capacity(text.len() + 5);
+        for particle in crate::normalize::PARTICLES {
+            if let Some(rest) = text.strip_prefix(particle)
                 && rest.len() >= 3
                 && let Some(&id) = self.word_ids.get(rest)
             {
                 consider(id);
             }
-            if text.len() >= 3
-                && let Some(&id) = self.word_ids.get(format!("{article}{text}").as_str())
-            {
-                consider(id);
+            if text.len() >= 3 {
+                glued.clear();
+                glued.push_str(particle);
+                glued.push_str(text);
+                if let Some(&id) = self.word_ids.get(glued.as_str()) {
+                    consider(id);
+                }
             }
         }
         if text.len() >= 4 || word.key.len() >= 4 {

@@ -93,7 +93,7 @@ const ARTICLES: &[&str] = &["al", "el"];
 /// write them after the given names ("CRUZ, Juan M. de la"), order forms anywhere ("Cruz Juan M.
 /// De La"), so in a person's name they say nothing about who: they are dropped wherever they sit
 /// (see [`is_dropped_particle`]). Not "du": a Chinese family name ("DU, Yu Rong").
-const PARTICLES: &[&str] = &[
+pub(crate) const PARTICLES: &[&str] = &[
     "de", "del", "della", "der", "den", "di", "da", "la", "van", "von", "vom", "zu", "ter", "ten", "dos", "das", "bin",
     "ibn", "bint", "al", "el",
 ];
