@@ -95,6 +95,9 @@ pub(crate) struct Index {
     skeletons: FastMap<Box<str>, Vec<VocabId>>,
     /// Given name (a nickname group) → the words that are it or its nicknames.
     nickname_words: FastMap<u32, Vec<VocabId>>,
+    /// A word without the article or particle glued to its front ("hernandez") → the words
+    /// with it ("dehernandez", "alhernandez").
+    particle_glued: FastMap<Box<str>, Vec<VocabId>>,
     /// Spelling key → the words that have it ("vladimir" → "wladimir", "vladimir").
     keys: FastMap<Box<str>, Vec<VocabId>>,
     /// Each word's [`Index::similar_words`], worked out once.
@@ -149,6 +152,7 @@ impl Index {
             deletions: FastMap::default(),
             skeletons: FastMap::default(),
             keys: FastMap::default(),
+            particle_glued: FastMap::default(),
             nickname_words: FastMap::default(),
             symbols: FastMap::default(),
             similar: Vec::new(),
@@ -269,6 +273,13 @@ impl Index {
                 }
             }
             self.keys.entry(word.key.clone()).or_default().push(id as VocabId);
+            for particle in crate::normalize::PARTICLES {
+                if let Some(rest) = word.text.strip_prefix(particle)
+                    && rest.len() >= 3
+                {
+                    self.particle_glued.entry(rest.into()).or_default().push(id as VocabId);
+                }
+            }
             for &group in &*word.nicknames {
                 self.nickname_words.entry(group).or_default().push(id as VocabId);
             }
@@ -317,7 +328,6 @@ impl Index {
         // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
         // An article or name particle glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" /
         // "Al-Tikriti", "Dehernandez" / "Hernandez".
-        let mut glued = String::with_capacity(text.len() + 5);
         for particle in crate::normalize::PARTICLES {
             if let Some(rest) = text.strip_prefix(particle)
                 && rest.len() >= 3
@@ -325,14 +335,9 @@ impl Index {
             {
                 consider(id);
             }
-            if text.len() >= 3 {
-                glued.clear();
-                glued.push_str(particle);
-                glued.push_str(text);
-                if let Some(&id) = self.word_ids.get(glued.as_str()) {
-                    consider(id);
-                }
-            }
+        }
+        for &id in self.particle_glued.get(text).map(Vec::as_slice).unwrap_or(&[]) {
+            consider(id);
         }
         if text.len() >= 4 || word.key.len() >= 4 {
             for form in spelling_forms(word).filter(|form| form.len() >= 4) {

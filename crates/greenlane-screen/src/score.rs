@@ -435,6 +435,9 @@ fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], requ
             if !free_name(tally, j) || !free_name(tally, j + 1) {
                 continue;
             }
+            if !same_first_letter(&query[i].word, listed(j)) {
+                continue;
+            }
             let similarity = glued_similarity(&query[i].word, (listed(j), listed(j + 1)));
             // Pinyin of characters is exact: "guiying" is not "Guo Ying".
             if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
@@ -453,6 +456,9 @@ fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], requ
             if !free_query(tally, i) || !free_query(tally, i + 1) {
                 continue;
             }
+            if !same_first_letter(listed(j), &query[i].word) {
+                continue;
+            }
             let similarity = glued_similarity(listed(j), (&query[i].word, &query[i + 1].word));
             if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
                 tally.pair(index, query, words, similarity, i, j);
@@ -463,6 +469,12 @@ fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], requ
             }
         }
     }
+}
+
+/// Whether two words begin with the same letter, as written or as spelling keys: a glued word
+/// begins like its first part.
+fn same_first_letter(a: &Word, b: &Word) -> bool {
+    a.text.as_bytes()[0] == b.text.as_bytes()[0] || a.key.as_bytes().first() == b.key.as_bytes().first()
 }
 
 /// How alike a word is to two words glued, as written or as spelling keys (less
