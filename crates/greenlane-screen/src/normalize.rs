@@ -586,7 +586,15 @@ impl Normalizer {
         while i < bytes.len() {
             let end = bytes[i..].iter().position(|c| !c.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
             let word = &bytes[i..end];
-            if let Some(at) =
+            // A type of five letters or more glued to a name of four or more, whatever the case
+            // ("FOXWHELPLIMITED").
+            let lower = if word.len() >= 9 { name[i..end].to_ascii_lowercase() } else { String::new() };
+            if let Some(at) = (4..lower.len().saturating_sub(4)).find(|&at| {
+                lower.len() - at >= 5
+                    && self.org_types.get(&lower[at..]).is_some_and(|phrases| phrases.iter().any(|p| p.len() == 1))
+            }) {
+                cuts.push(i + at);
+            } else if let Some(at) =
                 (1..word.len()).rev().find(|&k| word[k - 1].is_ascii_lowercase() && word[k].is_ascii_uppercase())
                 && word[at..].iter().all(u8::is_ascii_uppercase)
                 && word[at..].len() >= 2
@@ -697,7 +705,17 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
             continue;
         }
         after_head = false;
-        if let Some((_, head)) = heads.iter().find(|(form, _)| form == word) {
+        // A head form, also with one letter replaced ("Ahdul" for "Abdul") in a word of five
+        // letters or more.
+        let one_off = |form: &str| {
+            word.len() >= 5
+                && form.len() == word.len()
+                && form.bytes().zip(word.bytes()).filter(|(x, y)| x != y).count() == 1
+                && !token.abjad
+        };
+        if let Some((_, head)) =
+            heads.iter().find(|(form, _)| form == word).or_else(|| heads.iter().find(|(form, _)| one_off(form)))
+        {
             out.push(Token { text: head.clone(), abjad: token.abjad });
             after_head = true;
             continue;
@@ -1239,6 +1257,10 @@ mod tests {
         assert_eq!(words("AT&T", Kind::Organization), words("AT and T", Kind::Organization));
         assert_eq!(words("LXC Aviation", Kind::Organization), words("L.X.C Aviation", Kind::Organization));
         assert_eq!(words("SiemensAG", Kind::Organization), "siemens");
+        assert_eq!(words("FOXWHELPLIMITED", Kind::Organization), "fokswhelp");
+        assert_eq!(words("Unlimited Trading", Kind::Organization), "unlimited trading");
+        // A compound head with one letter replaced is the head.
+        assert_eq!(words("Ahdul Jashari", Kind::Person), "abd jashari");
     }
 
     #[test]

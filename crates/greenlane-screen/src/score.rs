@@ -234,7 +234,8 @@ fn letters_similarity(query: &Word, word: &Word) -> f64 {
     if query.known_name && word.known_name && query.skeleton != word.skeleton && query.key != word.key {
         return 0.0;
     }
-    if !query.abjad && !word.abjad && gender_forms(a, b) {
+    // Gender forms are forms of names ("Mario" / "Maria"; "Litografi" is "Litografia" mistyped).
+    if !query.abjad && !word.abjad && (query.known_name || word.known_name) && gender_forms(a, b) {
         return GENDER_FORM_SIMILARITY;
     }
     if a.len() == 1 || b.len() == 1 {
@@ -486,7 +487,7 @@ fn glued_similarity(word: &Word, (first, second): (&Word, &Word)) -> f64 {
         // second (a slip elsewhere).
         if a.len() + 2 < glued_len
             || glued_len + 2 < a.len()
-            || a.len() < b1.len().max(b2.len()) + 2
+            || a.len() <= b1.len().max(b2.len())
             || glued_len > 64
             || a[..2] != b1[..2.min(b1.len())]
             || a.last() != b2.last()
