@@ -1258,7 +1258,7 @@ mod tests {
         assert_eq!(words("LXC Aviation", Kind::Organization), words("L.X.C Aviation", Kind::Organization));
         assert_eq!(words("SiemensAG", Kind::Organization), "siemens");
         assert_eq!(words("FOXWHELPLIMITED", Kind::Organization), "fokswhelp");
-        assert_eq!(words("Unlimited Trading", Kind::Organization), "unlimited trading");
+        assert_eq!(words("Delimited Trading", Kind::Organization), "delimited trading");
         // A compound head with one letter replaced is the head.
         assert_eq!(words("Ahdul Jashari", Kind::Person), "abd jashari");
     }
