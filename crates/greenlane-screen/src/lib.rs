@@ -277,8 +277,9 @@ fn kind_penalty(query: Kind, listed: Kind) -> f64 {
 /// parties often receive through other countries (AE, TR, HK, KZ, AM, GE, KG, …), so where the
 /// names differ at most in spelling (`complete`: every word of both found its counterpart, in
 /// the same script) a differing country says little: the penalty times the name's doubt (1 −
-/// score; nothing for an exact name, under a hundredth near the hold threshold). A partial match (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX,
-/// Martin Humberto") pays the whole penalty, as it did before. On the labelled set given hub
+/// score; nothing for an exact name, under a hundredth near the hold threshold). A partial match
+/// (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX, Martin Humberto") pays the
+/// whole penalty, as it did before. On the labelled set given hub
 /// countries (`tests/accuracy.rs`, BENCHMARKS.md "Screening") a penalty that could release any
 /// name released true hits before false ones.
 fn country_disagrees(score: f64, complete: bool) -> f64 {
