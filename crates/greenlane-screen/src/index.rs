@@ -7,7 +7,7 @@ use crate::hash::FastMap;
 use std::cell::RefCell;
 
 use crate::entry::{Entry, Kind, List, NameStrength};
-use crate::normalize::{Normalizer, Token, deletions, family_word_count, skeleton, vowel_pattern};
+use crate::normalize::{Normalizer, Token, deletions, family_word_count, find_deletion, skeleton, vowel_pattern};
 use crate::score::{self, QueryToken, ScoredName};
 
 pub(crate) type VocabId = u32;
@@ -17,13 +17,23 @@ pub(crate) type NameId = u32;
 #[derive(Debug, Clone)]
 pub(crate) struct Word {
     pub text: Box<str>,
+    /// The text with equivalent spellings written one way ([`Normalizer::spelling_key`]).
+    pub key: Box<str>,
+    /// The key differs from the text.
+    pub respelt: bool,
     pub skeleton: Box<str>,
     pub vowel_pattern: Box<[u8]>,
     pub abjad: bool,
     /// A word that describes rather than names ([`Normalizer::is_generic`]).
     pub generic: bool,
-    /// A common given or family name ([`Normalizer::is_common_name`]).
+    /// A common given or family name ([`Normalizer::is_common_name`]), and in six or more
+    /// listed names (for listed words).
     pub common: bool,
+    /// A given or family name of the reference list ([`Normalizer::is_common_name`]): two
+    /// such names that differ in more than spelling are two names, not a typo.
+    pub known_name: bool,
+    /// The given names this word is or is a nickname of ([`Normalizer::nickname_groups`]).
+    pub nicknames: Box<[u32]>,
     /// The common form of an organisation word ("international" → "intl"), if it is one, as a
     /// number: its place in `Normalizer`'s table.
     pub symbol: Option<u32>,
@@ -33,14 +43,20 @@ pub(crate) struct Word {
 
 impl Word {
     pub fn new(normalizer: &Normalizer, token: &Token) -> Word {
+        let key: Box<str> =
+            if token.abjad { token.text.as_str().into() } else { normalizer.spelling_key(&token.text).into() };
         Word {
             text: token.text.as_str().into(),
+            respelt: *key != *token.text,
+            key,
             skeleton: skeleton(&token.text).into(),
             vowel_pattern: vowel_pattern(&token.text).into(),
             abjad: token.abjad,
             symbol: if token.abjad { None } else { normalizer.org_symbol_id(&token.text) },
             generic: !token.abjad && normalizer.is_generic(&token.text),
             common: !token.abjad && normalizer.is_common_name(&token.text),
+            known_name: !token.abjad && normalizer.is_common_name(&token.text),
+            nicknames: if token.abjad { Box::default() } else { normalizer.nickname_groups(&token.text).into() },
             weight: 0.0,
         }
     }
@@ -62,6 +78,8 @@ pub(crate) struct IndexedName {
     pub joined: Box<[u8]>,
     /// The sum of the words' weights, to rank candidates by how much of them the query covers.
     pub weight: f32,
+    /// The class of the company type the name carried ("AG", "LLC"), if any.
+    pub form: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -75,6 +93,13 @@ pub(crate) struct Index {
     /// Each word of four or more letters, and each of its one-letter deletions → the words.
     deletions: FastMap<Box<str>, Vec<VocabId>>,
     skeletons: FastMap<Box<str>, Vec<VocabId>>,
+    /// Given name (a nickname group) → the words that are it or its nicknames.
+    nickname_words: FastMap<u32, Vec<VocabId>>,
+    /// A word without the article or particle glued to its front ("hernandez") → the words
+    /// with it ("dehernandez", "alhernandez").
+    particle_glued: FastMap<Box<str>, Vec<VocabId>>,
+    /// Spelling key → the words that have it ("vladimir" → "wladimir", "vladimir").
+    keys: FastMap<Box<str>, Vec<VocabId>>,
     /// Each word's [`Index::similar_words`], worked out once.
     similar: Vec<Box<[(VocabId, f64)]>>,
     /// Common form of an organisation word → the words that have it.
@@ -126,6 +151,9 @@ impl Index {
             postings: Vec::new(),
             deletions: FastMap::default(),
             skeletons: FastMap::default(),
+            keys: FastMap::default(),
+            particle_glued: FastMap::default(),
+            nickname_words: FastMap::default(),
             symbols: FastMap::default(),
             similar: Vec::new(),
             vowel_patterns: FastMap::default(),
@@ -159,7 +187,13 @@ impl Index {
     fn add_entry(&mut self, list: usize, entry_index: usize, entry: &Entry) {
         let mut seen: Vec<Vec<VocabId>> = Vec::new();
         for (name_index, listed) in entry.names.iter().enumerate() {
-            let tokens = self.normalizer.tokens(&natural_order(&listed.name, entry.kind), entry.kind);
+            let mut form = None;
+            let tokens = self.normalizer.tokens_and_dropped_types(
+                &natural_order(&listed.name, entry.kind),
+                entry.kind,
+                None,
+                Some(&mut form),
+            );
             if tokens.is_empty() {
                 continue;
             }
@@ -194,6 +228,10 @@ impl Index {
                 self.joined_pairs.entry(joined.into()).or_default().push(name_id);
             }
             let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+            // The whole name glued ("van der bilt" / "Vanderbilt"), beside its word pairs.
+            if tokens.len() >= 3 && joined.len() <= 40 {
+                self.joined_pairs.entry(joined.as_str().into()).or_default().push(name_id);
+            }
             self.names.push(IndexedName {
                 list: list as u16,
                 entry: entry_index as u32,
@@ -203,6 +241,7 @@ impl Index {
                 family,
                 joined: joined.into_bytes().into(),
                 weight: 0.0,
+                form,
             });
         }
     }
@@ -221,13 +260,28 @@ impl Index {
             // times ("Mohammed", "Sanchez", "Thomas"); a reference name listed once or twice
             // ("Crawford") still tells listed people apart.
             word.common &= postings.len() >= COMMON_NAME_POSTINGS;
-            if word.text.len() >= 4 {
-                for variant in deletions(&word.text).chain(std::iter::once(word.text.to_string())) {
-                    let ids = self.deletions.entry(variant.into()).or_default();
-                    if ids.last() != Some(&(id as VocabId)) {
-                        ids.push(id as VocabId);
+            // The word and its spelling key, each with its one-letter deletions: a query word
+            // one slip from either finds it.
+            for form in spelling_forms(word) {
+                if form.len() >= 4 {
+                    for variant in deletions(form).chain(std::iter::once(form.to_string())) {
+                        let ids = self.deletions.entry(variant.into()).or_default();
+                        if ids.last() != Some(&(id as VocabId)) {
+                            ids.push(id as VocabId);
+                        }
                     }
                 }
+            }
+            self.keys.entry(word.key.clone()).or_default().push(id as VocabId);
+            for particle in crate::normalize::PARTICLES {
+                if let Some(rest) = word.text.strip_prefix(particle)
+                    && rest.len() >= 3
+                {
+                    self.particle_glued.entry(rest.into()).or_default().push(id as VocabId);
+                }
+            }
+            for &group in &*word.nicknames {
+                self.nickname_words.entry(group).or_default().push(id as VocabId);
             }
             if word.text.len() >= 5 {
                 self.vowel_patterns.entry(word.vowel_pattern.clone()).or_default().push(id as VocabId);
@@ -268,50 +322,41 @@ impl Index {
         if let Some(&id) = self.word_ids.get(text) {
             consider(id);
         }
+        for &id in self.keys.get(&*word.key).map(Vec::as_slice).unwrap_or(&[]).iter().take(SKELETON_FANOUT) {
+            consider(id);
+        }
         // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
-        for article in ["al", "el"] {
-            if let Some(rest) = text.strip_prefix(article)
+        // An article or name particle glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" /
+        // "Al-Tikriti", "Dehernandez" / "Hernandez".
+        for particle in crate::normalize::PARTICLES {
+            if let Some(rest) = text.strip_prefix(particle)
                 && rest.len() >= 3
                 && let Some(&id) = self.word_ids.get(rest)
             {
                 consider(id);
             }
-            if text.len() >= 3
-                && let Some(&id) = self.word_ids.get(format!("{article}{text}").as_str())
-            {
-                consider(id);
-            }
         }
-        if text.len() >= 4 {
-            for variant in deletions(text).chain(std::iter::once(text.to_string())) {
-                for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-                    consider(id);
-                }
-            }
-            // "Kh" written "H" ("Harullah" / "KHAIRULLAH"): the word one edit from the other
-            // spelling.
-            if !word.abjad && text.len() >= 5 && text.starts_with('h') && !text.starts_with("hh") {
-                let other = format!("k{text}");
-                for variant in deletions(&other).chain(std::iter::once(other.clone())) {
-                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+        for &id in self.particle_glued.get(text).map(Vec::as_slice).unwrap_or(&[]) {
+            consider(id);
+        }
+        if text.len() >= 4 || word.key.len() >= 4 {
+            for form in spelling_forms(word).filter(|form| form.len() >= 4) {
+                let mut lookup = |variant: &str| {
+                    for &id in self.deletions.get(variant).map(Vec::as_slice).unwrap_or(&[]) {
                         consider(id);
                     }
-                }
-            }
-            if !word.abjad && text.len() >= 6 && text.starts_with("kh") {
-                let other = &text[1..];
-                for variant in deletions(other).chain(std::iter::once(other.to_string())) {
-                    for &id in self.deletions.get(variant.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
-                        consider(id);
-                    }
-                }
+                    None::<()>
+                };
+                lookup(form);
+                find_deletion(form, lookup);
             }
         } else if text.len() >= 2 {
-            for variant in deletions(text) {
-                if let Some(&id) = self.word_ids.get(variant.as_str()) {
+            find_deletion(text, |variant| {
+                if let Some(&id) = self.word_ids.get(variant) {
                     consider(id);
                 }
-            }
+                None::<()>
+            });
         }
         // Arabic script against Latin needs the skeleton; Latin against Latin only for long
         // words, the only ones word_similarity gives the skeleton's credit.
@@ -327,6 +372,11 @@ impl Index {
         if text.len() >= 5 {
             let ids = self.vowel_patterns.get(&word.vowel_pattern).map(Vec::as_slice).unwrap_or(&[]);
             for &id in ids.iter().take(SKELETON_FANOUT) {
+                consider(id);
+            }
+        }
+        for group in &*word.nicknames {
+            for &id in self.nickname_words.get(group).map(Vec::as_slice).unwrap_or(&[]).iter().take(SKELETON_FANOUT) {
                 consider(id);
             }
         }
@@ -421,15 +471,45 @@ impl Index {
             let required = || query.iter().filter(|q| !q.optional);
             let full_weight: f32 = required().map(|q| q.weight).sum::<f32>() - skipped_weight;
             for token in required() {
-                for &name in self.joined_pairs.get(&*token.word.text).map(Vec::as_slice).unwrap_or(&[]) {
-                    scratch.add(name, 1 << 63, token.weight);
+                let forms = std::iter::once(&*token.word.text).chain(token.word.respelt.then_some(&*token.word.key));
+                for form in forms {
+                    for &name in self.joined_pairs.get(form).map(Vec::as_slice).unwrap_or(&[]) {
+                        scratch.add(name, 1 << 63, token.weight);
+                    }
                 }
             }
-            for pair in query.windows(2).filter(|pair| !pair[1].optional) {
-                let joined = format!("{}{}", pair[0].word.text, pair[1].word.text);
+            // Adjacent query words glued find a listed word, also one slip away ("Patr ushev" /
+            // "PATRUSHEV", "Siemens Ag" / "SIEMENSAG"); so does the whole query glued.
+            let whole = (query.len() >= 3 && query_joined.len() <= 40).then(|| (query_joined.clone(), &query[..]));
+            let pairs = query
+                .windows(2)
+                .filter(|pair| !pair[1].optional)
+                .map(|pair| (format!("{}{}", pair[0].word.text, pair[1].word.text), pair));
+            for (joined, words) in pairs.chain(whole) {
+                let weight: f32 = words.iter().map(|w| w.weight).sum();
+                let mut found: Vec<VocabId> = Vec::new();
                 if let Some(&word) = self.word_ids.get(joined.as_str()) {
+                    found.push(word);
+                }
+                // One slip besides, only where a word is no listed word's likeness on its own
+                // (a fragment: "Patr", "Ushev"): otherwise the words find their names themselves.
+                if joined.len() >= 6 && words.len() == 2 && words.iter().any(|w| w.similar.is_empty()) {
+                    let mut lookup = |variant: &str| {
+                        found.extend(self.deletions.get(variant).map(Vec::as_slice).unwrap_or(&[]));
+                        None::<()>
+                    };
+                    lookup(&joined);
+                    find_deletion(&joined, lookup);
+                    found.sort_unstable();
+                    found.dedup();
+                }
+                for word in found {
+                    let listed = &self.words[word as usize].text;
+                    if crate::similarity::edit_ratio(listed.as_bytes(), joined.as_bytes()) < 0.85 {
+                        continue;
+                    }
                     for &name in &self.postings[word as usize] {
-                        scratch.add(name, 1 << 62, pair[0].weight + pair[1].weight);
+                        scratch.add(name, 1 << 62, weight);
                     }
                 }
             }
@@ -476,6 +556,11 @@ impl Index {
             .map(|n| n.words.iter().map(|&w| &*self.words[w as usize].text).collect::<Vec<_>>().join(" "))
             .collect()
     }
+}
+
+/// A word's text, and its spelling key where that differs.
+fn spelling_forms(word: &Word) -> impl Iterator<Item = &str> {
+    std::iter::once(&*word.text).chain(word.respelt.then_some(&*word.key))
 }
 
 /// Rarity (`idf`) scaled by length: one- and two-letter words (initials, "bin", "co") say little

@@ -27,6 +27,7 @@ mod normalize;
 mod rigour;
 mod score;
 pub mod similarity;
+mod spelling;
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -51,7 +52,7 @@ pub struct Query<'a> {
     /// An ISO 3166-1 alpha-2 code or an English country name. A listed country that agrees raises
     /// the score a little, one that disagrees lowers it a little; it never excludes on its own,
     /// and a name that is the listed name but for spelling it lowers the less the more certain
-    /// the name, never below the hold threshold.
+    /// the name.
     pub country: Option<&'a str>,
     /// Person or organisation, when known: a hit on the other kind scores lower.
     pub kind: Option<Kind>,
@@ -126,6 +127,9 @@ pub struct Screener {
 
 const KIND_MISMATCH_PENALTY: f64 = 0.08;
 const COUNTRY_AGREES_BONUS: f64 = 0.02;
+/// Company types of different classes on both sides ("Deutsche Bank AG" / "Deutsche Bank
+/// GmbH"): two companies of one group, often, or one renamed; a little against.
+const LEGAL_FORM_PENALTY: f64 = 0.05;
 /// What a listed country that differs from the query's costs a partial name match, and at most
 /// a complete one (see [`country_disagrees`]).
 const COUNTRY_DISAGREES_PENALTY: f64 = 0.04;
@@ -183,16 +187,27 @@ impl Screener {
         let kind = query.kind.unwrap_or(Kind::Unknown);
         let query = &Query { name: normalize::bounded(query.name), ..*query };
         let mut dropped = Vec::new();
-        let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped));
+        let mut form = None;
+        let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped), Some(&mut form));
         let country = query.country.and_then(country_code);
         let mut matches: Vec<(f64, &index::IndexedName)> = index
-            .search(&tokens, &dropped, floor, query.name.chars().any(normalize::is_han))
+            .search(
+                &tokens,
+                &dropped,
+                floor,
+                query.name.chars().any(normalize::is_han) && !query.name.chars().any(normalize::is_kana),
+            )
             .into_iter()
             .map(|scored| {
                 let name = &index.names[scored.name as usize];
                 let entry = index.entry(name);
                 let mut score = scored.score;
                 score -= kind_penalty(kind, entry.kind);
+                if let (Some(a), Some(b)) = (form, name.form)
+                    && a != b
+                {
+                    score -= LEGAL_FORM_PENALTY;
+                }
                 if let Some(country) = country
                     && !entry.countries.is_empty()
                 {
@@ -261,19 +276,17 @@ fn kind_penalty(query: Kind, listed: Kind) -> f64 {
 /// A score after the listed country turned out to differ from the query's. Buyers of listed
 /// parties often receive through other countries (AE, TR, HK, KZ, AM, GE, KG, …), so where the
 /// names differ at most in spelling (`complete`: every word of both found its counterpart, in
-/// the same script) a differing country says little: the less, the more certain the name
-/// (nothing for an exact name), and it never takes a name that reaches the hold threshold alone
-/// below it. A partial match (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX,
-/// Martin Humberto") pays the whole penalty, as it did before. On the labelled set given hub
+/// the same script) a differing country says little: the penalty times the name's doubt (1 −
+/// score; nothing for an exact name, under a hundredth near the hold threshold). A partial match
+/// (a word added, missing or replaced: "Martín Ponce" / "PONCE FELIX, Martin Humberto") pays the
+/// whole penalty, as it did before. On the labelled set given hub
 /// countries (`tests/accuracy.rs`, BENCHMARKS.md "Screening") a penalty that could release any
 /// name released true hits before false ones.
 fn country_disagrees(score: f64, complete: bool) -> f64 {
     if !complete {
         return score - COUNTRY_DISAGREES_PENALTY;
     }
-    let doubt = ((1.0 - score) / (1.0 - RECOMMENDED_HOLD_THRESHOLD)).clamp(0.0, 1.0);
-    let lowered = score - COUNTRY_DISAGREES_PENALTY * doubt;
-    if score >= RECOMMENDED_HOLD_THRESHOLD { lowered.max(RECOMMENDED_HOLD_THRESHOLD) } else { lowered }
+    score - COUNTRY_DISAGREES_PENALTY * (1.0 - score).clamp(0.0, 1.0)
 }
 
 fn summaries(index: &Index) -> Vec<ListSummary> {

@@ -93,13 +93,18 @@ const ARTICLES: &[&str] = &["al", "el"];
 /// write them after the given names ("CRUZ, Juan M. de la"), order forms anywhere ("Cruz Juan M.
 /// De La"), so in a person's name they say nothing about who: they are dropped wherever they sit
 /// (see [`is_dropped_particle`]). Not "du": a Chinese family name ("DU, Yu Rong").
-const PARTICLES: &[&str] = &[
+pub(crate) const PARTICLES: &[&str] = &[
     "de", "del", "della", "der", "den", "di", "da", "la", "van", "von", "vom", "zu", "ter", "ten", "dos", "das", "bin",
     "ibn", "bint", "al", "el",
 ];
 /// The particles that are no name on their own. The others are also names, syllables of
 /// Chinese names ("De", "Bin") and words ("Das", "Ten", "Ibn Khaldun").
 const PARTICLES_ONLY: &[&str] = &["del", "della", "der", "den", "von", "vom", "dos", "al", "el"];
+
+/// Whether the letters are an article or a name particle ("al", "de", "van").
+pub(crate) fn is_particle_text(text: &[u8]) -> bool {
+    PARTICLES.iter().any(|p| p.as_bytes() == text)
+}
 
 fn is_particle(token: &Token) -> bool {
     !token.abjad && PARTICLES.contains(&token.text.as_str())
@@ -133,8 +138,78 @@ pub(crate) fn family_word_count(tokens: &[Token]) -> usize {
         n => n,
     }
 }
-/// "Abd al-Majid", "Abdel Majid", "Abdulmajid": one name, written as "abdmajid".
-const ABD_FORMS: &[&str] = &["abd", "abdel", "abdul", "abdal", "abdol", "abdoul", "abdil"];
+/// Chinese family names read differently as surnames (`data/han_surnames.tsv`).
+const HAN_SURNAMES: &str = include_str!("../data/han_surnames.tsv");
+
+/// The reading of a character as the first of a Chinese person's name, where the table has it.
+fn surname_reading(c: char) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<FastMap<char, &'static str>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            HAN_SURNAMES
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .skip(1)
+                .filter_map(|line| {
+                    let mut f = line.split('\t');
+                    let c = f.next()?.chars().next()?;
+                    Some((c, f.next()?))
+                })
+                .collect()
+        })
+        .get(&c)
+        .copied()
+}
+
+/// Given names and their nicknames (`data/nicknames.csv`: carltonnorthern/nicknames, Apache-2.0).
+const NICKNAMES: &str = include_str!("../data/nicknames.csv");
+
+/// Number words (`data/numbers.tsv`).
+const NUMBER_WORDS: &str = include_str!("../data/numbers.tsv");
+
+/// The value of a Roman numeral from 2 to 39 written in i, v and x ("ii", "iv", "ksiv" as the
+/// normalizer writes "xiv"); a lone i, v or x is an initial.
+fn roman_value(word: &str) -> Option<u32> {
+    if word.len() < 2 || !word.bytes().all(|c| matches!(c, b'i' | b'v' | b'k' | b's')) {
+        return None;
+    }
+    let word = word.replace("ks", "x");
+    let tens = word.bytes().take_while(|&c| c == b'x').count();
+    let rest = &word[tens..];
+    let units = match rest {
+        "" => 0,
+        "i" => 1,
+        "ii" => 2,
+        "iii" => 3,
+        "iv" => 4,
+        "v" => 5,
+        "vi" => 6,
+        "vii" => 7,
+        "viii" => 8,
+        "ix" => 9,
+        _ => return None,
+    };
+    let value = 10 * tens as u32 + units;
+    (tens <= 3 && word.len() >= 2 && value >= 2).then_some(value)
+}
+
+/// Heads of compound names and their forms (`data/name_heads.tsv`).
+const NAME_HEADS: &str = include_str!("../data/name_heads.tsv");
+
+/// The heads of compound names as (form, head), the head's own form first.
+fn name_heads() -> Vec<(String, String)> {
+    let mut heads: Vec<(String, String)> = NAME_HEADS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            (f.len() == 3 && !f[2].trim().is_empty()).then(|| (f[1].to_string(), f[0].to_string()))
+        })
+        .collect();
+    heads.sort_by_key(|(form, head)| form != head);
+    heads
+}
 
 /// Words the normalizer drops or rewrites, built once from the rigour vocabularies.
 #[derive(Debug)]
@@ -155,6 +230,17 @@ pub struct Normalizer {
     org_type_deletions: FastSet<String>,
     /// The words of common given and family names (`reference/common_names.txt`), normalized.
     common_names: FastSet<String>,
+    /// Forms of the heads of compound names, (form, head) (`data/name_heads.tsv`).
+    heads: Vec<(String, String)>,
+    /// Company types as the normalizer spells them ("gmbh", "co ltd") → their class (rigour's
+    /// `generic`: "AG" and "GmbH" differ, "GmbH" and "m.b.H." do not).
+    legal_forms: FastMap<String, u32>,
+    /// A given name or nickname → the names it is, or is a nickname of (a number per name).
+    nicknames: FastMap<String, Vec<u32>>,
+    /// Number words and their values (`data/numbers.tsv`).
+    numbers: FastMap<String, u32>,
+    /// Equivalent spellings (`data/spellings.tsv`).
+    spellings: crate::spelling::Spellings,
 }
 
 /// Common given and family names from several regions (made by
@@ -277,7 +363,61 @@ impl Normalizer {
             symbol_ids,
             org_type_deletions,
             common_names,
+            heads: name_heads(),
+            legal_forms: {
+                let mut classes: FastMap<String, u32> = FastMap::default();
+                let mut forms = FastMap::default();
+                for (spellings, class) in rigour::org_type_classes() {
+                    let next = classes.len() as u32;
+                    let id = *classes.entry(class).or_insert(next);
+                    for spelling in spellings {
+                        let mut words = raw_tokens(&spelling);
+                        join_letter_runs(&mut words);
+                        let key = words.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+                        forms.entry(key).or_insert(id);
+                    }
+                }
+                forms
+            },
+            nicknames: {
+                let mut groups: FastMap<String, Vec<u32>> = FastMap::default();
+                let mut ids: FastMap<String, u32> = FastMap::default();
+                for line in NICKNAMES.lines().skip(1) {
+                    let f: Vec<&str> = line.split(',').collect();
+                    let [name, "has_nickname", nickname] = f[..] else { continue };
+                    let next = ids.len() as u32;
+                    let id = *ids.entry(name.to_string()).or_insert(next);
+                    for word in [name, nickname] {
+                        let entry = groups.entry(word.to_string()).or_default();
+                        if !entry.contains(&id) {
+                            entry.push(id);
+                        }
+                    }
+                }
+                groups
+            },
+            numbers: NUMBER_WORDS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .skip(1)
+                .filter_map(|line| {
+                    let f: Vec<&str> = line.split('\t').collect();
+                    Some((f.first()?.to_string(), f.get(1)?.parse().ok()?))
+                })
+                .collect(),
+            spellings: crate::spelling::Spellings::new(),
         }
+    }
+
+    /// The names a given name or nickname stands for ("ted" → theodore's and edward's), as
+    /// numbers; empty for other words.
+    pub(crate) fn nickname_groups(&self, word: &str) -> &[u32] {
+        self.nicknames.get(word).map_or(&[], Vec::as_slice)
+    }
+
+    /// The word with its equivalent spellings written one way (see `data/spellings.tsv`).
+    pub(crate) fn spelling_key(&self, word: &str) -> String {
+        self.spellings.key(word)
     }
 
     /// Whether a word is a common given or family name ("smith", "maria", "mohamed", "wang"):
@@ -289,7 +429,7 @@ impl Normalizer {
     /// The comparable tokens of a name. Honorifics go for persons and unknown kinds, company-type
     /// words for organisations and unknown kinds; a name made only of such words keeps them.
     pub fn tokens(&self, name: &str, kind: Kind) -> Vec<Token> {
-        self.tokens_and_dropped_types(name, kind, None)
+        self.tokens_and_dropped_types(name, kind, None, None)
     }
 
     /// [`Normalizer::tokens`], and in `dropped` the one-word company types taken from the end
@@ -300,10 +440,13 @@ impl Normalizer {
         name: &str,
         kind: Kind,
         dropped: Option<&mut Vec<Token>>,
+        form: Option<&mut Option<u32>>,
     ) -> Vec<Token> {
-        let mut tokens = raw_tokens(name);
         // Vessel and aircraft names ("EP-MHA") have no company types to strip.
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
+        let unglued = if may_be_org { self.unglue_org_types(bounded(name)) } else { None };
+        let mut tokens = raw_tokens(unglued.as_deref().unwrap_or(name));
+        self.write_numbers(&mut tokens, kind);
         let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
         if may_be_person {
             // Found first, removed at once: removing each as found moved the rest every time.
@@ -320,9 +463,9 @@ impl Normalizer {
         if may_be_org {
             join_letter_runs(&mut tokens);
             let dropped = if may_be_person { dropped } else { None };
-            self.strip_org_types(&mut tokens, dropped);
+            self.strip_org_types(&mut tokens, dropped, form);
         }
-        split_abd(&mut tokens);
+        split_name_heads(&mut tokens, &self.heads);
         // A name written twice ("Jin Tiesan (金铁三)") is one name.
         let half = tokens.len() / 2;
         if tokens.len() >= 4 && tokens.len().is_multiple_of(2) && tokens[..half] == tokens[half..] {
@@ -347,9 +490,153 @@ impl Normalizer {
         if kept.is_empty() { tokens } else { kept }
     }
 
+    /// Numbers written as words ("Forty-Four", "forty four", "First"), as ordinals ("44th") or,
+    /// after a name's first word and outside persons' names, as Roman numerals ("Fund III"),
+    /// written as digits, so that every spelling of a series number compares alike.
+    fn write_numbers(&self, tokens: &mut Vec<Token>, kind: Kind) {
+        let value = |token: &Token| -> Option<u32> {
+            if token.abjad {
+                return None;
+            }
+            let text = token.text.as_str();
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits < text.len() && matches!(&text[digits..], "st" | "nd" | "rd" | "th") {
+                return text[..digits].parse().ok();
+            }
+            if let Some(&value) = self.numbers.get(text) {
+                return Some(value);
+            }
+            // Tens and a unit glued by a hyphen ("fortyfour", "twentyfirst").
+            // Tens words have five to seven letters, units at least three.
+            (5..=7).filter(|&at| at + 3 <= text.len()).find_map(|at| {
+                let (tens, unit) = (self.numbers.get(&text[..at])?, self.numbers.get(&text[at..])?);
+                (tens % 10 == 0 && (20..100).contains(tens) && (1..10).contains(unit)).then_some(tens + unit)
+            })
+        };
+        // Letters and digits glued ("Hung1", "MSN164") are two words, as lists write them apart;
+        // an ordinal ("44th") stays one.
+        let mixed = |t: &Token| {
+            let b = t.text.as_bytes();
+            !t.abjad && b.iter().any(u8::is_ascii_digit) && b.iter().any(u8::is_ascii_alphabetic) && value(t).is_none()
+        };
+        if tokens.iter().any(mixed) {
+            let mut split = Vec::with_capacity(tokens.len() + 2);
+            for token in tokens.drain(..) {
+                if !mixed(&token) {
+                    split.push(token);
+                    continue;
+                }
+                // Pinyin with tone numbers ("jin4ping2"): two or more syllables each ending in
+                // one digit from 1 to 5 are the syllables.
+                let bytes = token.text.as_bytes();
+                let tones = bytes.iter().filter(|c| c.is_ascii_digit()).count();
+                let toned = tones >= 2
+                    && bytes.last().is_some_and(u8::is_ascii_digit)
+                    && bytes.windows(2).all(|w| !(w[0].is_ascii_digit() && w[1].is_ascii_digit()))
+                    && bytes.iter().all(|c| !c.is_ascii_digit() || (b'1'..=b'5').contains(c));
+                if toned {
+                    split.push(Token { text: token.text.replace(|c: char| c.is_ascii_digit(), ""), abjad: false });
+                    continue;
+                }
+                let mut run = String::new();
+                for c in token.text.chars() {
+                    if run.chars().last().is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit()) {
+                        split.push(Token { text: std::mem::take(&mut run), abjad: false });
+                    }
+                    run.push(c);
+                }
+                split.push(Token { text: run, abjad: false });
+            }
+            *tokens = split;
+        }
+        if !tokens.iter().any(|t| value(t).is_some() || (kind != Kind::Person && roman_value(&t.text).is_some())) {
+            return;
+        }
+        let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+        let mut i = 0;
+        while i < tokens.len() {
+            let number = value(&tokens[i])
+                .or_else(|| (kind != Kind::Person && i > 0).then(|| roman_value(&tokens[i].text)).flatten());
+            match number {
+                Some(mut number) => {
+                    // "forty four", "forty 4": tens and a unit.
+                    let unit = tokens.get(i + 1).and_then(|t| t.text.parse::<u32>().ok().or_else(|| value(t)));
+                    if number % 10 == 0
+                        && (20..100).contains(&number)
+                        && let Some(unit) = unit.filter(|u| (1..10).contains(u))
+                    {
+                        number += unit;
+                        i += 1;
+                    }
+                    out.push(Token { text: number.to_string(), abjad: false });
+                }
+                None => out.push(tokens[i].clone()),
+            }
+            i += 1;
+        }
+        *tokens = out;
+    }
+
+    /// A company type glued to the name before it, told by its capitals ("SiemensAG",
+    /// "RomashkaLLC"): the name with a space before it, or `None` when there is none.
+    fn unglue_org_types(&self, name: &str) -> Option<String> {
+        let bytes = name.as_bytes();
+        let mut cuts = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let end = bytes[i..].iter().position(|c| !c.is_ascii_alphabetic()).map_or(bytes.len(), |n| i + n);
+            let word = &bytes[i..end];
+            // A type of five letters or more glued to a name of four or more, whatever the case
+            // ("FOXWHELPLIMITED").
+            let lower = if word.len() >= 9 { name[i..end].to_ascii_lowercase() } else { String::new() };
+            if let Some(at) = (4..lower.len().saturating_sub(4)).find(|&at| {
+                lower.len() - at >= 5
+                    && self.org_types.get(&lower[at..]).is_some_and(|phrases| phrases.iter().any(|p| p.len() == 1))
+            }) {
+                cuts.push(i + at);
+            } else if let Some(at) =
+                (1..word.len()).rev().find(|&k| word[k - 1].is_ascii_lowercase() && word[k].is_ascii_uppercase())
+                && word[at..].iter().all(u8::is_ascii_uppercase)
+                && word[at..].len() >= 2
+                && at >= 3
+            {
+                let tail = name[i + at..end].to_ascii_lowercase();
+                if self.org_types.get(&tail).is_some_and(|phrases| phrases.iter().any(|p| p.len() == 1)) {
+                    cuts.push(i + at);
+                }
+            }
+            i = end + 1;
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(name.len() + cuts.len());
+        let mut from = 0;
+        for cut in cuts {
+            out.push_str(&name[from..cut]);
+            out.push(' ');
+            from = cut;
+        }
+        out.push_str(&name[from..]);
+        Some(out)
+    }
+
     /// Company-type phrases sit at either end of a name ("OOO Romashka", "Romashka Co., Ltd.");
     /// in the middle they are usually part of the name itself.
-    fn strip_org_types(&self, tokens: &mut Vec<Token>, mut dropped: Option<&mut Vec<Token>>) {
+    fn strip_org_types(
+        &self,
+        tokens: &mut Vec<Token>,
+        mut dropped: Option<&mut Vec<Token>>,
+        mut form: Option<&mut Option<u32>>,
+    ) {
+        let mut note_form = |phrase: &[Token]| {
+            if let Some(form) = form.as_deref_mut()
+                && form.is_none()
+            {
+                let key = phrase.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+                *form = self.legal_forms.get(&key).copied();
+            }
+        };
         loop {
             let end = tokens.len();
             if end == 0 {
@@ -362,6 +649,7 @@ impl Normalizer {
                 {
                     dropped.push(tokens[end - 1].clone());
                 }
+                note_form(&tokens[end - at_end..]);
                 tokens.truncate(end - at_end);
                 continue;
             }
@@ -372,6 +660,7 @@ impl Normalizer {
             }
             let at_start = phrase_at(&self.org_types, tokens, 0);
             if at_start > 0 && at_start < end {
+                note_form(&tokens[..at_start]);
                 tokens.drain(..at_start);
                 continue;
             }
@@ -395,41 +684,55 @@ impl Normalizer {
     }
 }
 
-/// Writes every spelling of "Abd al-Majid" ("Abdel Majid", "Abdulmajid", "ABD EL MAJID") as
-/// "abd majid": "Abd" forms become "abd", glued forms are split, and the article after them goes.
-/// "Abdullah" and its spellings are one name and stay whole.
-fn split_abd(tokens: &mut Vec<Token>) {
+/// Writes every form of a compound name's head ("Abd al-Majid", "Abdel Majid", "Abdulmajid",
+/// "ABD EL MAJID") as the head and the rest ("abd majid"): glued forms are split, and the article
+/// after a head goes. A word that only begins like a glued form, the article next ("Abdullah"),
+/// stays whole.
+fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len() + 1);
-    let mut after_abd = false;
+    let mut after_head = false;
     for token in tokens.drain(..) {
         let word = token.text.as_str();
-        if after_abd && (ARTICLES.contains(&word) || word == "ul") {
+        if after_head && (ARTICLES.contains(&word) || word == "ul") {
             continue;
         }
         // "Abd al-Majid": the article glued to the name by its hyphen.
-        if after_abd
+        if after_head
             && let Some(rest) = ["al", "el", "ul"].iter().find_map(|a| word.strip_prefix(a)).filter(|r| r.len() >= 3)
         {
             out.push(Token { text: rest.to_string(), abjad: token.abjad });
-            after_abd = false;
+            after_head = false;
             continue;
         }
-        after_abd = false;
-        if ABD_FORMS.contains(&word) {
-            out.push(Token { text: "abd".to_string(), abjad: token.abjad });
-            after_abd = true;
-            continue;
-        }
-        let glued = ABD_FORMS[1..].iter().find(|form| word.len() > form.len() + 2 && word.starts_with(**form));
-        let rest = match glued {
-            Some(form) => Some(&word[form.len()..]),
-            None if !token.abjad => mistyped_abd_rest(word),
-            None => None,
+        after_head = false;
+        // A head form, also with one letter replaced ("Ahdul" for "Abdul") in a word of five
+        // letters or more.
+        let one_off = |form: &str| {
+            word.len() >= 5
+                && form.len() == word.len()
+                && form.bytes().zip(word.bytes()).filter(|(x, y)| x != y).count() == 1
+                && !token.abjad
         };
-        match rest {
-            Some(rest) if !rest.starts_with("la") => {
+        if let Some((_, head)) =
+            heads.iter().find(|(form, _)| form == word).or_else(|| heads.iter().find(|(form, _)| one_off(form)))
+        {
+            out.push(Token { text: head.clone(), abjad: token.abjad });
+            after_head = true;
+            continue;
+        }
+        // Glued forms longer than the head itself ("abdul" + "amir"); the bare head glued to a
+        // name is too often a name of its own.
+        let glued = heads
+            .iter()
+            .filter(|(form, head)| form != head)
+            .find_map(|(form, head)| {
+                (word.len() > form.len() + 2 && word.starts_with(form.as_str())).then(|| (head, &word[form.len()..]))
+            })
+            .or_else(|| if token.abjad { None } else { glued_with_one_slip(word, heads) });
+        match glued {
+            Some((head, rest)) if !rest.starts_with("la") => {
                 let rest = rest.to_string();
-                out.push(Token { text: "abd".to_string(), abjad: token.abjad });
+                out.push(Token { text: head.clone(), abjad: token.abjad });
                 out.push(Token { text: rest, abjad: token.abjad });
             }
             _ => out.push(token),
@@ -438,28 +741,24 @@ fn split_abd(tokens: &mut Vec<Token>) {
     *tokens = out;
 }
 
-/// The rest of a glued "Abd" compound whose "Abd" form carries a slip: a letter too many
-/// ("Abbdulamir") or two letters swapped ("Adbulamir"). Without it the compound stays one word
-/// and pairs with neither word of the listed "ABDUL AMIR". A letter missing is left alone:
-/// "Abul" and "Abdu" begin names of their own ("Abul Hassan", "Abdurrahman").
-fn mistyped_abd_rest(word: &str) -> Option<&str> {
+/// A glued compound whose head form carries one slip, a letter too many or two letters
+/// swapped ("Abbdulamir", "Adbulamir" for "Abdulamir"): its head and the rest. Without this the
+/// compound stays one word and pairs with neither word of the listed name. A letter missing is
+/// left alone: shorter forms begin names of their own ("Abul", "Abdu").
+fn glued_with_one_slip<'w, 'h>(word: &'w str, heads: &'h [(String, String)]) -> Option<(&'h String, &'w str)> {
     let bytes = word.as_bytes();
-    // Most words hold no "b" and "d" near their start: skip them before trying each form.
-    let start = &bytes[..bytes.len().min(7)];
-    if bytes.len() < 8 || !start.contains(&b'b') || !start.contains(&b'd') {
-        return None;
-    }
-    ABD_FORMS[1..].iter().find_map(|form| {
+    heads.iter().filter(|(form, head)| form != head).find_map(|(form, head)| {
         let form = form.as_bytes();
         let n = form.len();
-        if bytes.len() < n + 4 {
+        // Most words hold not every letter of a form near their start: skip them first.
+        if bytes.len() < n + 4 || !form.iter().all(|c| bytes[..n + 1].contains(c)) {
             return None;
         }
         // One letter too many inside the form: the first n + 1 letters less one are the form.
         let inserted = (0..=n)
             .any(|skip| bytes[..=n].iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, c)| c).eq(form.iter()));
         if inserted {
-            return Some(&word[n + 1..]);
+            return Some((head, &word[n + 1..]));
         }
         let swapped = (0..n - 1).any(|i| {
             bytes[i] != bytes[i + 1]
@@ -468,22 +767,29 @@ fn mistyped_abd_rest(word: &str) -> Option<&str> {
                 && bytes[..i] == form[..i]
                 && bytes[i + 2..n] == form[i + 2..]
         });
-        swapped.then(|| &word[n..])
+        swapped.then(|| (head, &word[n..]))
     })
 }
 
 /// "M.A.T.S.A." is one word, not five initials: in a name that is not a person's, a run of
 /// single letters is joined.
 fn join_letter_runs(tokens: &mut Vec<Token>) {
-    if tokens.iter().filter(|t| t.text.len() == 1).count() < 2 {
+    let single = |t: &Token| t.text.len() == 1 && t.text.as_bytes()[0].is_ascii_alphabetic();
+    if tokens.iter().filter(|t| single(t)).count() < 2 {
         return;
     }
     let mut joined: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut previous_single = false;
     for token in tokens.drain(..) {
-        let single = token.text.len() == 1;
+        let single = single(&token);
         match joined.last_mut() {
-            Some(last) if single && previous_single => last.text.push_str(&token.text),
+            // A lone "x" stayed an initial; inside a word it is written "ks" like any other.
+            Some(last) if single && previous_single => {
+                last.text.push_str(&token.text);
+                if last.text.contains('x') {
+                    last.text = last.text.replace('x', "ks");
+                }
+            }
             _ => joined.push(token),
         }
         previous_single = single;
@@ -518,8 +824,8 @@ impl Normalizer {
         if let Some(canonical) = self.org_symbol_deletions.get(word) {
             return Some(canonical);
         }
-        deletions(word).find_map(|variant| {
-            self.org_symbols.get(&variant).or_else(|| self.org_symbol_deletions.get(&variant)).map(String::as_str)
+        find_deletion(word, |variant| {
+            self.org_symbols.get(variant).or_else(|| self.org_symbol_deletions.get(variant)).map(String::as_str)
         })
     }
 
@@ -553,8 +859,29 @@ impl Normalizer {
 
     fn is_misspelt_org_type(&self, word: &str) -> bool {
         word.len() >= 6
-            && (self.org_type_deletions.contains(word) || deletions(word).any(|d| self.org_type_deletions.contains(&d)))
+            && (self.org_type_deletions.contains(word)
+                || find_deletion(word, |d| self.org_type_deletions.contains(d).then_some(())).is_some())
     }
+}
+
+/// Calls `f` with the word with one letter left out, for each letter, in a reused buffer (no
+/// allocation: this runs per query word), until `f` returns `Some`.
+pub(crate) fn find_deletion<T>(word: &str, mut f: impl FnMut(&str) -> Option<T>) -> Option<T> {
+    let bytes = word.as_bytes();
+    if bytes.len() > MAX_WORD_LEN + 1 || !word.is_ascii() {
+        return deletions(word).find_map(|variant| f(&variant));
+    }
+    let mut buffer = [0u8; MAX_WORD_LEN + 1];
+    for i in 0..bytes.len() {
+        buffer[..i].copy_from_slice(&bytes[..i]);
+        buffer[i..bytes.len() - 1].copy_from_slice(&bytes[i + 1..]);
+        // ASCII bytes are always a str.
+        let variant = std::str::from_utf8(&buffer[..bytes.len() - 1]).unwrap_or_default();
+        if let Some(found) = f(variant) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 /// The word with one letter left out, for each letter.
@@ -569,6 +896,14 @@ pub(crate) fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
 
 fn is_abjad(c: char) -> bool {
     matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+}
+
+pub(crate) fn is_kana(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7A3)
 }
 
 pub(crate) fn is_han(c: char) -> bool {
@@ -606,12 +941,19 @@ struct WordBuilder {
     abjad: bool,
     /// Consecutive Han characters, transliterated one syllable each.
     han_run: Vec<String>,
+    /// The first character of the run.
+    han_first: Option<char>,
 }
 
 impl WordBuilder {
     fn end_word(&mut self) {
         if !self.current.is_empty() {
             let mut text = std::mem::take(&mut self.current);
+            // "Alexei" and "Aleksei" are one name: x is written "ks", the transliteration
+            // standards' common ground (Cyrillic has no x); a lone "X" is an initial.
+            if !self.abjad && text.len() > 1 && text.contains('x') {
+                text = text.replace('x', "ks");
+            }
             // ASCII only: any byte is a character boundary.
             text.truncate(MAX_WORD_LEN);
             self.push_word(Token { text, abjad: self.abjad });
@@ -630,10 +972,12 @@ impl WordBuilder {
     /// word per syllable.
     fn end_han_run(&mut self) {
         let run = std::mem::take(&mut self.han_run);
+        let first = self.han_first.take();
         match run.len() {
             0 => {}
             2 | 3 => {
-                self.push_word(Token { text: run[0].clone(), abjad: false });
+                let surname = first.and_then(surname_reading).map_or_else(|| run[0].clone(), str::to_string);
+                self.push_word(Token { text: surname, abjad: false });
                 self.push_word(Token { text: run[1..].concat(), abjad: false });
             }
             _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false })),
@@ -642,12 +986,12 @@ impl WordBuilder {
 
     fn push_ascii(&mut self, text: &str) {
         for c in text.chars() {
-            // "Alexei" and "Aleksei" are one name: x is written "ks", the transliteration
-            // standards' common ground (Cyrillic has no x).
-            if (c == 'x' || c == 'X') && !self.abjad {
-                self.current.push_str("ks");
-            } else if c.is_ascii_alphanumeric() {
+            if c.is_ascii_alphanumeric() {
                 self.current.push(c.to_ascii_lowercase());
+            } else if c == '&' {
+                // "AT&T" and "AT and T", "H&M" and "H and M": the ampersand is the word.
+                self.end_word();
+                self.push_word(Token { text: "and".to_string(), abjad: false });
             } else if !is_apostrophe(c) && c != '-' {
                 // A hyphen joins: "Pridmore-Smith" is one surname, not a Smith; "Al-Majid",
                 // "Transneft-Privolga" written apart or glued are matched as glued words.
@@ -664,15 +1008,32 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
     let chars: Vec<char> =
         if name.is_ascii() { name.chars().collect() } else { name.nfkc().take(MAX_NAME_CHARS).collect() };
     let mut builder = WordBuilder::default();
+    // Kana make the name Japanese: its kanji have Japanese readings, which a Mandarin reading
+    // does not give ("高市早苗" is Takaichi Sanae, not "gao shi zao miao"); without a
+    // dictionary of Japanese readings they are left out and the kana words kept.
+    let japanese = chars.iter().any(|&c| is_kana(c));
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if is_han(c) {
+        if japanese && is_han(c) {
+            builder.end_han_run();
             builder.end_word();
+            i += 1;
+            continue;
+        }
+        if is_han(c) || is_hangul(c) {
+            // A Korean name is a syllable blocks run like a Chinese one ("김정은" → "gim
+            // jeongeun"): one syllable of family name, then the given name.
+            if builder.han_run.is_empty() {
+                builder.end_word();
+            }
             if let Some(syllable) = deunicode::deunicode_char(c) {
                 let syllable: String =
                     syllable.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
                 if !syllable.is_empty() {
+                    if builder.han_run.is_empty() {
+                        builder.han_first = Some(c);
+                    }
                     builder.han_run.push(syllable);
                 }
             }
@@ -705,6 +1066,8 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
                 builder.push_ascii(text);
                 builder.abjad = true;
             }
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            // A vowel sign or diacritic inside a word (Khmer, Thai, Devanagari) does not end it.
         } else if c.is_alphanumeric() {
             if builder.abjad {
                 builder.end_word();
@@ -797,6 +1160,9 @@ mod tests {
         assert_eq!(words("Alexei", Kind::Person), words("Алексей", Kind::Person).replace("ii", "ei"));
         assert_eq!(words("习近平", Kind::Person), "xi jinping");
         assert_eq!(words("金铁三", Kind::Person), "jin tiesan");
+        // A family name read as a family name (data/han_surnames.tsv).
+        assert_eq!(words("单雄信", Kind::Person), "shan xiongxin");
+        assert_eq!(words("曾国藩", Kind::Person), "zeng guofan");
         let arabic = Normalizer::new().tokens("صدام حسين التكريتي", Kind::Person);
         assert!(arabic.iter().all(|t| t.abjad));
         let arabic: Vec<String> = arabic.iter().map(|t| skeleton(&t.text)).collect();
@@ -880,6 +1246,21 @@ mod tests {
             words("中国大唐集团", Kind::Organization).split(' ').count()
         );
         assert_eq!(words("EP-MHA", Kind::Aircraft), "epmha");
+        // Numbers as digits, series numbers outside persons' names, pinyin tone numbers dropped.
+        assert_eq!(words("Brigade Forty-Four", Kind::Organization), "brigade 44");
+        assert_eq!(words("Brigade fourty 4", Kind::Organization), "brigade 44");
+        assert_eq!(words("44th Brigade", Kind::Organization), "44 brigade");
+        assert_eq!(words("KKR Asian Fund III L.P.", Kind::Organization), "kkr asian fund 3");
+        assert_eq!(words("Pu Hung1", Kind::Vessel), "pu hung 1");
+        assert_eq!(words("Xi Jin4ping2", Kind::Person), "ksi jinping");
+        assert_eq!(words("Xí Jìnpíng", Kind::Person), "ksi jinping");
+        assert_eq!(words("AT&T", Kind::Organization), words("AT and T", Kind::Organization));
+        assert_eq!(words("LXC Aviation", Kind::Organization), words("L.X.C Aviation", Kind::Organization));
+        assert_eq!(words("SiemensAG", Kind::Organization), "siemens");
+        assert_eq!(words("FOXWHELPLIMITED", Kind::Organization), "fokswhelp");
+        assert_eq!(words("Delimited Trading", Kind::Organization), "delimited trading");
+        // A compound head with one letter replaced is the head.
+        assert_eq!(words("Ahdul Jashari", Kind::Person), "abd jashari");
     }
 
     #[test]

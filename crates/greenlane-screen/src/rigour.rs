@@ -36,6 +36,48 @@ pub(crate) fn org_types() -> Vec<String> {
     out
 }
 
+/// Each company type's spellings (display, compare and aliases) with its class: rigour's
+/// `generic` tag ("LLC", "JSC", "LP") where it has one, else its compare or display form. "AG"
+/// and "GmbH" are of different classes, "GmbH" and "m.b.H." of one.
+pub(crate) fn org_type_classes() -> Vec<(Vec<String>, String)> {
+    let mut out: Vec<(Vec<String>, String)> = Vec::new();
+    let mut class: Option<String> = None;
+    let mut own: Option<String> = None;
+    let mut spellings: Vec<String> = Vec::new();
+    let mut flush = |spellings: &mut Vec<String>, class: &mut Option<String>, own: &mut Option<String>| {
+        if let Some(name) = class.take().or_else(|| own.take()).or_else(|| spellings.first().cloned()) {
+            out.push((std::mem::take(spellings), name));
+        }
+        spellings.clear();
+        *own = None;
+    };
+    for line in ORG_TYPES.lines() {
+        let body = line.trim_start();
+        if body.starts_with('#') {
+            continue;
+        }
+        let new_entry = line.starts_with("  - ");
+        if new_entry {
+            flush(&mut spellings, &mut class, &mut own);
+        }
+        let item = body.strip_prefix("- ").unwrap_or(body);
+        if let Some(value) = item.strip_prefix("generic:") {
+            class = Some(scalar(value));
+        } else if let Some(value) = item.strip_prefix("compare:") {
+            own = Some(scalar(value));
+            spellings.push(scalar(value));
+        } else if let Some(value) = item.strip_prefix("display:") {
+            own.get_or_insert_with(|| scalar(value));
+            spellings.push(scalar(value));
+        } else if body.starts_with("- ") && !new_entry && !item.contains(": ") && !item.ends_with(':') {
+            spellings.push(scalar(item));
+        }
+    }
+    flush(&mut spellings, &mut class, &mut own);
+    out.retain(|(s, _)| !s.is_empty());
+    out
+}
+
 /// The items of one top-level list in the stopwords file, e.g. `PERSON_NAME_PREFIXES`.
 pub(crate) fn stopword_list(section: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -91,6 +133,11 @@ mod tests {
         for expected in ["LLC", "co., ltd.", "ООО", "有限公司", "GmbH"] {
             assert!(types.iter().any(|t| t == expected), "{expected} missing");
         }
+        let classes = org_type_classes();
+        let class = |form: &str| classes.iter().find(|(s, _)| s.iter().any(|x| x == form)).map(|(_, c)| c.clone());
+        assert_eq!(class("GmbH"), class("m.b.H."));
+        assert_ne!(class("GmbH"), class("AG"));
+        assert!(class("LLC").is_some());
         let prefixes = stopword_list("PERSON_NAME_PREFIXES");
         assert!(prefixes.iter().any(|p| p == "Mr") && prefixes.iter().any(|p| p == "Colonel"));
         assert!(!prefixes.iter().any(|p| p.contains('#')));

@@ -70,6 +70,16 @@ const CORROBORATED_MIN_LETTERS: usize = 4;
 const CORROBORATED_PAIR_MIN: f64 = PAIR_MIN;
 /// Words left over on either side at most.
 const CORROBORATED_MAX_LEFT: usize = 2;
+/// A given name against one of its nicknames (`data/nicknames.csv`).
+const NICKNAME_SIMILARITY: f64 = 0.88;
+/// A short word (two or three letters) one letter off its listed word, when every other word of
+/// both names is the same, in a person's name ("Kim Jong On" / "KIM, Jong Un").
+const SHORT_SLIP_SIMILARITY: f64 = 0.9;
+const SHORT_SLIP_MAX_LEN: usize = 3;
+/// A query word and a listed word that both found no partner replace each other ("Mary" for
+/// "Mark", "Ibrahimovich" for "Magomedovich"): each costs its whole weight, unlike a word that
+/// is only added or left out.
+const REPLACED_WORD: f32 = 1.0;
 /// A weak ("low quality") alias alone justifies less.
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
@@ -99,22 +109,13 @@ pub(crate) struct ScoredName {
     pub complete: bool,
 }
 
-/// "alaqsa" against "aqsa": the Arabic article written glued to the word.
+/// "alaqsa" against "aqsa", "dehernandez" against "hernandez": an article or name particle
+/// written glued to the word.
 fn glued_article(long: &[u8], short: &[u8]) -> bool {
     short.len() >= 3
-        && long.len() == short.len() + 2
-        && (long.starts_with(b"al") || long.starts_with(b"el"))
-        && &long[2..] == short
-}
-
-/// "Kh" against "H": one sound written two ways, which costs a little certainty.
-const KH_DISCOUNT: f64 = 0.04;
-/// How alike the rest of the two words must be: the same but for one slip in a long word.
-const KH_REST_MIN: f64 = STEEP_BELOW;
-
-/// `a` begins "kh" where `b` begins with a plain "h".
-pub(crate) fn kh_for_h(a: &[u8], b: &[u8]) -> bool {
-    a.len() >= 4 && b.len() >= 3 && a.starts_with(b"kh") && b[0] == b'h' && b.get(1) != Some(&b'h')
+        && long.len() > short.len()
+        && long.ends_with(short)
+        && crate::normalize::is_particle_text(&long[..long.len() - short.len()])
 }
 
 /// Below this, word similarity falls twice as fast: two words that share only some letters
@@ -167,12 +168,7 @@ fn comparable(a: &[u8], b: &[u8], skeletons: (&str, &str), abjad_against_latin: 
             || (x.as_bytes()[0] == y.as_bytes()[0] && first_consonant(a) == first_consonant(b));
     }
     let (short, long) = if a.len() <= b.len() { (a.len(), b.len()) } else { (b.len(), a.len()) };
-    // A digraph against one letter ("Djafari" / "Jafari", "Tchun" / "Chun") counts as the same start.
-    // Only d, t and k begin such digraphs ("Dj", "Tch", Russian "Kh" written "H"): "Zhanna" is
-    // not "Hanna".
-    let digraph = |x: &[u8], y: &[u8]| matches!(x.first(), Some(b'd' | b't' | b'k')) && x.get(1) == y.first();
-    let same_start = first_sound(a) == first_sound(b) || digraph(a, b) || digraph(b, a);
-    long - short <= 2.max(long / 3) && same_start
+    long - short <= 2.max(long / 3) && first_sound(a) == first_sound(b)
 }
 
 /// The masculine and feminine forms of one name ("Mario" / "Maria", "Fernando" / "Fernanda",
@@ -191,12 +187,55 @@ fn gender_forms(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
+/// What comparing spelling keys instead of the letters costs: the table's equivalences are
+/// sound, but two spellings are still a little less certain than one.
+const SPELLING_KEY_DISCOUNT: f64 = 0.03;
+
+/// How alike two words are: as written, or as spelling keys ([`Word::key`], the equivalent
+/// spellings of `data/spellings.tsv` written one way, also at the first letter), less a little,
+/// when the keys are alike but for a slip.
 pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
+    let written = letters_similarity(query, word);
+    if written >= 1.0 - SPELLING_KEY_DISCOUNT || query.abjad || word.abjad || (!query.respelt && !word.respelt) {
+        return written;
+    }
+    let (a, b) = (query.key.as_bytes(), word.key.as_bytes());
+    if a == b {
+        return written.max(1.0 - SPELLING_KEY_DISCOUNT);
+    }
+    // Keys alike but for a slip score at most what letters this alike already score.
+    if written >= STEEP_BELOW || a.len() < 2 || b.len() < 2 || !comparable(a, b, ("", ""), false) || gender_forms(a, b)
+    {
+        return written;
+    }
+    let jw = jaro_winkler(a, b);
+    let keyed = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(a, b)) / 2.0 };
+    // Keys that are alike only in part are another name spelt another way ("Hamid" / "Khalid"
+    // is not "Halid" / "Khalid"): the keys count when they are the same but for a slip.
+    if keyed >= STEEP_BELOW { written.max(keyed - SPELLING_KEY_DISCOUNT) } else { written }
+}
+
+fn letters_similarity(query: &Word, word: &Word) -> f64 {
     let (a, b) = (query.text.as_bytes(), word.text.as_bytes());
     if a == b {
         return 1.0;
     }
-    if !query.abjad && !word.abjad && gender_forms(a, b) {
+    // Numbers ("44", a series "2") are equal or different, never alike.
+    if a[0].is_ascii_digit() || b[0].is_ascii_digit() {
+        return 0.0;
+    }
+    // A given name and its nickname ("Ted" / "Theodore", "Bill" / "William").
+    if query.nicknames.iter().any(|g| word.nicknames.contains(g)) {
+        return NICKNAME_SIMILARITY;
+    }
+    // Two given or family names of the reference list that differ in more than spelling (not
+    // the same consonants nor the same spelling key: "Mary" / "Mark", "Hans" / "Hanna") are
+    // two names; "Mohammed" / "Muhammad", "Tom" / "Tim" differ only in their vowels.
+    if query.known_name && word.known_name && query.skeleton != word.skeleton && query.key != word.key {
+        return 0.0;
+    }
+    // Gender forms are forms of names ("Mario" / "Maria"; "Litografi" is "Litografia" mistyped).
+    if !query.abjad && !word.abjad && (query.known_name || word.known_name) && gender_forms(a, b) {
         return GENDER_FORM_SIMILARITY;
     }
     if a.len() == 1 || b.len() == 1 {
@@ -211,25 +250,6 @@ pub(crate) fn word_similarity(query: &Word, word: &Word) -> f64 {
     }
     if glued_article(a, b) || glued_article(b, a) {
         return GLUED_ARTICLE_SIMILARITY;
-    }
-    // "Kh" and "H" begin one name in two transliterations ("Khairullah" / "Hairullah", "Khalid"
-    // / "Halid"): compare the rest, so that a slip elsewhere still leaves the words alike; but
-    // at most a slip in a long word besides ("Hamid" is not "Khalid", nor "Halim").
-    if !query.abjad && !word.abjad {
-        let rest = if kh_for_h(a, b) {
-            Some((&a[1..], b))
-        } else if kh_for_h(b, a) {
-            Some((a, &b[1..]))
-        } else {
-            None
-        };
-        if let Some((x, y)) = rest {
-            let jw = jaro_winkler(x, y);
-            let rest = if jw < 0.6 { jw * 0.9 } else { (jw + edit_ratio(x, y)) / 2.0 };
-            if rest >= KH_REST_MIN {
-                return rest - KH_DISCOUNT;
-            }
-        }
     }
     let jw = jaro_winkler(a, b);
     // The edit ratio of words this far apart is lower still: their mean cannot reach PAIR_MIN.
@@ -319,6 +339,13 @@ struct Pairing {
     /// Pairs of such words, of four letters or more, equal on both sides.
     exact_distinctive: usize,
     full_pairs: usize,
+    /// The listed party is a person: place and organisation words in its name are names.
+    listed_person: bool,
+    /// Pairs of an initial and a word it begins (or two initials).
+    initial_pairs: usize,
+    /// Pairs in which neither word is a reference given or family name nor an organisation
+    /// word.
+    unusual_pairs: usize,
     /// The query's words that are not [`QueryToken::optional`] (they come first).
     required: usize,
     all_exact: bool,
@@ -326,6 +353,16 @@ struct Pairing {
 }
 
 impl Pairing {
+    /// The second of two listed words a query word was paired with, glued: it counts as
+    /// matched at the pair's similarity, at half its weight on each side.
+    fn also_paired(&mut self, index: &Index, words: &[VocabId], similarity: f64, j: usize) {
+        self.name_used |= 1 << j.min(63);
+        let weight = f64::from(index.words[words[j] as usize].weight);
+        self.matched += pair_value(similarity) * weight;
+        self.total += weight;
+        self.all_exact &= similarity >= 1.0;
+    }
+
     fn pair(&mut self, index: &Index, query: &[QueryToken], words: &[VocabId], similarity: f64, i: usize, j: usize) {
         self.query_used |= 1 << i;
         self.name_used |= 1 << j.min(63);
@@ -342,6 +379,7 @@ impl Pairing {
         let is_initial = query[i].word.text.len() == 1 || listed.text.len() == 1;
         self.all_exact &= similarity >= 1.0;
         let weight = if is_initial {
+            self.initial_pairs += 1;
             // An initial vouches only for its own (small) weight; the rest of the full word
             // counts as missing. Two initials are the same evidence on both sides.
             let (initial, full) = (query_weight.min(word_weight), query_weight.max(word_weight));
@@ -350,7 +388,8 @@ impl Pairing {
             }
             f64::from(initial)
         } else {
-            let generic = query[i].word.generic || listed.generic;
+            // A place or organisation word in a person's name is a name ("Mustafa Chad").
+            let generic = (query[i].word.generic || listed.generic) && !self.listed_person;
             let common = listed.common;
             if !generic && !common {
                 self.distinctive += listed.text.len();
@@ -359,6 +398,9 @@ impl Pairing {
                 }
             }
             self.full_pairs += 1;
+            if !generic && !query[i].word.known_name && !listed.known_name {
+                self.unusual_pairs += 1;
+            }
             let factor = if generic {
                 GENERIC_PAIR_FACTOR
             } else if common {
@@ -371,6 +413,103 @@ impl Pairing {
         self.matched += 2.0 * pair_value(similarity) * weight;
         self.total += 2.0 * weight;
     }
+}
+
+/// How alike a word split in two must be to the word glued.
+const SPLIT_PAIR_MIN: f64 = STEEP_BELOW;
+
+/// Pairs an unpaired word with two adjacent unpaired words of the other side, joined, where the
+/// two are alike (at least [`SPLIT_PAIR_MIN`]): the second word of the two counts as paired at
+/// the same similarity.
+fn pair_split_words(index: &Index, query: &[QueryToken], words: &[VocabId], required: usize, tally: &mut Pairing) {
+    let listed = |j: usize| &index.words[words[j] as usize];
+    let free_query =
+        |tally: &Pairing, i: usize| i < required && tally.query_used & (1 << i) == 0 && !query[i].word.abjad;
+    let free_name =
+        |tally: &Pairing, j: usize| j < words.len().min(64) && tally.name_used & (1 << j) == 0 && !listed(j).abjad;
+    // A query word against two listed words.
+    for i in 0..required {
+        if !free_query(tally, i) {
+            continue;
+        }
+        for j in 0..words.len().saturating_sub(1) {
+            if !free_name(tally, j) || !free_name(tally, j + 1) {
+                continue;
+            }
+            if !same_first_letter(&query[i].word, listed(j)) {
+                continue;
+            }
+            let similarity = glued_similarity(&query[i].word, (listed(j), listed(j + 1)));
+            // Pinyin of characters is exact: "guiying" is not "Guo Ying".
+            if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
+                tally.pair(index, query, words, similarity, i, j);
+                tally.also_paired(index, words, similarity, j + 1);
+                break;
+            }
+        }
+    }
+    // A listed word against two query words.
+    for j in 0..words.len().min(64) {
+        if !free_name(tally, j) {
+            continue;
+        }
+        for i in 0..required.saturating_sub(1) {
+            if !free_query(tally, i) || !free_query(tally, i + 1) {
+                continue;
+            }
+            if !same_first_letter(listed(j), &query[i].word) {
+                continue;
+            }
+            let similarity = glued_similarity(listed(j), (&query[i].word, &query[i + 1].word));
+            if similarity >= SPLIT_PAIR_MIN && (!query[i].syllable || similarity >= 1.0) {
+                tally.pair(index, query, words, similarity, i, j);
+                tally.query_used |= 1 << (i + 1);
+                tally.matched += pair_value(similarity) * f64::from(query[i + 1].weight);
+                tally.total += f64::from(query[i + 1].weight);
+                break;
+            }
+        }
+    }
+}
+
+/// Whether two words begin with the same letter, as written or as spelling keys: a glued word
+/// begins like its first part.
+fn same_first_letter(a: &Word, b: &Word) -> bool {
+    a.text.as_bytes()[0] == b.text.as_bytes()[0] || a.key.as_bytes().first() == b.key.as_bytes().first()
+}
+
+/// How alike a word is to two words glued, as written or as spelling keys (less
+/// [`SPELLING_KEY_DISCOUNT`]), without building a word: this runs per candidate.
+fn glued_similarity(word: &Word, (first, second): (&Word, &Word)) -> f64 {
+    let alike = |a: &[u8], b1: &[u8], b2: &[u8]| {
+        let glued_len = b1.len() + b2.len();
+        // A glued word is longer than either part, begins like the first and ends like the
+        // second (a slip elsewhere).
+        if a.len() + 2 < glued_len
+            || glued_len + 2 < a.len()
+            || a.len() <= b1.len().max(b2.len())
+            || glued_len > 64
+            || a[..2] != b1[..2.min(b1.len())]
+            || a.last() != b2.last()
+        {
+            return 0.0;
+        }
+        let mut buffer = [0u8; 64];
+        buffer[..b1.len()].copy_from_slice(b1);
+        buffer[b1.len()..glued_len].copy_from_slice(b2);
+        let b = &buffer[..glued_len];
+        if a == b {
+            return 1.0;
+        }
+        let jw = jaro_winkler(a, b);
+        if jw < 0.85 { 0.0 } else { (jw + edit_ratio(a, b)) / 2.0 }
+    };
+    let written = alike(word.text.as_bytes(), first.text.as_bytes(), second.text.as_bytes());
+    if written >= 1.0 || (!word.respelt && !first.respelt && !second.respelt) {
+        return written;
+    }
+    let keyed = alike(word.key.as_bytes(), first.key.as_bytes(), second.key.as_bytes()) - SPELLING_KEY_DISCOUNT;
+    written.max(keyed)
 }
 
 pub(crate) fn score_name(
@@ -399,7 +538,8 @@ pub(crate) fn score_name(
     pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let required = query.iter().filter(|t| !t.optional).count();
     let required_mask = (1u64 << required) - 1;
-    let mut tally = Pairing { all_exact: true, required, ..Pairing::default() };
+    let listed_person = index.entry(name).kind == Kind::Person;
+    let mut tally = Pairing { all_exact: true, required, listed_person, ..Pairing::default() };
     for &(similarity, i, j) in &pairs {
         if tally.query_used & (1 << i) != 0 || tally.name_used & (1 << j.min(63)) != 0 {
             continue;
@@ -443,10 +583,61 @@ pub(crate) fn score_name(
             }
         }
     }
-    let Pairing { query_used, name_used, matched, mut total, distinctive, full_pairs, all_exact, swapped, .. } = tally;
+    // A word split on one side and glued on the other ("Patr Ushev" / "PATRUSHEV", "Jeongeun" /
+    // "Jong Un"): an unpaired word against two adjacent unpaired words of the other side, joined,
+    // alike but for a slip or a spelling (see `word_similarity`).
+    if tally.query_used.count_ones() as usize != required
+        || tally.name_used.count_ones() as usize != words.len().min(64)
+    {
+        pair_split_words(index, query, words, required, &mut tally);
+    }
+    // The words left without a partner on each side, as bit sets.
+    let name_mask = if words.len() >= 64 { u64::MAX } else { (1u64 << words.len()) - 1 };
+    let unpaired = |tally: &Pairing| (required_mask & !tally.query_used, name_mask & !tally.name_used);
+    if let (query_left, name_left) = unpaired(&tally)
+        && query_left.count_ones() == 1
+        && name_left.count_ones() == 1
+        && tally.all_exact
+        && tally.full_pairs >= 1
+        && !query[query_left.trailing_zeros() as usize].syllable
+        // In a company's name a short word is a word ("Camelias Mar" is not "Camelias Bar").
+        && matches!(index.entry(name).kind, Kind::Person | Kind::Unknown)
+    {
+        let (i, j) = (query_left.trailing_zeros() as usize, name_left.trailing_zeros() as usize);
+        let (a, b) = (query[i].word.text.as_bytes(), index.words[words[j] as usize].text.as_bytes());
+        if (2..=SHORT_SLIP_MAX_LEN).contains(&a.len())
+            && a.len() == b.len()
+            && a.iter().zip(b).filter(|(x, y)| x != y).count() == 1
+        {
+            tally.pair(index, query, words, SHORT_SLIP_SIMILARITY, i, j);
+        }
+    }
+    let (query_left, name_left) = unpaired(&tally);
+    let replaced = query_left.count_ones().min(name_left.count_ones());
+    // The first `replaced` listed words left over are the replaced ones.
+    let replaced_words = {
+        let mut mask = name_left;
+        for _ in 0..replaced {
+            mask &= mask - 1;
+        }
+        name_left & !mask
+    };
+    let Pairing {
+        query_used,
+        name_used,
+        matched,
+        mut total,
+        distinctive,
+        full_pairs,
+        initial_pairs,
+        unusual_pairs,
+        all_exact,
+        swapped,
+        ..
+    } = tally;
     for (i, token) in query.iter().enumerate().take(required) {
         if query_used & (1 << i) == 0 {
-            let inner = i > 0 && i + 1 < required;
+            let inner = i > 0 && i + 1 < required && replaced == 0;
             total += f64::from(if inner { EXTRA_INNER_QUERY_WORD } else { EXTRA_QUERY_WORD } * token.weight);
         }
     }
@@ -467,6 +658,7 @@ pub(crate) fn score_name(
             } else {
                 MISSING_INNER_WORD
             };
+            let share = if j < 64 && replaced_words & (1 << j) != 0 { share.max(REPLACED_WORD) } else { share };
             total += f64::from(share * index.words[word as usize].weight);
         }
     }
@@ -492,8 +684,27 @@ pub(crate) fn score_name(
     // evidence when every word of both names found its counterpart ("حسيب العارف" is not "SPP").
     let cross_script = query.iter().any(|t| t.word.abjad) != words.iter().any(|&w| index.words[w as usize].abjad);
     let every_word_paired = query_complete && name_complete;
+    // Part of a longer listed name that lacks one of its family names or its first given name,
+    // made only of common given and family names ("Michael Johnson" / "WILLIAM MICHAEL
+    // JOHNSON", "Tomas Molina" / "MOLINA CARACAS, Tomas"): many people bear those names. A
+    // middle name left out is usual and does not count.
+    let lacks_main_name =
+        (0..words.len().min(64)).any(|j| name_used & (1 << j) == 0 && (j == 0 || name.family & (1 << j) != 0));
+    // A number on one side that the other lacks or writes differently: another of a series
+    // ("Fund III" / "Fund IV", "Solutions" / "Solutions II"), another unit ("Brigade 44").
+    let number_left = (0..required)
+        .any(|i| query_used & (1 << i) == 0 && query[i].word.text.as_bytes()[0].is_ascii_digit())
+        || (0..words.len().min(64))
+            .any(|j| name_used & (1 << j) == 0 && index.words[words[j] as usize].text.as_bytes()[0].is_ascii_digit());
+    let common_part =
+        person && lacks_main_name && unusual_pairs == 0 && full_pairs <= MAX_COMMON_PAIRS && required <= 2;
     if (cross_script && !every_word_paired)
-        || (distinctive < MIN_DISTINCTIVE_LETTERS && full_pairs <= MAX_COMMON_PAIRS && !whole_name && person)
+        || common_part
+        || number_left
+        || (distinctive < MIN_DISTINCTIVE_LETTERS
+            && full_pairs + initial_pairs <= MAX_COMMON_PAIRS
+            && !whole_name
+            && person)
     {
         score = score.min(COMMON_ONLY_CAP);
     }
@@ -548,24 +759,15 @@ mod tests {
     }
 
     #[test]
-    fn kh_is_h_with_at_most_one_slip_besides() {
+    fn equivalent_spellings_compare_alike_and_other_names_do_not() {
         let normalizer = crate::normalize::Normalizer::new();
         let word = |text: &str| Word::new(&normalizer, &crate::normalize::Token { text: text.into(), abjad: false });
         let similarity = |a: &str, b: &str| word_similarity(&word(a), &word(b));
-        assert!(similarity("harullah", "khairullah") >= STEEP_BELOW);
-        assert!(similarity("halid", "khalid") >= 0.95);
-        assert!(similarity("khalid", "halid") >= 0.95);
-        // Another name besides "Kh" / "H" gets no credit for the "Kh": its pair stays in the
-        // steep part of the scale.
-        for (a, b) in [("hamid", "khalid"), ("halim", "khalid"), ("hamidullah", "khairullah")] {
+        for (a, b) in [("harullah", "khairullah"), ("halid", "khalid"), ("wladimir", "vladimir"), ("ksi", "shi")] {
+            assert!(similarity(a, b) >= STEEP_BELOW, "{a} / {b}: {}", similarity(a, b));
+        }
+        for (a, b) in [("hamid", "khalid"), ("halim", "khalid"), ("hamidullah", "khairullah"), ("zhanna", "hanna")] {
             assert!(similarity(a, b) < 0.8, "{a} / {b}: {}", similarity(a, b));
         }
-    }
-
-    #[test]
-    fn only_d_t_and_k_begin_a_digraph() {
-        assert!(comparable(b"djafari", b"jafari", ("", ""), false));
-        assert!(comparable(b"khimina", b"himina", ("", ""), false));
-        assert!(!comparable(b"zhanna", b"hanna", ("", ""), false));
     }
 }

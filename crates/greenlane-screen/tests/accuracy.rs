@@ -4,6 +4,8 @@
 //! names. `cargo test -p greenlane-screen --test accuracy -- --nocapture` prints the tables and
 //! every mistake.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -63,6 +65,18 @@ impl Tally {
     fn recall(&self) -> f64 {
         let positives = self.true_positives + self.false_negatives;
         if positives == 0 { 1.0 } else { f64::from(self.true_positives) / f64::from(positives) }
+    }
+    /// "precision … recall … (tp … fn … fp … tn …)".
+    fn summary(&self) -> String {
+        format!(
+            "precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {})",
+            self.precision(),
+            self.recall(),
+            self.true_positives,
+            self.false_negatives,
+            self.false_positives,
+            self.true_negatives
+        )
     }
 }
 
@@ -125,15 +139,7 @@ fn precision_and_recall_at_the_hold_threshold() {
         );
     }
     for (split, t) in &by_split {
-        eprintln!(
-            "split {split:<8} precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {}) at threshold {RECOMMENDED_HOLD_THRESHOLD}",
-            t.precision(),
-            t.recall(),
-            t.true_positives,
-            t.false_negatives,
-            t.false_positives,
-            t.true_negatives
-        );
+        eprintln!("split {split:<8} {} at threshold {RECOMMENDED_HOLD_THRESHOLD}", t.summary());
     }
     // How precision and recall move with the threshold, on the tuning split only: the
     // recommended threshold is chosen from this table, the held-out split only reports.
@@ -156,7 +162,27 @@ fn precision_and_recall_at_the_hold_threshold() {
     }
     for (split, t) in &by_split {
         assert!(t.recall() >= 0.95, "{split}: recall {:.3} below 0.95", t.recall());
-        assert!(t.precision() >= 0.90, "{split}: precision {:.3} below 0.90", t.precision());
+        assert!(t.precision() >= 0.95, "{split}: precision {:.3} below 0.95", t.precision());
+    }
+    // The set with the public pairs greenlane did not make (`tests/data/public_pairs.csv`, split
+    // by their own hash): a positive pair is found when its second name scores at least the
+    // threshold, a negative pair held when it does.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pairs = common::pairs::load(&root.join("tests/data/public_pairs.csv"));
+    let with_pairs = common::pairs::screener(&root.join("data"), &pairs);
+    for pair in &pairs {
+        let held = common::pairs::score(&with_pairs, pair) >= RECOMMENDED_HOLD_THRESHOLD;
+        let split = if pair.split == "tune" { "tune" } else { "heldout" };
+        let tally = by_split.get_mut(split).expect("both splits");
+        match (pair.is_match, held) {
+            (true, true) => tally.true_positives += 1,
+            (true, false) => tally.false_negatives += 1,
+            (false, true) => tally.false_positives += 1,
+            (false, false) => tally.true_negatives += 1,
+        }
+    }
+    for (split, t) in &by_split {
+        eprintln!("with public pairs, split {split:<8} {}", t.summary());
     }
 }
 
@@ -187,9 +213,9 @@ fn false_holds_among_ordinary_names() {
     let rate = f64::from(held) / f64::from(names);
     eprintln!("false holds all      {held:>3} of {names:>4} ({:.2}%)", 100.0 * rate);
     assert!(names >= 2000);
-    // Measured 0.68% (BENCHMARKS.md); the simulated day held 2.5% of clean parcels before common
-    // names weighed less and the cross-script and Chinese-syllable fixes.
-    assert!(rate <= 0.01, "false-hold rate {:.2}% above 1%", 100.0 * rate);
+    // Measured 0.44% (BENCHMARKS.md); the simulated day held 2.5% of clean parcels before common
+    // names weighed less and the cross-script and Chinese-syllable fixes, 0.68% before issue 13.
+    assert!(rate <= 0.005, "false-hold rate {:.2}% above 0.5%", 100.0 * rate);
 }
 
 /// Countries through which goods for listed parties often travel: a buyer there is no evidence
@@ -286,13 +312,8 @@ fn a_differing_country_costs_little() {
             }
         }
         eprintln!(
-            "hub countries, split {split:<8} precision {:.3} recall {:.3} (tp {} fn {} fp {} tn {}); without a country {:.3} {:.3}",
-            t.precision(),
-            t.recall(),
-            t.true_positives,
-            t.false_negatives,
-            t.false_positives,
-            t.true_negatives,
+            "hub countries, split {split:<8} {}; without a country {:.3} {:.3}",
+            t.summary(),
             plain.precision(),
             plain.recall()
         );
@@ -315,5 +336,5 @@ fn a_differing_country_costs_little() {
     }
     let rate = f64::from(held) / f64::from(names);
     eprintln!("ordinary names at home: false holds {held} of {names} ({:.2}%)", 100.0 * rate);
-    assert!(rate <= 0.01, "false-hold rate {:.2}% above 1% with home countries", 100.0 * rate);
+    assert!(rate <= 0.005, "false-hold rate {:.2}% above 0.5% with home countries", 100.0 * rate);
 }

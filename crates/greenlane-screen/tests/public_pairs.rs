@@ -1,0 +1,62 @@
+//! Precision, recall and F1 on labelled name pairs greenlane did not make
+//! (`tests/data/public_pairs.csv`: nomenklatura's name_bench cases, MIT), at the recommended hold
+//! threshold, on a tuning half and a frozen held-out half. Only the tuning half's mistakes are
+//! printed: the held-out half is for judging, never for tuning.
+//! `cargo test -p greenlane-screen --test public_pairs -- --nocapture`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::pairs::{self, Counts};
+use greenlane_screen::RECOMMENDED_HOLD_THRESHOLD;
+
+#[test]
+fn public_pairs_at_the_hold_threshold() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pairs = pairs::load(&root.join("tests/data/public_pairs.csv"));
+    assert!(pairs.len() >= 800);
+    let screener = pairs::screener(&root.join("data"), &pairs);
+    let mut by_split: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut by_group: BTreeMap<String, Counts> = BTreeMap::new();
+    for pair in &pairs {
+        let score = pairs::score(&screener, pair);
+        let held = score >= RECOMMENDED_HOLD_THRESHOLD;
+        by_split.entry(pair.split).or_default().add(pair.is_match, held);
+        if pair.split == "tune" {
+            by_group.entry(pair.group.clone()).or_default().add(pair.is_match, held);
+            if held != pair.is_match {
+                eprintln!(
+                    "tune {} {:.3} {:<8} {:?} / {:?}",
+                    if pair.is_match { "missed" } else { "false hit" },
+                    score,
+                    pair.schema,
+                    pair.name1,
+                    pair.name2
+                );
+            }
+        }
+    }
+    for (group, c) in &by_group {
+        eprintln!("tune group {group:<16} precision {:.3} recall {:.3} f1 {:.3}", c.precision(), c.recall(), c.f1());
+    }
+    for (split, c) in &by_split {
+        eprintln!(
+            "public pairs {split:<8} precision {:.3} recall {:.3} f1 {:.3} (tp {} fn {} fp {} tn {}) at {RECOMMENDED_HOLD_THRESHOLD}",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.tp,
+            c.fn_,
+            c.fp,
+            c.tn
+        );
+    }
+    let heldout = by_split["heldout"];
+    // nomenklatura's logic-v2 scores F1 0.793 on the held-out half and 0.796 on all pairs at its
+    // own threshold (0.7) in `benches/pairs_vs_peer.py`'s run (BENCHMARKS.md); this guards
+    // against a fall below what greenlane scored when the pairs were added (0.78).
+    assert!(heldout.f1() >= 0.77, "held-out F1 {:.3} below 0.77", heldout.f1());
+    assert!(heldout.precision() >= 0.90, "held-out precision {:.3} below 0.90", heldout.precision());
+}
