@@ -123,6 +123,9 @@ pub enum LogError {
     /// An entry the log cannot hold (too large): the caller's to fix.
     #[error("entry {index} cannot be appended: {reason}")]
     Refused { index: usize, reason: String },
+    /// Another process (or another open in this one) has the log open.
+    #[error("the log in {dir} is open elsewhere (a running hub?)")]
+    Locked { dir: PathBuf },
     /// A previous append failed in a way that left the tail unknown; reopen the log.
     #[error("the log stopped after a failed write; reopen it to recover")]
     Poisoned,

@@ -91,6 +91,9 @@ pub struct SegmentLog {
     cut: Option<Cut>,
     stats: Stats,
     buffer: Vec<u8>,
+    /// Held (an exclusive lock on `DIR/lock`) while the log is open: two writers on one log
+    /// would interleave their groups.
+    _lock: File,
 }
 
 impl std::fmt::Debug for SegmentLog {
@@ -113,6 +116,7 @@ impl SegmentLog {
     /// recovers the tail of the last one.
     pub fn open(dir: &Path, config: Config) -> Result<SegmentLog, LogError> {
         std::fs::create_dir_all(dir).map_err(LogError::io("creating", dir))?;
+        let lock = take_lock(dir)?;
         let mut segments = list_segments(dir)?;
         let mut dictionaries = Dictionaries::load(dir, config.level)?;
         if let (false, Some(dictionary)) = (dictionaries.has_current(), &config.dictionary) {
@@ -156,6 +160,7 @@ impl SegmentLog {
             cut,
             stats: Stats::default(),
             buffer: Vec::new(),
+            _lock: lock,
         })
     }
 
@@ -396,6 +401,21 @@ impl Iterator for Reader {
                 payload,
             }));
         }
+    }
+}
+
+fn take_lock(dir: &Path) -> Result<File, LogError> {
+    let path = dir.join("lock");
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(LogError::io("opening", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LogError::Locked { dir: dir.to_path_buf() }),
+        Err(std::fs::TryLockError::Error(e)) => Err(LogError::io("locking", &path)(e)),
     }
 }
 

@@ -82,6 +82,15 @@ fn what_is_appended_reads_back_in_order_after_a_reopen() {
 }
 
 #[test]
+fn a_log_is_opened_by_one_writer_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = SegmentLog::open(dir.path(), Config::default()).unwrap();
+    assert!(matches!(SegmentLog::open(dir.path(), Config::default()), Err(LogError::Locked { .. })));
+    drop(log);
+    SegmentLog::open(dir.path(), Config::default()).unwrap();
+}
+
+#[test]
 fn one_group_is_one_sync_and_reads_back_as_one_group() {
     let dir = tempfile::tempdir().unwrap();
     let mut log = SegmentLog::open(dir.path(), Config::default()).unwrap();
