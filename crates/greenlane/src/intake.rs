@@ -15,10 +15,20 @@ pub fn folder(data: &Path) -> PathBuf {
     data.join("log")
 }
 
+/// How the log is kept: the defaults, except that `GREENLANE_LOG_SEGMENT_BYTES` sets the segment
+/// size (tests use it to see segments roll over under a small load).
+fn log_config() -> greenlane_log::Config {
+    let mut config = greenlane_log::Config::default();
+    if let Some(bytes) = std::env::var("GREENLANE_LOG_SEGMENT_BYTES").ok().and_then(|v| v.parse().ok()) {
+        config.segment_bytes = bytes;
+    }
+    config
+}
+
 /// Opens the log in `dir` (recovering its tail), makes it the pipeline's intake log and
 /// records this start in it.
 pub fn attach(pipeline: Pipeline, dir: &Path) -> anyhow::Result<Pipeline> {
-    let log = SegmentLog::open(dir, greenlane_log::Config::default())
+    let log = SegmentLog::open(dir, log_config())
         .with_context(|| format!("opening the intake log in {}", dir.display()))?;
     let mut pipeline = pipeline.with_log(Box::new(log))?;
     pipeline.log_start().context("recording the start in the intake log")?;
@@ -51,7 +61,7 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
     let started = Instant::now();
     // Opened first: a log that does not open (damaged, or held by a running hub) must leave
     // the store as it is.
-    let segments = SegmentLog::open(log, greenlane_log::Config::default())
+    let segments = SegmentLog::open(log, log_config())
         .with_context(|| format!("opening the intake log in {}", log.display()))?;
     let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
     let lists = options.lists.as_deref().map(crate::serve::load_lists).transpose()?;
