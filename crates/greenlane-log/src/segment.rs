@@ -255,8 +255,9 @@ impl Log for SegmentLog {
         buffer.clear();
         let mut positions = Vec::with_capacity(entries.len());
         let mut payload_bytes = 0;
-        for (i, entry) in entries.iter().enumerate() {
-            let (codec, stored) = self.dictionaries.compress(entry.payload)?;
+        let payloads: Vec<&[u8]> = entries.iter().map(|e| e.payload).collect();
+        let compressed = self.dictionaries.compress_all(&payloads)?;
+        for (i, (entry, (codec, stored))) in entries.iter().zip(compressed).enumerate() {
             let seq = group + i as u64;
             let header =
                 Header { seq, group, group_len, kind: entry.kind, codec, raw_len: entry.payload.len() as u32 };

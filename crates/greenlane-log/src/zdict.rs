@@ -24,10 +24,15 @@ pub(crate) struct Dictionaries {
     dir: PathBuf,
     level: i32,
     known: HashMap<u32, std::sync::Arc<Vec<u8>>>,
-    /// The newest dictionary and a compressor loaded with it; none yet: plain zstd.
+    /// The newest dictionary; none yet: plain zstd.
     current: Option<u32>,
-    compressor: Compressor<'static>,
+    /// Compressors loaded with it, one per thread a large group is compressed on.
+    compressors: Vec<Compressor<'static>>,
 }
+
+/// Payload bytes of a group below which it is compressed on the calling thread alone: starting a
+/// thread costs tens of microseconds, compressing 256 KiB about a millisecond.
+const PARALLEL_BYTES: usize = 256 * 1024;
 
 impl std::fmt::Debug for Dictionaries {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,8 +78,8 @@ impl Dictionaries {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(LogError::io("reading", &current_path)(e)),
         };
-        let compressor = compressor(level, current.and_then(|id| known.get(&id)).map(|d| &d[..]), dir)?;
-        Ok(Dictionaries { dir: dir.to_path_buf(), level, known, current, compressor })
+        let compressors = compressors(level, current.and_then(|id| known.get(&id)).map(|d| &d[..]), dir)?;
+        Ok(Dictionaries { dir: dir.to_path_buf(), level, known, current, compressors })
     }
 
     /// Whether new records are compressed with a dictionary.
@@ -90,21 +95,40 @@ impl Dictionaries {
             write_durably(&self.dir, &file_name(id), &dictionary)?;
         }
         write_durably(&self.dir, "current-dict", format!("{id:08x}\n").as_bytes())?;
-        self.compressor = compressor(self.level, Some(&dictionary), &self.dir)?;
+        self.compressors = compressors(self.level, Some(&dictionary), &self.dir)?;
         self.known.insert(id, std::sync::Arc::new(dictionary));
         self.current = Some(id);
         Ok(id)
     }
 
-    /// Compresses one payload with the current dictionary, if any.
-    pub(crate) fn compress(&mut self, payload: &[u8]) -> Result<(Codec, Vec<u8>), LogError> {
-        let stored = self.compressor.compress(payload).map_err(LogError::io("compressing into", &self.dir))?;
+    /// Compresses every payload of a group with the current dictionary, if any; a large group
+    /// on as many threads as there are compressors, the calling one among them.
+    pub(crate) fn compress_all(&mut self, payloads: &[&[u8]]) -> Result<Vec<(Codec, Vec<u8>)>, LogError> {
         let codec = match self.current {
             Some(id) => Codec::ZstdDict(id),
             None => Codec::Zstd,
         };
-        // Incompressible payloads (a few short ones) are kept as they are.
-        if stored.len() >= payload.len() { Ok((Codec::Stored, payload.to_vec())) } else { Ok((codec, stored)) }
+        let total: usize = payloads.iter().map(|p| p.len()).sum();
+        let threads = if total < PARALLEL_BYTES { 1 } else { self.compressors.len().min(payloads.len()) };
+        let chunk = payloads.len().div_ceil(threads.max(1));
+        let (first, rest) = self.compressors.split_first_mut().expect("at least one compressor");
+        let dir = &self.dir;
+        let results: Vec<std::io::Result<Vec<(Codec, Vec<u8>)>>> = std::thread::scope(|scope| {
+            let mut chunks = payloads.chunks(chunk.max(1));
+            let mine = chunks.next().unwrap_or(&[]);
+            let others: Vec<_> = chunks
+                .zip(rest.iter_mut())
+                .map(|(part, compressor)| scope.spawn(move || compress_each(compressor, part, codec)))
+                .collect();
+            let mut results = vec![compress_each(first, mine, codec)];
+            results.extend(others.into_iter().map(|h| h.join().expect("a compressing thread does not panic")));
+            results
+        });
+        let mut out = Vec::with_capacity(payloads.len());
+        for part in results {
+            out.extend(part.map_err(LogError::io("compressing into", dir))?);
+        }
+        Ok(out)
     }
 
     /// What readers need: every dictionary by id.
@@ -113,8 +137,30 @@ impl Dictionaries {
     }
 }
 
-fn compressor(level: i32, dictionary: Option<&[u8]>, dir: &Path) -> Result<Compressor<'static>, LogError> {
-    Compressor::with_dictionary(level, dictionary.unwrap_or(&[])).map_err(LogError::io("preparing zstd for", dir))
+fn compress_each(
+    compressor: &mut Compressor<'static>,
+    payloads: &[&[u8]],
+    codec: Codec,
+) -> std::io::Result<Vec<(Codec, Vec<u8>)>> {
+    payloads
+        .iter()
+        .map(|payload| {
+            let stored = compressor.compress(payload)?;
+            // Incompressible payloads (a few short ones) are kept as they are.
+            Ok(if stored.len() >= payload.len() { (Codec::Stored, payload.to_vec()) } else { (codec, stored) })
+        })
+        .collect()
+}
+
+/// One compressor per core (at most four): the writer's group is compressed in parallel while
+/// the other cores would otherwise wait for it.
+fn compressors(level: i32, dictionary: Option<&[u8]>, dir: &Path) -> Result<Vec<Compressor<'static>>, LogError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    (0..cores)
+        .map(|_| {
+            Compressor::with_dictionary(level, dictionary.unwrap_or(&[])).map_err(LogError::io("preparing zstd for", dir))
+        })
+        .collect()
 }
 
 /// Decompresses payloads, keeping one decompressor per dictionary it met.

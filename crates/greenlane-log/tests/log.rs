@@ -107,6 +107,20 @@ fn one_group_is_one_sync_and_reads_back_as_one_group() {
 }
 
 #[test]
+fn a_large_group_compressed_on_several_threads_reads_back_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = SegmentLog::open(dir.path(), Config::default()).unwrap();
+    // 1 MB in one group: more than one thread compresses it where there are cores for that.
+    let payloads: Vec<Vec<u8>> =
+        (0..101).map(|i| format!("<message n=\"{i}\">{}</message>", "x".repeat(5000 + i * 97)).into_bytes()).collect();
+    let entries: Vec<Entry<'_>> = payloads.iter().map(|p| Entry { partition: "P", kind: 0, payload: p }).collect();
+    log.append(&entries).unwrap();
+    assert_eq!(log.stats().syncs, 1);
+    let back: Vec<Vec<u8>> = read_all(&log).into_iter().map(|r| r.payload).collect();
+    assert_eq!(back, payloads);
+}
+
+#[test]
 fn segments_roll_over_at_their_size_and_a_group_is_never_split() {
     let dir = tempfile::tempdir().unwrap();
     let mut log = SegmentLog::open(dir.path(), small_segments()).unwrap();
