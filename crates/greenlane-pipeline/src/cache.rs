@@ -176,6 +176,9 @@ impl ReadTx for CachedTx<'_> {
     fn session(&mut self, id_hash: &Digest) -> Result<Option<greenlane_store::SessionRow>> {
         self.inner.session(id_hash)
     }
+    fn log_applied(&mut self) -> Result<u64> {
+        self.inner.log_applied()
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -269,5 +272,13 @@ impl WriteTx for CachedTx<'_> {
     }
     fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
         self.inner.delete_expired_sessions(now)
+    }
+    fn set_log_applied(&mut self, seq: u64) -> Result<()> {
+        self.inner.set_log_applied(seq)
+    }
+    fn forget_derived(&mut self) -> Result<()> {
+        // Whatever the cache remembers was derived too.
+        self.cache.clear();
+        self.inner.forget_derived()
     }
 }

@@ -16,6 +16,7 @@
 mod apply;
 mod cache;
 mod convert;
+mod intake;
 pub mod receipts;
 mod replay;
 mod screening;
@@ -108,6 +109,9 @@ pub enum Outcome {
 pub enum PipelineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The intake log failed: nothing of the batch was acknowledged.
+    #[error(transparent)]
+    Log(greenlane_log::LogError),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -143,6 +147,15 @@ pub struct Pipeline {
     cache: RowCache,
     /// Denied-party screening, when lists are loaded.
     screening: Option<PartyScreening>,
+    /// The intake log, when the pipeline has one (`intake.rs`).
+    log: Option<Box<dyn greenlane_log::Log>>,
+    /// The last log record the store has applied.
+    applied: u64,
+    /// Inside the application of a logged group: the group's last sequence number (none
+    /// without a log).
+    applying: Option<Option<u64>>,
+    /// During a rebuild: the log positions at which the hub was restarted.
+    restart_points: Vec<u64>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -154,7 +167,19 @@ impl std::fmt::Debug for Pipeline {
 impl Pipeline {
     pub fn new(store: Arc<dyn Store>, risk: Box<dyn RiskEngine>, config: Config) -> Result<Pipeline, PipelineError> {
         let committed = store.read()?.counts()?.messages;
-        Ok(Pipeline { store, risk, config, committed, clock: None, cache: RowCache::default(), screening: None })
+        Ok(Pipeline {
+            store,
+            risk,
+            config,
+            committed,
+            clock: None,
+            cache: RowCache::default(),
+            screening: None,
+            log: None,
+            applied: 0,
+            applying: None,
+            restart_points: Vec::new(),
+        })
     }
 
     /// Screens every parcel's parties against `lists` from now on, remembering the clearances
@@ -169,8 +194,18 @@ impl Pipeline {
         &self.store
     }
 
-    /// Applies `batch` in one transaction. On `Err`, nothing of the batch was stored.
+    /// Applies `batch` in one transaction, after appending it to the intake log if there is one.
+    /// On `Err`, nothing of the batch was acknowledged; with a log, a batch the log took but the
+    /// store did not is applied before the next one (a sender that re-sends gets its receipt).
     pub fn apply(&mut self, batch: &[Prepared]) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
+        if self.inside_logged() {
+            return self.apply_batch(batch);
+        }
+        let seq = self.log_messages(batch)?;
+        self.logged(seq, |p| p.apply_batch(batch))
+    }
+
+    fn apply_batch(&mut self, batch: &[Prepared]) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
         let mut cache = std::mem::take(&mut self.cache);
         let result = self.apply_with(batch, &mut cache);
         match &result {
@@ -213,6 +248,7 @@ impl Pipeline {
                 stats.expired = self.expire(&mut cached, now)?;
             }
         }
+        self.mark_applied(&mut *tx)?;
         tx.commit()?;
         self.committed = committed;
         self.clock = clock;
@@ -311,6 +347,17 @@ impl Pipeline {
     /// compliant, refused on a violation. The inner `Err` is the officer's mistake (no such list,
     /// or not under review); the outer one is ours, and then nothing was stored.
     pub fn inspect(&mut self, request: &InspectionRequest) -> Result<Result<ListRow, BusinessError>, PipelineError> {
+        if self.inside_logged() {
+            return self.inspect_unlogged(request);
+        }
+        let seq = self.log_inspection(request)?;
+        self.logged(seq, |p| p.inspect_unlogged(request))
+    }
+
+    fn inspect_unlogged(
+        &mut self,
+        request: &InspectionRequest,
+    ) -> Result<Result<ListRow, BusinessError>, PipelineError> {
         let mut cache = std::mem::take(&mut self.cache);
         let result = self.inspect_with(request, &mut cache);
         if result.is_err() {
@@ -380,6 +427,7 @@ impl Pipeline {
             cached.append_decision(&row.decision())?;
             row
         };
+        self.mark_applied(&mut *tx)?;
         tx.commit()?;
         Ok(Ok(row))
     }

@@ -3,6 +3,7 @@
 //! starts (what it learned must not die with the process), and backtests judge a candidate
 //! criteria set on it.
 
+use crate::screening::PartyScreening;
 use crate::{Pipeline, PipelineError};
 use greenlane_core::{Inspection, ListKey, Parcel};
 use greenlane_store::{ReadTx, Store};
@@ -62,6 +63,21 @@ fn parcel_of(read: &mut dyn ReadTx, key: &ListKey) -> Result<Option<Parcel>, Pip
 }
 
 impl Pipeline {
+    /// Starts over as a restarted hub would: a new risk engine warmed up from the store, no
+    /// clock, nothing remembered in front of the store.
+    pub(crate) fn restart(&mut self, risk: Box<dyn greenlane_core::risk::RiskEngine>) -> Result<(), PipelineError> {
+        self.risk = risk;
+        self.clock = None;
+        self.cache.clear();
+        self.committed = self.store.read()?.counts()?.messages;
+        if let Some(screening) = &self.screening {
+            let clearances = self.store.read()?.clearances()?;
+            self.screening = Some(PartyScreening::new(screening.lists(), clearances));
+        }
+        self.warm_up_risk()?;
+        Ok(())
+    }
+
     /// Feeds every stored parcel, then every stored inspection, to the risk engine so that it
     /// starts with what it had learned before the restart. Returns the parcels replayed.
     pub fn warm_up_risk(&mut self) -> Result<usize, PipelineError> {

@@ -78,6 +78,11 @@ impl PartyScreening {
         PartyScreening { lists, generation, remembered: HashMap::new(), cleared }
     }
 
+    /// The lists screened against.
+    pub fn lists(&self) -> Arc<Lists> {
+        self.lists.clone()
+    }
+
     /// Every party of the parcel that resembles a listed entry, best first, clearances left out.
     pub fn screen(&mut self, parcel: &Parcel) -> Vec<ScreeningHit> {
         let generation = self.lists.generation.load(Ordering::SeqCst);

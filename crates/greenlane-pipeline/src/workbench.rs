@@ -62,6 +62,17 @@ impl Pipeline {
     /// Applies an officer's action. The inner `Err` is the officer's (refused, nothing stored);
     /// the outer one is ours.
     pub fn officer(&mut self, action: &OfficerAction) -> Result<Result<ActionDone, Refusal>, PipelineError> {
+        if self.inside_logged() {
+            return self.officer_unlogged(action);
+        }
+        let seq = self.log_officer(action)?;
+        self.logged(seq, |p| p.officer_unlogged(action))
+    }
+
+    pub(crate) fn officer_unlogged(
+        &mut self,
+        action: &OfficerAction,
+    ) -> Result<Result<ActionDone, Refusal>, PipelineError> {
         match action {
             OfficerAction::Decide { request, at } => self.decide(request, *at),
             _ => {
@@ -71,6 +82,7 @@ impl Pipeline {
                     Ok(done) => done,
                     Err(refusal) => return Ok(Err(refusal)),
                 };
+                self.mark_applied(&mut *tx)?;
                 tx.commit()?;
                 // The writer's cache may hold the list as it was before a re-route.
                 self.cache.clear();
@@ -174,6 +186,7 @@ impl Pipeline {
             detail,
             at,
         })?;
+        self.mark_applied(&mut *tx)?;
         tx.commit()?;
         Ok(Ok(ActionDone { row, claim: None }))
     }

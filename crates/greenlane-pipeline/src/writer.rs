@@ -137,6 +137,7 @@ fn describe(e: &PipelineError) -> String {
     match e {
         PipelineError::Store(s) => format!("store: {s}"),
         PipelineError::Internal(s) => format!("internal: {s}"),
+        PipelineError::Log(e) => format!("intake log: {e}"),
     }
 }
 

@@ -227,6 +227,8 @@ pub trait ReadTx {
     fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
     /// The session whose id hashes to `id_hash`, expired or not.
     fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>>;
+    /// The sequence number of the last intake-log record applied to this store (0: none).
+    fn log_applied(&mut self) -> Result<u64>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -270,7 +272,34 @@ pub trait WriteTx: ReadTx {
     fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
     /// Forgets the sessions that expired at or before `now`; returns how many.
     fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
+    /// Records that the intake log has been applied up to record `seq`, in the transaction that
+    /// applied it.
+    fn set_log_applied(&mut self, seq: u64) -> Result<()>;
+    /// Forgets everything derived from the intake log (messages, documents, lists, decisions,
+    /// inspections, the officers' queue and audit trail, clearances, dashboards, the registry,
+    /// the log position), keeping what people configured (tokens, sessions, mandates): the
+    /// start of a rebuild from the log.
+    fn forget_derived(&mut self) -> Result<()>;
 }
+
+/// The tables [`WriteTx::forget_derived`] empties: everything the pipeline writes from messages
+/// and officers' actions. Tokens, sessions and mandates are configuration, not derived.
+pub const DERIVED_TABLES: &[&str] = &[
+    "messages",
+    "enterprises",
+    "orders",
+    "waybills",
+    "payments",
+    "lists",
+    "decisions",
+    "inspections",
+    "screening_clearances",
+    "claims",
+    "case_audit",
+    "dash_daily",
+    "guids",
+    "log_applied",
+];
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or
 /// `postgresql://` URL connects to PostgreSQL; anything else is a folder for the embedded SQLite

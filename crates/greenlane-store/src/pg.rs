@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (4, include_str!("../migrations/postgres/0004_workbench.sql")),
     (5, include_str!("../migrations/postgres/0005_review_queue.sql")),
     (6, include_str!("../migrations/postgres/0006_access.sql")),
+    (7, include_str!("../migrations/postgres/0007_log_applied.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -472,6 +473,9 @@ macro_rules! read_tx {
             fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>> {
                 self.with(|c| q::session(c, id_hash))
             }
+            fn log_applied(&mut self) -> Result<u64> {
+                self.with(q::log_applied)
+            }
         }
     };
 }
@@ -600,6 +604,14 @@ impl WriteTx for PgWrite<'_> {
 
     fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
         self.with(|c| q::delete_expired_sessions(c, now))
+    }
+
+    fn set_log_applied(&mut self, seq: u64) -> Result<()> {
+        self.with(|c| q::set_log_applied(c, seq))
+    }
+
+    fn forget_derived(&mut self) -> Result<()> {
+        self.with(q::forget_derived)
     }
 }
 
@@ -1055,6 +1067,26 @@ mod q {
             &[&now],
         )?;
         Ok(col::<i64>(&row, 0)? as u64)
+    }
+
+    pub(super) fn log_applied(c: &mut PgConn) -> Result<u64> {
+        let row = c.query_opt("log_applied", "SELECT seq FROM log_applied WHERE id = 1", &[])?;
+        row.map_or(Ok(0), |r| codec::seq("log position", col(&r, 0)?))
+    }
+
+    pub(super) fn set_log_applied(c: &mut PgConn, seq: u64) -> Result<()> {
+        c.execute(
+            "set_log_applied",
+            "INSERT INTO log_applied (id, seq) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET seq = $1",
+            &[&(seq as i64)],
+        )
+    }
+
+    pub(super) fn forget_derived(c: &mut PgConn) -> Result<()> {
+        // Not a prepared statement (the statement cache holds only the code's fixed queries):
+        // run once per rebuild.
+        let sql = format!("TRUNCATE {}", crate::DERIVED_TABLES.join(", "));
+        c.client.batch_execute(&sql).map_err(backend("forget_derived"))
     }
 
     pub(super) fn delete_session(c: &mut PgConn, id_hash: &Digest) -> Result<()> {

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_workbench.sql")),
     (5, include_str!("../migrations/sqlite/0005_review_queue.sql")),
     (6, include_str!("../migrations/sqlite/0006_access.sql")),
+    (7, include_str!("../migrations/sqlite/0007_log_applied.sql")),
 ];
 
 /// Reader connections kept open between reads; more are opened when needed and closed after.
@@ -373,6 +374,9 @@ macro_rules! read_tx {
             fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>> {
                 self.with(|c| q::session(c, id_hash))
             }
+            fn log_applied(&mut self) -> Result<u64> {
+                self.with(q::log_applied)
+            }
         }
     };
 }
@@ -500,6 +504,14 @@ impl WriteTx for SqliteWrite<'_> {
 
     fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
         self.with(|c| q::delete_expired_sessions(c, now))
+    }
+
+    fn set_log_applied(&mut self, seq: u64) -> Result<()> {
+        self.with(|c| q::set_log_applied(c, seq))
+    }
+
+    fn forget_derived(&mut self) -> Result<()> {
+        self.with(q::forget_derived)
     }
 }
 
@@ -981,6 +993,28 @@ mod q {
             .and_then(|mut s| s.execute([now]))
             .map(|n| n as u64)
             .map_err(backend("delete_expired_sessions"))
+    }
+
+    pub(super) fn log_applied(c: &Connection) -> Result<u64> {
+        let seq: Option<i64> = c
+            .prepare_cached("SELECT seq FROM log_applied WHERE id = 1")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+            .map_err(backend("log_applied"))?;
+        seq.map_or(Ok(0), |s| codec::seq("log position", s))
+    }
+
+    pub(super) fn set_log_applied(c: &Connection, seq: u64) -> Result<()> {
+        c.prepare_cached("INSERT INTO log_applied (id, seq) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET seq = ?1")
+            .and_then(|mut s| s.execute([seq as i64]))
+            .map(drop)
+            .map_err(backend("set_log_applied"))
+    }
+
+    pub(super) fn forget_derived(c: &Connection) -> Result<()> {
+        for table in crate::DERIVED_TABLES {
+            c.execute_batch(&format!("DELETE FROM {table}")).map_err(backend("forget_derived"))?;
+        }
+        Ok(())
     }
 
     pub(super) fn delete_session(c: &Connection, id_hash: &Digest) -> Result<()> {

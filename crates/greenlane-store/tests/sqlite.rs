@@ -49,7 +49,7 @@ fn open_creates_the_folder_and_a_wal_database() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
     assert!(!greenlane_store::is_postgres_url(dir.to_str().unwrap()));
     assert!(greenlane_store::is_postgres_url("postgres://db/greenlane"));
     assert!(greenlane_store::is_postgres_url("PostgreSQL://db/greenlane"));

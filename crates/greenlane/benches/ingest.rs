@@ -3,6 +3,10 @@
 //! reading the same files and inserting the rows the pipeline stored, as raw batched SQLite
 //! inserts into the same schema, with no parsing and no rules.
 //!
+//! The pipeline runs twice on the same files, each into a fresh folder: with the intake log in
+//! front of the store (as `greenlane ingest --data` runs now) and without it (as before the log),
+//! and the table gives both against the same limit, with the bytes each keeps per parcel.
+//!
 //! `cargo bench -p greenlane --bench ingest` (GREENLANE_BENCH_PARCELS, default 100,000;
 //! GREENLANE_BENCH_DATABASE=postgres://… to also run the pipeline on PostgreSQL). Without
 //! `--bench` (as `cargo test --benches` runs it) it only checks, on 300 parcels, that both runs
@@ -50,24 +54,27 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
 
-    // 1. The pipeline, exactly as `greenlane ingest` runs it.
-    let store_dir = work.path().join("greenlane");
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&store_dir).unwrap());
-    let mut pipeline = real_pipeline(store);
-    let summary = ingest::run(&mut pipeline, &files, false).unwrap();
-    assert_eq!(summary.decided.values().sum::<u64>(), parcels as u64, "{summary}");
-    drop(pipeline);
-    let ours = summary.seconds;
+    // 1. The pipeline, exactly as `greenlane ingest` runs it: the log first, then the store.
+    let logged_dir = work.path().join("logged");
+    let (logged, logged_bytes) = embedded_ingest(&files, parcels, &logged_dir, true);
     let ingest_peak = peak_rss_mb();
-    eprintln!(
-        "ingest: {:.1} s, of which the writer applied batches for {:.1} s",
-        summary.seconds, summary.apply_seconds
-    );
+    // 2. The same without the log, as before it.
+    let store_dir = work.path().join("greenlane");
+    let (ours, store_bytes) = embedded_ingest(&files, parcels, &store_dir, false);
 
-    // 2. The limit: read the same files, insert the same rows, raw.
+    // 3. The limit: read the same files, insert the same rows, raw.
     let limit = raw_sqlite_limit(&files, &store_dir.join(SqliteStore::FILE_NAME), &work.path().join("raw"));
 
-    let mut table = vec![format!("{} {ingest_peak} MB |", row("SQLite", parcels, ours, limit))];
+    let per_parcel = |bytes: u64| bytes / parcels as u64;
+    let mut table = vec![
+        format!(
+            "{} {ingest_peak} MB | {} |",
+            row("SQLite + intake log (now)", parcels, logged, limit),
+            per_parcel(logged_bytes)
+        ),
+        format!("{} | {} |", row("SQLite alone (before the log)", parcels, ours, limit), per_parcel(store_bytes)),
+    ];
+    eprintln!("with the log ÷ without: {:.0}% of the throughput", 100.0 * ours / logged);
 
     // 3. PostgreSQL, when a server is given.
     if let Ok(url) = std::env::var("GREENLANE_BENCH_DATABASE") {
@@ -76,22 +83,52 @@ fn main() {
         let summary = ingest::run(&mut pipeline, &files, false).unwrap();
         assert_eq!(summary.decided.values().sum::<u64>(), parcels as u64, "{summary}");
         table.push(format!(
-            "{} (whole run) {} MB |",
+            "{} (whole run) {} MB | |",
             row("PostgreSQL", parcels, summary.seconds, limit),
             peak_rss_mb()
         ));
     }
 
     println!(
-        "| backend | parcels | messages | greenlane ingest parcels/s | raw SQLite limit parcels/s | ratio | peak RSS |"
+        "| backend | parcels | messages | greenlane ingest parcels/s | raw SQLite limit parcels/s | ratio | peak RSS | stored bytes / parcel |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for line in table {
         println!("{line}");
     }
     if !measuring {
         println!("ingest: pipeline and raw limit both ran on {parcels} parcels (measure with `cargo bench`)");
     }
+}
+
+/// `greenlane ingest` into a fresh folder, with or without the intake log in `DIR/log`; returns
+/// the seconds it took and the bytes the folder holds afterwards (database, its WAL, the log).
+fn embedded_ingest(files: &[PathBuf], parcels: usize, dir: &Path, with_log: bool) -> (f64, u64) {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir).unwrap());
+    let mut pipeline = real_pipeline(store);
+    if with_log {
+        let log = greenlane_log::SegmentLog::open(&dir.join("log"), greenlane_log::Config::default()).unwrap();
+        pipeline = pipeline.with_log(Box::new(log)).unwrap();
+        pipeline.log_start().unwrap();
+    }
+    let summary = ingest::run(&mut pipeline, files, false).unwrap();
+    assert_eq!(summary.decided.values().sum::<u64>(), parcels as u64, "{summary}");
+    drop(pipeline);
+    eprintln!(
+        "ingest{}: {:.1} s, of which the writer applied batches for {:.1} s",
+        if with_log { " with the log" } else { "" },
+        summary.seconds,
+        summary.apply_seconds
+    );
+    (summary.seconds, folder_bytes(dir))
+}
+
+fn folder_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| if e.file_type().unwrap().is_dir() { folder_bytes(&e.path()) } else { e.metadata().unwrap().len() })
+        .sum()
 }
 
 /// The pipeline as `greenlane ingest` builds it: the risk engine with the shipped criteria and

@@ -6,6 +6,7 @@ mod check;
 mod demo;
 mod evaluate;
 mod ingest;
+mod intake;
 mod perturb;
 mod risk;
 mod serve;
@@ -39,18 +40,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
-        /// Refuse messages from enterprise codes not yet registered (−10102).
-        #[arg(long)]
-        closed_registry: bool,
-        /// Hours (message time) a declaration list may wait for its order or waybill before it
-        /// expires.
-        #[arg(long, default_value_t = 72)]
-        pending_ttl_hours: i64,
         #[command(flatten)]
-        lists: ListsArgs,
-        /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
-        #[arg(long)]
-        criteria: Option<PathBuf>,
+        pipeline: PipelineArgs,
         #[command(flatten)]
         connections: ConnectionArgs,
     },
@@ -193,6 +184,16 @@ enum Command {
         /// Message files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Forget everything the store derived from its intake log (documents, lists, decisions,
+    /// inspections, the officers' queue, dashboards) and derive it again from the log, with the
+    /// settings the hub ran with. Tokens, sessions and mandates stay. Run it with the hub stopped.
+    Rebuild {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// As the hub ran.
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Print one Decision per declaration list.
     Decisions {
@@ -348,6 +349,30 @@ impl ConnectionArgs {
     }
 }
 
+/// How the pipeline decides: `serve` runs with these, and `rebuild` must be given the same for
+/// the same decisions to come out.
+#[derive(Debug, Args)]
+struct PipelineArgs {
+    /// Refuse messages from enterprise codes not yet registered (−10102).
+    #[arg(long)]
+    closed_registry: bool,
+    /// Hours (message time) a declaration list may wait for its order or waybill before it
+    /// expires.
+    #[arg(long, default_value_t = 72)]
+    pending_ttl_hours: i64,
+    #[command(flatten)]
+    lists: ListsArgs,
+    /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
+    #[arg(long)]
+    criteria: Option<PathBuf>,
+}
+
+impl PipelineArgs {
+    fn config(&self) -> PipelineConfig {
+        PipelineConfig { closed_registry: self.closed_registry, pending_ttl_seconds: self.pending_ttl_hours * 3600 }
+    }
+}
+
 #[derive(Debug, Args)]
 struct StoreArgs {
     /// Folder of the embedded store.
@@ -363,12 +388,17 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { store, listen, closed_registry, pending_ttl_hours, lists, criteria, connections } => {
-            open_store(&store).and_then(|store| {
-                let lists = lists.folder();
-                let limits = connections.limits();
-                let options =
-                    serve::ServeOptions { listen, closed_registry, pending_ttl_hours, lists, criteria, limits };
+        Command::Serve { store: args, listen, pipeline, connections } => {
+            open_store(&args).and_then(|store| {
+                let options = serve::ServeOptions {
+                    listen,
+                    closed_registry: pipeline.closed_registry,
+                    pending_ttl_hours: pipeline.pending_ttl_hours,
+                    lists: pipeline.lists.folder(),
+                    criteria: pipeline.criteria,
+                    limits: connections.limits(),
+                    log: log_folder(&args),
+                };
                 serve::run(store, options).map(|()| ExitCode::SUCCESS)
             })
         }
@@ -397,8 +427,20 @@ fn main() -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Ingest { store, paths, lists, criteria } => {
-            open_store(&store).and_then(|store| run_ingest(store, &paths, lists.folder(), criteria))
+        Command::Ingest { store: args, paths, lists, criteria } => open_store(&args)
+            .and_then(|store| run_ingest(store, log_folder(&args).as_deref(), &paths, lists.folder(), criteria)),
+        Command::Rebuild { store: args, pipeline } => {
+            let Some(log) = log_folder(&args) else {
+                let e = anyhow::anyhow!("rebuild works on the embedded store (--data DIR); PostgreSQL has no intake log yet");
+                eprintln!("greenlane: {e}");
+                return ExitCode::FAILURE;
+            };
+            let options = intake::RebuildOptions {
+                config: pipeline.config(),
+                lists: pipeline.lists.folder(),
+                criteria: pipeline.criteria,
+            };
+            open_store(&args).and_then(|store| intake::rebuild(store, &log, &options)).map(|()| ExitCode::SUCCESS)
         }
         Command::Criteria { command: CriteriaCommand::Export { dir } } => risk::export_shipped(&dir).map(|written| {
             println!("{} criteria files written to {}", written, dir.display());
@@ -454,8 +496,14 @@ fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::from(store))
 }
 
+/// The intake log's folder of an embedded store; none for PostgreSQL, which has no log yet.
+fn log_folder(args: &StoreArgs) -> Option<PathBuf> {
+    args.database.is_none().then(|| intake::folder(&args.data))
+}
+
 fn run_ingest(
     store: Arc<dyn Store>,
+    log: Option<&std::path::Path>,
     paths: &[PathBuf],
     lists: Option<PathBuf>,
     criteria: Option<PathBuf>,
@@ -466,7 +514,11 @@ fn run_ingest(
     if let Some(folder) = lists {
         pipeline = pipeline.with_lists(serve::load_lists(&folder)?)?;
     }
+    if let Some(dir) = log {
+        pipeline = intake::attach(pipeline, dir)?;
+    }
     serve::warm_up(&mut pipeline)?;
+    intake::catch_up(&mut pipeline)?;
     let summary = ingest::run(&mut pipeline, &files, std::io::stderr().is_terminal())?;
     print!("{summary}");
     Ok(ExitCode::SUCCESS)

@@ -24,6 +24,9 @@ pub struct ServeOptions {
     pub criteria: Option<PathBuf>,
     /// Connections and timeouts; the connection cap is lowered to fit the open-file limit.
     pub limits: greenlane_server::Limits,
+    /// The intake log's folder (embedded stores): every message is appended to it before it is
+    /// applied and acknowledged.
+    pub log: Option<PathBuf>,
 }
 
 /// Raises this process's open-file limit to its hard maximum, as servers do: every connection
@@ -91,7 +94,11 @@ impl Hub {
         if let Some(lists) = &lists {
             pipeline = pipeline.with_lists(lists.clone()).context("loading the screening clearances")?;
         }
+        if let Some(dir) = &options.log {
+            pipeline = crate::intake::attach(pipeline, dir)?;
+        }
         warm_up(&mut pipeline)?;
+        crate::intake::catch_up(&mut pipeline)?;
         let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));
         let admin_hash = std::env::var("GREENLANE_ADMIN_TOKEN").ok().filter(|t| !t.is_empty()).map(|t| auth::hash(&t));
         let state = AppState {

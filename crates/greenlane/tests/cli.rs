@@ -29,7 +29,7 @@ fn every_command_of_the_contract_is_declared() {
     let out = greenlane(&["--help"]);
     assert!(out.status.success());
     let help = stdout(&out);
-    for command in ["serve", "demo", "simulate", "ingest", "decisions", "token", "check"] {
+    for command in ["serve", "demo", "simulate", "ingest", "rebuild", "decisions", "token", "check"] {
         assert!(help.contains(&format!("  {command} ")), "{command} missing from:\n{help}");
     }
 }

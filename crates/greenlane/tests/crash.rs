@@ -1,9 +1,13 @@
-//! Crash test: `kill -9` the real server in the middle of a load of 100,000 messages from eight
-//! keep-alive clients, restart it on the same store, let the clients re-send what was not
-//! acknowledged, and check that every acknowledged message is stored exactly once and that every
-//! parcel's decision equals the one an uninterrupted run reaches.
+//! Crash test: `kill -9` the real server several times in the middle of a load of 100,000
+//! messages from eight keep-alive clients (its intake log in 1 MiB segments, so that kills land
+//! during group commits and around segment rollovers), restart it on the same store each time,
+//! let the clients re-send what was not acknowledged, and check that every acknowledged message
+//! is stored exactly once and that every parcel's decision equals the one an uninterrupted run
+//! reaches. Then the log is damaged: a torn record at its tail is cut and the hub starts; a
+//! flipped byte in a closed segment stops it with the segment and the offset.
 //!
-//! GREENLANE_CRASH_MESSAGES overrides the load (a multiple of 3: order, waybill, list per parcel).
+//! GREENLANE_CRASH_MESSAGES overrides the load (a multiple of 3: order, waybill, list per parcel),
+//! GREENLANE_CRASH_KILLS the number of kills (default 3).
 
 #[path = "../../greenlane-pipeline/tests/support/mod.rs"]
 mod support;
@@ -11,6 +15,7 @@ mod support;
 mod common;
 
 use common::{ADMIN, Server};
+use std::io::Write as _;
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
@@ -19,6 +24,30 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use support::*;
 
 const CLIENTS: usize = 8;
+
+/// Small segments: a load of a few tens of megabytes rolls over many times.
+const SEGMENT_BYTES: (&str, &str) = ("GREENLANE_LOG_SEGMENT_BYTES", "1048576");
+
+fn start(data: &Path) -> Server {
+    Server::start_with_env(["--data", data.to_str().unwrap()], &[], &[SEGMENT_BYTES])
+}
+
+/// Every message acknowledged so far is in the store, exactly once.
+fn assert_acknowledged_stored_once(data: &Path, messages: &[Vec<u8>], acked: &Mutex<Vec<bool>>) {
+    let db = rusqlite::Connection::open(data.join("greenlane.db")).unwrap();
+    let stored: HashSet<Vec<u8>> = db
+        .prepare("SELECT body FROM messages")
+        .unwrap()
+        .query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let rows: i64 = db.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows as usize, stored.len(), "no message is stored twice");
+    for (i, acked) in acked.lock().unwrap().iter().enumerate() {
+        assert!(!acked || stored.contains(&messages[i]), "acknowledged message {i} was lost");
+    }
+}
 
 /// Three messages per parcel, each parcel's documents in a different order, so lists wait.
 fn traffic(messages: usize) -> Vec<Vec<u8>> {
@@ -104,51 +133,43 @@ fn decisions(data: &Path) -> Vec<serde_json::Value> {
 #[test]
 fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
     let n: usize = std::env::var("GREENLANE_CRASH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let kills: usize = std::env::var("GREENLANE_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
     let messages = traffic(n);
     let dir = tempfile::tempdir().unwrap();
     let acked = Mutex::new(vec![false; messages.len()]);
     let sent = AtomicUsize::new(0);
 
-    // First run, killed with SIGKILL once about a third of the load is acknowledged.
-    let mut server = Server::on_folder(dir.path());
-    let base = server.base.clone();
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| load(&base, &messages, &acked, &stop, &sent));
-        while sent.load(Ordering::Relaxed) < messages.len() / 3 {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
-        server.child.wait().unwrap();
-        stop.store(true, Ordering::Relaxed);
-    });
-    drop(server);
-    let acked_before: Vec<usize> =
-        acked.lock().unwrap().iter().enumerate().filter(|(_, a)| **a).map(|(i, _)| i).collect();
-    assert!(!acked_before.is_empty() && acked_before.len() < messages.len(), "the kill landed mid-load");
-
-    // Every message acknowledged before the kill is in the store, exactly once.
-    let db = rusqlite::Connection::open(dir.path().join("greenlane.db")).unwrap();
-    let stored: HashSet<Vec<u8>> = db
-        .prepare("SELECT body FROM messages")
-        .unwrap()
-        .query_map([], |r| r.get::<_, Vec<u8>>(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let rows: i64 = db.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
-    assert_eq!(rows as usize, stored.len(), "no message is stored twice");
-    for i in &acked_before {
-        assert!(stored.contains(&messages[*i]), "acknowledged message {i} was lost");
+    // Each run is killed with SIGKILL once its share of the load is acknowledged; the next run
+    // starts on the same folder and the clients re-send what was not acknowledged.
+    for kill in 1..=kills {
+        let mut server = start(dir.path());
+        let base = server.base.clone();
+        let stop = AtomicBool::new(false);
+        let before = sent.load(Ordering::Relaxed);
+        std::thread::scope(|scope| {
+            scope.spawn(|| load(&base, &messages, &acked, &stop, &sent));
+            while sent.load(Ordering::Relaxed) < messages.len() * kill / (kills + 1) {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
+            server.child.wait().unwrap();
+            stop.store(true, Ordering::Relaxed);
+        });
+        drop(server);
+        let now = sent.load(Ordering::Relaxed);
+        assert!(now > before && now < messages.len(), "kill {kill} landed mid-load");
+        assert_acknowledged_stored_once(dir.path(), &messages, &acked);
     }
-    drop(db);
 
-    // Restart; the clients send what was not acknowledged (and re-send nothing that was).
-    let server = Server::on_folder(dir.path());
+    // The last run takes the rest.
+    let server = start(dir.path());
     let stop = AtomicBool::new(false);
     load(&server.base, &messages, &acked, &stop, &sent);
     drop(server);
     assert!(acked.lock().unwrap().iter().all(|a| *a), "every message acknowledged in the end");
+    assert_acknowledged_stored_once(dir.path(), &messages, &acked);
+    let segments = log_segments(dir.path());
+    assert!(segments.len() > kills, "the log rolled over ({} segments)", segments.len());
 
     // An uninterrupted run of the same messages, offline, in arrival order.
     let straight = tempfile::tempdir().unwrap();
@@ -177,4 +198,42 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
             assert!(!matches!(d["lane"].as_str(), Some("green" | "blue")), "mismatch released: {d}");
         }
     }
+
+    // A torn write at the log's tail (a group that never completed) is cut, and the hub starts
+    // with nothing lost.
+    let last = segments.last().unwrap();
+    let mut torn = std::fs::OpenOptions::new().append(true).open(last).unwrap();
+    torn.write_all(&[200, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]).unwrap();
+    drop(torn);
+    let server = start(dir.path());
+    assert_eq!(server.get(Some(ADMIN), "/healthz").0, 200);
+    drop(server);
+    assert_eq!(decisions(dir.path()), crashed);
+
+    // A flipped byte in a closed segment: the hub refuses to start and says where.
+    let closed = &segments[segments.len() / 2];
+    let mut bytes = std::fs::read(closed).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(closed, bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_greenlane"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env(SEGMENT_BYTES.0, SEGMENT_BYTES.1)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let name = closed.file_name().unwrap().to_str().unwrap();
+    assert!(stderr.contains(name) && stderr.contains("at byte"), "{stderr}");
+}
+
+fn log_segments(data: &Path) -> Vec<std::path::PathBuf> {
+    let mut segments: Vec<_> = std::fs::read_dir(data.join("log"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    segments.sort();
+    segments
 }

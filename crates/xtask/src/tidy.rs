@@ -61,7 +61,11 @@ mod tests {
             ("greenlane-codes", &[]),
             ("greenlane-screen", &[]),
             ("greenlane-store", &["greenlane-core"]),
-            ("greenlane-pipeline", &["greenlane-ceb", "greenlane-core", "greenlane-screen", "greenlane-store"]),
+            ("greenlane-log", &[]),
+            (
+                "greenlane-pipeline",
+                &["greenlane-ceb", "greenlane-core", "greenlane-log", "greenlane-screen", "greenlane-store"],
+            ),
             (
                 "greenlane-server",
                 &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-screen", "greenlane-store"],

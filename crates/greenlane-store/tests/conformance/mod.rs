@@ -46,6 +46,7 @@ macro_rules! conformance_suite {
             mandates_are_kept_once,
             a_guid_keeps_its_first_digest,
             sessions_are_found_and_revoked,
+            the_log_position_is_kept_and_derived_rows_are_forgotten,
             counts_group_lists_by_lane_and_status,
             the_write_transaction_sees_its_own_writes,
             readers_see_nothing_before_commit_and_everything_after,
@@ -814,6 +815,35 @@ pub fn a_guid_keeps_its_first_digest(b: &dyn Backend) {
     let mut r = ok(store.read());
     assert_eq!(ok(r.guid_digest(guid)), Some(digest(1)));
     assert_eq!(ok(r.guid_digest("0A1B2C3D-0000-4000-8000-00000000BEEF")), None);
+}
+
+pub fn the_log_position_is_kept_and_derived_rows_are_forgotten(b: &dyn Backend) {
+    let store = b.open();
+    assert_eq!(ok(ok(store.read()).log_applied()), 0);
+    let written = write_one_of_everything(&*store);
+    let mut tx = ok(store.write());
+    ok(tx.set_log_applied(41));
+    ok(tx.set_log_applied(42));
+    ok(tx.insert_mandate("EXPORTER", "AGENT", "agent"));
+    // Not visible before commit, nor after a rollback.
+    assert_eq!(ok(ok(store.read()).log_applied()), 0);
+    ok(tx.commit());
+    assert_eq!(ok(ok(store.read()).log_applied()), 42);
+    assert_everything(&mut *ok(store.read()), written);
+
+    let mut tx = ok(store.write());
+    ok(tx.forget_derived());
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.log_applied()), 0);
+    assert_eq!(ok(r.find_message(&digest(1))), None);
+    assert!(!ok(r.enterprise_exists("440316T004")));
+    assert_eq!(ok(r.get_list(&list_key("C-1"))), None);
+    assert_eq!(ok(r.decisions_after(0, 10)), vec![]);
+    assert_eq!(ok(r.counts()).messages, 0);
+    // What people configured stays.
+    assert!(ok(r.token_by_hash(&digest(900))).is_some());
+    assert!(ok(r.mandate_exists("EXPORTER", "AGENT", "agent")));
 }
 
 pub fn sessions_are_found_and_revoked(b: &dyn Backend) {

@@ -25,11 +25,17 @@ impl Server {
 
     /// Starts `greenlane serve` with `store` and further options.
     pub fn start_with(store: [&str; 2], options: &[&str]) -> Server {
+        Server::start_with_env(store, options, &[])
+    }
+
+    /// Starts `greenlane serve` with `store`, further options and environment variables.
+    pub fn start_with_env(store: [&str; 2], options: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_greenlane"))
             .arg("serve")
             .args(store)
             .args(options)
             .args(["--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("GREENLANE_ADMIN_TOKEN", ADMIN)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
