@@ -55,21 +55,20 @@ fn main() {
     let dictionary = train_and_compare(&messages, "platforms' batches of up to 100 entities");
     // One parcel's document per message, as small senders push them over HTTP: less repeats
     // inside a message, so more is left for the dictionary.
-    let single: Vec<Message> = greenlane_sim::generate(&greenlane_sim::SimConfig {
-        parcels: parcels / 4,
-        max_batch: 1,
-        ..Default::default()
-    })
-    .expect("a simulated day")
-    .messages()
-    .map(|m| Message { sender: m.sender_code, bytes: m.bytes })
-    .collect();
+    let single: Vec<Message> =
+        greenlane_sim::generate(&greenlane_sim::SimConfig { parcels: parcels / 4, max_batch: 1, ..Default::default() })
+            .expect("a simulated day")
+            .messages()
+            .map(|m| Message { sender: m.sender_code, bytes: m.bytes })
+            .collect();
     train_and_compare(&single, "one entity per message");
 
     let work = tempfile::tempdir_in(std::env::var_os("GREENLANE_BENCH_DIR").unwrap_or_else(|| ".".into()))
         .expect("a scratch folder");
     println!();
-    println!("| groups of at most | groups | raw write + fdatasync MB/s | SegmentLog MB/s (messages/s) | ratio (median, min–max over {rounds} rounds) | stored bytes / parcel |");
+    println!(
+        "| groups of at most | groups | raw write + fdatasync MB/s | SegmentLog MB/s (messages/s) | ratio (median, min–max over {rounds} rounds) | stored bytes / parcel |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     for group_bytes in [1 << 20, 8 << 20] {
         let groups = grouped(&messages, group_bytes);

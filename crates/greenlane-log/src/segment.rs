@@ -204,8 +204,13 @@ impl SegmentLog {
             Ok(dictionary) => {
                 let bytes = dictionary.len();
                 let id = self.dictionaries.install(dictionary)?;
-                tracing::info!(dictionary = format!("{id:08x}"), bytes, samples = samples.len(),
-                    seconds = started.elapsed().as_secs_f64(), "log dictionary trained");
+                tracing::info!(
+                    dictionary = format!("{id:08x}"),
+                    bytes,
+                    samples = samples.len(),
+                    seconds = started.elapsed().as_secs_f64(),
+                    "log dictionary trained"
+                );
             }
             Err(e) => {
                 tracing::warn!(error = %e, samples = samples.len(), "no log dictionary: training failed");
@@ -259,8 +264,7 @@ impl Log for SegmentLog {
         let compressed = self.dictionaries.compress_all(&payloads)?;
         for (i, (entry, (codec, stored))) in entries.iter().zip(compressed).enumerate() {
             let seq = group + i as u64;
-            let header =
-                Header { seq, group, group_len, kind: entry.kind, codec, raw_len: entry.payload.len() as u32 };
+            let header = Header { seq, group, group_len, kind: entry.kind, codec, raw_len: entry.payload.len() as u32 };
             positions.push(Position { seq, segment, offset: self.end + buffer.len() as u64 });
             record::encode(&mut buffer, &header, entry.partition, &stored);
             payload_bytes += entry.payload.len() as u64;
@@ -529,7 +533,8 @@ fn recover_last(path: &Path, first: u64) -> Result<(u64, u64, Option<Cut>), LogE
         keep = scan.records.get(start).map_or(magic, |(offset, _)| *offset);
         reason.get_or_insert_with(|| "the segment ends inside a group".into());
     }
-    let next_seq = scan.records.iter().take_while(|(offset, _)| *offset < keep).last().map_or(first, |(_, h)| h.seq + 1);
+    let next_seq =
+        scan.records.iter().take_while(|(offset, _)| *offset < keep).last().map_or(first, |(_, h)| h.seq + 1);
     if keep == bytes.len() {
         return Ok((keep as u64, next_seq, None));
     }

@@ -8,6 +8,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use zstd::bulk::{Compressor, Decompressor};
 
+/// A payload as stored: the codec it was compressed with and its bytes.
+pub(crate) type Compressed = (Codec, Vec<u8>);
+
 /// A dictionary's file name: `dict-` + its id in hex + `.zdict`.
 fn file_name(id: u32) -> String {
     format!("dict-{id:08x}.zdict")
@@ -103,7 +106,7 @@ impl Dictionaries {
 
     /// Compresses every payload of a group with the current dictionary, if any; a large group
     /// on as many threads as there are compressors, the calling one among them.
-    pub(crate) fn compress_all(&mut self, payloads: &[&[u8]]) -> Result<Vec<(Codec, Vec<u8>)>, LogError> {
+    pub(crate) fn compress_all(&mut self, payloads: &[&[u8]]) -> Result<Vec<Compressed>, LogError> {
         let codec = match self.current {
             Some(id) => Codec::ZstdDict(id),
             None => Codec::Zstd,
@@ -113,7 +116,7 @@ impl Dictionaries {
         let chunk = payloads.len().div_ceil(threads.max(1));
         let (first, rest) = self.compressors.split_first_mut().expect("at least one compressor");
         let dir = &self.dir;
-        let results: Vec<std::io::Result<Vec<(Codec, Vec<u8>)>>> = std::thread::scope(|scope| {
+        let results: Vec<std::io::Result<Vec<Compressed>>> = std::thread::scope(|scope| {
             let mut chunks = payloads.chunks(chunk.max(1));
             let mine = chunks.next().unwrap_or(&[]);
             let others: Vec<_> = chunks
@@ -158,7 +161,8 @@ fn compressors(level: i32, dictionary: Option<&[u8]>, dir: &Path) -> Result<Vec<
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     (0..cores)
         .map(|_| {
-            Compressor::with_dictionary(level, dictionary.unwrap_or(&[])).map_err(LogError::io("preparing zstd for", dir))
+            Compressor::with_dictionary(level, dictionary.unwrap_or(&[]))
+                .map_err(LogError::io("preparing zstd for", dir))
         })
         .collect()
 }

@@ -54,11 +54,10 @@ fn what_is_appended_reads_back_in_order_after_a_reopen() {
     assert_eq!(log.next_seq(), 1);
     let payloads = fill(&mut log, &[1, 5, 2], 0);
     let positions = log
-        .append(&[Entry { partition: "3301968XYZ", kind: 9, payload: b"" }, Entry {
-            partition: "",
-            kind: 1,
-            payload: b"x",
-        }])
+        .append(&[
+            Entry { partition: "3301968XYZ", kind: 9, payload: b"" },
+            Entry { partition: "", kind: 1, payload: b"x" },
+        ])
         .unwrap();
     assert_eq!(positions.iter().map(|p| p.seq).collect::<Vec<_>>(), [9, 10]);
     drop(log);
@@ -281,7 +280,10 @@ fn an_entry_larger_than_a_record_may_be_is_refused_and_nothing_is_written() {
     let mut log = SegmentLog::open(dir.path(), Config::default()).unwrap();
     let huge = vec![b'x'; greenlane_log::record::MAX_BODY];
     let error = log
-        .append(&[Entry { partition: "A", kind: 0, payload: b"fine" }, Entry { partition: "A", kind: 0, payload: &huge }])
+        .append(&[
+            Entry { partition: "A", kind: 0, payload: b"fine" },
+            Entry { partition: "A", kind: 0, payload: &huge },
+        ])
         .unwrap_err();
     assert!(matches!(error, LogError::Refused { index: 1, .. }), "{error}");
     assert_eq!(log.next_seq(), 1);
@@ -353,9 +355,10 @@ fn a_damaged_dictionary_file_is_refused() {
     let dictionary = trained_on_first(&traffic());
     let dir = tempfile::tempdir().unwrap();
     drop(SegmentLog::open(dir.path(), Config { dictionary: Some(dictionary), ..Config::default() }).unwrap());
-    let file = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).find(|p| {
-        p.extension().is_some_and(|e| e == "zdict")
-    });
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "zdict"));
     flip(&file.unwrap(), 100);
     assert!(matches!(SegmentLog::open(dir.path(), Config::default()), Err(LogError::Corrupt { .. })));
 }

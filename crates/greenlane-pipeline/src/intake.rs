@@ -93,9 +93,9 @@ fn prepared_of(record: &Record) -> Result<Prepared, PipelineError> {
 }
 
 fn start_position(record: &Record) -> Result<u64, PipelineError> {
-    let bytes: [u8; 8] = record.payload[..].try_into().map_err(|_| {
-        PipelineError::Internal(format!("log record {} is not a start marker", record.position.seq))
-    })?;
+    let bytes: [u8; 8] = record.payload[..]
+        .try_into()
+        .map_err(|_| PipelineError::Internal(format!("log record {} is not a start marker", record.position.seq)))?;
     Ok(u64::from_le_bytes(bytes))
 }
 
@@ -151,10 +151,8 @@ impl Pipeline {
         mut engine: impl FnMut() -> Result<Box<dyn greenlane_core::risk::RiskEngine>, PipelineError>,
     ) -> Result<u64, PipelineError> {
         let Some(log) = self.log.take() else { return Ok(0) };
-        let points: Result<Vec<u64>, PipelineError> = log
-            .read_from(self.applied + 1)
-            .map_err(PipelineError::from)
-            .and_then(|records| {
+        let points: Result<Vec<u64>, PipelineError> =
+            log.read_from(self.applied + 1).map_err(PipelineError::from).and_then(|records| {
                 let mut points = Vec::new();
                 for record in records {
                     let record = record?;
@@ -241,13 +239,15 @@ impl Pipeline {
             Logged::Inspect { list, outcome, note, officer } => {
                 p.inspect_unlogged(&request(list, outcome, note, officer)).map(drop)
             }
-            Logged::Claim { list, officer, at } => p.officer_unlogged(&OfficerAction::Claim { list, officer, at }).map(drop),
+            Logged::Claim { list, officer, at } => {
+                p.officer_unlogged(&OfficerAction::Claim { list, officer, at }).map(drop)
+            }
             Logged::Unclaim { list, officer, at } => {
                 p.officer_unlogged(&OfficerAction::Unclaim { list, officer, at }).map(drop)
             }
-            Logged::Decide { list, outcome, note, officer, at } => {
-                p.officer_unlogged(&OfficerAction::Decide { request: request(list, outcome, note, officer), at }).map(drop)
-            }
+            Logged::Decide { list, outcome, note, officer, at } => p
+                .officer_unlogged(&OfficerAction::Decide { request: request(list, outcome, note, officer), at })
+                .map(drop),
             Logged::Reroute { list, lane, rationale, officer, at } => {
                 p.officer_unlogged(&OfficerAction::Reroute { list, lane, rationale, officer, at }).map(drop)
             }

@@ -100,10 +100,6 @@ fn han_pairs(text: &str) -> impl Iterator<Item = u64> + '_ {
     })
 }
 
-fn name_tokens(text: &str) -> impl Iterator<Item = u64> + '_ {
-    words(text).chain(han_pairs(text))
-}
-
 /// Splits a CSV line of `section,hscode,"description",parent,level`.
 fn fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -28,8 +28,8 @@ fn log_config() -> greenlane_log::Config {
 /// Opens the log in `dir` (recovering its tail), makes it the pipeline's intake log and
 /// records this start in it.
 pub fn attach(pipeline: Pipeline, dir: &Path) -> anyhow::Result<Pipeline> {
-    let log = SegmentLog::open(dir, log_config())
-        .with_context(|| format!("opening the intake log in {}", dir.display()))?;
+    let log =
+        SegmentLog::open(dir, log_config()).with_context(|| format!("opening the intake log in {}", dir.display()))?;
     let mut pipeline = pipeline.with_log(Box::new(log))?;
     pipeline.log_start().context("recording the start in the intake log")?;
     Ok(pipeline)
@@ -61,8 +61,8 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
     let started = Instant::now();
     // Opened first: a log that does not open (damaged, or held by a running hub) must leave
     // the store as it is.
-    let segments = SegmentLog::open(log, log_config())
-        .with_context(|| format!("opening the intake log in {}", log.display()))?;
+    let segments =
+        SegmentLog::open(log, log_config()).with_context(|| format!("opening the intake log in {}", log.display()))?;
     let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
     let lists = options.lists.as_deref().map(crate::serve::load_lists).transpose()?;
     let mut tx = store.write()?;
@@ -76,8 +76,9 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
     let criteria = options.criteria.clone();
     let records = pipeline
         .rebuild(|| {
-            let engine = SharedEngine::load(criteria.as_deref())
-                .map_err(|e| greenlane_pipeline::PipelineError::Internal(format!("loading the risk criteria: {e:#}")))?;
+            let engine = SharedEngine::load(criteria.as_deref()).map_err(|e| {
+                greenlane_pipeline::PipelineError::Internal(format!("loading the risk criteria: {e:#}"))
+            })?;
             Ok(Box::new(engine))
         })
         .context("applying the intake log")?;

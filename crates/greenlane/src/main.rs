@@ -388,20 +388,18 @@ fn main() -> ExitCode {
     init_logging();
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Serve { store: args, listen, pipeline, connections } => {
-            open_store(&args).and_then(|store| {
-                let options = serve::ServeOptions {
-                    listen,
-                    closed_registry: pipeline.closed_registry,
-                    pending_ttl_hours: pipeline.pending_ttl_hours,
-                    lists: pipeline.lists.folder(),
-                    criteria: pipeline.criteria,
-                    limits: connections.limits(),
-                    log: log_folder(&args),
-                };
-                serve::run(store, options).map(|()| ExitCode::SUCCESS)
-            })
-        }
+        Command::Serve { store: args, listen, pipeline, connections } => open_store(&args).and_then(|store| {
+            let options = serve::ServeOptions {
+                listen,
+                closed_registry: pipeline.closed_registry,
+                pending_ttl_hours: pipeline.pending_ttl_hours,
+                lists: pipeline.lists.folder(),
+                criteria: pipeline.criteria,
+                limits: connections.limits(),
+                log: log_folder(&args),
+            };
+            serve::run(store, options).map(|()| ExitCode::SUCCESS)
+        }),
         Command::Screen { name, country, kind, lists } => screen(&name, country.as_deref(), kind, &lists),
         Command::Demo { parcels, seed, noise, listen, data, exit, clients, lists, criteria } => {
             let lists = lists.folder();
@@ -431,7 +429,9 @@ fn main() -> ExitCode {
             .and_then(|store| run_ingest(store, log_folder(&args).as_deref(), &paths, lists.folder(), criteria)),
         Command::Rebuild { store: args, pipeline } => {
             let Some(log) = log_folder(&args) else {
-                let e = anyhow::anyhow!("rebuild works on the embedded store (--data DIR); PostgreSQL has no intake log yet");
+                let e = anyhow::anyhow!(
+                    "rebuild works on the embedded store (--data DIR); PostgreSQL has no intake log yet"
+                );
                 eprintln!("greenlane: {e}");
                 return ExitCode::FAILURE;
             };

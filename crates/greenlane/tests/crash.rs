@@ -15,8 +15,8 @@ mod support;
 mod common;
 
 use common::{ADMIN, Server};
-use std::io::Write as _;
 use std::collections::HashSet;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Mutex;

@@ -118,7 +118,8 @@ fn rebuild_from_the_log_gives_the_same_decisions_byte_for_byte() {
 #[test]
 fn rebuild_refuses_a_folder_without_a_log_and_postgres() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_greenlane")).args(["rebuild", "--data"]).arg(dir.path()).output().unwrap();
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_greenlane")).args(["rebuild", "--data"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no intake log"), "{out:?}");
     let out = Command::new(env!("CARGO_BIN_EXE_greenlane"))
