@@ -87,10 +87,12 @@ pub trait RiskEngine: Send {
     fn assess(&mut self, parcel: &Parcel, evidence: &Evidence<'_>) -> Assessment;
     /// An officer's finding on a parcel this engine assessed: what the engine may learn from.
     fn observe_inspection(&mut self, _parcel: &Parcel, _inspection: &Inspection) {}
-    /// Learns from a parcel assessed before a restart, without assessing it: the pipeline feeds
-    /// every stored parcel in its original order when it starts, so that what an engine learned
-    /// is not lost with the process.
-    fn warm_up(&mut self, _parcel: &Parcel) {}
+    /// Learns from a parcel assessed before a restart, without assessing it, and from the lane
+    /// it was given: the pipeline feeds every stored parcel in its original order when it
+    /// starts, so that what an engine learned, and the recent lanes its expected rates are kept
+    /// against, are not lost with the process. No default, for the reason of
+    /// [`RiskEngine::check_documents`]: a wrapper that did not forward it would restart blank.
+    fn warm_up(&mut self, parcel: &Parcel, lane: Lane);
     /// The version of the criteria that made the assessment, recorded with each decision.
     fn version(&self) -> &str;
 }
@@ -127,6 +129,10 @@ impl RiskEngine for DocumentRules {
             }
             _ => Assessment { lane: Lane::Green, score: points, reasons },
         }
+    }
+
+    fn warm_up(&mut self, _parcel: &Parcel, _lane: Lane) {
+        // Nothing is learned: the rules are fixed.
     }
 
     fn version(&self) -> &str {

@@ -5,7 +5,7 @@
 
 use crate::screening::PartyScreening;
 use crate::{Pipeline, PipelineError};
-use greenlane_core::{Inspection, ListKey, Parcel};
+use greenlane_core::{Inspection, Lane, ListKey, Parcel};
 use greenlane_store::{ReadTx, Store};
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +13,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone)]
 pub struct StoredParcel {
     pub parcel: Parcel,
+    /// The lane of its first decision.
+    pub lane: Lane,
     pub inspections: Vec<Inspection>,
 }
 
@@ -46,7 +48,7 @@ pub fn for_each_stored_parcel(
             }
             let Some(parcel) = parcel_of(&mut *read, &decision.key)? else { continue };
             let inspections = inspections.remove(&decision.key).unwrap_or_default();
-            each(StoredParcel { parcel, inspections })?;
+            each(StoredParcel { parcel, lane: decision.lane, inspections })?;
             replayed += 1;
         }
     }
@@ -84,7 +86,7 @@ impl Pipeline {
         let store = self.store.clone();
         let mut inspected = Vec::new();
         let replayed = for_each_stored_parcel(&*store, |stored| {
-            self.risk.warm_up(&stored.parcel);
+            self.risk.warm_up(&stored.parcel, stored.lane);
             if !stored.inspections.is_empty() {
                 inspected.push(stored);
             }

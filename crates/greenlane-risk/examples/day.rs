@@ -53,6 +53,9 @@ impl RiskEngine for Recording {
     fn observe_inspection(&mut self, parcel: &Parcel, inspection: &Inspection) {
         self.engine.observe_inspection(parcel, inspection);
     }
+    fn warm_up(&mut self, parcel: &Parcel, lane: greenlane_core::Lane) {
+        RiskEngine::warm_up(&mut self.engine, parcel, lane);
+    }
     fn version(&self) -> &str {
         self.engine.version()
     }

@@ -269,6 +269,24 @@ impl Engine {
         self.terms = terms;
     }
 
+    /// [`Engine::warm_up`], and the lane the parcel was given counted in the window the
+    /// governor keeps its expected rates against: a restarted hub then tops lanes up, and caps
+    /// them, as the hub that ran straight through would have.
+    pub fn warm_up_decided(&mut self, parcel: &Parcel, lane: Lane) {
+        self.warm_up(parcel);
+        self.record_lane(lane);
+    }
+
+    fn record_lane(&mut self, lane: Lane) {
+        self.window.push_back(lane);
+        self.window_counts[lane_index(lane)] += 1;
+        while self.window.len() > self.set.governor.window as usize {
+            if let Some(old) = self.window.pop_front() {
+                self.window_counts[lane_index(old)] -= 1;
+            }
+        }
+    }
+
     /// Hit counts and rates per criterion and analyzer, by id.
     pub fn criteria_stats(&self) -> Vec<CriterionStats> {
         let mut out: Vec<CriterionStats> = self
@@ -367,6 +385,10 @@ impl Rates for SetRates<'_> {
 }
 
 impl RiskEngine for Engine {
+    fn warm_up(&mut self, parcel: &Parcel, lane: Lane) {
+        self.warm_up_decided(parcel, lane);
+    }
+
     fn check_documents(&self, parcel: &Parcel) -> Vec<Finding> {
         documents::three_documents(parcel, &self.set.documents, &SetRates(&self.set))
     }
@@ -583,13 +605,7 @@ impl RiskEngine for Engine {
         self.signals = signals;
         self.terms = terms;
 
-        self.window.push_back(lane);
-        self.window_counts[lane_index(lane)] += 1;
-        while self.window.len() > g.window as usize {
-            if let Some(old) = self.window.pop_front() {
-                self.window_counts[lane_index(old)] -= 1;
-            }
-        }
+        self.record_lane(lane);
         let selected = lane.needs_officer();
         for &slot in &spoke {
             let c = &mut self.stats[slot as usize];

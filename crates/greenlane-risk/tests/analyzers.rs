@@ -324,3 +324,34 @@ fn a_brand_that_is_also_a_word_names_the_brand_only_on_its_own_goods() {
         assess(&mut engine, &parcel(4).line("Heart beats 电子宠物玩具", "9503008900", "1", "40").weight("0.3").build());
     assert!(!codes(&toy).iter().any(|c| c.starts_with("analyzer.brand")), "{toy:#?}");
 }
+
+#[test]
+fn a_restarted_engine_keeps_the_governors_expected_rates() {
+    // With the shipped governor (1% blue expected over the last 5,000 lanes, topped up from
+    // parcels scoring 10 or more), a hub that restarts must top lanes up as the one that ran
+    // straight through does: warming up feeds it the lanes the stored parcels were given.
+    let slightly_heavy = |i: usize| {
+        // 376 g on the scale for 250 g declared: about 13 points, green unless topped up.
+        let mut p = parcel(i).build();
+        p.waybill.gross_weight = dec("0.376");
+        p
+    };
+    let mut live = greenlane_risk::Engine::with_default_criteria().unwrap();
+    let mut restarted = greenlane_risk::Engine::with_default_criteria().unwrap();
+    let mut blank = greenlane_risk::Engine::with_default_criteria().unwrap();
+    for i in 0..3000 {
+        let p = if i % 10 == 0 { slightly_heavy(i) } else { parcel(i).build() };
+        let lane = assess(&mut live, &p).lane;
+        greenlane_core::risk::RiskEngine::warm_up(&mut restarted, &p, lane);
+        blank.warm_up(&p);
+    }
+    let lanes = |engine: &mut greenlane_risk::Engine| {
+        (5000..5200).map(|i| assess(engine, &slightly_heavy(i)).lane).collect::<Vec<Lane>>()
+    };
+    let (expected, after_restart, after_blank) = (lanes(&mut live), lanes(&mut restarted), lanes(&mut blank));
+    assert!(expected.contains(&Lane::Blue) && expected.contains(&Lane::Green), "{expected:?}");
+    assert_eq!(expected, after_restart);
+    // Without the lanes the window starts empty and the governor decides otherwise: the test
+    // would not notice a restart that forgot them.
+    assert_ne!(expected, after_blank);
+}

@@ -4,7 +4,7 @@
 //! criteria and report its hit rates.
 
 use greenlane_core::risk::{Assessment, Evidence, RiskEngine};
-use greenlane_core::{Inspection, Parcel};
+use greenlane_core::{Inspection, Lane, Parcel};
 use greenlane_pipeline::{Lists, for_each_stored_parcel, screen_parties};
 use greenlane_risk::{BacktestCase, CriteriaSet, DEFAULT_FILES, Engine};
 use greenlane_server::{CriteriaControl, CriteriaFile};
@@ -84,8 +84,8 @@ impl RiskEngine for SharedEngine {
         self.lock().observe_inspection(parcel, inspection);
     }
 
-    fn warm_up(&mut self, parcel: &Parcel) {
-        self.lock().warm_up(parcel);
+    fn warm_up(&mut self, parcel: &Parcel, lane: Lane) {
+        self.lock().warm_up_decided(parcel, lane);
     }
 
     fn version(&self) -> &str {
