@@ -6,8 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-/// Each HS6 subheading's words, with those of its heading and chapter; and every word's count of
-/// subheadings (a word in most of them tells nothing).
+/// Each HS6 subheading's words, with those of its heading and chapter; each character pair of
+/// China's tariff names, with the headings whose names hold it; and every word's and pair's count
+/// of subheadings (one in most of them tells nothing).
 #[derive(Debug)]
 pub(crate) struct Nomenclature {
     descriptions: HashMap<String, String>,
@@ -148,28 +149,28 @@ impl Nomenclature {
             }
             words_by.insert(hs6, set);
         }
-        let mut by_heading: HashMap<u32, HashSet<u64>> = HashMap::new();
-        for line in cn_names.lines().skip(1) {
-            let f = fields(line);
-            let (Some(code), Some(name)) = (f.first(), f.get(1)) else { continue };
-            if let Some(hs4) = code.get(..4).and_then(|c| c.parse::<u32>().ok()) {
-                by_heading.entry(hs4).or_default().extend(han_pairs(name));
-            }
-        }
-        for (hs6, set) in &mut words_by {
-            if let Some(pairs) = by_heading.get(&(*hs6 / 100)) {
-                set.extend(pairs);
-            }
-        }
-        let mut pair_headings: HashMap<u64, Vec<u32>> = HashMap::new();
-        for (hs4, pairs) in &by_heading {
-            for p in pairs {
-                pair_headings.entry(*p).or_default().push(*hs4);
-            }
-        }
         for set in words_by.values() {
             for w in set {
                 *vocabulary.entry(*w).or_default() += 1;
+            }
+        }
+        // China's tariff names count for every subheading of their heading; kept per heading,
+        // and a pair's count is the subheadings of the headings whose names hold it.
+        let mut subheadings: HashMap<u32, u32> = HashMap::new();
+        for hs6 in words_by.keys() {
+            *subheadings.entry(hs6 / 100).or_default() += 1;
+        }
+        let mut pair_headings: HashMap<u64, Vec<u32>> = HashMap::new();
+        for line in cn_names.lines().skip(1) {
+            let f = fields(line);
+            let (Some(code), Some(name)) = (f.first(), f.get(1)) else { continue };
+            let Some(hs4) = code.get(..4).and_then(|c| c.parse::<u32>().ok()) else { continue };
+            for p in han_pairs(name) {
+                let headings = pair_headings.entry(p).or_default();
+                if !headings.contains(&hs4) {
+                    headings.push(hs4);
+                    *vocabulary.entry(p).or_default() += subheadings.get(&hs4).copied().unwrap_or(0);
+                }
             }
         }
         Nomenclature { descriptions, words: words_by, vocabulary, pair_headings }
@@ -212,10 +213,11 @@ impl Nomenclature {
         // three are one word such as 适用于, "fit for", which says nothing of the goods.
         let mut elsewhere: HashMap<u32, u64> = HashMap::new();
         for (i, p) in han_pairs(name).enumerate().filter(|(_, p)| telling(p)) {
-            if own.contains(&p) {
+            let headings = self.pair_headings.get(&p).map_or(&[][..], Vec::as_slice);
+            if headings.contains(&(hs6 / 100)) {
                 return Some(true);
             }
-            for h in self.pair_headings.get(&p).into_iter().flatten().filter(|h| **h != hs6 / 100) {
+            for h in headings {
                 *elsewhere.entry(*h).or_default() |= 0b11u64.checked_shl(i as u32).unwrap_or(0);
             }
         }
