@@ -95,7 +95,25 @@ pub trait RiskEngine: Send {
     fn warm_up(&mut self, parcel: &Parcel, lane: Lane);
     /// The version of the criteria that made the assessment, recorded with each decision.
     fn version(&self) -> &str;
+    /// What the engine has learned, as bytes it can restore from: the pipeline keeps them
+    /// beside the decisions they cover so that a restart replays only what came after, not
+    /// every stored parcel. `None`: this engine keeps nothing worth a snapshot, and a restart
+    /// replays everything through [`RiskEngine::warm_up`].
+    fn snapshot(&self) -> Option<Vec<u8>> {
+        None
+    }
+    /// Takes back what [`RiskEngine::snapshot`] gave. A snapshot this engine cannot vouch for
+    /// (another format, a torn file, another engine) is refused, never half-applied: the engine
+    /// is then as it was, and the pipeline replays the stored parcels instead.
+    fn restore(&mut self, _snapshot: &[u8]) -> Result<(), SnapshotRefused> {
+        Err(SnapshotRefused("this engine keeps no snapshots".into()))
+    }
 }
+
+/// Why an engine would not restore a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("risk snapshot refused: {0}")]
+pub struct SnapshotRefused(pub String);
 
 /// The minimal rule set: documents that cannot belong together are rejected, documents that
 /// disagree beyond what honest senders explain (findings scoring [`REVIEW_POINTS`] together) go

@@ -30,6 +30,9 @@ pub(crate) struct RowCache {
     /// Enterprise codes known to be registered: every entity names several, and a platform's
     /// code recurs on every one of its orders.
     enterprises: HashSet<String>,
+    /// The feeds' last sequence numbers written in the open transaction: they become the
+    /// pipeline's [`crate::snapshot::Heads`] only once it commits.
+    pub pending: crate::snapshot::Heads,
 }
 
 impl RowCache {
@@ -39,6 +42,7 @@ impl RowCache {
         self.payments.clear();
         self.lists.clear();
         self.enterprises.clear();
+        self.pending = crate::snapshot::Heads::default();
     }
 
     /// Keeps memory bounded between batches.
@@ -234,13 +238,17 @@ impl WriteTx for CachedTx<'_> {
         Ok(())
     }
     fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
-        self.inner.append_decision(decision)
+        let seq = self.inner.append_decision(decision)?;
+        self.cache.pending.decision = self.cache.pending.decision.max(seq);
+        Ok(seq)
     }
     fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
         self.inner.insert_clearance(clearance)
     }
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
-        self.inner.insert_inspection(inspection)
+        let seq = self.inner.insert_inspection(inspection)?;
+        self.cache.pending.inspection = self.cache.pending.inspection.max(seq);
+        Ok(seq)
     }
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
         self.inner.insert_token(name, role, ebc_code, secret_hash)

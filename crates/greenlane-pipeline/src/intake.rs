@@ -14,10 +14,15 @@ const KIND_MESSAGE: u8 = 1;
 /// A record holding an officer's action or inspection, as JSON.
 const KIND_ACTION: u8 = 2;
 /// A record marking a start of the pipeline: its payload is the log position the store had
-/// applied then (u64 LE). What the risk engine knows after a restart is what its warm-up
-/// rebuilt from the store, which need not equal what it had learned before; a rebuild restarts
-/// the engine at the same points so that it decides as the hub did.
+/// applied then (u64 LE), followed, when the risk engine was restored from a snapshot, by the
+/// log position that snapshot was taken at (u64 LE). What the risk engine knows after a restart is what its
+/// warm-up rebuilt, which need not equal what it had learned before; a rebuild restarts the
+/// engine at the same points, from the same snapshot, so that it decides as the hub did.
 const KIND_START: u8 = 3;
+
+/// What a rebuild does where the hub was restarted: a new engine, warmed up from the snapshot
+/// the hub restored, if it restored one.
+type Restart<'a> = dyn FnMut(&mut Pipeline, Option<u64>) -> Result<(), PipelineError> + 'a;
 
 /// Prefix length meaning "no acting enterprise" (staff tokens, offline ingest).
 const NO_ACTOR: u16 = u16::MAX;
@@ -92,11 +97,26 @@ fn prepared_of(record: &Record) -> Result<Prepared, PipelineError> {
     Ok(Prepared::new(body.to_vec()).sent_by(actor))
 }
 
-fn start_position(record: &Record) -> Result<u64, PipelineError> {
-    let bytes: [u8; 8] = record.payload[..]
-        .try_into()
-        .map_err(|_| PipelineError::Internal(format!("log record {} is not a start marker", record.position.seq)))?;
-    Ok(u64::from_le_bytes(bytes))
+fn start_marker(applied: u64, restored_from: Option<u64>) -> Vec<u8> {
+    let mut payload = applied.to_le_bytes().to_vec();
+    if let Some(position) = restored_from {
+        payload.extend_from_slice(&position.to_le_bytes());
+    }
+    payload
+}
+
+/// The position and snapshot of a start marker (markers written before snapshots existed have
+/// only the position).
+fn start_point(record: &Record) -> Result<(u64, Option<u64>), PipelineError> {
+    let bad = || PipelineError::Internal(format!("log record {} is not a start marker", record.position.seq));
+    let word = |at: usize| -> Result<u64, PipelineError> {
+        Ok(u64::from_le_bytes(record.payload.get(at..at + 8).ok_or_else(bad)?.try_into().map_err(|_| bad())?))
+    };
+    match record.payload.len() {
+        8 => Ok((word(0)?, None)),
+        16 => Ok((word(0)?, Some(word(8)?))),
+        _ => Err(bad()),
+    }
 }
 
 /// The partition of a message: its sender's enterprise code (none for what did not read).
@@ -134,11 +154,13 @@ impl Pipeline {
         Ok(self)
     }
 
-    /// Records in the log that the pipeline starts here, with the store at its current position.
-    /// Call once per start, before anything is applied.
+    /// Records in the log that the pipeline starts here, with the store at its current position
+    /// and the risk snapshot the warm-up restored from. Call once per start, after
+    /// [`Pipeline::warm_up_risk`] and before anything is applied.
     pub fn log_start(&mut self) -> Result<(), PipelineError> {
+        let payload = start_marker(self.applied, self.restored_from);
         let Some(log) = self.log.as_mut() else { return Ok(()) };
-        log.append(&[Entry { partition: "", kind: KIND_START, payload: &self.applied.to_le_bytes() }])?;
+        log.append(&[Entry { partition: "", kind: KIND_START, payload: &payload }])?;
         Ok(())
     }
 
@@ -151,30 +173,35 @@ impl Pipeline {
         mut engine: impl FnMut() -> Result<Box<dyn greenlane_core::risk::RiskEngine>, PipelineError>,
     ) -> Result<u64, PipelineError> {
         let Some(log) = self.log.take() else { return Ok(0) };
-        let points: Result<Vec<u64>, PipelineError> =
+        let points: Result<Vec<(u64, Option<u64>)>, PipelineError> =
             log.read_from(self.applied + 1).map_err(PipelineError::from).and_then(|records| {
                 let mut points = Vec::new();
                 for record in records {
                     let record = record?;
                     if record.kind == KIND_START {
-                        points.push(start_position(&record)?);
+                        points.push(start_point(&record)?);
                     }
                 }
                 Ok(points)
             });
         self.restart_points = match points {
-            Ok(points) => points,
+            Ok(points) => {
+                self.wanted_snapshots = points.iter().filter_map(|(_, snapshot)| *snapshot).collect();
+                points
+            }
             Err(e) => {
                 self.log = Some(log);
                 return Err(e);
             }
         };
-        let mut restart = |p: &mut Pipeline| -> Result<(), PipelineError> {
+        let mut restart = |p: &mut Pipeline, from: Option<u64>| -> Result<(), PipelineError> {
             let risk = engine()?;
-            p.restart(risk)
+            p.restart(risk, from)
         };
         let result = self.apply_log(&*log, &mut restart);
         self.restart_points = Vec::new();
+        self.wanted_snapshots = Vec::new();
+        self.captured_snapshots.clear();
         self.log = Some(log);
         result
     }
@@ -188,25 +215,21 @@ impl Pipeline {
     /// applied (one batch per group). Returns the records applied.
     pub fn catch_up(&mut self) -> Result<u64, PipelineError> {
         let Some(log) = self.log.take() else { return Ok(0) };
-        let result = self.apply_log(&*log, &mut |_| Ok(()));
+        let result = self.apply_log(&*log, &mut |_, _| Ok(()));
         self.log = Some(log);
         result
     }
 
-    fn apply_log(
-        &mut self,
-        log: &dyn Log,
-        restart: &mut dyn FnMut(&mut Pipeline) -> Result<(), PipelineError>,
-    ) -> Result<u64, PipelineError> {
+    fn apply_log(&mut self, log: &dyn Log, restart: &mut Restart<'_>) -> Result<u64, PipelineError> {
         let from = self.applied + 1;
         let mut applied = 0;
         for group in greenlane_log::groups(log.read_from(from)?) {
             let group = group?;
             let last = group.last().map_or(self.applied, |r| r.position.seq);
             // The hub restarted with the store where it is now: so does the engine.
-            while let Some(i) = self.restart_points.iter().position(|&p| p <= self.applied) {
-                self.restart_points.swap_remove(i);
-                restart(self)?;
+            while let Some(i) = self.restart_points.iter().position(|&(p, _)| p <= self.applied) {
+                let (_, from) = self.restart_points.remove(i);
+                restart(self, from)?;
             }
             if group.iter().all(|r| r.kind == KIND_START) {
                 self.applied = last;
@@ -316,6 +339,9 @@ impl Pipeline {
         self.applying = outer;
         if let (Ok(_), Some(seq)) = (&result, seq) {
             self.applied = seq;
+            if outer.is_none() {
+                self.capture_if_wanted(seq);
+            }
         }
         result
     }

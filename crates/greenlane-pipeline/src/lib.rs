@@ -20,11 +20,13 @@ mod intake;
 pub mod receipts;
 mod replay;
 mod screening;
+mod snapshot;
 mod workbench;
 mod writer;
 
 pub use replay::{StoredParcel, for_each_stored_parcel};
 pub use screening::{Lists, screen_parties};
+pub use snapshot::{Heads, SnapshotPolicy, clear_snapshots};
 pub use workbench::{ActionDone, OfficerAction, Refusal};
 pub use writer::{BatchObserver, InspectionSubmission, Submission, Writer, WriterClosed};
 
@@ -154,8 +156,27 @@ pub struct Pipeline {
     /// Inside the application of a logged group: the group's last sequence number (none
     /// without a log).
     applying: Option<Option<u64>>,
-    /// During a rebuild: the log positions at which the hub was restarted.
-    restart_points: Vec<u64>,
+    /// During a rebuild: the log positions at which the hub was restarted, and the risk
+    /// snapshot each restart restored from.
+    restart_points: Vec<(u64, Option<u64>)>,
+    /// Where risk snapshots go, if anywhere (`snapshot.rs`).
+    snapshots: Option<SnapshotPolicy>,
+    /// The feeds' positions the risk engine has seen, as of the last commit.
+    heads: snapshot::Heads,
+    decided_since_snapshot: u64,
+    /// The log position of the snapshot the last warm-up restored from, recorded in the log's
+    /// start marker.
+    restored_from: Option<u64>,
+    /// During a rebuild: the log positions of the snapshots the hub restarted from, to capture
+    /// when reached, and those captured with the feeds' heads they cover.
+    wanted_snapshots: Vec<u64>,
+    captured_snapshots: std::collections::HashMap<u64, (snapshot::Heads, Vec<u8>)>,
+    /// Whether anything committed since the last warm-up (`snapshot.rs`).
+    committed_since_start: bool,
+    /// The log position and heads of the last snapshot taken, not to take it twice.
+    last_snapshot: Option<(u64, snapshot::Heads)>,
+    /// A snapshot being written in the background.
+    snapshot_job: Option<std::thread::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -179,6 +200,15 @@ impl Pipeline {
             applied: 0,
             applying: None,
             restart_points: Vec::new(),
+            snapshots: None,
+            heads: snapshot::Heads::default(),
+            decided_since_snapshot: 0,
+            restored_from: None,
+            wanted_snapshots: Vec::new(),
+            captured_snapshots: std::collections::HashMap::new(),
+            snapshot_job: None,
+            committed_since_start: false,
+            last_snapshot: None,
         })
     }
 
@@ -208,12 +238,16 @@ impl Pipeline {
     fn apply_batch(&mut self, batch: &[Prepared]) -> Result<(Vec<Outcome>, BatchStats), PipelineError> {
         let mut cache = std::mem::take(&mut self.cache);
         let result = self.apply_with(batch, &mut cache);
+        let heads = std::mem::take(&mut cache.pending);
         match &result {
             Ok(_) => cache.trim(),
             // The store rolled back what the cache may have recorded.
             Err(_) => cache.clear(),
         }
         self.cache = cache;
+        if let Ok((_, stats)) = &result {
+            self.committed_up_to(heads, stats.decided.len());
+        }
         result
     }
 
@@ -360,10 +394,15 @@ impl Pipeline {
     ) -> Result<Result<ListRow, BusinessError>, PipelineError> {
         let mut cache = std::mem::take(&mut self.cache);
         let result = self.inspect_with(request, &mut cache);
+        let heads = std::mem::take(&mut cache.pending);
         if result.is_err() {
             cache.clear();
         }
         self.cache = cache;
+        // Only a recorded inspection committed: a refusal (the inner `Err`) wrote nothing.
+        if let Ok(Ok(_)) = &result {
+            self.committed_up_to(heads, 0);
+        }
         result
     }
 

@@ -56,7 +56,7 @@ pub fn for_each_stored_parcel(
 }
 
 /// The parcel of a stored list, if its order and waybill are still there.
-fn parcel_of(read: &mut dyn ReadTx, key: &ListKey) -> Result<Option<Parcel>, PipelineError> {
+pub(crate) fn parcel_of(read: &mut dyn ReadTx, key: &ListKey) -> Result<Option<Parcel>, PipelineError> {
     let Some(row) = read.get_list(key)? else { return Ok(None) };
     let Some(order) = read.get_order(&row.list.order)? else { return Ok(None) };
     let Some(waybill) = read.get_waybill(&row.list.waybill)? else { return Ok(None) };
@@ -65,9 +65,15 @@ fn parcel_of(read: &mut dyn ReadTx, key: &ListKey) -> Result<Option<Parcel>, Pip
 }
 
 impl Pipeline {
-    /// Starts over as a restarted hub would: a new risk engine warmed up from the store, no
+    /// Starts over as a restarted hub would: a new risk engine warmed up from the store (from
+    /// the snapshot taken at log position `from`, captured during a rebuild, when the hub
+    /// restarted from one), no
     /// clock, nothing remembered in front of the store.
-    pub(crate) fn restart(&mut self, risk: Box<dyn greenlane_core::risk::RiskEngine>) -> Result<(), PipelineError> {
+    pub(crate) fn restart(
+        &mut self,
+        risk: Box<dyn greenlane_core::risk::RiskEngine>,
+        from: Option<u64>,
+    ) -> Result<(), PipelineError> {
         self.risk = risk;
         self.clock = None;
         self.cache.clear();
@@ -76,27 +82,12 @@ impl Pipeline {
             let clearances = self.store.read()?.clearances()?;
             self.screening = Some(PartyScreening::new(screening.lists(), clearances));
         }
-        self.warm_up_risk()?;
+        let heads = match from {
+            Some(position) => self.restore_captured(position)?,
+            None => crate::snapshot::Heads::default(),
+        };
+        self.restored_from = from;
+        self.replay_into_risk(heads)?;
         Ok(())
-    }
-
-    /// Feeds every stored parcel, then every stored inspection, to the risk engine so that it
-    /// starts with what it had learned before the restart. Returns the parcels replayed.
-    pub fn warm_up_risk(&mut self) -> Result<usize, PipelineError> {
-        let store = self.store.clone();
-        let mut inspected = Vec::new();
-        let replayed = for_each_stored_parcel(&*store, |stored| {
-            self.risk.warm_up(&stored.parcel, stored.lane);
-            if !stored.inspections.is_empty() {
-                inspected.push(stored);
-            }
-            Ok(())
-        })?;
-        for stored in &inspected {
-            for inspection in &stored.inspections {
-                self.risk.observe_inspection(&stored.parcel, inspection);
-            }
-        }
-        Ok(replayed)
     }
 }

@@ -89,6 +89,8 @@ impl Writer {
                         next = incoming.blocking_recv();
                     }
                 }
+                // Every handle dropped: the hub is stopping. The next start restores from here.
+                pipeline.snapshot_now(true);
             })
             .expect("the writer thread starts");
         Writer { queue }

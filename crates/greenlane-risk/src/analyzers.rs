@@ -13,6 +13,7 @@ use greenlane_core::{MessageTime, Parcel, ViolationKind};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// FNV-1a: a fixed, portable hash, so learned state never depends on a process's random seed.
@@ -41,7 +42,7 @@ const BIN: f64 = 0.05;
 const LO: f64 = -9.0;
 const BINS: usize = 520;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct LogHistogram {
     bins: Vec<u32>,
     n: u32,
@@ -105,8 +106,9 @@ impl LogHistogram {
 /// The last [`RECENT`] unit prices (ln CNY) of one kind of goods, with their median and robust
 /// sigma. Small and fixed in size, because there is one per tariff line and item name: the
 /// customs valuation rule's identical goods.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct RecentPrices {
+    #[serde(with = "ring")]
     ln: [f32; RECENT],
     len: u8,
     next: u8,
@@ -206,7 +208,7 @@ pub(crate) fn tokens(name: &str, out: &mut Vec<u64>) {
     out.dedup();
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 struct CodeNames {
     /// Lines seen under the code.
     n: u32,
@@ -218,23 +220,24 @@ struct CodeNames {
 // ---------------------------------------------------------------------------------------------
 // Split shipments.
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct BuyerWindow {
     /// (message time, value in CNY), oldest first.
+    #[serde(with = "decimal_window")]
     parcels: VecDeque<(i64, Decimal)>,
 }
 
 // ---------------------------------------------------------------------------------------------
 // Brands.
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct ExporterRecord {
     parcels: u32,
     inspected: u32,
     violations: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct SellerBrand {
     ln_prices: Vec<f32>,
     n: u32,
@@ -250,7 +253,7 @@ impl SellerBrand {
 
 /// Everything the analyzers have learned. It outlives criteria sets: replacing the criteria
 /// keeps it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Learned {
     value_hs6: FxMap<u32, LogHistogram>,
     value_hs6_dest: FxMap<(u32, [u8; 2]), LogHistogram>,
@@ -284,10 +287,14 @@ pub(crate) struct Learned {
     latest: i64,
     /// Set by `judge` when a name signal fired: such a name is not learned under its code, so
     /// a misclassification repeated by many senders cannot teach itself as normal.
+    #[serde(skip)]
     name_flagged: bool,
     /// The tokens of each goods line and the buyer's key, computed by `judge` for `learn`.
+    #[serde(skip)]
     line_tokens: Vec<Vec<u64>>,
+    #[serde(skip)]
     buyer: Option<u64>,
+    #[serde(skip)]
     token_buf: Vec<u64>,
 }
 
@@ -950,5 +957,39 @@ mod tests {
         let t = MessageTime::parse_app_time("20261111235959").unwrap();
         assert_eq!(day_of(t), 20261111);
         assert_eq!(day_of(t.plus_seconds(1)), 20261112);
+    }
+}
+
+/// serde derives arrays only up to 32 elements; a ring of recent prices is written as a sequence
+/// and must come back at its exact length.
+mod ring {
+    use super::RECENT;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(ring: &[f32; RECENT], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(ring.iter())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[f32; RECENT], D::Error> {
+        let v = Vec::<f32>::deserialize(d)?;
+        let len = v.len();
+        v.try_into().map_err(|_| serde::de::Error::invalid_length(len, &"the ring's length"))
+    }
+}
+
+/// Decimals as their exact 16-byte form: rust_decimal's own serde goes through text, which a
+/// compact binary snapshot cannot read back.
+mod decimal_window {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::collections::VecDeque;
+
+    pub fn serialize<S: Serializer>(window: &VecDeque<(i64, Decimal)>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(window.iter().map(|(t, v)| (*t, v.serialize())))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<VecDeque<(i64, Decimal)>, D::Error> {
+        let raw = Vec::<(i64, [u8; 16])>::deserialize(d)?;
+        Ok(raw.into_iter().map(|(t, bytes)| (t, Decimal::deserialize(bytes))).collect())
     }
 }

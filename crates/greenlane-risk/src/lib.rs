@@ -64,6 +64,7 @@ mod error;
 mod hs;
 mod licence;
 mod segment;
+mod snapshot;
 
 pub use backtest::{BacktestCase, BacktestReport, KindOutcome, backtest};
 pub use criteria::{
@@ -385,6 +386,14 @@ impl Rates for SetRates<'_> {
 }
 
 impl RiskEngine for Engine {
+    fn snapshot(&self) -> Option<Vec<u8>> {
+        Some(Engine::snapshot(self))
+    }
+
+    fn restore(&mut self, snapshot: &[u8]) -> Result<(), greenlane_core::risk::SnapshotRefused> {
+        Engine::restore(self, snapshot)
+    }
+
     fn warm_up(&mut self, parcel: &Parcel, lane: Lane) {
         self.warm_up_decided(parcel, lane);
     }

@@ -355,3 +355,59 @@ fn a_restarted_engine_keeps_the_governors_expected_rates() {
     // would not notice a restart that forgot them.
     assert_ne!(expected, after_blank);
 }
+
+#[test]
+fn an_engine_restored_from_its_snapshot_decides_as_the_one_that_took_it() {
+    // A day with references, windows and governor lanes to learn; then a probe that depends on
+    // all of them (slightly heavy parcels, topped up or not; prices against what was learned).
+    let mut live = greenlane_risk::Engine::with_default_criteria().unwrap();
+    let day = |i: usize| {
+        let names = [
+            ("棉制针织T恤衫", "6109100021", 39.9),
+            ("蓝牙耳机", "8518300000", 59.9),
+            ("手持电钻", "8467210000", 259.0),
+        ];
+        let (n, c, p) = names[i % 3];
+        let mut parcel =
+            parcel(i).line(n, c, "1", &format!("{:.2}", p * (0.8 + 0.4 * ((i * 37) % 10) as f64 / 10.0))).build();
+        if i.is_multiple_of(10) {
+            parcel.waybill.gross_weight = dec("0.376");
+        }
+        parcel
+    };
+    for i in 0..3000 {
+        assess(&mut live, &day(i));
+    }
+    let snapshot = live.snapshot();
+    let mut restored = greenlane_risk::Engine::with_default_criteria().unwrap();
+    restored.restore(&snapshot).unwrap();
+    let blank = greenlane_risk::Engine::with_default_criteria().unwrap();
+    let probe = |engine: &mut greenlane_risk::Engine| (5000..5300).map(|i| assess(engine, &day(i))).collect::<Vec<_>>();
+    let (expected, after_restore) = (probe(&mut live), probe(&mut restored));
+    assert_eq!(expected, after_restore);
+    assert_ne!(expected, probe(&mut { blank }), "the probe depends on what was learned");
+}
+
+#[test]
+fn a_damaged_or_foreign_snapshot_is_refused_whole() {
+    let mut live = greenlane_risk::Engine::with_default_criteria().unwrap();
+    traffic(&mut live, 300);
+    let snapshot = live.snapshot();
+    let untouched = || greenlane_risk::Engine::with_default_criteria().unwrap();
+    let refused = |bytes: &[u8]| {
+        let mut engine = untouched();
+        let before = engine.snapshot();
+        let e = engine.restore(bytes).unwrap_err();
+        assert_eq!(engine.snapshot(), before, "a refused snapshot changes nothing ({e})");
+        e.to_string()
+    };
+    let mut flipped = snapshot.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
+    assert!(refused(&flipped).contains("checksum"));
+    assert!(refused(&snapshot[..snapshot.len() - 1]).contains("checksum"));
+    let mut other_format = snapshot.clone();
+    other_format[8] = other_format[8].wrapping_add(1);
+    assert!(refused(&other_format).contains("format"));
+    assert!(refused(b"not a snapshot at all").contains("not a risk snapshot"));
+}

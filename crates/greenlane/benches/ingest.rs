@@ -26,15 +26,16 @@ mod ingest;
 #[allow(dead_code)]
 mod risk;
 
+#[path = "shared/traffic.rs"]
+mod traffic;
+
 use greenlane_pipeline::{Config, Pipeline};
 use greenlane_store::{SqliteStore, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use support::*;
 
-/// Entities per message: the schema's maximum, as platforms batch.
-const PER_MESSAGE: usize = 100;
+use traffic::PER_MESSAGE;
 
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
@@ -45,7 +46,7 @@ fn main() {
     };
     let work = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let files = generate(parcels, &work.path().join("traffic"));
+    let files = traffic::generate(parcels, &work.path().join("traffic"));
     let bytes: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
     eprintln!(
         "generated {parcels} parcels in {} files ({:.0} MB) in {:.1} s",
@@ -148,37 +149,6 @@ fn row(backend: &str, parcels: usize, ours: f64, limit: f64) -> String {
         parcels as f64 / limit,
         100.0 * limit / ours
     )
-}
-
-/// Writes the traffic as a platform would send it: per block of 100 parcels, the lists first
-/// (waiting), then the orders, then the waybills that complete them.
-fn generate(parcels: usize, dir: &Path) -> Vec<PathBuf> {
-    std::fs::create_dir_all(dir).unwrap();
-    let mut files = Vec::new();
-    let mut n = 0;
-    for block in 0..parcels.div_ceil(PER_MESSAGE) {
-        let range = block * PER_MESSAGE..((block + 1) * PER_MESSAGE).min(parcels);
-        let time = |_: usize| format!("20261129{:02}{:02}00", 8 + (block / 60) % 12, block % 60);
-        let items = |p: usize| if p.is_multiple_of(3) { vec![earphones(), phone_case("2")] } else { vec![earphones()] };
-        let weight = |p: usize| if p.is_multiple_of(3) { "0.35" } else { "0.2" };
-        let lists = common::batch(range.clone().map(|p| {
-            let (o, w, c) = keys(p);
-            list(&c, "1", &time(0), &o, &w, &items(p), weight(p), 1)
-        }));
-        let orders = common::batch(range.clone().map(|p| order(&keys(p).0, "1", &time(0), &items(p))));
-        let waybills = common::batch(range.clone().map(|p| waybill(&keys(p).1, "1", &time(0), weight(p), 1)));
-        for m in [lists, orders, waybills] {
-            n += 1;
-            let path = dir.join(format!("{n:09}-{}.xml", m.message_type().code()));
-            std::fs::write(&path, xml(&m)).unwrap();
-            files.push(path);
-        }
-    }
-    files
-}
-
-fn keys(p: usize) -> (String, String, String) {
-    (format!("SZ{p:09}"), format!("SF{p:09}"), format!("C{p:09}"))
 }
 
 /// Seconds to read every file and insert, in batches of 1,000 rows per transaction, the rows the

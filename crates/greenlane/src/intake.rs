@@ -4,7 +4,7 @@
 use crate::risk::SharedEngine;
 use anyhow::Context;
 use greenlane_log::SegmentLog;
-use greenlane_pipeline::{Config, Pipeline};
+use greenlane_pipeline::{Config, Pipeline, SnapshotPolicy};
 use greenlane_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,14 +25,31 @@ fn log_config() -> greenlane_log::Config {
     config
 }
 
-/// Opens the log in `dir` (recovering its tail), makes it the pipeline's intake log and
-/// records this start in it.
+/// The risk engine's snapshots, beside the log in `log`'s parent folder.
+fn snapshot_policy(log: &Path) -> SnapshotPolicy {
+    let mut policy = SnapshotPolicy::in_dir(log.parent().unwrap_or(log).join("snapshots"));
+    // Tests set it low to see snapshots taken, and restored, under a small load.
+    if let Some(every) = std::env::var("GREENLANE_SNAPSHOT_EVERY").ok().and_then(|v| v.parse().ok()) {
+        policy.every_decided = every;
+    }
+    policy
+}
+
+/// Opens the log in `dir` (recovering its tail) and makes it the pipeline's intake log, with
+/// the risk engine's snapshots kept beside it. Then call [`start`].
 pub fn attach(pipeline: Pipeline, dir: &Path) -> anyhow::Result<Pipeline> {
     let log =
         SegmentLog::open(dir, log_config()).with_context(|| format!("opening the intake log in {}", dir.display()))?;
-    let mut pipeline = pipeline.with_log(Box::new(log))?;
+    Ok(pipeline.with_log(Box::new(log))?.with_snapshots(snapshot_policy(dir)))
+}
+
+/// Starts a pipeline: the risk engine warmed up (from its newest snapshot when it has one),
+/// the start recorded in the log with that snapshot, and the log's tail applied.
+pub fn start(pipeline: &mut Pipeline) -> anyhow::Result<()> {
+    crate::serve::warm_up(pipeline)?;
     pipeline.log_start().context("recording the start in the intake log")?;
-    Ok(pipeline)
+    catch_up(pipeline)?;
+    Ok(())
 }
 
 /// Applies what the log holds beyond the store: after a crash, the groups that were durable in
@@ -65,6 +82,10 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
         SegmentLog::open(log, log_config()).with_context(|| format!("opening the intake log in {}", log.display()))?;
     let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
     let lists = options.lists.as_deref().map(crate::serve::load_lists).transpose()?;
+    let snapshots = snapshot_policy(log);
+    // They describe the store about to be forgotten.
+    greenlane_pipeline::clear_snapshots(&snapshots.dir)
+        .with_context(|| format!("removing the risk snapshots in {}", snapshots.dir.display()))?;
     let mut tx = store.write()?;
     tx.forget_derived()?;
     tx.commit()?;
@@ -72,7 +93,7 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
     if let Some(lists) = lists {
         pipeline = pipeline.with_lists(lists)?;
     }
-    let mut pipeline = pipeline.with_log(Box::new(segments))?;
+    let mut pipeline = pipeline.with_log(Box::new(segments))?.with_snapshots(snapshots);
     let criteria = options.criteria.clone();
     let records = pipeline
         .rebuild(|| {
@@ -82,6 +103,7 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
             Ok(Box::new(engine))
         })
         .context("applying the intake log")?;
+    pipeline.snapshot_now(true);
     let counts = store.read()?.counts()?;
     println!(
         "rebuilt {} from {records} log records in {:.1} s: {} messages, {} declaration lists",

@@ -517,9 +517,10 @@ fn run_ingest(
     if let Some(dir) = log {
         pipeline = intake::attach(pipeline, dir)?;
     }
-    serve::warm_up(&mut pipeline)?;
-    intake::catch_up(&mut pipeline)?;
+    intake::start(&mut pipeline)?;
     let summary = ingest::run(&mut pipeline, &files, std::io::stderr().is_terminal())?;
+    // The next start then replays nothing of this load.
+    pipeline.snapshot_now(true);
     print!("{summary}");
     Ok(ExitCode::SUCCESS)
 }

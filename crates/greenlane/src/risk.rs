@@ -91,6 +91,14 @@ impl RiskEngine for SharedEngine {
     fn version(&self) -> &str {
         &self.version
     }
+
+    fn snapshot(&self) -> Option<Vec<u8>> {
+        Some(self.lock().snapshot())
+    }
+
+    fn restore(&mut self, snapshot: &[u8]) -> Result<(), greenlane_core::risk::SnapshotRefused> {
+        self.lock().restore(snapshot)
+    }
 }
 
 /// Writes the shipped criteria files into `dir` (made if missing), refusing to overwrite any

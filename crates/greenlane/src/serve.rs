@@ -97,8 +97,7 @@ impl Hub {
         if let Some(dir) = &options.log {
             pipeline = crate::intake::attach(pipeline, dir)?;
         }
-        warm_up(&mut pipeline)?;
-        crate::intake::catch_up(&mut pipeline)?;
+        crate::intake::start(&mut pipeline)?;
         let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));
         let admin_hash = std::env::var("GREENLANE_ADMIN_TOKEN").ok().filter(|t| !t.is_empty()).map(|t| auth::hash(&t));
         let state = AppState {

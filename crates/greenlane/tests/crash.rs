@@ -1,13 +1,15 @@
-//! Crash test: `kill -9` the real server several times in the middle of a load of 100,000
-//! messages from eight keep-alive clients (its intake log in 1 MiB segments, so that kills land
-//! during group commits and around segment rollovers), restart it on the same store each time,
-//! let the clients re-send what was not acknowledged, and check that every acknowledged message
-//! is stored exactly once and that every parcel's decision equals the one an uninterrupted run
-//! reaches. Then the log is damaged: a torn record at its tail is cut and the hub starts; a
-//! flipped byte in a closed segment stops it with the segment and the offset.
+//! Crash test: `kill -9` the real server 20 times at random points of a load of 201,000 messages
+//! from eight keep-alive clients (its intake log in 1 MiB segments, so that kills land during
+//! group commits and around segment rollovers; a risk snapshot every 2,000 decided parcels, so
+//! that kills land while snapshots are written and restarts restore from them), restart it on
+//! the same store each time, let the clients re-send what was not acknowledged, and check that
+//! every acknowledged message is stored exactly once and that every parcel's decision equals the
+//! one an uninterrupted run reaches, and that `greenlane rebuild` from the log reaches again.
+//! Then the log is damaged: a torn record at its tail is cut and the hub starts; a flipped byte
+//! in a closed segment stops it with the segment and the offset.
 //!
 //! GREENLANE_CRASH_MESSAGES overrides the load (a multiple of 3: order, waybill, list per parcel),
-//! GREENLANE_CRASH_KILLS the number of kills (default 3).
+//! GREENLANE_CRASH_KILLS the number of kills (default 20), GREENLANE_CRASH_SEED where they land.
 
 #[path = "../../greenlane-pipeline/tests/support/mod.rs"]
 mod support;
@@ -27,9 +29,33 @@ const CLIENTS: usize = 8;
 
 /// Small segments: a load of a few tens of megabytes rolls over many times.
 const SEGMENT_BYTES: (&str, &str) = ("GREENLANE_LOG_SEGMENT_BYTES", "1048576");
+/// Frequent snapshots: each run writes several, and a kill may land while one is written.
+const SNAPSHOT_EVERY: (&str, &str) = ("GREENLANE_SNAPSHOT_EVERY", "2000");
 
 fn start(data: &Path) -> Server {
-    Server::start_with_env(["--data", data.to_str().unwrap()], &[], &[SEGMENT_BYTES])
+    Server::start_with_env(["--data", data.to_str().unwrap()], &[], &[SEGMENT_BYTES, SNAPSHOT_EVERY])
+}
+
+/// Where the kills land: `kills` fractions of the load, spread at random (a fixed seed, so a
+/// failure reproduces) and apart enough that every run acknowledges something.
+fn kill_points(kills: usize, seed: u64) -> Vec<f64> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = || {
+        // xorshift64*: the test needs spread, not cryptography.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    // Each run takes between half and one and a half of an even share.
+    let mut at = 0.0;
+    let share = 1.0 / (kills + 1) as f64;
+    (0..kills)
+        .map(|_| {
+            at += share * (0.5 + next());
+            at.min(0.98)
+        })
+        .collect()
 }
 
 /// Every message acknowledged so far is in the store, exactly once.
@@ -132,8 +158,10 @@ fn decisions(data: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
-    let n: usize = std::env::var("GREENLANE_CRASH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
-    let kills: usize = std::env::var("GREENLANE_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let n: usize = std::env::var("GREENLANE_CRASH_MESSAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(201_000);
+    let kills: usize = std::env::var("GREENLANE_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let seed: u64 = std::env::var("GREENLANE_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+    let points = kill_points(kills, seed);
     let messages = traffic(n);
     let dir = tempfile::tempdir().unwrap();
     let acked = Mutex::new(vec![false; messages.len()]);
@@ -148,7 +176,8 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
         let before = sent.load(Ordering::Relaxed);
         std::thread::scope(|scope| {
             scope.spawn(|| load(&base, &messages, &acked, &stop, &sent));
-            while sent.load(Ordering::Relaxed) < messages.len() * kill / (kills + 1) {
+            let target = (messages.len() as f64 * points[kill - 1]) as usize;
+            while sent.load(Ordering::Relaxed) <= target.max(before) {
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
             server.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
@@ -170,6 +199,8 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
     assert_acknowledged_stored_once(dir.path(), &messages, &acked);
     let segments = log_segments(dir.path());
     assert!(segments.len() > kills, "the log rolled over ({} segments)", segments.len());
+    let snapshots = std::fs::read_dir(dir.path().join("snapshots")).unwrap().count();
+    assert!(snapshots > 0, "the risk engine was snapshotted");
 
     // An uninterrupted run of the same messages, offline, in arrival order.
     let straight = tempfile::tempdir().unwrap();
@@ -190,6 +221,17 @@ fn kill_9_during_load_loses_no_acknowledged_message_and_changes_no_decision() {
     assert_eq!(crashed.len(), n / 3, "one decision per parcel");
     assert!(crashed.iter().all(|d| d["lane"] != "pending"), "nothing left pending");
     assert_eq!(crashed, uninterrupted);
+
+    // The store derived again from the log: every restart at its place, from the snapshot it
+    // restored, decides as the hub did.
+    let out = Command::new(env!("CARGO_BIN_EXE_greenlane"))
+        .args(["rebuild", "--data"])
+        .arg(dir.path())
+        .env(SEGMENT_BYTES.0, SEGMENT_BYTES.1)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(decisions(dir.path()), crashed, "rebuilt from the log");
     // Every parcel whose waybill disagrees with its list went to an officer (the risk engine may
     // send a few others too: random selection, learned reference values).
     for d in &crashed {

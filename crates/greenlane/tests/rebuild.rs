@@ -20,6 +20,16 @@ fn greenlane(args: &[&str], data: &Path) -> std::process::Output {
     out
 }
 
+/// Snapshots every 40 decided parcels, so that a small day takes several and restarts from one.
+const SNAPSHOT_EVERY: (&str, &str) = ("GREENLANE_SNAPSHOT_EVERY", "40");
+
+/// The risk snapshots kept in `data`.
+fn snapshots(data: &Path) -> usize {
+    std::fs::read_dir(data.join("snapshots"))
+        .map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "snap"))).count())
+        .unwrap_or(0)
+}
+
 fn decisions(data: &Path) -> String {
     String::from_utf8(greenlane(&["decisions", "--format", "jsonl"], data).stdout).unwrap()
 }
@@ -58,12 +68,15 @@ fn rebuild_from_the_log_gives_the_same_decisions_byte_for_byte() {
         .args(["ingest", "--data"])
         .arg(&data)
         .arg(&first)
+        .env(SNAPSHOT_EVERY.0, SNAPSHOT_EVERY.1)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(snapshots(&data), 1, "the risk engine was snapshotted at the end of the load");
 
-    // The second half over HTTP, then an officer's finding on a list under review.
-    let server = Server::on_folder(&data);
+    // The second half over HTTP (the hub restored from the snapshot that ended the offline
+    // load, which its start marker records), then an officer's finding on a list under review.
+    let server = Server::start_with_env(["--data", data.to_str().unwrap()], &[], &[SNAPSHOT_EVERY]);
     for f in online {
         let (status, body) = server.post(Some(ADMIN), &std::fs::read(f).unwrap());
         assert_eq!(status, 200, "{}: {body}", f.display());
@@ -86,6 +99,7 @@ fn rebuild_from_the_log_gives_the_same_decisions_byte_for_byte() {
     );
     assert_eq!(status, 200, "{body}");
     drop(server);
+    assert!(snapshots(&data) >= 2, "and while it served");
 
     let before = decisions(&data);
     let lines = before.clone();
