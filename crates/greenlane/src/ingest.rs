@@ -123,7 +123,7 @@ pub fn run(pipeline: &mut Pipeline, files: &[PathBuf], progress: bool) -> anyhow
 }
 
 /// Consecutive runs of files, each at most `BATCH` files and about `BATCH_BYTES` bytes.
-fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+pub(crate) fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
     let mut out = Vec::new();
     let (mut start, mut bytes) = (0, 0u64);
     for (i, f) in files.iter().enumerate() {
