@@ -17,7 +17,16 @@ pub struct Token {
     /// Transliterated from a script that writes no short vowels (Arabic, Hebrew, Syriac, Thaana):
     /// such a token is compared on its consonant skeleton.
     pub abjad: bool,
+    /// The word follows a patronymic connector ("bin", "ibn", "ben", "ould": "son of"): a
+    /// father's or forebear's name, not the bearer's own ("Salman bin Muhammad" is Salman, the son
+    /// of Muhammad; "Muhammad bin Salman" is another man).
+    pub forebear: bool,
 }
+
+/// The words that say "son of" or "daughter of" in the patronymic chains of Arabic (bin, ibn,
+/// bint), Maghrebi and Hebrew (ben), Malay (binti) and Hassaniya (ould) names: the words after
+/// them name the bearer's forebears, in a fixed order (Wikipedia, "Arabic name", "Nasab").
+const PATRONYMIC_CONNECTORS: &[&str] = &["bin", "ibn", "bint", "binti", "ben", "ould"];
 
 /// Places that name the seat of countless firms ("Shenzhen Xinda Electronics"): in a company
 /// name they say where, not who. Countries come from the country table.
@@ -465,6 +474,14 @@ impl Normalizer {
             let dropped = if may_be_person { dropped } else { None };
             self.strip_org_types(&mut tokens, dropped, form);
         }
+        if may_be_person && !bounded(name).chars().any(is_han) {
+            for i in 1..tokens.len() {
+                let previous = &tokens[i - 1];
+                if !previous.abjad && PATRONYMIC_CONNECTORS.contains(&previous.text.as_str()) {
+                    tokens[i].forebear = true;
+                }
+            }
+        }
         split_name_heads(&mut tokens, &self.heads);
         // A name written twice ("Jin Tiesan (金铁三)") is one name.
         let half = tokens.len() / 2;
@@ -535,17 +552,21 @@ impl Normalizer {
                     && bytes.windows(2).all(|w| !(w[0].is_ascii_digit() && w[1].is_ascii_digit()))
                     && bytes.iter().all(|c| !c.is_ascii_digit() || (b'1'..=b'5').contains(c));
                 if toned {
-                    split.push(Token { text: token.text.replace(|c: char| c.is_ascii_digit(), ""), abjad: false });
+                    split.push(Token {
+                        text: token.text.replace(|c: char| c.is_ascii_digit(), ""),
+                        abjad: false,
+                        forebear: false,
+                    });
                     continue;
                 }
                 let mut run = String::new();
                 for c in token.text.chars() {
                     if run.chars().last().is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit()) {
-                        split.push(Token { text: std::mem::take(&mut run), abjad: false });
+                        split.push(Token { text: std::mem::take(&mut run), abjad: false, forebear: false });
                     }
                     run.push(c);
                 }
-                split.push(Token { text: run, abjad: false });
+                split.push(Token { text: run, abjad: false, forebear: false });
             }
             *tokens = split;
         }
@@ -568,7 +589,7 @@ impl Normalizer {
                         number += unit;
                         i += 1;
                     }
-                    out.push(Token { text: number.to_string(), abjad: false });
+                    out.push(Token { text: number.to_string(), abjad: false, forebear: false });
                 }
                 None => out.push(tokens[i].clone()),
             }
@@ -700,7 +721,7 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
         if after_head
             && let Some(rest) = ["al", "el", "ul"].iter().find_map(|a| word.strip_prefix(a)).filter(|r| r.len() >= 3)
         {
-            out.push(Token { text: rest.to_string(), abjad: token.abjad });
+            out.push(Token { text: rest.to_string(), abjad: token.abjad, forebear: token.forebear });
             after_head = false;
             continue;
         }
@@ -716,7 +737,7 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
         if let Some((_, head)) =
             heads.iter().find(|(form, _)| form == word).or_else(|| heads.iter().find(|(form, _)| one_off(form)))
         {
-            out.push(Token { text: head.clone(), abjad: token.abjad });
+            out.push(Token { text: head.clone(), abjad: token.abjad, forebear: token.forebear });
             after_head = true;
             continue;
         }
@@ -732,8 +753,8 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
         match glued {
             Some((head, rest)) if !rest.starts_with("la") => {
                 let rest = rest.to_string();
-                out.push(Token { text: head.clone(), abjad: token.abjad });
-                out.push(Token { text: rest, abjad: token.abjad });
+                out.push(Token { text: head.clone(), abjad: token.abjad, forebear: token.forebear });
+                out.push(Token { text: rest, abjad: token.abjad, forebear: token.forebear });
             }
             _ => out.push(token),
         }
@@ -956,7 +977,7 @@ impl WordBuilder {
             }
             // ASCII only: any byte is a character boundary.
             text.truncate(MAX_WORD_LEN);
-            self.push_word(Token { text, abjad: self.abjad });
+            self.push_word(Token { text, abjad: self.abjad, forebear: false });
         }
         self.abjad = false;
     }
@@ -977,10 +998,10 @@ impl WordBuilder {
             0 => {}
             2 | 3 => {
                 let surname = first.and_then(surname_reading).map_or_else(|| run[0].clone(), str::to_string);
-                self.push_word(Token { text: surname, abjad: false });
-                self.push_word(Token { text: run[1..].concat(), abjad: false });
+                self.push_word(Token { text: surname, abjad: false, forebear: false });
+                self.push_word(Token { text: run[1..].concat(), abjad: false, forebear: false });
             }
-            _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false })),
+            _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false, forebear: false })),
         }
     }
 
@@ -991,7 +1012,7 @@ impl WordBuilder {
             } else if c == '&' {
                 // "AT&T" and "AT and T", "H&M" and "H and M": the ampersand is the word.
                 self.end_word();
-                self.push_word(Token { text: "and".to_string(), abjad: false });
+                self.push_word(Token { text: "and".to_string(), abjad: false, forebear: false });
             } else if !is_apostrophe(c) && c != '-' {
                 // A hyphen joins: "Pridmore-Smith" is one surname, not a Smith; "Al-Majid",
                 // "Transneft-Privolga" written apart or glued are matched as glued words.

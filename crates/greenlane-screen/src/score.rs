@@ -97,6 +97,8 @@ pub(crate) struct QueryToken {
     /// be a name ("Ag" in "Moussa Bah Ag"): after the other words, it pairs only with an equal
     /// listed word and costs nothing unpaired.
     pub optional: bool,
+    /// The word names a forebear ([`crate::normalize::Token::forebear`]).
+    pub forebear: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -350,6 +352,10 @@ struct Pairing {
     required: usize,
     all_exact: bool,
     swapped: (Option<f64>, Option<f64>),
+    /// The listed name's forebear words, when both names name forebears (else 0).
+    forebears: u64,
+    /// A word paired with a word of the other role: the bearer's own name with a forebear's.
+    forebear_crossed: bool,
 }
 
 impl Pairing {
@@ -366,6 +372,9 @@ impl Pairing {
     fn pair(&mut self, index: &Index, query: &[QueryToken], words: &[VocabId], similarity: f64, i: usize, j: usize) {
         self.query_used |= 1 << i;
         self.name_used |= 1 << j.min(63);
+        if self.forebears != 0 && j < 64 {
+            self.forebear_crossed |= query[i].forebear != (self.forebears & (1 << j) != 0);
+        }
         // The query's first word (a given name) on the listed name's last word (the family
         // name) and its last word on the listed first: a name written family-first, or another
         // person whose given and family names resemble this one's crosswise.
@@ -539,7 +548,9 @@ pub(crate) fn score_name(
     let required = query.iter().filter(|t| !t.optional).count();
     let required_mask = (1u64 << required) - 1;
     let listed_person = index.entry(name).kind == Kind::Person;
-    let mut tally = Pairing { all_exact: true, required, listed_person, ..Pairing::default() };
+    // Names that both name forebears ("bin", "ibn", "ben") must give each word the same role.
+    let forebears = if query.iter().any(|t| t.forebear) { name.forebears } else { 0 };
+    let mut tally = Pairing { all_exact: true, required, listed_person, forebears, ..Pairing::default() };
     for &(similarity, i, j) in &pairs {
         if tally.query_used & (1 << i) != 0 || tally.name_used & (1 << j.min(63)) != 0 {
             continue;
@@ -633,6 +644,7 @@ pub(crate) fn score_name(
         unusual_pairs,
         all_exact,
         swapped,
+        forebear_crossed,
         ..
     } = tally;
     for (i, token) in query.iter().enumerate().take(required) {
@@ -696,9 +708,21 @@ pub(crate) fn score_name(
         .any(|i| query_used & (1 << i) == 0 && query[i].word.text.as_bytes()[0].is_ascii_digit())
         || (0..words.len().min(64))
             .any(|j| name_used & (1 << j) == 0 && index.words[words[j] as usize].text.as_bytes()[0].is_ascii_digit());
+    // A person's name with one of its words replaced by another name ("… BEN HAMID AL-AOUADI" /
+    // "… BEN ABDALLAH AL-AOUADI", "TARIQ ANWAR EL SAYED MOHAMED" / "… AHMED"): in the chains of
+    // Arabic and other patronymic names every word names the bearer or a forebear, so another
+    // word names another person, however long the part that agrees. A word that is only left
+    // out (a middle name, a patronymic) is not a replacement.
+    let word_left = |text: &[u8]| text.len() >= 3 && text[0].is_ascii_alphabetic();
+    let replaced_word = person
+        && (0..required).any(|i| query_used & (1 << i) == 0 && word_left(query[i].word.text.as_bytes()))
+        && (0..words.len().min(64))
+            .any(|j| name_used & (1 << j) == 0 && word_left(index.words[words[j] as usize].text.as_bytes()));
     let common_part =
         person && lacks_main_name && unusual_pairs == 0 && full_pairs <= MAX_COMMON_PAIRS && required <= 2;
     if (cross_script && !every_word_paired)
+        || forebear_crossed
+        || replaced_word
         || common_part
         || number_left
         || (distinctive < MIN_DISTINCTIVE_LETTERS
@@ -761,7 +785,9 @@ mod tests {
     #[test]
     fn equivalent_spellings_compare_alike_and_other_names_do_not() {
         let normalizer = crate::normalize::Normalizer::new();
-        let word = |text: &str| Word::new(&normalizer, &crate::normalize::Token { text: text.into(), abjad: false });
+        let word = |text: &str| {
+            Word::new(&normalizer, &crate::normalize::Token { text: text.into(), abjad: false, forebear: false })
+        };
         let similarity = |a: &str, b: &str| word_similarity(&word(a), &word(b));
         for (a, b) in [("harullah", "khairullah"), ("halid", "khalid"), ("wladimir", "vladimir"), ("ksi", "shi")] {
             assert!(similarity(a, b) >= STEEP_BELOW, "{a} / {b}: {}", similarity(a, b));
