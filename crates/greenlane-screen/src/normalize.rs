@@ -1022,6 +1022,20 @@ impl WordBuilder {
     }
 }
 
+/// The scripts that `deunicode` reads letter by letter without their vowel signs' sounds and
+/// `any_ascii` reads as their romanisations do: the Indic scripts, Sinhala, Thai, Lao, Tibetan,
+/// Myanmar, Georgian, Ethiopic, Khmer and Mongolian (U+0900–U+1CFF) and their extensions
+/// (U+A800–U+ABFF). "पॉट" is "pot" (deunicode "pontt"), "ዐቢይ አሕመድ" "abiy ahmed" (deunicode
+/// "abiye ahhemade"), "ប៉ុល" "bol".
+fn read_by_any_ascii(c: char) -> bool {
+    matches!(c as u32, 0x0900..=0x1CFF | 0xA800..=0xABFF)
+}
+
+/// One character in ASCII, by the transliteration crate that reads its script best.
+fn transliterate(c: char) -> Option<&'static str> {
+    if read_by_any_ascii(c) { Some(any_ascii::any_ascii_char(c)) } else { deunicode::deunicode_char(c) }
+}
+
 /// Transliterated, lower-cased words, before any word is dropped.
 pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
     // ASCII is its own NFKC form: skip the normalizer for the common case.
@@ -1088,12 +1102,18 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
                 builder.abjad = true;
             }
         } else if unicode_normalization::char::is_combining_mark(c) {
-            // A vowel sign or diacritic inside a word (Khmer, Thai, Devanagari) does not end it.
+            // A vowel sign inside a word (Thai, Khmer, Devanagari) does not end it, and in the
+            // abugidas it carries the word's vowel ("ทักษิณ" → "thaksin", not "thksn").
+            if let Some(text) = transliterate(c) {
+                builder
+                    .current
+                    .extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
+            }
         } else if c.is_alphanumeric() {
             if builder.abjad {
                 builder.end_word();
             }
-            if let Some(text) = deunicode::deunicode_char(c) {
+            if let Some(text) = transliterate(c) {
                 builder.push_ascii(text);
             }
         } else {
@@ -1172,6 +1192,27 @@ mod tests {
         assert_eq!(words("John PRIDMORE-SMITH", Kind::Person), "john pridmoresmith");
         assert_eq!(words("O'Brien, Da’oud", Kind::Person), "obrien daoud");
         assert_eq!(words("ＡＢＣ Ｓｈｉｐｐｉｎｇ", Kind::Person), "abc shipping");
+    }
+
+    #[test]
+    fn reads_abugidas_with_their_vowel_signs() {
+        // The vowel signs of Thai, Devanagari, Ethiopic and Khmer are part of the word and its sound.
+        assert_eq!(words("ทักษิณ ชินวัตร", Kind::Person), "thaksin chinwatr");
+        assert_eq!(words("पोल पॉट", Kind::Person), "pol pot");
+        assert_eq!(words("ዐቢይ አሕመድ", Kind::Person), "abiy ahmed");
+        assert_eq!(words("ប៉ុល ពត", Kind::Person), "bol pt");
+    }
+
+    #[test]
+    fn patronymic_connectors_mark_the_forebears() {
+        let normalizer = Normalizer::new();
+        let forebears = |name: &str| -> Vec<String> {
+            normalizer.tokens(name, Kind::Person).into_iter().filter(|t| t.forebear).map(|t| t.text).collect()
+        };
+        assert_eq!(forebears("SALMAN BIN MUHAMMAD AL-RAWI"), ["muhammad"]);
+        assert_eq!(forebears("MOHAMED BEN BELGACEM BEN HAMID AL-AOUADI"), ["belgacem", "hamid"]);
+        assert!(forebears("Wang Bin").is_empty());
+        assert!(forebears("Salman Rawi").is_empty());
     }
 
     #[test]
