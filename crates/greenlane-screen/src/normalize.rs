@@ -451,10 +451,22 @@ impl Normalizer {
         dropped: Option<&mut Vec<Token>>,
         form: Option<&mut Option<u32>>,
     ) -> Vec<Token> {
+        self.tokens_read(name, kind, dropped, form, HangulReading::Revised)
+    }
+
+    /// [`Normalizer::tokens_and_dropped_types`] with Hangul read in `reading`.
+    pub(crate) fn tokens_read(
+        &self,
+        name: &str,
+        kind: Kind,
+        dropped: Option<&mut Vec<Token>>,
+        form: Option<&mut Option<u32>>,
+        reading: HangulReading,
+    ) -> Vec<Token> {
         // Vessel and aircraft names ("EP-MHA") have no company types to strip.
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
         let unglued = if may_be_org { self.unglue_org_types(bounded(name)) } else { None };
-        let mut tokens = raw_tokens(unglued.as_deref().unwrap_or(name));
+        let mut tokens = raw_tokens_read(unglued.as_deref().unwrap_or(name), reading);
         self.write_numbers(&mut tokens, kind);
         let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
         if may_be_person {
@@ -923,7 +935,7 @@ pub(crate) fn is_kana(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F)
 }
 
-fn is_hangul(c: char) -> bool {
+pub(crate) fn is_hangul(c: char) -> bool {
     matches!(c as u32, 0xAC00..=0xD7A3)
 }
 
@@ -1036,8 +1048,84 @@ fn transliterate(c: char) -> Option<&'static str> {
     if read_by_any_ascii(c) { Some(any_ascii::any_ascii_char(c)) } else { deunicode::deunicode_char(c) }
 }
 
+/// How Hangul is read: Revised Romanization (South Korea's system, its passports) or
+/// McCune–Reischauer (the older system the DPRK's own romanisation derives from, in which the
+/// lists write North Korean names: "PAK Pong Ju", "RI Pyong Chol"). A name in Hangul is screened
+/// in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HangulReading {
+    Revised,
+    McCuneReischauer,
+}
+
+const HANGUL: &str = include_str!("../data/hangul.tsv");
+
+/// The jamo romanisations of `data/hangul.tsv`: initials, vowels and finals in Unicode order,
+/// each as (Revised, McCune–Reischauer, McCune–Reischauer voiced).
+struct Jamo {
+    initials: Vec<[&'static str; 3]>,
+    vowels: Vec<[&'static str; 3]>,
+    finals: Vec<[&'static str; 3]>,
+}
+
+fn jamo() -> &'static Jamo {
+    static TABLE: std::sync::OnceLock<Jamo> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Jamo { initials: Vec::new(), vowels: Vec::new(), finals: Vec::new() };
+        for line in HANGUL.lines().filter(|l| !l.starts_with('#')).skip(1) {
+            let f: Vec<&'static str> = line.split('\t').collect();
+            let letters = |s: &'static str| if s == "-" { "" } else { s };
+            let row = [letters(f[3]), letters(f[4]), letters(f[5])];
+            match f[0] {
+                "initial" => table.initials.push(row),
+                "vowel" => table.vowels.push(row),
+                _ => table.finals.push(row),
+            }
+        }
+        assert!(
+            table.initials.len() == 19 && table.vowels.len() == 21 && table.finals.len() == 28,
+            "data/hangul.tsv: 19 initials, 21 vowels and 28 finals"
+        );
+        table
+    })
+}
+
+/// A run of Hangul syllables read in `reading`, one string per syllable. In McCune–Reischauer
+/// the plain stops (ㄱ ㄷ ㅂ ㅈ) are voiced after a vowel or a nasal or liquid inside the run
+/// ("정은" chongun, "용국" yongguk); Revised Romanization writes each letter one way.
+fn read_hangul(run: &[char], reading: HangulReading) -> Vec<String> {
+    let table = jamo();
+    let mut voiced_before = false;
+    // Two or three syllables are a family name and a given name (see `end_han_run`): two words,
+    // the given name's first letter not voiced by the family name's last.
+    let person = matches!(run.len(), 2 | 3);
+    run.iter()
+        .enumerate()
+        .map(|(at, &c)| {
+            if person && at == 1 {
+                voiced_before = false;
+            }
+            let s = c as usize - 0xAC00;
+            let (initial, vowel, last) = (s / (21 * 28), (s % (21 * 28)) / 28, s % 28);
+            let column = match reading {
+                HangulReading::Revised => 0,
+                HangulReading::McCuneReischauer if voiced_before => 2,
+                HangulReading::McCuneReischauer => 1,
+            };
+            let final_letters = table.finals[last][column.min(1)];
+            voiced_before = final_letters.is_empty() || matches!(final_letters, "n" | "m" | "ng" | "l");
+            format!("{}{}{}", table.initials[initial][column], table.vowels[vowel][column], final_letters)
+        })
+        .collect()
+}
+
 /// Transliterated, lower-cased words, before any word is dropped.
 pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
+    raw_tokens_read(name, HangulReading::Revised)
+}
+
+/// [`raw_tokens`] with Hangul read in `reading`.
+pub(crate) fn raw_tokens_read(name: &str, reading: HangulReading) -> Vec<Token> {
     // ASCII is its own NFKC form: skip the normalizer for the common case.
     let name = bounded(name);
     let chars: Vec<char> =
@@ -1061,6 +1149,15 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
             // jeongeun"): one syllable of family name, then the given name.
             if builder.han_run.is_empty() {
                 builder.end_word();
+            }
+            if is_hangul(c) {
+                let end = chars[i..].iter().position(|&c| !is_hangul(c)).map_or(chars.len(), |n| i + n);
+                if builder.han_run.is_empty() {
+                    builder.han_first = Some(c);
+                }
+                builder.han_run.extend(read_hangul(&chars[i..end], reading));
+                i = end;
+                continue;
             }
             if let Some(syllable) = deunicode::deunicode_char(c) {
                 let syllable: String =
@@ -1201,6 +1298,23 @@ mod tests {
         assert_eq!(words("पोल पॉट", Kind::Person), "pol pot");
         assert_eq!(words("ዐቢይ አሕመድ", Kind::Person), "abiy ahmed");
         assert_eq!(words("ប៉ុល ពត", Kind::Person), "bol pt");
+    }
+
+    #[test]
+    fn reads_hangul_in_both_romanisations() {
+        let normalizer = Normalizer::new();
+        let read = |name: &str, reading| -> String {
+            let tokens = normalizer.tokens_read(name, Kind::Person, None, None, reading);
+            tokens.into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
+        };
+        let (rr, mr) = (HangulReading::Revised, HangulReading::McCuneReischauer);
+        assert_eq!(read("김정은", rr), "gim jeongeun");
+        assert_eq!(read("김정은", mr), "kim chongun");
+        assert_eq!(read("리병철", rr), "ri byeongcheol");
+        assert_eq!(read("리병철", mr), "ri pyongchol");
+        // Voiced after a vowel or a nasal inside the run: 대동 taedong, 용국 yongguk.
+        assert_eq!(read("대동강무역", mr), "tae dong gang mu yok");
+        assert_eq!(read("김용국", mr), "kim yongguk");
     }
 
     #[test]

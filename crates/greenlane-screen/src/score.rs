@@ -340,6 +340,8 @@ struct Pairing {
     distinctive: usize,
     /// Pairs of such words, of four letters or more, equal on both sides.
     exact_distinctive: usize,
+    /// Pairs of any words of four letters or more equal on both sides.
+    exact_long: usize,
     full_pairs: usize,
     /// The listed party is a person: place and organisation words in its name are names.
     listed_person: bool,
@@ -400,6 +402,9 @@ impl Pairing {
             // A place or organisation word in a person's name is a name ("Mustafa Chad").
             let generic = (query[i].word.generic || listed.generic) && !self.listed_person;
             let common = listed.common;
+            if similarity >= 1.0 && listed.text.len() >= CORROBORATED_MIN_LETTERS {
+                self.exact_long += 1;
+            }
             if !generic && !common {
                 self.distinctive += listed.text.len();
                 if similarity >= 1.0 && listed.text.len() >= CORROBORATED_MIN_LETTERS {
@@ -565,16 +570,33 @@ pub(crate) fn score_name(
     let left_over = |used: u64, i: usize, token: &QueryToken| {
         used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable && !token.optional
     };
-    let corroborated = tally.exact_distinctive >= CORROBORATING_WORDS && {
+    let corroborated = {
         let query_left = query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).count();
         let name_left = (0..words.len().min(64))
             .filter(|&j| {
                 tally.name_used & (1 << j) == 0 && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
             })
             .count();
-        (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left)
+        let few_left =
+            (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left);
+        // Or the whole name but one word on each side, equal word for word.
+        let all_but_one = query_left == 1
+            && name_left == 1
+            && tally.all_exact
+            && tally.exact_long >= 1
+            && tally.query_used.count_ones() as usize + 1 == required
+            && tally.name_used.count_ones() as usize + 1 == words.len().min(64);
+        if tally.exact_distinctive >= CORROBORATING_WORDS && few_left {
+            Some(CORROBORATED_PAIR_MIN)
+        } else if all_but_one {
+            // A person's family name a slip or two away is as often another family's name
+            // ("Albano" / "Albanese"): only close spellings pair there.
+            Some(if tally.listed_person { STEEP_BELOW } else { CORROBORATED_PAIR_MIN })
+        } else {
+            None
+        }
     };
-    if corroborated {
+    if let Some(pair_min) = corroborated {
         for (i, token) in query.iter().enumerate() {
             if !left_over(tally.query_used, i, token) {
                 continue;
@@ -585,8 +607,7 @@ pub(crate) fn score_name(
                 .filter(|&(j, _)| j < 64 && tally.name_used & (1 << j) == 0)
                 .map(|(j, &word)| (word_similarity(&token.word, &index.words[word as usize]), j))
                 .filter(|&(similarity, j)| {
-                    similarity >= CORROBORATED_PAIR_MIN
-                        && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
+                    similarity >= pair_min && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((similarity, j)) = best {
