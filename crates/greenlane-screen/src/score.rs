@@ -579,9 +579,17 @@ pub(crate) fn score_name(
             .count();
         let few_left =
             (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left);
-        // Or the whole name but one word on each side, equal word for word.
+        // Or the whole name but one word on each side, equal word for word, the word left over
+        // a name, not a place or trade word: "Mortars" is a slip for "Motors", "Chile" another
+        // country than "China".
+        let naming_left =
+            query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).all(|(_, t)| !t.word.generic)
+                && (0..words.len().min(64))
+                    .filter(|&j| tally.name_used & (1 << j) == 0)
+                    .all(|j| !index.words[words[j] as usize].generic);
         let all_but_one = query_left == 1
             && name_left == 1
+            && naming_left
             && tally.all_exact
             && tally.exact_long >= 1
             && tally.query_used.count_ones() as usize + 1 == required
