@@ -541,7 +541,13 @@ impl Index {
             };
             // Rank by the share of query and name the evidence covers (a Dice coefficient), so
             // that "Aqsa" prefers "Al-Aqsa" to the twenty longer names that also hold it.
-            let coverage = |name: NameId, evidence: f32| evidence / (full_weight + self.names[name as usize].weight);
+            // A listed word found by several query words ("Ahmed" and "Mohammed" both like "Hamed")
+            // still counts once: no name is covered beyond its own weight, or its short aliases
+            // would outrank the whole name.
+            let coverage = |name: NameId, evidence: f32| {
+                let weight = self.names[name as usize].weight;
+                evidence.min(weight) / (full_weight + weight)
+            };
             let candidates = scratch.best(MAX_SHORTLIST, 0.3 * full_weight, 2, entry_of, coverage);
             let mut best: Vec<ScoredName> = Vec::new();
             let mut memo = std::mem::take(&mut scratch.memo);
