@@ -570,7 +570,14 @@ pub(crate) fn score_name(
     let left_over = |used: u64, i: usize, token: &QueryToken| {
         used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable && !token.optional
     };
-    let corroborated = {
+    // Or the whole name but one word on each side, equal word for word, the word left over a
+    // name, not a place or trade word: "Mortars" is a slip for "Motors", "Chile" another country
+    // than "China". The cheap counts first: most candidates are neither.
+    let all_but_one_paired = tally.all_exact
+        && tally.exact_long >= 1
+        && tally.query_used.count_ones() as usize + 1 == required
+        && tally.name_used.count_ones() as usize + 1 == words.len().min(64);
+    let corroborated = if tally.exact_distinctive >= CORROBORATING_WORDS || all_but_one_paired {
         let query_left = query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).count();
         let name_left = (0..words.len().min(64))
             .filter(|&j| {
@@ -579,21 +586,12 @@ pub(crate) fn score_name(
             .count();
         let few_left =
             (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left);
-        // Or the whole name but one word on each side, equal word for word, the word left over
-        // a name, not a place or trade word: "Mortars" is a slip for "Motors", "Chile" another
-        // country than "China".
-        let naming_left =
+        let all_but_one = all_but_one_paired && query_left == 1 && name_left == 1 && {
             query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).all(|(_, t)| !t.word.generic)
                 && (0..words.len().min(64))
                     .filter(|&j| tally.name_used & (1 << j) == 0)
-                    .all(|j| !index.words[words[j] as usize].generic);
-        let all_but_one = query_left == 1
-            && name_left == 1
-            && naming_left
-            && tally.all_exact
-            && tally.exact_long >= 1
-            && tally.query_used.count_ones() as usize + 1 == required
-            && tally.name_used.count_ones() as usize + 1 == words.len().min(64);
+                    .all(|j| !index.words[words[j] as usize].generic)
+        };
         if tally.exact_distinctive >= CORROBORATING_WORDS && few_left {
             Some(CORROBORATED_PAIR_MIN)
         } else if all_but_one {
@@ -603,6 +601,8 @@ pub(crate) fn score_name(
         } else {
             None
         }
+    } else {
+        None
     };
     if let Some(pair_min) = corroborated {
         for (i, token) in query.iter().enumerate() {
@@ -744,6 +744,8 @@ pub(crate) fn score_name(
     // out (a middle name, a patronymic) is not a replacement.
     let word_left = |text: &[u8]| text.len() >= 3 && text[0].is_ascii_alphabetic();
     let replaced_word = person
+        && score > COMMON_ONLY_CAP
+        && replaced > 0
         && (0..required).any(|i| query_used & (1 << i) == 0 && word_left(query[i].word.text.as_bytes()))
         && (0..words.len().min(64))
             .any(|j| name_used & (1 << j) == 0 && word_left(index.words[words[j] as usize].text.as_bytes()));
