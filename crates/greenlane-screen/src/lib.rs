@@ -190,7 +190,11 @@ impl Screener {
         let mut form = None;
         let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped), Some(&mut form));
         let country = query.country.and_then(country_code);
-        let han = query.name.chars().any(normalize::is_han) && !query.name.chars().any(normalize::is_kana);
+        // Exact syllables only for a Chinese name, not for a foreign one transcribed.
+        let chars: Vec<char> = query.name.chars().collect();
+        let han = chars.iter().any(|&c| normalize::is_han(c))
+            && !chars.iter().any(|&c| normalize::is_kana(c))
+            && !normalize::is_transcribed_name(&chars);
         let mut found = index.search(&tokens, &dropped, floor, han);
         // Hangul is read in both romanisations the lists and passports use; each entry keeps
         // its better reading.

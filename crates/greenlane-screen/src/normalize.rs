@@ -976,6 +976,10 @@ struct WordBuilder {
     han_run: Vec<String>,
     /// The first character of the run.
     han_first: Option<char>,
+    /// The name is a foreign name transcribed in characters, its parts parted by a middle dot
+    /// ("贝拉克·奥巴马", Barack Obama): each part is one word of its syllables, with no
+    /// Chinese surname in it.
+    transcribed: bool,
 }
 
 impl WordBuilder {
@@ -1008,6 +1012,9 @@ impl WordBuilder {
         let first = self.han_first.take();
         match run.len() {
             0 => {}
+            _ if self.transcribed => {
+                self.push_word(Token { text: run.concat(), abjad: false, forebear: false });
+            }
             2 | 3 => {
                 let surname = first.and_then(surname_reading).map_or_else(|| run[0].clone(), str::to_string);
                 self.push_word(Token { text: surname, abjad: false, forebear: false });
@@ -1119,6 +1126,15 @@ fn read_hangul(run: &[char], reading: HangulReading) -> Vec<String> {
         .collect()
 }
 
+/// Whether a name in Chinese or Japanese characters is a foreign name transcribed: Chinese and
+/// Japanese write the parts of a foreign name apart with a middle dot ("贝拉克·奥巴马",
+/// "バラク・オバマ"), never a native name.
+pub(crate) fn is_transcribed_name(chars: &[char]) -> bool {
+    chars.windows(3).any(|w| {
+        (is_han(w[0]) || is_kana(w[0])) && matches!(w[1], '·' | '・' | '‧' | '•') && (is_han(w[2]) || is_kana(w[2]))
+    })
+}
+
 /// Transliterated, lower-cased words, before any word is dropped.
 pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
     raw_tokens_read(name, HangulReading::Revised)
@@ -1130,7 +1146,7 @@ pub(crate) fn raw_tokens_read(name: &str, reading: HangulReading) -> Vec<Token> 
     let name = bounded(name);
     let chars: Vec<char> =
         if name.is_ascii() { name.chars().collect() } else { name.nfkc().take(MAX_NAME_CHARS).collect() };
-    let mut builder = WordBuilder::default();
+    let mut builder = WordBuilder { transcribed: is_transcribed_name(&chars), ..WordBuilder::default() };
     // Kana make the name Japanese: its kanji have Japanese readings, which a Mandarin reading
     // does not give ("高市早苗" is Takaichi Sanae, not "gao shi zao miao"); without a
     // dictionary of Japanese readings they are left out and the kana words kept.
@@ -1298,6 +1314,13 @@ mod tests {
         assert_eq!(words("पोल पॉट", Kind::Person), "pol pot");
         assert_eq!(words("ዐቢይ አሕመድ", Kind::Person), "abiy ahmed");
         assert_eq!(words("ប៉ុល ពត", Kind::Person), "bol pt");
+    }
+
+    #[test]
+    fn a_foreign_name_in_characters_is_one_word_per_part() {
+        // The middle dot parts a transcribed foreign name: no Chinese surname in it.
+        assert_eq!(words("贝拉克·奥巴马", Kind::Person), "beilake aobama");
+        assert_eq!(words("习近平", Kind::Person), "xi jinping");
     }
 
     #[test]
