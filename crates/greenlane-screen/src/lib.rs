@@ -191,14 +191,16 @@ impl Screener {
         let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped), Some(&mut form));
         let country = query.country.and_then(country_code);
         // Exact syllables only for a Chinese name, not for a foreign one transcribed.
-        let chars: Vec<char> = query.name.chars().collect();
-        let han = chars.iter().any(|&c| normalize::is_han(c))
-            && !chars.iter().any(|&c| normalize::is_kana(c))
-            && !normalize::is_transcribed_name(&chars);
+        let han = !query.name.is_ascii() && {
+            let chars: Vec<char> = query.name.chars().collect();
+            chars.iter().any(|&c| normalize::is_han(c))
+                && !chars.iter().any(|&c| normalize::is_kana(c))
+                && !normalize::is_transcribed_name(&chars)
+        };
         let mut found = index.search(&tokens, &dropped, floor, han);
         // Hangul is read in both romanisations the lists and passports use; each entry keeps
         // its better reading.
-        if query.name.chars().any(normalize::is_hangul) {
+        if !query.name.is_ascii() && query.name.chars().any(normalize::is_hangul) {
             let tokens =
                 index.normalizer.tokens_read(query.name, kind, None, None, normalize::HangulReading::McCuneReischauer);
             found.extend(index.search(&tokens, &dropped, floor, han));

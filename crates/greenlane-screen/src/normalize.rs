@@ -1146,7 +1146,8 @@ pub(crate) fn raw_tokens_read(name: &str, reading: HangulReading) -> Vec<Token> 
     let name = bounded(name);
     let chars: Vec<char> =
         if name.is_ascii() { name.chars().collect() } else { name.nfkc().take(MAX_NAME_CHARS).collect() };
-    let mut builder = WordBuilder { transcribed: is_transcribed_name(&chars), ..WordBuilder::default() };
+    let mut builder =
+        WordBuilder { transcribed: !name.is_ascii() && is_transcribed_name(&chars), ..WordBuilder::default() };
     // Kana make the name Japanese: its kanji have Japanese readings, which a Mandarin reading
     // does not give ("高市早苗" is Takaichi Sanae, not "gao shi zao miao"); without a
     // dictionary of Japanese readings they are left out and the kana words kept.
