@@ -571,8 +571,8 @@ pub(crate) fn score_name(
         used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable && !token.optional
     };
     // Or the whole name but one word on each side, equal word for word, the word left over a
-    // name, not a place or trade word: "Mortars" is a slip for "Motors", "Chile" another country
-    // than "China". The cheap counts first: most candidates are neither.
+    // name, not a place or trade word: "Nordsrtamd" is a slip for "Nordstrand", "Chile" another
+    // country than "China". The cheap counts first: most candidates are neither.
     let all_but_one_paired = tally.all_exact
         && tally.exact_long >= 1
         && tally.query_used.count_ones() as usize + 1 == required
