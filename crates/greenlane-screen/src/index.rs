@@ -74,6 +74,8 @@ pub(crate) struct IndexedName {
     /// The words that are family names by the list's own word ("PARRA SANCHEZ, Mario": the
     /// part before the comma), one bit per word position.
     pub family: u64,
+    /// The words that name a forebear ([`Token::forebear`]), one bit per word position.
+    pub forebears: u64,
     /// The words joined without spaces, for names split differently ("hua wei" / "huawei").
     pub joined: Box<[u8]>,
     /// The sum of the words' weights, to rank candidates by how much of them the query covers.
@@ -239,6 +241,12 @@ impl Index {
                 strength: listed.strength,
                 words: words.into(),
                 family,
+                forebears: tokens
+                    .iter()
+                    .take(64)
+                    .enumerate()
+                    .filter(|(_, t)| t.forebear)
+                    .fold(0u64, |mask, (i, _)| mask | 1 << i),
                 joined: joined.into_bytes().into(),
                 weight: 0.0,
                 form,
@@ -404,7 +412,14 @@ impl Index {
                     (word, similar)
                 }
             };
-            let mut query = QueryToken { word, weight: self.unknown_weight, similar, syllable: false, optional: false };
+            let mut query = QueryToken {
+                word,
+                weight: self.unknown_weight,
+                similar,
+                syllable: false,
+                optional: false,
+                forebear: token.forebear,
+            };
             if let Some(&(best, _)) = query.similar.first() {
                 query.weight = self.words[best as usize].weight;
             }
@@ -437,7 +452,14 @@ impl Index {
             let Some(&id) = self.word_ids.get(token.text.as_str()) else { continue };
             let word = Word::new(&self.normalizer, token);
             let weight = self.words[id as usize].weight;
-            query.push(QueryToken { word, weight, similar: vec![(id, 1.0)], syllable: false, optional: true });
+            query.push(QueryToken {
+                word,
+                weight,
+                similar: vec![(id, 1.0)],
+                syllable: false,
+                optional: true,
+                forebear: false,
+            });
         }
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
@@ -519,7 +541,13 @@ impl Index {
             };
             // Rank by the share of query and name the evidence covers (a Dice coefficient), so
             // that "Aqsa" prefers "Al-Aqsa" to the twenty longer names that also hold it.
-            let coverage = |name: NameId, evidence: f32| evidence / (full_weight + self.names[name as usize].weight);
+            // A listed word found by several query words ("Ahmed" and "Mohammed" both like "Hamed")
+            // still counts once: no name is covered beyond its own weight, or its short aliases
+            // would outrank the whole name.
+            let coverage = |name: NameId, evidence: f32| {
+                let weight = self.names[name as usize].weight;
+                evidence.min(weight) / (full_weight + weight)
+            };
             let candidates = scratch.best(MAX_SHORTLIST, 0.3 * full_weight, 2, entry_of, coverage);
             let mut best: Vec<ScoredName> = Vec::new();
             let mut memo = std::mem::take(&mut scratch.memo);

@@ -190,13 +190,31 @@ impl Screener {
         let mut form = None;
         let tokens = index.normalizer.tokens_and_dropped_types(query.name, kind, Some(&mut dropped), Some(&mut form));
         let country = query.country.and_then(country_code);
-        let mut matches: Vec<(f64, &index::IndexedName)> = index
-            .search(
-                &tokens,
-                &dropped,
-                floor,
-                query.name.chars().any(normalize::is_han) && !query.name.chars().any(normalize::is_kana),
-            )
+        // Exact syllables only for a Chinese name, not for a foreign one transcribed.
+        let han = !query.name.is_ascii() && {
+            let chars: Vec<char> = query.name.chars().collect();
+            chars.iter().any(|&c| normalize::is_han(c))
+                && !chars.iter().any(|&c| normalize::is_kana(c))
+                && !normalize::is_transcribed_name(&chars)
+        };
+        let mut found = index.search(&tokens, &dropped, floor, han);
+        // Hangul is read in both romanisations the lists and passports use; each entry keeps
+        // its better reading.
+        if !query.name.is_ascii() && query.name.chars().any(normalize::is_hangul) {
+            let tokens =
+                index.normalizer.tokens_read(query.name, kind, None, None, normalize::HangulReading::McCuneReischauer);
+            found.extend(index.search(&tokens, &dropped, floor, han));
+            found.sort_by(|a, b| b.score.total_cmp(&a.score));
+            let mut seen = Vec::new();
+            found.retain(|scored| {
+                let name = &index.names[scored.name as usize];
+                let entry = (name.list, name.entry);
+                let first = !seen.contains(&entry);
+                seen.push(entry);
+                first
+            });
+        }
+        let mut matches: Vec<(f64, &index::IndexedName)> = found
             .into_iter()
             .map(|scored| {
                 let name = &index.names[scored.name as usize];

@@ -17,7 +17,16 @@ pub struct Token {
     /// Transliterated from a script that writes no short vowels (Arabic, Hebrew, Syriac, Thaana):
     /// such a token is compared on its consonant skeleton.
     pub abjad: bool,
+    /// The word follows a patronymic connector ("bin", "ibn", "ben", "ould": "son of"): a
+    /// father's or forebear's name, not the bearer's own ("Salman bin Muhammad" is Salman, the son
+    /// of Muhammad; "Muhammad bin Salman" is another man).
+    pub forebear: bool,
 }
+
+/// The words that say "son of" or "daughter of" in the patronymic chains of Arabic (bin, ibn,
+/// bint), Maghrebi and Hebrew (ben), Malay (binti) and Hassaniya (ould) names: the words after
+/// them name the bearer's forebears, in a fixed order (Wikipedia, "Arabic name", "Nasab").
+const PATRONYMIC_CONNECTORS: &[&str] = &["bin", "ibn", "bint", "binti", "ben", "ould"];
 
 /// Places that name the seat of countless firms ("Shenzhen Xinda Electronics"): in a company
 /// name they say where, not who. Countries come from the country table.
@@ -442,10 +451,22 @@ impl Normalizer {
         dropped: Option<&mut Vec<Token>>,
         form: Option<&mut Option<u32>>,
     ) -> Vec<Token> {
+        self.tokens_read(name, kind, dropped, form, HangulReading::Revised)
+    }
+
+    /// [`Normalizer::tokens_and_dropped_types`] with Hangul read in `reading`.
+    pub(crate) fn tokens_read(
+        &self,
+        name: &str,
+        kind: Kind,
+        dropped: Option<&mut Vec<Token>>,
+        form: Option<&mut Option<u32>>,
+        reading: HangulReading,
+    ) -> Vec<Token> {
         // Vessel and aircraft names ("EP-MHA") have no company types to strip.
         let may_be_org = matches!(kind, Kind::Organization | Kind::Unknown);
         let unglued = if may_be_org { self.unglue_org_types(bounded(name)) } else { None };
-        let mut tokens = raw_tokens(unglued.as_deref().unwrap_or(name));
+        let mut tokens = raw_tokens_read(unglued.as_deref().unwrap_or(name), reading);
         self.write_numbers(&mut tokens, kind);
         let may_be_person = matches!(kind, Kind::Person | Kind::Unknown);
         if may_be_person {
@@ -464,6 +485,14 @@ impl Normalizer {
             join_letter_runs(&mut tokens);
             let dropped = if may_be_person { dropped } else { None };
             self.strip_org_types(&mut tokens, dropped, form);
+        }
+        if may_be_person && !bounded(name).chars().any(is_han) {
+            for i in 1..tokens.len() {
+                let previous = &tokens[i - 1];
+                if !previous.abjad && PATRONYMIC_CONNECTORS.contains(&previous.text.as_str()) {
+                    tokens[i].forebear = true;
+                }
+            }
         }
         split_name_heads(&mut tokens, &self.heads);
         // A name written twice ("Jin Tiesan (金铁三)") is one name.
@@ -535,17 +564,21 @@ impl Normalizer {
                     && bytes.windows(2).all(|w| !(w[0].is_ascii_digit() && w[1].is_ascii_digit()))
                     && bytes.iter().all(|c| !c.is_ascii_digit() || (b'1'..=b'5').contains(c));
                 if toned {
-                    split.push(Token { text: token.text.replace(|c: char| c.is_ascii_digit(), ""), abjad: false });
+                    split.push(Token {
+                        text: token.text.replace(|c: char| c.is_ascii_digit(), ""),
+                        abjad: false,
+                        forebear: false,
+                    });
                     continue;
                 }
                 let mut run = String::new();
                 for c in token.text.chars() {
                     if run.chars().last().is_some_and(|last| last.is_ascii_digit() != c.is_ascii_digit()) {
-                        split.push(Token { text: std::mem::take(&mut run), abjad: false });
+                        split.push(Token { text: std::mem::take(&mut run), abjad: false, forebear: false });
                     }
                     run.push(c);
                 }
-                split.push(Token { text: run, abjad: false });
+                split.push(Token { text: run, abjad: false, forebear: false });
             }
             *tokens = split;
         }
@@ -568,7 +601,7 @@ impl Normalizer {
                         number += unit;
                         i += 1;
                     }
-                    out.push(Token { text: number.to_string(), abjad: false });
+                    out.push(Token { text: number.to_string(), abjad: false, forebear: false });
                 }
                 None => out.push(tokens[i].clone()),
             }
@@ -700,7 +733,7 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
         if after_head
             && let Some(rest) = ["al", "el", "ul"].iter().find_map(|a| word.strip_prefix(a)).filter(|r| r.len() >= 3)
         {
-            out.push(Token { text: rest.to_string(), abjad: token.abjad });
+            out.push(Token { text: rest.to_string(), abjad: token.abjad, forebear: token.forebear });
             after_head = false;
             continue;
         }
@@ -716,7 +749,7 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
         if let Some((_, head)) =
             heads.iter().find(|(form, _)| form == word).or_else(|| heads.iter().find(|(form, _)| one_off(form)))
         {
-            out.push(Token { text: head.clone(), abjad: token.abjad });
+            out.push(Token { text: head.clone(), abjad: token.abjad, forebear: token.forebear });
             after_head = true;
             continue;
         }
@@ -732,8 +765,8 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
         match glued {
             Some((head, rest)) if !rest.starts_with("la") => {
                 let rest = rest.to_string();
-                out.push(Token { text: head.clone(), abjad: token.abjad });
-                out.push(Token { text: rest, abjad: token.abjad });
+                out.push(Token { text: head.clone(), abjad: token.abjad, forebear: token.forebear });
+                out.push(Token { text: rest, abjad: token.abjad, forebear: token.forebear });
             }
             _ => out.push(token),
         }
@@ -902,7 +935,7 @@ pub(crate) fn is_kana(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x309F | 0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F)
 }
 
-fn is_hangul(c: char) -> bool {
+pub(crate) fn is_hangul(c: char) -> bool {
     matches!(c as u32, 0xAC00..=0xD7A3)
 }
 
@@ -943,6 +976,10 @@ struct WordBuilder {
     han_run: Vec<String>,
     /// The first character of the run.
     han_first: Option<char>,
+    /// The name is a foreign name transcribed in characters, its parts parted by a middle dot
+    /// ("贝拉克·奥巴马", Barack Obama): each part is one word of its syllables, with no
+    /// Chinese surname in it.
+    transcribed: bool,
 }
 
 impl WordBuilder {
@@ -956,7 +993,7 @@ impl WordBuilder {
             }
             // ASCII only: any byte is a character boundary.
             text.truncate(MAX_WORD_LEN);
-            self.push_word(Token { text, abjad: self.abjad });
+            self.push_word(Token { text, abjad: self.abjad, forebear: false });
         }
         self.abjad = false;
     }
@@ -975,12 +1012,15 @@ impl WordBuilder {
         let first = self.han_first.take();
         match run.len() {
             0 => {}
+            _ if self.transcribed => {
+                self.push_word(Token { text: run.concat(), abjad: false, forebear: false });
+            }
             2 | 3 => {
                 let surname = first.and_then(surname_reading).map_or_else(|| run[0].clone(), str::to_string);
-                self.push_word(Token { text: surname, abjad: false });
-                self.push_word(Token { text: run[1..].concat(), abjad: false });
+                self.push_word(Token { text: surname, abjad: false, forebear: false });
+                self.push_word(Token { text: run[1..].concat(), abjad: false, forebear: false });
             }
-            _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false })),
+            _ => run.into_iter().for_each(|text| self.push_word(Token { text, abjad: false, forebear: false })),
         }
     }
 
@@ -991,7 +1031,7 @@ impl WordBuilder {
             } else if c == '&' {
                 // "AT&T" and "AT and T", "H&M" and "H and M": the ampersand is the word.
                 self.end_word();
-                self.push_word(Token { text: "and".to_string(), abjad: false });
+                self.push_word(Token { text: "and".to_string(), abjad: false, forebear: false });
             } else if !is_apostrophe(c) && c != '-' {
                 // A hyphen joins: "Pridmore-Smith" is one surname, not a Smith; "Al-Majid",
                 // "Transneft-Privolga" written apart or glued are matched as glued words.
@@ -1001,13 +1041,113 @@ impl WordBuilder {
     }
 }
 
+/// The scripts that `deunicode` reads letter by letter without their vowel signs' sounds and
+/// `any_ascii` reads as their romanisations do: the Indic scripts, Sinhala, Thai, Lao, Tibetan,
+/// Myanmar, Georgian, Ethiopic, Khmer and Mongolian (U+0900–U+1CFF) and their extensions
+/// (U+A800–U+ABFF). "पॉट" is "pot" (deunicode "pontt"), "ዐቢይ አሕመድ" "abiy ahmed" (deunicode
+/// "abiye ahhemade"), "ប៉ុល" "bol".
+fn read_by_any_ascii(c: char) -> bool {
+    matches!(c as u32, 0x0900..=0x1CFF | 0xA800..=0xABFF)
+}
+
+/// One character in ASCII, by the transliteration crate that reads its script best.
+fn transliterate(c: char) -> Option<&'static str> {
+    if read_by_any_ascii(c) { Some(any_ascii::any_ascii_char(c)) } else { deunicode::deunicode_char(c) }
+}
+
+/// How Hangul is read: Revised Romanization (South Korea's system, its passports) or
+/// McCune–Reischauer (the older system the DPRK's own romanisation derives from, in which the
+/// lists write North Korean names: "PAK Pong Ju", "RI Pyong Chol"). A name in Hangul is screened
+/// in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HangulReading {
+    Revised,
+    McCuneReischauer,
+}
+
+const HANGUL: &str = include_str!("../data/hangul.tsv");
+
+/// The jamo romanisations of `data/hangul.tsv`: initials, vowels and finals in Unicode order,
+/// each as (Revised, McCune–Reischauer, McCune–Reischauer voiced).
+struct Jamo {
+    initials: Vec<[&'static str; 3]>,
+    vowels: Vec<[&'static str; 3]>,
+    finals: Vec<[&'static str; 3]>,
+}
+
+fn jamo() -> &'static Jamo {
+    static TABLE: std::sync::OnceLock<Jamo> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Jamo { initials: Vec::new(), vowels: Vec::new(), finals: Vec::new() };
+        for line in HANGUL.lines().filter(|l| !l.starts_with('#')).skip(1) {
+            let f: Vec<&'static str> = line.split('\t').collect();
+            let letters = |s: &'static str| if s == "-" { "" } else { s };
+            let row = [letters(f[3]), letters(f[4]), letters(f[5])];
+            match f[0] {
+                "initial" => table.initials.push(row),
+                "vowel" => table.vowels.push(row),
+                _ => table.finals.push(row),
+            }
+        }
+        assert!(
+            table.initials.len() == 19 && table.vowels.len() == 21 && table.finals.len() == 28,
+            "data/hangul.tsv: 19 initials, 21 vowels and 28 finals"
+        );
+        table
+    })
+}
+
+/// A run of Hangul syllables read in `reading`, one string per syllable. In McCune–Reischauer
+/// the plain stops (ㄱ ㄷ ㅂ ㅈ) are voiced after a vowel or a nasal or liquid inside the run
+/// ("정은" chongun, "용국" yongguk); Revised Romanization writes each letter one way.
+fn read_hangul(run: &[char], reading: HangulReading) -> Vec<String> {
+    let table = jamo();
+    let mut voiced_before = false;
+    // Two or three syllables are a family name and a given name (see `end_han_run`): two words,
+    // the given name's first letter not voiced by the family name's last.
+    let person = matches!(run.len(), 2 | 3);
+    run.iter()
+        .enumerate()
+        .map(|(at, &c)| {
+            if person && at == 1 {
+                voiced_before = false;
+            }
+            let s = c as usize - 0xAC00;
+            let (initial, vowel, last) = (s / (21 * 28), (s % (21 * 28)) / 28, s % 28);
+            let column = match reading {
+                HangulReading::Revised => 0,
+                HangulReading::McCuneReischauer if voiced_before => 2,
+                HangulReading::McCuneReischauer => 1,
+            };
+            let final_letters = table.finals[last][column.min(1)];
+            voiced_before = final_letters.is_empty() || matches!(final_letters, "n" | "m" | "ng" | "l");
+            format!("{}{}{}", table.initials[initial][column], table.vowels[vowel][column], final_letters)
+        })
+        .collect()
+}
+
+/// Whether a name in Chinese or Japanese characters is a foreign name transcribed: Chinese and
+/// Japanese write the parts of a foreign name apart with a middle dot ("贝拉克·奥巴马",
+/// "バラク・オバマ"), never a native name.
+pub(crate) fn is_transcribed_name(chars: &[char]) -> bool {
+    chars.windows(3).any(|w| {
+        (is_han(w[0]) || is_kana(w[0])) && matches!(w[1], '·' | '・' | '‧' | '•') && (is_han(w[2]) || is_kana(w[2]))
+    })
+}
+
 /// Transliterated, lower-cased words, before any word is dropped.
 pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
+    raw_tokens_read(name, HangulReading::Revised)
+}
+
+/// [`raw_tokens`] with Hangul read in `reading`.
+pub(crate) fn raw_tokens_read(name: &str, reading: HangulReading) -> Vec<Token> {
     // ASCII is its own NFKC form: skip the normalizer for the common case.
     let name = bounded(name);
     let chars: Vec<char> =
         if name.is_ascii() { name.chars().collect() } else { name.nfkc().take(MAX_NAME_CHARS).collect() };
-    let mut builder = WordBuilder::default();
+    let mut builder =
+        WordBuilder { transcribed: !name.is_ascii() && is_transcribed_name(&chars), ..WordBuilder::default() };
     // Kana make the name Japanese: its kanji have Japanese readings, which a Mandarin reading
     // does not give ("高市早苗" is Takaichi Sanae, not "gao shi zao miao"); without a
     // dictionary of Japanese readings they are left out and the kana words kept.
@@ -1026,6 +1166,15 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
             // jeongeun"): one syllable of family name, then the given name.
             if builder.han_run.is_empty() {
                 builder.end_word();
+            }
+            if is_hangul(c) {
+                let end = chars[i..].iter().position(|&c| !is_hangul(c)).map_or(chars.len(), |n| i + n);
+                if builder.han_run.is_empty() {
+                    builder.han_first = Some(c);
+                }
+                builder.han_run.extend(read_hangul(&chars[i..end], reading));
+                i = end;
+                continue;
             }
             if let Some(syllable) = deunicode::deunicode_char(c) {
                 let syllable: String =
@@ -1067,12 +1216,18 @@ pub(crate) fn raw_tokens(name: &str) -> Vec<Token> {
                 builder.abjad = true;
             }
         } else if unicode_normalization::char::is_combining_mark(c) {
-            // A vowel sign or diacritic inside a word (Khmer, Thai, Devanagari) does not end it.
+            // A vowel sign inside a word (Thai, Khmer, Devanagari) does not end it, and in the
+            // abugidas it carries the word's vowel ("ทักษิณ" → "thaksin", not "thksn").
+            if let Some(text) = transliterate(c) {
+                builder
+                    .current
+                    .extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
+            }
         } else if c.is_alphanumeric() {
             if builder.abjad {
                 builder.end_word();
             }
-            if let Some(text) = deunicode::deunicode_char(c) {
+            if let Some(text) = transliterate(c) {
                 builder.push_ascii(text);
             }
         } else {
@@ -1151,6 +1306,51 @@ mod tests {
         assert_eq!(words("John PRIDMORE-SMITH", Kind::Person), "john pridmoresmith");
         assert_eq!(words("O'Brien, Da’oud", Kind::Person), "obrien daoud");
         assert_eq!(words("ＡＢＣ Ｓｈｉｐｐｉｎｇ", Kind::Person), "abc shipping");
+    }
+
+    #[test]
+    fn reads_abugidas_with_their_vowel_signs() {
+        // The vowel signs of Thai, Devanagari, Ethiopic and Khmer are part of the word and its sound.
+        assert_eq!(words("ทักษิณ ชินวัตร", Kind::Person), "thaksin chinwatr");
+        assert_eq!(words("पोल पॉट", Kind::Person), "pol pot");
+        assert_eq!(words("ዐቢይ አሕመድ", Kind::Person), "abiy ahmed");
+        assert_eq!(words("ប៉ុល ពត", Kind::Person), "bol pt");
+    }
+
+    #[test]
+    fn a_foreign_name_in_characters_is_one_word_per_part() {
+        // The middle dot parts a transcribed foreign name: no Chinese surname in it.
+        assert_eq!(words("贝拉克·奥巴马", Kind::Person), "beilake aobama");
+        assert_eq!(words("习近平", Kind::Person), "xi jinping");
+    }
+
+    #[test]
+    fn reads_hangul_in_both_romanisations() {
+        let normalizer = Normalizer::new();
+        let read = |name: &str, reading| -> String {
+            let tokens = normalizer.tokens_read(name, Kind::Person, None, None, reading);
+            tokens.into_iter().map(|t| t.text).collect::<Vec<_>>().join(" ")
+        };
+        let (rr, mr) = (HangulReading::Revised, HangulReading::McCuneReischauer);
+        assert_eq!(read("김정은", rr), "gim jeongeun");
+        assert_eq!(read("김정은", mr), "kim chongun");
+        assert_eq!(read("리병철", rr), "ri byeongcheol");
+        assert_eq!(read("리병철", mr), "ri pyongchol");
+        // Voiced after a vowel or a nasal inside the run: 대동 taedong, 용국 yongguk.
+        assert_eq!(read("대동강무역", mr), "tae dong gang mu yok");
+        assert_eq!(read("김용국", mr), "kim yongguk");
+    }
+
+    #[test]
+    fn patronymic_connectors_mark_the_forebears() {
+        let normalizer = Normalizer::new();
+        let forebears = |name: &str| -> Vec<String> {
+            normalizer.tokens(name, Kind::Person).into_iter().filter(|t| t.forebear).map(|t| t.text).collect()
+        };
+        assert_eq!(forebears("SALMAN BIN MUHAMMAD AL-RAWI"), ["muhammad"]);
+        assert_eq!(forebears("MOHAMED BEN BELGACEM BEN HAMID AL-AOUADI"), ["belgacem", "hamid"]);
+        assert!(forebears("Wang Bin").is_empty());
+        assert!(forebears("Salman Rawi").is_empty());
     }
 
     #[test]

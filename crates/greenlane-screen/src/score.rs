@@ -97,6 +97,8 @@ pub(crate) struct QueryToken {
     /// be a name ("Ag" in "Moussa Bah Ag"): after the other words, it pairs only with an equal
     /// listed word and costs nothing unpaired.
     pub optional: bool,
+    /// The word names a forebear ([`crate::normalize::Token::forebear`]).
+    pub forebear: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -338,6 +340,8 @@ struct Pairing {
     distinctive: usize,
     /// Pairs of such words, of four letters or more, equal on both sides.
     exact_distinctive: usize,
+    /// Pairs of any words of four letters or more equal on both sides.
+    exact_long: usize,
     full_pairs: usize,
     /// The listed party is a person: place and organisation words in its name are names.
     listed_person: bool,
@@ -350,6 +354,10 @@ struct Pairing {
     required: usize,
     all_exact: bool,
     swapped: (Option<f64>, Option<f64>),
+    /// The listed name's forebear words, when both names name forebears (else 0).
+    forebears: u64,
+    /// A word paired with a word of the other role: the bearer's own name with a forebear's.
+    forebear_crossed: bool,
 }
 
 impl Pairing {
@@ -366,6 +374,9 @@ impl Pairing {
     fn pair(&mut self, index: &Index, query: &[QueryToken], words: &[VocabId], similarity: f64, i: usize, j: usize) {
         self.query_used |= 1 << i;
         self.name_used |= 1 << j.min(63);
+        if self.forebears != 0 && j < 64 {
+            self.forebear_crossed |= query[i].forebear != (self.forebears & (1 << j) != 0);
+        }
         // The query's first word (a given name) on the listed name's last word (the family
         // name) and its last word on the listed first: a name written family-first, or another
         // person whose given and family names resemble this one's crosswise.
@@ -391,6 +402,9 @@ impl Pairing {
             // A place or organisation word in a person's name is a name ("Mustafa Chad").
             let generic = (query[i].word.generic || listed.generic) && !self.listed_person;
             let common = listed.common;
+            if similarity >= 1.0 && listed.text.len() >= CORROBORATED_MIN_LETTERS {
+                self.exact_long += 1;
+            }
             if !generic && !common {
                 self.distinctive += listed.text.len();
                 if similarity >= 1.0 && listed.text.len() >= CORROBORATED_MIN_LETTERS {
@@ -539,7 +553,9 @@ pub(crate) fn score_name(
     let required = query.iter().filter(|t| !t.optional).count();
     let required_mask = (1u64 << required) - 1;
     let listed_person = index.entry(name).kind == Kind::Person;
-    let mut tally = Pairing { all_exact: true, required, listed_person, ..Pairing::default() };
+    // Names that both name forebears ("bin", "ibn", "ben") must give each word the same role.
+    let forebears = if query.iter().any(|t| t.forebear) { name.forebears } else { 0 };
+    let mut tally = Pairing { all_exact: true, required, listed_person, forebears, ..Pairing::default() };
     for &(similarity, i, j) in &pairs {
         if tally.query_used & (1 << i) != 0 || tally.name_used & (1 << j.min(63)) != 0 {
             continue;
@@ -554,16 +570,41 @@ pub(crate) fn score_name(
     let left_over = |used: u64, i: usize, token: &QueryToken| {
         used & (1 << i) == 0 && token.word.text.len() >= CORROBORATED_MIN_LETTERS && !token.syllable && !token.optional
     };
-    let corroborated = tally.exact_distinctive >= CORROBORATING_WORDS && {
+    // Or the whole name but one word on each side, equal word for word, the word left over a
+    // name, not a place or trade word: "Nordsrtamd" is a slip for "Nordstrand", "Chile" another
+    // country than "China". The cheap counts first: most candidates are neither.
+    let all_but_one_paired = tally.all_exact
+        && tally.exact_long >= 1
+        && tally.query_used.count_ones() as usize + 1 == required
+        && tally.name_used.count_ones() as usize + 1 == words.len().min(64);
+    let corroborated = if tally.exact_distinctive >= CORROBORATING_WORDS || all_but_one_paired {
         let query_left = query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).count();
         let name_left = (0..words.len().min(64))
             .filter(|&j| {
                 tally.name_used & (1 << j) == 0 && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
             })
             .count();
-        (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left)
+        let few_left =
+            (1..=CORROBORATED_MAX_LEFT).contains(&query_left) && (1..=CORROBORATED_MAX_LEFT).contains(&name_left);
+        let all_but_one = all_but_one_paired && query_left == 1 && name_left == 1 && {
+            query.iter().enumerate().filter(|&(i, t)| left_over(tally.query_used, i, t)).all(|(_, t)| !t.word.generic)
+                && (0..words.len().min(64))
+                    .filter(|&j| tally.name_used & (1 << j) == 0)
+                    .all(|j| !index.words[words[j] as usize].generic)
+        };
+        if tally.exact_distinctive >= CORROBORATING_WORDS && few_left {
+            Some(CORROBORATED_PAIR_MIN)
+        } else if all_but_one {
+            // A person's family name a slip or two away is as often another family's name
+            // ("Albano" / "Albanese"): only close spellings pair there.
+            Some(if tally.listed_person { STEEP_BELOW } else { CORROBORATED_PAIR_MIN })
+        } else {
+            None
+        }
+    } else {
+        None
     };
-    if corroborated {
+    if let Some(pair_min) = corroborated {
         for (i, token) in query.iter().enumerate() {
             if !left_over(tally.query_used, i, token) {
                 continue;
@@ -574,8 +615,7 @@ pub(crate) fn score_name(
                 .filter(|&(j, _)| j < 64 && tally.name_used & (1 << j) == 0)
                 .map(|(j, &word)| (word_similarity(&token.word, &index.words[word as usize]), j))
                 .filter(|&(similarity, j)| {
-                    similarity >= CORROBORATED_PAIR_MIN
-                        && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
+                    similarity >= pair_min && index.words[words[j] as usize].text.len() >= CORROBORATED_MIN_LETTERS
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((similarity, j)) = best {
@@ -633,6 +673,7 @@ pub(crate) fn score_name(
         unusual_pairs,
         all_exact,
         swapped,
+        forebear_crossed,
         ..
     } = tally;
     for (i, token) in query.iter().enumerate().take(required) {
@@ -696,9 +737,23 @@ pub(crate) fn score_name(
         .any(|i| query_used & (1 << i) == 0 && query[i].word.text.as_bytes()[0].is_ascii_digit())
         || (0..words.len().min(64))
             .any(|j| name_used & (1 << j) == 0 && index.words[words[j] as usize].text.as_bytes()[0].is_ascii_digit());
+    // A person's name with one of its words replaced by another name ("… BEN HAMID AL-AOUADI" /
+    // "… BEN ABDALLAH AL-AOUADI", "TARIQ ANWAR EL SAYED MOHAMED" / "… AHMED"): in the chains of
+    // Arabic and other patronymic names every word names the bearer or a forebear, so another
+    // word names another person, however long the part that agrees. A word that is only left
+    // out (a middle name, a patronymic) is not a replacement.
+    let word_left = |text: &[u8]| text.len() >= 3 && text[0].is_ascii_alphabetic();
+    let replaced_word = person
+        && score > COMMON_ONLY_CAP
+        && replaced > 0
+        && (0..required).any(|i| query_used & (1 << i) == 0 && word_left(query[i].word.text.as_bytes()))
+        && (0..words.len().min(64))
+            .any(|j| name_used & (1 << j) == 0 && word_left(index.words[words[j] as usize].text.as_bytes()));
     let common_part =
         person && lacks_main_name && unusual_pairs == 0 && full_pairs <= MAX_COMMON_PAIRS && required <= 2;
     if (cross_script && !every_word_paired)
+        || forebear_crossed
+        || replaced_word
         || common_part
         || number_left
         || (distinctive < MIN_DISTINCTIVE_LETTERS
@@ -761,7 +816,9 @@ mod tests {
     #[test]
     fn equivalent_spellings_compare_alike_and_other_names_do_not() {
         let normalizer = crate::normalize::Normalizer::new();
-        let word = |text: &str| Word::new(&normalizer, &crate::normalize::Token { text: text.into(), abjad: false });
+        let word = |text: &str| {
+            Word::new(&normalizer, &crate::normalize::Token { text: text.into(), abjad: false, forebear: false })
+        };
         let similarity = |a: &str, b: &str| word_similarity(&word(a), &word(b));
         for (a, b) in [("harullah", "khairullah"), ("halid", "khalid"), ("wladimir", "vladimir"), ("ksi", "shi")] {
             assert!(similarity(a, b) >= STEEP_BELOW, "{a} / {b}: {}", similarity(a, b));
