@@ -10,14 +10,19 @@
 //! The store knows the domain's types but no rules: it never decides, it only keeps.
 //!
 //! [`open`] picks the backend from a location: a `postgres://` or `postgresql://` URL is a
-//! [`PgStore`], anything else is the folder of a [`SqliteStore`].
+//! [`PgStore`], anything else is the folder of a [`SqliteStore`]. A hub on PostgreSQL keeps its
+//! intake log in the same database: [`PgLog`], greenlane-log's `Log` over a table.
 
 mod codec;
 mod pg;
+mod pg_log;
+mod queries;
+mod sql;
 mod sqlite;
 mod workbench;
 
 pub use pg::PgStore;
+pub use pg_log::PgLog;
 pub use sqlite::SqliteStore;
 pub use workbench::{AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow, china_day};
 
