@@ -256,13 +256,13 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
         self.with(|c| q::delete_payment(c, key))
     }
 
-    fn put_list(&mut self, row: &ListRow) -> Result<()> {
+    fn put_list(&mut self, row: &ListRow, facts: &ListFacts) -> Result<()> {
         let cols = ListColumns::encode(row)?;
         // The workbench's facts and daily totals move with the list, in the same transaction.
         self.with(|c| {
             let old = q::list_facts(c, &row.list.key)?;
             q::put_list(c, row, &cols)?;
-            q::update_facts(c, &row.list.key, old.as_ref(), Some(&ListFacts::of(row)))
+            q::update_facts(c, &row.list.key, old.as_ref(), Some(facts))
         })
     }
 

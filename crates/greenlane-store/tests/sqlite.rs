@@ -96,12 +96,14 @@ fn committed_data_survives_kill_9() {
         let store = SqliteStore::open(std::path::Path::new(&dir)).unwrap();
         let mut tx = store.write().unwrap();
         tx.insert_message(&message(1, b"<x/>", b"<r/>")).unwrap();
-        tx.put_list(&decided_row("C-1")).unwrap();
+        let row = decided_row("C-1");
+        tx.put_list(&row, &conformance::facts(&row)).unwrap();
         tx.append_decision(&decision_of(&decided_row("C-1"))).unwrap();
         tx.commit().unwrap();
         let mut tx = store.write().unwrap();
         tx.insert_message(&message(2, b"<x/>", b"<r/>")).unwrap();
-        tx.put_list(&decided_row("C-2")).unwrap();
+        let row = decided_row("C-2");
+        tx.put_list(&row, &conformance::facts(&row)).unwrap();
         println!("committed");
         std::thread::sleep(std::time::Duration::from_secs(60));
         panic!("the parent should have killed this process");
