@@ -126,6 +126,11 @@ pub enum LogError {
     /// Another process (or another open in this one) has the log open.
     #[error("the log in {dir} is open elsewhere (a running hub?)")]
     Locked { dir: PathBuf },
+    /// The database holding the log (a PostgreSQL table) failed, refused the connection or holds
+    /// records that do not read: the operator's or ours to fix. Nothing of a failed append is
+    /// durable.
+    #[error("the intake log in {location}: {reason}")]
+    Database { location: String, reason: String },
     /// A previous append failed in a way that left the tail unknown; reopen the log.
     #[error("the log stopped after a failed write; reopen it to recover")]
     Poisoned,

@@ -7,6 +7,7 @@
 //! the whole batch instead: nothing of it is acknowledged.
 
 use crate::convert::{self, AppType};
+use crate::facts::list_facts;
 use crate::receipts::{EntityOutcome, invt_no, pre_no};
 use crate::screening::PartyScreening;
 use greenlane_ceb::{Message, export};
@@ -429,7 +430,7 @@ impl ApplyCx<'_> {
                 self.assigned_invt_no = Some(number);
                 let key = list.key.clone();
                 let received_at = list.app_time;
-                self.tx.put_list(&ListRow {
+                let row = ListRow {
                     list,
                     status: ListStatus::Pending,
                     lane: Lane::Pending,
@@ -439,7 +440,8 @@ impl ApplyCx<'_> {
                     received_at,
                     decided_at: None,
                     criteria_version: None,
-                })?;
+                };
+                self.tx.put_list(&row, &list_facts(&row))?;
                 self.link(&key)?;
                 self.try_decide(&key)?;
                 self.list_outcome(&key)
@@ -456,7 +458,8 @@ impl ApplyCx<'_> {
                 self.assigned_invt_no = row.list.invt_no.clone();
                 let key = list.key.clone();
                 self.unlink(&row)?;
-                self.tx.put_list(&ListRow { list, received_at: row.received_at, ..row })?;
+                let row = ListRow { list, received_at: row.received_at, ..row };
+                self.tx.put_list(&row, &list_facts(&row))?;
                 self.link(&key)?;
                 self.try_decide(&key)?;
                 self.list_outcome(&key)
@@ -547,7 +550,7 @@ impl ApplyCx<'_> {
         row.reasons = assessment.reasons;
         row.decided_at = Some(decided_at);
         row.criteria_version = Some(self.risk.version().to_owned());
-        self.tx.put_list(&row)?;
+        self.tx.put_list(&row, &list_facts(&row))?;
         self.tx.append_decision(&row.decision())?;
         self.decided.push(row.lane);
         Ok(())
@@ -582,7 +585,7 @@ impl ApplyCx<'_> {
         row.status = ListStatus::Cancelled;
         row.return_status = row.status.return_status(row.lane);
         row.reasons.push(Reason::new("cancelled", format!("cancelled at the enterprise's request: {}", wire.reason)));
-        self.tx.put_list(&row)?;
+        self.tx.put_list(&row, &list_facts(&row))?;
         self.tx.append_decision(&row.decision())?;
         Ok((row.return_status, "撤销成功 cancelled".into()))
     }
@@ -621,7 +624,7 @@ impl ApplyCx<'_> {
             let before = row.return_status;
             row.status = next;
             row.return_status = next.return_status(row.lane);
-            self.tx.put_list(&row)?;
+            self.tx.put_list(&row, &list_facts(&row))?;
             if row.return_status != before {
                 self.tx.append_decision(&row.decision())?;
             }

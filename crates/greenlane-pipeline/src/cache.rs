@@ -227,8 +227,8 @@ impl WriteTx for CachedTx<'_> {
         self.cache.payments.insert(key.clone(), None);
         Ok(())
     }
-    fn put_list(&mut self, row: &ListRow) -> Result<()> {
-        self.inner.put_list(row)?;
+    fn put_list(&mut self, row: &ListRow, facts: &greenlane_store::ListFacts) -> Result<()> {
+        self.inner.put_list(row, facts)?;
         self.cache.lists.insert(row.list.key.clone(), Some(row.clone()));
         Ok(())
     }

@@ -16,6 +16,7 @@
 mod apply;
 mod cache;
 mod convert;
+mod facts;
 mod intake;
 pub mod receipts;
 mod replay;
@@ -24,6 +25,7 @@ mod snapshot;
 mod workbench;
 mod writer;
 
+pub use facts::list_facts;
 pub use replay::{StoredParcel, for_each_stored_parcel};
 pub use screening::{Lists, screen_parties};
 pub use snapshot::{Heads, SnapshotPolicy, clear_snapshots};
@@ -462,7 +464,7 @@ impl Pipeline {
             });
             row.status = next;
             row.return_status = next.return_status(row.lane);
-            cached.put_list(&row)?;
+            cached.put_list(&row, &crate::facts::list_facts(&row))?;
             cached.append_decision(&row.decision())?;
             row
         };
@@ -491,7 +493,7 @@ impl Pipeline {
             row.reasons =
                 vec![Reason::new(error.name(), format!("{missing} did not arrive within {hours} hours ({error})"))];
             row.decided_at = Some(row.received_at.plus_seconds(self.config.pending_ttl_seconds));
-            tx.put_list(&row)?;
+            tx.put_list(&row, &crate::facts::list_facts(&row))?;
             tx.append_decision(&row.decision())?;
         }
         Ok(keys.len())

@@ -136,7 +136,7 @@ impl Pipeline {
                     "rerouted",
                     format!("re-routed from {} to {} by {officer}: {}", from.as_str(), lane.as_str(), rationale.trim()),
                 ));
-                tx.put_list(&row)?;
+                tx.put_list(&row, &crate::facts::list_facts(&row))?;
                 tx.append_decision(&row.decision())?;
                 // Whoever re-routes keeps the case: the new lane's work is still theirs to hand on.
                 ("reroute", format!("{} → {}: {}", from.as_str(), lane.as_str(), rationale.trim()), held, *at)

@@ -3,7 +3,7 @@
 //! them. Keeping this in one place is what makes the two backends store the same thing.
 
 use crate::{Counts, Digest, ListRow, Result, Role, StoreError};
-use greenlane_core::{Lane, ListKey, ListStatus, MessageTime, Reason};
+use greenlane_core::{Lane, ListKey, ListStatus};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -104,36 +104,6 @@ impl ListColumns {
             criteria_version: row.criteria_version.clone(),
             reasons: to_json("reasons", &row.reasons)?,
             doc: to_json("list", &row.list)?,
-        })
-    }
-}
-
-/// A `lists` row as read, before decoding.
-pub(crate) struct RawList {
-    pub status: String,
-    pub lane: String,
-    pub return_status: i32,
-    pub score: f64,
-    pub received_at: i64,
-    pub decided_at: Option<i64>,
-    pub criteria_version: Option<String>,
-    pub reasons: String,
-    pub doc: String,
-}
-
-impl RawList {
-    pub(crate) fn decode(self) -> Result<ListRow> {
-        let reasons: Vec<Reason> = from_json("reasons of a list", &self.reasons)?;
-        Ok(ListRow {
-            list: from_json("list", &self.doc)?,
-            status: status(&self.status)?,
-            lane: lane(&self.lane)?,
-            return_status: self.return_status,
-            score: self.score,
-            reasons,
-            received_at: MessageTime(self.received_at),
-            decided_at: self.decided_at.map(MessageTime),
-            criteria_version: self.criteria_version,
         })
     }
 }

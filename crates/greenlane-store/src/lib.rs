@@ -7,17 +7,23 @@
 //! commits many messages per transaction (group commit) — and a message counts as acknowledged
 //! only once its transaction has committed. Reads ([`ReadTx`]) run beside the writer.
 //!
-//! The store knows the domain's types but no rules: it never decides, it only keeps.
+//! The store knows the domain's types but no rules: it never decides, it only keeps. Even the
+//! dashboards' facts of a list (its value in yuan, its HS chapter) come from above with the list.
 //!
 //! [`open`] picks the backend from a location: a `postgres://` or `postgresql://` URL is a
-//! [`PgStore`], anything else is the folder of a [`SqliteStore`].
+//! [`PgStore`], anything else is the folder of a [`SqliteStore`]. A hub on PostgreSQL keeps its
+//! intake log in the same database: [`PgLog`], greenlane-log's `Log` over a table.
 
 mod codec;
 mod pg;
+mod pg_log;
+mod queries;
+mod sql;
 mod sqlite;
 mod workbench;
 
 pub use pg::PgStore;
+pub use pg_log::PgLog;
 pub use sqlite::SqliteStore;
 pub use workbench::{AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow, china_day};
 
@@ -245,7 +251,10 @@ pub trait WriteTx: ReadTx {
     fn delete_waybill(&mut self, key: &WaybillKey) -> Result<()>;
     fn put_payment(&mut self, payment: &Payment) -> Result<()>;
     fn delete_payment(&mut self, key: &OrderKey) -> Result<()>;
-    fn put_list(&mut self, row: &ListRow) -> Result<()>;
+    /// Inserts or replaces a list with its facts (worked out above the store: the pipeline's
+    /// `list_facts`), moving the daily totals from its old facts to these in the same
+    /// transaction.
+    fn put_list(&mut self, row: &ListRow, facts: &ListFacts) -> Result<()>;
     fn delete_list(&mut self, key: &ListKey) -> Result<()>;
     /// Appends the decision to the feed; returns its sequence number (strictly increasing).
     fn append_decision(&mut self, decision: &Decision) -> Result<u64>;

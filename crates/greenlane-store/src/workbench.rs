@@ -2,17 +2,7 @@
 //! filters on and the dashboards add up, claims, the case audit trail and the daily totals, with
 //! the rules (shared by both backends) that keep the daily totals in step with the lists.
 
-use crate::ListRow;
-use greenlane_core::{Lane, List, ListKey};
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
-
-/// Fixed reference rates to CNY per customs currency code. The dashboards show trade value in
-/// one currency; the hub has no rates feed, and the simulated and most real CBEC exports are
-/// declared in CNY (142) already, so a coarse fixed rate for the rest keeps the totals honest
-/// enough without a dependency on a live source. The migration's backfill uses the same table.
-const RATES_TO_CNY: &[(&str, &str)] =
-    &[("142", "1"), ("502", "7.1"), ("300", "7.7"), ("303", "9.0"), ("110", "0.91"), ("116", "0.048")];
+use greenlane_core::{Lane, ListKey};
 
 /// The facts of a list kept in columns beside its document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,18 +22,6 @@ pub struct ListFacts {
 }
 
 impl ListFacts {
-    pub fn of(row: &ListRow) -> ListFacts {
-        ListFacts {
-            day: china_day(row.received_at.0),
-            dest_country: row.list.country.clone(),
-            trade_mode: row.list.trade_mode.clone(),
-            hs_chapter: hs_chapter(&row.list),
-            value_fen: value_fen(&row.list),
-            ebp_code: row.list.order.ebp_code.clone(),
-            lane: row.lane,
-        }
-    }
-
     /// The daily totals a list counts in: (dimension, key).
     pub(crate) fn cells(&self) -> [(&'static str, &str); 6] {
         [
@@ -60,38 +38,6 @@ impl ListFacts {
 /// The day (CST) of a Unix time.
 pub fn china_day(unix: i64) -> i64 {
     (unix + 8 * 3600).div_euclid(86_400)
-}
-
-fn hs_chapter(list: &List) -> String {
-    let mut best: Option<&greenlane_core::ListItem> = None;
-    for item in &list.items {
-        if best.is_none_or(|b| item.total_price > b.total_price) {
-            best = Some(item);
-        }
-    }
-    best.map(|i| i.gcode.chars().take(2).collect()).unwrap_or_default()
-}
-
-fn value_fen(list: &List) -> i64 {
-    let mut fen: i64 = 0;
-    for item in &list.items {
-        let rate = RATES_TO_CNY
-            .iter()
-            .find(|(code, _)| *code == item.currency)
-            .and_then(|(_, r)| r.parse::<Decimal>().ok())
-            .unwrap_or(Decimal::ONE);
-        let value = item
-            .total_price
-            .checked_mul(rate)
-            .and_then(|v| v.checked_mul(Decimal::ONE_HUNDRED))
-            .map(|v| v.round())
-            .and_then(|v| v.to_i64())
-            // A value beyond i64 fen (about 92 trillion yuan) is a typo; count it at the cap
-            // rather than fail the sender's message.
-            .unwrap_or(i64::MAX);
-        fen = fen.saturating_add(value);
-    }
-    fen
 }
 
 /// The changes to the daily totals when a list's facts go from `old` to `new`: (day, dimension,

@@ -49,7 +49,7 @@ fn open_creates_the_folder_and_a_wal_database() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8]);
     assert!(!greenlane_store::is_postgres_url(dir.to_str().unwrap()));
     assert!(greenlane_store::is_postgres_url("postgres://db/greenlane"));
     assert!(greenlane_store::is_postgres_url("PostgreSQL://db/greenlane"));
@@ -96,12 +96,14 @@ fn committed_data_survives_kill_9() {
         let store = SqliteStore::open(std::path::Path::new(&dir)).unwrap();
         let mut tx = store.write().unwrap();
         tx.insert_message(&message(1, b"<x/>", b"<r/>")).unwrap();
-        tx.put_list(&decided_row("C-1")).unwrap();
+        let row = decided_row("C-1");
+        tx.put_list(&row, &conformance::facts(&row)).unwrap();
         tx.append_decision(&decision_of(&decided_row("C-1"))).unwrap();
         tx.commit().unwrap();
         let mut tx = store.write().unwrap();
         tx.insert_message(&message(2, b"<x/>", b"<r/>")).unwrap();
-        tx.put_list(&decided_row("C-2")).unwrap();
+        let row = decided_row("C-2");
+        tx.put_list(&row, &conformance::facts(&row)).unwrap();
         println!("committed");
         std::thread::sleep(std::time::Duration::from_secs(60));
         panic!("the parent should have killed this process");
@@ -128,4 +130,50 @@ fn committed_data_survives_kill_9() {
     assert_eq!(r.decisions_after(0, 10).unwrap().len(), 1);
     assert!(r.find_message(&digest(2)).unwrap().is_none(), "uncommitted at the kill");
     assert!(r.get_list(&list_key("C-2")).unwrap().is_none(), "uncommitted at the kill");
+}
+
+/// A store written by the release before the shared migration runner (versions 1 to 7, applied
+/// by the SQLite backend's own runner into the same `schema_migrations` table) opens, keeps its
+/// rows and migrates forward.
+#[test]
+fn a_store_of_the_previous_release_opens_and_migrates_forward() {
+    let tmp = SqliteBackend::fresh();
+    let dir = tmp.dir.path().join("old");
+    std::fs::create_dir(&dir).unwrap();
+    let conn = rusqlite::Connection::open(dir.join("greenlane.db")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at INTEGER NOT NULL DEFAULT (unixepoch())
+         )",
+    )
+    .unwrap();
+    let scripts = [
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/sqlite/0002_inspections.sql"),
+        include_str!("../migrations/sqlite/0003_screening_clearances.sql"),
+        include_str!("../migrations/sqlite/0004_workbench.sql"),
+        include_str!("../migrations/sqlite/0005_review_queue.sql"),
+        include_str!("../migrations/sqlite/0006_access.sql"),
+        include_str!("../migrations/sqlite/0007_log_applied.sql"),
+    ];
+    for (version, script) in (1..).zip(scripts) {
+        conn.execute_batch(script).unwrap();
+        conn.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version]).unwrap();
+    }
+    conn.execute(
+        "INSERT INTO messages (digest, message_type, sender, app_time, body, receipt)
+         VALUES (?1, 'CEB303', 'E1', NULL, X'3c782f3e', X'3c722f3e')",
+        [&conformance::digest(5)[..]],
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = SqliteStore::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let found = store.read().unwrap().find_message(&conformance::digest(5)).unwrap().expect("the old row is kept");
+    assert_eq!(found.message_type, "CEB303");
+    assert_eq!(found.receipt, b"<r/>");
+    let conn = rusqlite::Connection::open(dir.join("greenlane.db")).unwrap();
+    let top: i64 = conn.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+    assert_eq!(top, 8);
 }

@@ -133,7 +133,7 @@ fn fill(store: &dyn Store, lists: u64) {
         for _ in 0..10_000.min(lists - i) {
             let received = MessageTime(start + ((end - start) as u128 * i as u128 / lists as u128) as i64);
             let r = row(i, &mut rng, received);
-            tx.put_list(&r).unwrap();
+            tx.put_list(&r, &greenlane_pipeline::list_facts(&r)).unwrap();
             if r.lane != Lane::Pending {
                 tx.append_decision(&r.decision()).unwrap();
             }

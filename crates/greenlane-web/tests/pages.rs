@@ -72,8 +72,12 @@ async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(dir.path()).unwrap());
     let mut tx = store.write().unwrap();
-    tx.put_list(&list_row("SHOP1", "C1", "<script>alert(1)</script> resembles a listed entry")).unwrap();
-    tx.put_list(&list_row("SHOP2", "C2", "someone else's list")).unwrap();
+    for row in [
+        list_row("SHOP1", "C1", "<script>alert(1)</script> resembles a listed entry"),
+        list_row("SHOP2", "C2", "someone else's list"),
+    ] {
+        tx.put_list(&row, &greenlane_pipeline::list_facts(&row)).unwrap();
+    }
     tx.commit().unwrap();
     let exporter = auth::create_token(&*store, "shop one", Role::Enterprise, Some("SHOP1")).unwrap();
     let pipeline = Pipeline::new(store.clone(), Box::new(DocumentRules), Config::default()).unwrap();

@@ -8,7 +8,8 @@
 //! and the table gives both against the same limit, with the bytes each keeps per parcel.
 //!
 //! `cargo bench -p greenlane --bench ingest` (GREENLANE_BENCH_PARCELS, default 100,000;
-//! GREENLANE_BENCH_DATABASE=postgres://… to also run the pipeline on PostgreSQL). Without
+//! GREENLANE_BENCH_DATABASE=postgres://… to also run the pipeline on PostgreSQL, with its log
+//! table, into that (empty) database). Without
 //! `--bench` (as `cargo test --benches` runs it) it only checks, on 300 parcels, that both runs
 //! work and agree.
 
@@ -87,16 +88,39 @@ fn main() {
     ];
     eprintln!("with the log ÷ without: {:.0}% of the throughput", 100.0 * ours / logged);
 
-    // 3. PostgreSQL, when a server is given.
+    // 3. PostgreSQL, when a server is given: as `greenlane ingest --database` runs, with the log
+    // table in front of the store. The database should be empty: its size is what the run kept.
     if let Ok(url) = std::env::var("GREENLANE_BENCH_DATABASE") {
         let store: Arc<dyn Store> = Arc::from(greenlane_store::open(&url).unwrap());
         let mut pipeline = real_pipeline(store);
+        let log = greenlane_store::PgLog::connect(&url).unwrap();
+        pipeline = pipeline.with_log(Box::new(log)).unwrap();
+        pipeline.log_start().unwrap();
         let summary = ingest::run(&mut pipeline, &files, false).unwrap();
         assert_eq!(summary.decided.values().sum::<u64>(), parcels as u64, "{summary}");
+        drop(pipeline);
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let mut size = |sql: &str| -> u64 {
+            let bytes: i64 = client.query_one(sql, &[]).unwrap().get(0);
+            bytes as u64
+        };
+        let database = size("SELECT pg_database_size(current_database())");
+        let log_table = size("SELECT pg_total_relation_size('intake_log')");
+        let bodies = size("SELECT coalesce(sum(octet_length(body)), 0)::bigint FROM messages");
+        eprintln!(
+            "PostgreSQL: {:.1} s, of which the writer applied batches for {:.1} s; database {} MB, \
+             of which the log table {} MB; message bodies in the rows {} MB",
+            summary.seconds,
+            summary.apply_seconds,
+            database / 1_000_000,
+            log_table / 1_000_000,
+            bodies / 1_000_000
+        );
         table.push(format!(
-            "{} (whole run) {} MB | |",
-            row("PostgreSQL", parcels, summary.seconds, limit),
-            peak_rss_mb()
+            "{} (whole run) {} MB | {} |",
+            row("PostgreSQL + log table (now)", parcels, summary.seconds, limit),
+            peak_rss_mb(),
+            per_parcel(database)
         ));
     }
 

@@ -143,7 +143,7 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
             lists: options.lists.clone(),
             criteria: Some(criteria.clone()),
             limits: greenlane_server::Limits::default(),
-            log: Some(crate::intake::folder(&options.data)),
+            log: Some(crate::intake::LogPlace::Folder(crate::intake::folder(&options.data))),
         },
     )?;
     let base = format!("http://{}", hub.address);

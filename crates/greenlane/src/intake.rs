@@ -1,14 +1,57 @@
-//! The intake log of an embedded store: where it lives (`DIR/log`, beside `greenlane.db`),
-//! attaching it to a pipeline, applying on start what the store lacks, and `greenlane rebuild`.
+//! The intake log: where it lives (segment files in `DIR/log` beside `greenlane.db` for the
+//! embedded store, the table `intake_log` of the database with `--database`), attaching it to a
+//! pipeline, applying on start what the store lacks, and `greenlane rebuild`.
 
 use crate::risk::SharedEngine;
 use anyhow::Context;
-use greenlane_log::SegmentLog;
+use greenlane_log::{Log, SegmentLog};
 use greenlane_pipeline::{Config, Pipeline, SnapshotPolicy};
-use greenlane_store::Store;
+use greenlane_store::{PgLog, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Where a hub keeps its intake log.
+#[derive(Debug, Clone)]
+pub enum LogPlace {
+    /// Segment files in a folder (the embedded store's `DIR/log`).
+    Folder(PathBuf),
+    /// The `intake_log` table of the PostgreSQL database at this URL (the store's own).
+    Table(String),
+}
+
+impl LogPlace {
+    /// The log of the store at `--data DIR` or `--database URL`.
+    pub fn of_store(data: &Path, database: Option<&str>) -> LogPlace {
+        match database {
+            Some(url) => LogPlace::Table(url.to_owned()),
+            None => LogPlace::Folder(folder(data)),
+        }
+    }
+
+    /// Opens the log, recovering a segment log's torn tail.
+    fn open(&self) -> anyhow::Result<Box<dyn Log>> {
+        Ok(match self {
+            LogPlace::Folder(dir) => Box::new(
+                SegmentLog::open(dir, log_config())
+                    .with_context(|| format!("opening the intake log in {}", dir.display()))?,
+            ),
+            LogPlace::Table(url) => Box::new(PgLog::connect(url).context("opening the intake log table")?),
+        })
+    }
+
+    /// Where the risk engine's snapshots are kept: beside a segment log (`DIR/snapshots`). A
+    /// PostgreSQL hub keeps none yet, and replays the stored parcels on every start.
+    fn snapshots(&self) -> Option<SnapshotPolicy> {
+        let LogPlace::Folder(log) = self else { return None };
+        let mut policy = SnapshotPolicy::in_dir(log.parent().unwrap_or(log).join("snapshots"));
+        // Tests set it low to see snapshots taken, and restored, under a small load.
+        if let Some(every) = std::env::var("GREENLANE_SNAPSHOT_EVERY").ok().and_then(|v| v.parse().ok()) {
+            policy.every_decided = every;
+        }
+        Some(policy)
+    }
+}
 
 /// The log folder of the embedded store in `data`.
 pub fn folder(data: &Path) -> PathBuf {
@@ -25,22 +68,14 @@ fn log_config() -> greenlane_log::Config {
     config
 }
 
-/// The risk engine's snapshots, beside the log in `log`'s parent folder.
-fn snapshot_policy(log: &Path) -> SnapshotPolicy {
-    let mut policy = SnapshotPolicy::in_dir(log.parent().unwrap_or(log).join("snapshots"));
-    // Tests set it low to see snapshots taken, and restored, under a small load.
-    if let Some(every) = std::env::var("GREENLANE_SNAPSHOT_EVERY").ok().and_then(|v| v.parse().ok()) {
-        policy.every_decided = every;
-    }
-    policy
-}
-
-/// Opens the log in `dir` (recovering its tail) and makes it the pipeline's intake log, with
-/// the risk engine's snapshots kept beside it. Then call [`start`].
-pub fn attach(pipeline: Pipeline, dir: &Path) -> anyhow::Result<Pipeline> {
-    let log =
-        SegmentLog::open(dir, log_config()).with_context(|| format!("opening the intake log in {}", dir.display()))?;
-    Ok(pipeline.with_log(Box::new(log))?.with_snapshots(snapshot_policy(dir)))
+/// Opens the log (recovering its tail) and makes it the pipeline's intake log, with the risk
+/// engine's snapshots kept beside it. Then call [`start`].
+pub fn attach(pipeline: Pipeline, place: &LogPlace) -> anyhow::Result<Pipeline> {
+    let pipeline = pipeline.with_log(place.open()?)?;
+    Ok(match place.snapshots() {
+        Some(policy) => pipeline.with_snapshots(policy),
+        None => pipeline,
+    })
 }
 
 /// Starts a pipeline: the risk engine warmed up (from its newest snapshot when it has one),
@@ -73,19 +108,22 @@ pub struct RebuildOptions {
 
 /// Forgets everything the store derived from the log and derives it again, group by group as
 /// first applied. Tokens, sessions and mandates stay.
-pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> anyhow::Result<()> {
-    anyhow::ensure!(log.is_dir(), "no intake log at {}: nothing to rebuild from", log.display());
+pub fn rebuild(store: Arc<dyn Store>, place: &LogPlace, options: &RebuildOptions) -> anyhow::Result<()> {
+    if let LogPlace::Folder(dir) = place {
+        anyhow::ensure!(dir.is_dir(), "no intake log at {}: nothing to rebuild from", dir.display());
+    }
     let started = Instant::now();
     // Opened first: a log that does not open (damaged, or held by a running hub) must leave
     // the store as it is.
-    let segments =
-        SegmentLog::open(log, log_config()).with_context(|| format!("opening the intake log in {}", log.display()))?;
+    let log = place.open()?;
     let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
     let lists = options.lists.as_deref().map(crate::serve::load_lists).transpose()?;
-    let snapshots = snapshot_policy(log);
-    // They describe the store about to be forgotten.
-    greenlane_pipeline::clear_snapshots(&snapshots.dir)
-        .with_context(|| format!("removing the risk snapshots in {}", snapshots.dir.display()))?;
+    let snapshots = place.snapshots();
+    if let Some(policy) = &snapshots {
+        // They describe the store about to be forgotten.
+        greenlane_pipeline::clear_snapshots(&policy.dir)
+            .with_context(|| format!("removing the risk snapshots in {}", policy.dir.display()))?;
+    }
     let mut tx = store.write()?;
     tx.forget_derived()?;
     tx.commit()?;
@@ -93,7 +131,10 @@ pub fn rebuild(store: Arc<dyn Store>, log: &Path, options: &RebuildOptions) -> a
     if let Some(lists) = lists {
         pipeline = pipeline.with_lists(lists)?;
     }
-    let mut pipeline = pipeline.with_log(Box::new(segments))?.with_snapshots(snapshots);
+    let mut pipeline = pipeline.with_log(log)?;
+    if let Some(policy) = snapshots {
+        pipeline = pipeline.with_snapshots(policy);
+    }
     let criteria = options.criteria.clone();
     let records = pipeline
         .rebuild(|| {

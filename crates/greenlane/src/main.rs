@@ -396,7 +396,7 @@ fn main() -> ExitCode {
                 lists: pipeline.lists.folder(),
                 criteria: pipeline.criteria,
                 limits: connections.limits(),
-                log: log_folder(&args),
+                log: Some(log_place(&args)),
             };
             serve::run(store, options).map(|()| ExitCode::SUCCESS)
         }),
@@ -425,16 +425,11 @@ fn main() -> ExitCode {
             }
             Ok(ExitCode::SUCCESS)
         }),
-        Command::Ingest { store: args, paths, lists, criteria } => open_store(&args)
-            .and_then(|store| run_ingest(store, log_folder(&args).as_deref(), &paths, lists.folder(), criteria)),
+        Command::Ingest { store: args, paths, lists, criteria } => {
+            open_store(&args).and_then(|store| run_ingest(store, &log_place(&args), &paths, lists.folder(), criteria))
+        }
         Command::Rebuild { store: args, pipeline } => {
-            let Some(log) = log_folder(&args) else {
-                let e = anyhow::anyhow!(
-                    "rebuild works on the embedded store (--data DIR); PostgreSQL has no intake log yet"
-                );
-                eprintln!("greenlane: {e}");
-                return ExitCode::FAILURE;
-            };
+            let log = log_place(&args);
             let options = intake::RebuildOptions {
                 config: pipeline.config(),
                 lists: pipeline.lists.folder(),
@@ -496,14 +491,14 @@ fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
     Ok(Arc::from(store))
 }
 
-/// The intake log's folder of an embedded store; none for PostgreSQL, which has no log yet.
-fn log_folder(args: &StoreArgs) -> Option<PathBuf> {
-    args.database.is_none().then(|| intake::folder(&args.data))
+/// Where the store's intake log lives: beside an embedded store, or in PostgreSQL's database.
+fn log_place(args: &StoreArgs) -> intake::LogPlace {
+    intake::LogPlace::of_store(&args.data, args.database.as_deref())
 }
 
 fn run_ingest(
     store: Arc<dyn Store>,
-    log: Option<&std::path::Path>,
+    log: &intake::LogPlace,
     paths: &[PathBuf],
     lists: Option<PathBuf>,
     criteria: Option<PathBuf>,
@@ -514,9 +509,7 @@ fn run_ingest(
     if let Some(folder) = lists {
         pipeline = pipeline.with_lists(serve::load_lists(&folder)?)?;
     }
-    if let Some(dir) = log {
-        pipeline = intake::attach(pipeline, dir)?;
-    }
+    pipeline = intake::attach(pipeline, log)?;
     intake::start(&mut pipeline)?;
     let summary = ingest::run(&mut pipeline, &files, std::io::stderr().is_terminal())?;
     // The next start then replays nothing of this load.

@@ -26,7 +26,7 @@ pub struct ServeOptions {
     pub limits: greenlane_server::Limits,
     /// The intake log's folder (embedded stores): every message is appended to it before it is
     /// applied and acknowledged.
-    pub log: Option<PathBuf>,
+    pub log: Option<crate::intake::LogPlace>,
 }
 
 /// Raises this process's open-file limit to its hard maximum, as servers do: every connection
@@ -94,8 +94,8 @@ impl Hub {
         if let Some(lists) = &lists {
             pipeline = pipeline.with_lists(lists.clone()).context("loading the screening clearances")?;
         }
-        if let Some(dir) = &options.log {
-            pipeline = crate::intake::attach(pipeline, dir)?;
+        if let Some(place) = &options.log {
+            pipeline = crate::intake::attach(pipeline, place)?;
         }
         crate::intake::start(&mut pipeline)?;
         let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));

@@ -60,11 +60,18 @@ mod tests {
             ("greenlane-ceb", &[]),
             ("greenlane-codes", &[]),
             ("greenlane-screen", &[]),
-            ("greenlane-store", &["greenlane-core"]),
+            ("greenlane-store", &["greenlane-core", "greenlane-log"]),
             ("greenlane-log", &[]),
             (
                 "greenlane-pipeline",
-                &["greenlane-ceb", "greenlane-core", "greenlane-log", "greenlane-screen", "greenlane-store"],
+                &[
+                    "greenlane-ceb",
+                    "greenlane-codes",
+                    "greenlane-core",
+                    "greenlane-log",
+                    "greenlane-screen",
+                    "greenlane-store",
+                ],
             ),
             (
                 "greenlane-server",

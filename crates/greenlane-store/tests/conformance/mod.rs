@@ -7,12 +7,13 @@ use greenlane_core::{
     Buyer, Decision, Inspection, InspectionOutcome, Lane, List, ListItem, ListKey, ListStatus, MessageTime, Order,
     OrderItem, OrderKey, Payment, Reason, ViolationKind, Waybill, WaybillKey,
 };
-use greenlane_store::{AuditEntry, Claim, QueueFilter, china_day};
+use greenlane_store::{AuditEntry, Claim, ListFacts, QueueFilter, china_day};
 use greenlane_store::{
     Clearance, Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow,
     WaybillRow,
 };
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -252,6 +253,28 @@ pub fn decided_row(cop_no: &str) -> ListRow {
     row
 }
 
+/// The facts the caller gives with a list (the pipeline's `list_facts` works them out from the
+/// customs rates): here the lists are in yuan, so the value is the lines' total in fen, and the
+/// chapter is that of the most valuable line. The store only keeps them.
+pub fn facts(row: &ListRow) -> ListFacts {
+    let mut top: Option<&ListItem> = None;
+    for item in &row.list.items {
+        if top.is_none_or(|t| item.total_price > t.total_price) {
+            top = Some(item);
+        }
+    }
+    let fen = |i: &ListItem| (i.total_price * Decimal::ONE_HUNDRED).round().to_i64().unwrap_or(i64::MAX);
+    ListFacts {
+        day: china_day(row.received_at.0),
+        dest_country: row.list.country.clone(),
+        trade_mode: row.list.trade_mode.clone(),
+        hs_chapter: top.map(|i| i.gcode.chars().take(2).collect()).unwrap_or_default(),
+        value_fen: row.list.items.iter().map(fen).fold(0, i64::saturating_add),
+        ebp_code: row.list.order.ebp_code.clone(),
+        lane: row.lane,
+    }
+}
+
 pub fn decision_of(row: &ListRow) -> Decision {
     Decision {
         key: row.list.key.clone(),
@@ -296,7 +319,7 @@ fn write_one_of_everything(store: &dyn Store) -> (u64, u64, u64) {
     ok(tx.put_waybill(&WaybillRow { waybill: waybill(&waybill_key("W-1"), None), list: None }));
     ok(tx.put_payment(&payment(&order_key("O-1"), Some("P-1"))));
     let row = decided_row("C-1");
-    ok(tx.put_list(&row));
+    ok(tx.put_list(&row, &facts(&row)));
     let feed = ok(tx.append_decision(&decision_of(&row)));
     let token = ok(tx.insert_token("海关官员", Role::Officer, None, &digest(900)));
     ok(tx.commit());
@@ -532,8 +555,8 @@ pub fn lists_round_trip_upsert_and_delete(b: &dyn Backend) {
     let pending = pending_row("C-1", at("20261129103300"));
     let decided = decided_row("C-2");
     let mut tx = ok(store.write());
-    ok(tx.put_list(&pending));
-    ok(tx.put_list(&decided));
+    ok(tx.put_list(&pending, &facts(&pending)));
+    ok(tx.put_list(&decided, &facts(&decided)));
     ok(tx.commit());
     let mut r = ok(store.read());
     assert_eq!(ok(r.get_list(&list_key("C-1"))), Some(pending.clone()));
@@ -552,7 +575,7 @@ pub fn lists_round_trip_upsert_and_delete(b: &dyn Backend) {
     now.score = -1.5e-300;
     now.list.waybill = waybill_key("W-changed");
     let mut tx = ok(store.write());
-    ok(tx.put_list(&now));
+    ok(tx.put_list(&now, &facts(&now)));
     ok(tx.commit());
     let mut r = ok(store.read());
     assert_eq!(ok(r.get_list(&list_key("C-1"))), Some(now));
@@ -585,9 +608,10 @@ pub fn lists_are_found_by_order_waybill_and_number_oldest_first(b: &dyn Backend)
     }
     let mut tx = ok(store.write());
     for row in &rows {
-        ok(tx.put_list(row));
+        ok(tx.put_list(row, &facts(row)));
     }
-    ok(tx.put_list(&pending_row("unrelated", at("20261129103300"))));
+    let unrelated = pending_row("unrelated", at("20261129103300"));
+    ok(tx.put_list(&unrelated, &facts(&unrelated)));
     ok(tx.commit());
 
     let keys = |cops: &[&str]| cops.iter().map(|c| list_key(c)).collect::<Vec<_>>();
@@ -604,9 +628,9 @@ pub fn lists_are_found_by_order_waybill_and_number_oldest_first(b: &dyn Backend)
     let mut tx = ok(store.write());
     let mut z = rows[0].clone();
     z.status = ListStatus::Released;
-    ok(tx.put_list(&z));
+    ok(tx.put_list(&z, &facts(&z)));
     ok(tx.delete_list(&list_key("A")));
-    ok(tx.put_list(&rows[1]));
+    ok(tx.put_list(&rows[1], &facts(&rows[1])));
     ok(tx.commit());
     let mut r = ok(store.read());
     assert_eq!(ok(r.lists_for_order(&shared_order)), keys(&["Z", "M", "A"]));
@@ -619,16 +643,17 @@ pub fn pending_lists_before_a_time_oldest_first_with_limit(b: &dyn Backend) {
     let mut tx = ok(store.write());
     // Inserted out of time order; two share a time (then insertion order decides).
     for (cop, offset) in [("late", 300), ("early", 100), ("tie-1", 200), ("tie-2", 200), ("edge", 400)] {
-        ok(tx.put_list(&pending_row(cop, t0.plus_seconds(offset))));
+        let row = pending_row(cop, t0.plus_seconds(offset));
+        ok(tx.put_list(&row, &facts(&row)));
     }
     // Older, but no longer pending.
     let mut decided = pending_row("decided", t0);
     decided.status = ListStatus::Released;
     decided.lane = Lane::Green;
-    ok(tx.put_list(&decided));
+    ok(tx.put_list(&decided, &facts(&decided)));
     let mut expired = pending_row("expired", t0);
     expired.status = ListStatus::Expired;
-    ok(tx.put_list(&expired));
+    ok(tx.put_list(&expired, &facts(&expired)));
     ok(tx.commit());
 
     let keys = |cops: &[&str]| cops.iter().map(|c| list_key(c)).collect::<Vec<_>>();
@@ -900,7 +925,7 @@ pub fn counts_group_lists_by_lane_and_status(b: &dyn Backend) {
         let mut row = pending_row(cop, t);
         row.status = status;
         row.lane = lane;
-        ok(tx.put_list(&row));
+        ok(tx.put_list(&row, &facts(&row)));
     }
     for n in 0..3 {
         ok(tx.insert_message(&message(n, BODY, RECEIPT)));
@@ -935,7 +960,7 @@ pub fn the_write_transaction_sees_its_own_writes(b: &dyn Backend) {
         ok(tx.put_waybill(&WaybillRow { waybill: waybill(&waybill_key("W-1"), None), list: None }));
         ok(tx.put_payment(&payment(&order_key("O-1"), Some("P-1"))));
         let row = decided_row("C-1");
-        ok(tx.put_list(&row));
+        ok(tx.put_list(&row, &facts(&row)));
         let feed = ok(tx.append_decision(&decision_of(&row)));
         let token = ok(tx.insert_token("海关官员", Role::Officer, None, &digest(900)));
         (seq, feed, token)
@@ -958,7 +983,7 @@ pub fn readers_see_nothing_before_commit_and_everything_after(b: &dyn Backend) {
         ok(tx.put_waybill(&WaybillRow { waybill: waybill(&waybill_key("W-1"), None), list: None }));
         ok(tx.put_payment(&payment(&order_key("O-1"), Some("P-1"))));
         let row = decided_row("C-1");
-        ok(tx.put_list(&row));
+        ok(tx.put_list(&row, &facts(&row)));
         let feed = ok(tx.append_decision(&decision_of(&row)));
         let token = ok(tx.insert_token("海关官员", Role::Officer, None, &digest(900)));
         (seq, feed, token)
@@ -991,7 +1016,8 @@ pub fn a_dropped_transaction_leaves_no_trace(b: &dyn Backend) {
     ok(tx.put_order(&OrderRow { order: order(&order_key("O-1"), true), list: None }));
     ok(tx.put_waybill(&WaybillRow { waybill: waybill(&waybill_key("W-1"), None), list: None }));
     ok(tx.put_payment(&payment(&order_key("O-1"), None)));
-    ok(tx.put_list(&decided_row("C-1")));
+    let c1 = decided_row("C-1");
+    ok(tx.put_list(&c1, &facts(&c1)));
     ok(tx.delete_list(&list_key("C-0")));
     ok(tx.append_decision(&decision_of(&decided_row("C-1"))));
     ok(tx.insert_token("海关官员", Role::Officer, None, &digest(900)));
@@ -1073,13 +1099,14 @@ pub fn non_finite_scores_are_refused(b: &dyn Backend) {
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let mut row = decided_row("C-1");
         row.score = bad;
-        assert!(tx.put_list(&row).is_err(), "list score {bad}");
+        assert!(tx.put_list(&row, &facts(&row)).is_err(), "list score {bad}");
         let mut d = decision_of(&decided_row("C-1"));
         d.score = bad;
         assert!(tx.append_decision(&d).is_err(), "decision score {bad}");
     }
     // Refused before reaching the database: the transaction is still good.
-    ok(tx.put_list(&decided_row("C-2")));
+    let c2 = decided_row("C-2");
+    ok(tx.put_list(&c2, &facts(&c2)));
     ok(tx.commit());
     let mut r = ok(store.read());
     assert_eq!(ok(r.get_list(&list_key("C-1"))), None);
@@ -1111,7 +1138,7 @@ pub fn a_large_transaction_commits_whole(b: &dyn Backend) {
     let mut tx = ok(store.write());
     for i in 0..2_000u32 {
         let row = pending_row(&format!("C-{i:05}"), t0.plus_seconds(i64::from(i)));
-        ok(tx.put_list(&row));
+        ok(tx.put_list(&row, &facts(&row)));
         ok(tx.insert_message(&message(i, BODY, RECEIPT)));
     }
     ok(tx.commit());
@@ -1132,7 +1159,7 @@ pub fn every_list_pages_in_key_order(b: &dyn Backend) {
     for (ebc, cop) in [("440316T004", "C3"), ("110105A001", "C9"), ("440316T004", "C1"), ("440316T004", "C10")] {
         let mut row = pending_row(cop, at("20261129103000"));
         row.list.key.ebc_code = ebc.into();
-        tx.put_list(&row).unwrap();
+        tx.put_list(&row, &facts(&row)).unwrap();
         expected.push(row.list.key.clone());
     }
     tx.commit().unwrap();
@@ -1165,13 +1192,13 @@ pub fn the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals(b: &dy
     c2.lane = Lane::Red;
     c2.list.country = "502".into();
     c2.reasons = vec![Reason::new("screening.denied_party", "名单命中")];
-    ok(tx.put_list(&c2));
+    ok(tx.put_list(&c2, &facts(&c2)));
     let c1 = decided_row("C-1");
-    ok(tx.put_list(&c1));
+    ok(tx.put_list(&c1, &facts(&c1)));
     let mut released = decided_row("C-3");
     released.status = ListStatus::Released;
     released.lane = Lane::Green;
-    ok(tx.put_list(&released));
+    ok(tx.put_list(&released, &facts(&released)));
     ok(tx.append_decision(&decision_of(&c1)));
     ok(tx.append_decision(&decision_of(&c2)));
     let claim = Claim { list: list_key("C-1"), officer: "王警官".into(), claimed_at: 1_800_000_000 };
@@ -1246,7 +1273,7 @@ pub fn the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals(b: &dy
     let mut c1 = c1;
     c1.status = ListStatus::Released;
     c1.lane = Lane::Green;
-    ok(tx.put_list(&c1));
+    ok(tx.put_list(&c1, &facts(&c1)));
     ok(tx.delete_list(&list_key("C-2")));
     ok(tx.delete_claim(&list_key("C-1")));
     ok(tx.commit());
