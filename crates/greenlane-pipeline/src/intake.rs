@@ -150,6 +150,7 @@ impl Pipeline {
         }
         self.applied = applied;
         self.log = Some(log);
+        self.bodies_in_log = true;
         self.restart_points = Vec::new();
         Ok(self)
     }

@@ -173,6 +173,10 @@ pub struct Pipeline {
     /// when reached, and those captured with the feeds' heads they cover.
     wanted_snapshots: Vec<u64>,
     captured_snapshots: std::collections::HashMap<u64, (snapshot::Heads, Vec<u8>)>,
+    /// An intake log is attached: message bodies live there, not in the store's rows (set
+    /// for good by `with_log`: while the log is out of its field, catching up or rebuilding
+    /// from it, the bodies are still the log's).
+    bodies_in_log: bool,
     /// Whether anything committed since the last warm-up (`snapshot.rs`).
     committed_since_start: bool,
     /// The log position and heads of the last snapshot taken, not to take it twice.
@@ -209,6 +213,7 @@ impl Pipeline {
             wanted_snapshots: Vec::new(),
             captured_snapshots: std::collections::HashMap::new(),
             snapshot_job: None,
+            bodies_in_log: false,
             committed_since_start: false,
             last_snapshot: None,
         })
@@ -371,7 +376,9 @@ impl Pipeline {
             message_type: message_type.code(),
             sender: sender(&parsed.message),
             app_time: entities.iter().map(|e| e.time).filter(|t| t.0 > 0).min(),
-            body: &prepared.body,
+            // With an intake log the body lives there (compressed, checksummed, and what a
+            // rebuild reads); the row keeps what answers a re-send: digest and receipt.
+            body: if self.bodies_in_log { &[] } else { &prepared.body },
             receipt: xml.as_bytes(),
         })?;
         *committed += 1;

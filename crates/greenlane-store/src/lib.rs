@@ -62,6 +62,8 @@ pub struct NewMessage<'a> {
     pub sender: &'a str,
     /// The earliest appTime of the message's entities.
     pub app_time: Option<MessageTime>,
+    /// The message's bytes; empty when the pipeline's intake log keeps them (nothing reads them
+    /// back from the store: re-sends are answered by digest and receipt).
     pub body: &'a [u8],
     pub receipt: &'a [u8],
 }
