@@ -1,0 +1,9 @@
+//! greenlane's air-cargo side, pure: routes and dated flights, MAWB numbers, Cargo-IMP messages
+//! and the consolidation of released parcels onto flights. No I/O, no clock, no storage.
+
+pub mod imp;
+pub mod mawb;
+pub mod route;
+
+pub use mawb::{Mawb, MawbError, Prefix, Stock};
+pub use route::{Flight, Route, RouteError, RouteErrorKind, RouteTable, UldType};
