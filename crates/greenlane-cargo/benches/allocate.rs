@@ -8,35 +8,23 @@ use std::time::{Duration as Elapsed, Instant};
 
 use greenlane_cargo::consolidate::airport;
 use greenlane_cargo::{Battery, Parcel, Placement, RouteTable, Rules, Service, Unflown, allocate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use time::Duration;
 use time::macros::{date, datetime};
 
-/// A small deterministic generator (xorshift64*), so that every run allocates the same day.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn day_of_parcels(n: usize, destinations: &[[u8; 3]]) -> Vec<Parcel> {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // Seeded, so that every run allocates the same day.
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
     (0..n)
         .map(|_| {
             // Most e-commerce parcels weigh under 2 kg (EU Reg. 2018/644); a product of two
             // uniforms gives that skew. Volume at the ~109 kg/m³ of e-commerce consolidations.
-            let weight_g = 50 + (rng.below(2_000) * rng.below(2_000) / 1_000) as u32;
-            let volume_cm3 = weight_g * 9 + rng.below(2_000) as u32;
-            let r = rng.below(100);
+            let weight_g = 50 + (rng.random_range(0..2_000u64) * rng.random_range(0..2_000u64) / 1_000) as u32;
+            let volume_cm3 = weight_g * 9 + rng.random_range(0..2_000u64) as u32;
+            let r = rng.random_range(0..100u32);
             Parcel {
-                destination: destinations[rng.below(destinations.len() as u64) as usize],
+                destination: destinations[rng.random_range(0..destinations.len() as u64) as usize],
                 weight_g,
                 volume_cm3,
                 service: if r < 10 {
@@ -46,13 +34,13 @@ fn day_of_parcels(n: usize, destinations: &[[u8; 3]]) -> Vec<Parcel> {
                 } else {
                     Service::Economy
                 },
-                battery: match rng.below(100) {
+                battery: match rng.random_range(0..100u32) {
                     0..=14 => Battery::Ion,
                     15 => Battery::Metal,
                     _ => Battery::None,
                 },
-                magnetic: rng.below(100) < 3,
-                arrived: datetime!(2026-12-07 00:00) + Duration::seconds(rng.below(86_400) as i64),
+                magnetic: rng.random_range(0..100u32) < 3,
+                arrived: datetime!(2026-12-07 00:00) + Duration::seconds(rng.random_range(0..86_400u32) as i64),
             }
         })
         .collect()
@@ -80,7 +68,7 @@ fn main() {
     let mut ratios = Vec::new();
     let mut plan = None;
     for round in 0..runs {
-        let mut time_sort = || {
+        let time_sort = || {
             let mut sorted = parcels.clone();
             let start = Instant::now();
             sorted.sort_unstable_by_key(|p| (p.destination, p.handling().needs_dg_acceptance(), p.arrived));
