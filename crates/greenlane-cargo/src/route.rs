@@ -59,6 +59,9 @@ pub struct Aircraft {
     pub payload_g: u64,
     pub uld: String,
     pub positions: u32,
+    /// The volume one position takes on this aircraft when its contour is lower than the ULD
+    /// type's main-deck build (a narrow-body's main deck).
+    pub uld_volume_cm3: Option<u64>,
     pub sources: Vec<String>,
 }
 
@@ -146,6 +149,7 @@ struct AircraftRow {
     payload_kg: u64,
     uld: String,
     positions: u32,
+    uld_volume_m3: Option<String>,
     #[serde(default)]
     sources: Vec<String>,
 }
@@ -214,15 +218,7 @@ impl RouteTable {
             if ulds.iter().any(|u: &UldType| u.code == r.code) {
                 return Err(invalid(at, format!("ULD type {} is defined twice", r.code)));
             }
-            let volume: Decimal = r
-                .volume_m3
-                .parse()
-                .map_err(|_| invalid(at, format!("volume_m3 {:?} is not a decimal", r.volume_m3)))?;
-            let volume_cm3 = volume * Decimal::from(1_000_000u32);
-            let volume_cm3 = u64::try_from(volume_cm3.trunc())
-                .ok()
-                .filter(|&v| v > 0)
-                .ok_or_else(|| invalid(at, format!("volume_m3 {} must be positive", r.volume_m3)))?;
+            let volume_cm3 = cubic_centimetres(&r.volume_m3).map_err(|m| invalid(at, m))?;
             if r.tare_kg >= r.max_gross_kg {
                 return Err(invalid(at, format!("ULD {}: tare must be below the maximum gross", r.code)));
             }
@@ -250,11 +246,14 @@ impl RouteTable {
             if r.positions == 0 || r.payload_kg == 0 {
                 return Err(invalid(at, format!("aircraft {} must have positions and a payload", r.code)));
             }
+            let uld_volume_cm3 =
+                r.uld_volume_m3.as_deref().map(cubic_centimetres).transpose().map_err(|m| invalid(at, m))?;
             aircraft.push(Aircraft {
                 code: r.code.clone(),
                 payload_g: r.payload_kg * 1000,
                 uld: r.uld.clone(),
                 positions: r.positions,
+                uld_volume_cm3,
                 sources: r.sources.clone(),
             });
         }
@@ -345,7 +344,10 @@ impl RouteTable {
                     continue;
                 }
                 let aircraft = self.aircraft.iter().find(|a| a.code == route.aircraft).expect("checked on load");
-                let uld = self.ulds.iter().find(|u| u.code == aircraft.uld).expect("checked on load");
+                let mut uld = self.ulds.iter().find(|u| u.code == aircraft.uld).expect("checked on load").clone();
+                if let Some(v) = aircraft.uld_volume_cm3 {
+                    uld.volume_cm3 = v;
+                }
                 let departure = PrimitiveDateTime::new(date, route.departure);
                 out.push(Flight {
                     route: index,
@@ -357,7 +359,7 @@ impl RouteTable {
                     cutoff_general: departure - route.cutoff_general,
                     cutoff_battery: departure - route.cutoff_battery,
                     capacity_g: aircraft.payload_g,
-                    uld: uld.clone(),
+                    uld,
                     positions: aircraft.positions,
                 });
             }
@@ -369,6 +371,15 @@ impl RouteTable {
         out.sort_by(|a, b| a.departure.cmp(&b.departure).then(a.route.cmp(&b.route)));
         out
     }
+}
+
+/// A volume in m³ as the table writes it (a decimal string), in whole cm³.
+fn cubic_centimetres(m3: &str) -> Result<u64, String> {
+    let volume: Decimal = m3.parse().map_err(|_| format!("volume {m3:?} is not a decimal number of m³"))?;
+    u64::try_from((volume * Decimal::from(1_000_000u32)).trunc())
+        .ok()
+        .filter(|&v| v > 0)
+        .ok_or_else(|| format!("volume {m3} must be positive"))
 }
 
 fn weekday(s: &str) -> Option<Weekday> {

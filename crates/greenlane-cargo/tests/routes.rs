@@ -36,6 +36,9 @@ fn a_week_expands_to_each_routes_weekly_frequency() {
     assert_eq!(first.capacity_g, 102_800_000);
     assert_eq!(first.volume_cm3(), 27 * 16_160_000);
     assert_eq!(first.prefix.to_string(), "784");
+    // The 737-800BCF's main deck: 141.5 m³ over 11.5 positions (S66).
+    let narrow = flights.iter().find(|f| f.destination == "CGK").unwrap();
+    assert_eq!((narrow.positions, narrow.uld.volume_cm3), (11, 12_300_000));
 }
 
 #[test]
