@@ -2,6 +2,7 @@
 //! and the consolidation of released parcels onto flights. No I/O, no clock, no storage.
 
 pub mod consolidate;
+pub mod documents;
 pub mod imp;
 pub mod mawb;
 pub mod route;

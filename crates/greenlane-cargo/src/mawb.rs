@@ -34,8 +34,8 @@ impl FromStr for Prefix {
 }
 
 /// Why a MAWB number or stock range is refused. `Format` and `CheckDigit` are the sender's
-/// fault (a mistyped or invented number); `Exhausted` means the airline's stock given to greenlane
-/// is used up and more must be requested from the carrier.
+/// fault (a mistyped or invented number); `Exhausted` and `NoStock` mean the airline's stock
+/// given to greenlane is used up or missing and must be requested from the carrier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MawbError {
     #[error("{0:?} is not a MAWB number (3-digit prefix, optional '-', 8-digit serial)")]
@@ -46,6 +46,8 @@ pub enum MawbError {
     Range { first: u32, last: u32 },
     #[error("the stock of prefix {0} is used up")]
     Exhausted(Prefix),
+    #[error("no stock of prefix {0} was given")]
+    NoStock(Prefix),
 }
 
 /// A valid master air waybill number. Holds the 7-digit serial; the check digit is derived,
