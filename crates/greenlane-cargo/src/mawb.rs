@@ -91,6 +91,9 @@ impl FromStr for Mawb {
     type Err = MawbError;
     /// Accepts `78412345675` and `784-12345675`.
     fn from_str(s: &str) -> Result<Mawb, MawbError> {
+        if !s.is_ascii() {
+            return Err(MawbError::Format(s.to_string()));
+        }
         let digits: Option<(&str, &str)> = match s.len() {
             11 => Some((&s[..3], &s[3..])),
             12 if s.as_bytes()[3] == b'-' => Some((&s[..3], &s[4..])),

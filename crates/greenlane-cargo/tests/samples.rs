@@ -111,3 +111,40 @@ fn broken_texts_are_refused_with_their_line() {
         assert_eq!(err.line, line, "{text:?}: {err}");
     }
 }
+
+/// Inputs the fuzz targets found (non-ASCII bytes where the readers sliced strings by byte
+/// offset): each now reads to Ok or Err, and what reads writes back to the same values.
+#[test]
+fn fuzz_findings_do_not_panic() {
+    let cases: [(&str, &[u8]); 3] = [
+        ("fwb", include_bytes!("data/fuzz/read_fwb-80555034")),
+        ("fhl", include_bytes!("data/fuzz/read_fhl-de35808c")),
+        ("ffm", include_bytes!("data/fuzz/read_ffm-9e70e47e")),
+    ];
+    for (kind, bytes) in cases {
+        let text = String::from_utf8_lossy(bytes);
+        match kind {
+            "fwb" => {
+                for m in fwb::read_all(&text).into_iter().flatten() {
+                    if let Ok(t) = fwb::write(&m) {
+                        assert_eq!(fwb::read(&t).unwrap(), m);
+                    }
+                }
+            }
+            "fhl" => {
+                for m in fhl::read_all(&text).into_iter().flatten() {
+                    if let Ok(t) = fhl::write(&m) {
+                        assert_eq!(fhl::read(&t).unwrap(), m);
+                    }
+                }
+            }
+            _ => {
+                for m in ffm::read_all(&text).into_iter().flatten() {
+                    if let Ok(t) = ffm::write(&m) {
+                        assert_eq!(ffm::read(&t).unwrap(), m);
+                    }
+                }
+            }
+        }
+    }
+}

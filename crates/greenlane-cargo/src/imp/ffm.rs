@@ -69,7 +69,8 @@ pub fn read(text: &str) -> Result<Ffm, ReadError> {
 fn valid_uld(id: &str) -> bool {
     let (base, suffix) = id.split_once('-').unwrap_or((id, ""));
     let b = base.as_bytes();
-    (9..=10).contains(&b.len())
+    id.is_ascii()
+        && (9..=10).contains(&b.len())
         && b[0].is_ascii_uppercase()
         && is_alnum(&base[..3])
         && base[3..b.len() - 2].bytes().all(|c| c.is_ascii_digit())
@@ -78,7 +79,8 @@ fn valid_uld(id: &str) -> bool {
 }
 
 fn valid_date(d: &str) -> bool {
-    (d.len() == 5 || d.len() == 9)
+    d.is_ascii()
+        && (d.len() == 5 || d.len() == 9)
         && d[..2].bytes().all(|b| b.is_ascii_digit())
         && is_alpha(&d[2..5], 3)
         && d[5..].bytes().all(|b| b.is_ascii_digit())

@@ -113,7 +113,7 @@ fn read_house(l: &mut Lines<'_>, f: &[&str]) -> Result<House, ReadError> {
         return Err(bad("origin and destination"));
     }
     let pieces = number(f[3]).ok_or_else(|| bad("piece count"))?;
-    let weight = match f[4].split_at(1.min(f[4].len())) {
+    let weight = match f[4].split_at_checked(1).unwrap_or(("", "")) {
         ("K", v) => {
             super::Weight { unit: super::WeightUnit::Kilogram, value: super::decimal(v).ok_or_else(|| bad("weight"))? }
         }

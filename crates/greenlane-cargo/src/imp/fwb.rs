@@ -259,7 +259,7 @@ fn read_rate(l: &mut Lines<'_>, fields: &[&str]) -> Result<RateLine, ReadError> 
         (None, None, None, None, None, None, None);
     for f in &fields[2..] {
         let bad = || l.err(format!("{f:?} is not a rate field"));
-        let (head, value) = f.split_at(1.min(f.len()));
+        let (head, value) = f.split_at_checked(1).ok_or_else(bad)?;
         match head {
             "P" => pieces = Some(number(value).ok_or_else(bad)?),
             "K" | "L" => {

@@ -280,8 +280,8 @@ impl Quantity {
         };
         let (value, mut rest) = take_decimal(&rest[1..])?;
         let mut volume = None;
-        if rest.len() >= 2 {
-            let make: Option<fn(Decimal) -> Volume> = match &rest[..2] {
+        if let Some(unit) = rest.get(..2) {
+            let make: Option<fn(Decimal) -> Volume> = match unit {
                 "MC" => Some(Volume::CubicMetres),
                 "CF" => Some(Volume::CubicFeet),
                 "CI" => Some(Volume::CubicInches),
@@ -292,7 +292,7 @@ impl Quantity {
                 let (v, r) = take_decimal(&rest[2..])?;
                 volume = Some(make(v));
                 rest = r;
-            } else if &rest[..2] == "DG" {
+            } else if unit == "DG" {
                 let end = rest[2..].find(|c: char| !c.is_ascii_digit()).map_or(rest.len(), |e| e + 2);
                 let g = &rest[2..end];
                 if g.is_empty() || g.len() > 2 {
@@ -367,6 +367,10 @@ impl Consignment {
     pub(crate) fn parse(line: &str) -> Option<(Consignment, Vec<&str>)> {
         let b = line.as_bytes();
         if b.len() < 19 || b[3] != b'-' || b[18] != b'/' {
+            return None;
+        }
+        // Byte offsets: everything up to the '/' must be ASCII, or slicing would split a character.
+        if !line[..18].is_ascii() {
             return None;
         }
         let prefix: Prefix = line[..3].parse().ok()?;
