@@ -313,6 +313,13 @@ pub fn allocate(flights: &[Flight], parcels: &[Parcel], rules: &Rules) -> Plan {
     plan
 }
 
+/// Re-planning after a flight left without some of its parcels (offloaded at build-up, or the
+/// flight itself missed): for planning, such a parcel is one that reached the hub when that
+/// flight departed, so the next `allocate` can only put it on a later flight.
+pub fn missed(parcel: &Parcel, flight: &Flight) -> Parcel {
+    Parcel { arrived: parcel.arrived.max(flight.departure), ..*parcel }
+}
+
 /// An airport code as three bytes; codes are checked when the route table loads.
 pub fn airport(code: &str) -> [u8; 3] {
     let b = code.as_bytes();

@@ -84,6 +84,21 @@ fn a_full_flight_passes_parcels_to_the_next_and_express_goes_first() {
 }
 
 #[test]
+fn a_parcel_offloaded_from_a_flight_is_replanned_onto_the_next() {
+    let flights = week();
+    let parcels =
+        vec![parcel("ORD", 800, datetime!(2026-12-08 08:00)), parcel("ORD", 800, datetime!(2026-12-08 09:00))];
+    let plan = allocate(&flights, &parcels, &Rules::default());
+    let Placement::Loaded { flight, .. } = plan.placements[1] else { panic!("{:?}", plan.placements[1]) };
+    assert_eq!(flights[flight as usize].departure, datetime!(2026-12-09 02:00));
+    // Wednesday's flight leaves without the second parcel: it goes on Friday's.
+    let replanned = vec![parcels[0], greenlane_cargo::missed(&parcels[1], &flights[flight as usize])];
+    let again = allocate(&flights, &replanned, &Rules::default());
+    assert_eq!(flight_of(&again, &flights, 0), Some(datetime!(2026-12-09 02:00)));
+    assert_eq!(flight_of(&again, &flights, 1), Some(datetime!(2026-12-11 02:00)));
+}
+
+#[test]
 fn chargeable_weight_uses_the_6000_divisor_and_half_kilos() {
     let rules = Rules::default();
     // The reference's check on a real FWB: 4,686,080 cm³ → 781.01 kg → 781.5 kg, against 509 kg.
