@@ -72,6 +72,9 @@ fn mistakes_name_their_line() {
         ("aircraft = \"738\"\ndays", "aircraft = \"A321\"\ndays", "aircraft A321"),
         ("cutoff_battery_hours = 7", "cutoff_battery_hours = 3", "battery cut-off"),
         ("flight = \"CZ469\"", "flight = \"MU469\"", "flight"),
+        ("uld_volume_m3 = \"12.3\"", "uld_volume_m3 = \"0\"", "must be positive"),
+        ("uld = \"PMC\"\npositions = 11", "uld = \"PMX\"\npositions = 11", "ULD PMX"),
+        ("version = \"2026-12-07.1\"", "version = \" \"", "version"),
     ];
     for (from, to, says) in cases {
         let (line, kind) = edited(from, to);
