@@ -313,6 +313,46 @@ pub fn allocate(flights: &[Flight], parcels: &[Parcel], rules: &Rules) -> Plan {
     plan
 }
 
+/// A route's capacity and planned load on one day: the forecast the port operator and the
+/// forwarder book from, computed from the parcels already released and arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteDay {
+    /// Index of the route in its table.
+    pub route: usize,
+    pub date: time::Date,
+    pub flights: u32,
+    pub capacity_g: u64,
+    pub capacity_cm3: u64,
+    pub loaded_g: u64,
+    pub loaded_cm3: u64,
+    pub parcels: u64,
+}
+
+/// The plan's load against capacity, per route and departure day, in date then route order.
+pub fn forecast(flights: &[Flight], plan: &Plan) -> Vec<RouteDay> {
+    let mut days: std::collections::BTreeMap<(time::Date, usize), RouteDay> = std::collections::BTreeMap::new();
+    for (flight, load) in flights.iter().zip(&plan.flights) {
+        let date = flight.departure.date();
+        let day = days.entry((date, flight.route)).or_insert(RouteDay {
+            route: flight.route,
+            date,
+            flights: 0,
+            capacity_g: 0,
+            capacity_cm3: 0,
+            loaded_g: 0,
+            loaded_cm3: 0,
+            parcels: 0,
+        });
+        day.flights += 1;
+        day.capacity_g += flight.capacity_g;
+        day.capacity_cm3 += flight.volume_cm3();
+        day.loaded_g += load.gross_g;
+        day.loaded_cm3 += load.volume_cm3;
+        day.parcels += load.parcels;
+    }
+    days.into_values().collect()
+}
+
 /// Re-planning after a flight left without some of its parcels (offloaded at build-up, or the
 /// flight itself missed): for planning, such a parcel is one that reached the hub when that
 /// flight departed, so the next `allocate` can only put it on a later flight.

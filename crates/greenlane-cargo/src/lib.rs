@@ -7,6 +7,8 @@ pub mod imp;
 pub mod mawb;
 pub mod route;
 
-pub use consolidate::{Battery, Handling, Parcel, Placement, Plan, Rules, Service, Unflown, allocate, missed};
+pub use consolidate::{
+    Battery, Handling, Parcel, Placement, Plan, Rules, Service, Unflown, allocate, forecast, missed,
+};
 pub use mawb::{Mawb, MawbError, Prefix, Stock};
 pub use route::{Flight, Route, RouteError, RouteErrorKind, RouteTable, UldType};

@@ -202,6 +202,12 @@ proptest! {
                 prop_assert!(uld.gross_g <= f.uld.net_g() && uld.volume_cm3 <= f.uld.volume_cm3);
             }
         }
+        let days = greenlane_cargo::forecast(&flights, &plan);
+        prop_assert_eq!(days.iter().map(|d| d.flights as usize).sum::<usize>(), flights.len());
+        prop_assert_eq!(days.iter().map(|d| d.loaded_g).sum::<u64>(), plan.flights.iter().map(|f| f.gross_g).sum::<u64>());
+        prop_assert_eq!(days.iter().map(|d| d.parcels).sum::<u64>(), plan.flights.iter().map(|f| f.parcels).sum::<u64>());
+        prop_assert!(days.iter().all(|d| d.loaded_g <= d.capacity_g && d.loaded_cm3 <= d.capacity_cm3));
+        prop_assert!(days.windows(2).all(|w| (w[0].date, w[0].route) < (w[1].date, w[1].route)));
         for (b, bag) in plan.bags.iter().enumerate() {
             prop_assert_eq!((bag.gross_g, bag.volume_cm3, bag.parcels), bag_sum[b]);
             prop_assert!(bag.parcels >= 1);
