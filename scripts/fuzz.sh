@@ -36,6 +36,9 @@ seed() { # crate target corpus: the crate's own inputs, once
   mkdir -p "$corpus"
   case "$crate/$target" in
     greenlane-ceb/read) cp "$dir"/tests/data/samples-*/*.xml "$dir"/tests/data/cases/*.xml "$corpus"/ 2>/dev/null || true ;;
+    greenlane-cargo/read_fwb) cp "$dir"/tests/data/gumraq__iata-messages__fwb17.txt "$corpus"/ ;;
+    greenlane-cargo/read_fhl) cp "$dir"/tests/data/gumraq__iata-messages__fhl5.txt "$corpus"/ ;;
+    greenlane-cargo/read_ffm) cp "$dir"/tests/data/gumraq__iata-messages__ffm8.txt "$corpus"/ ;;
     greenlane-screen/parse_un) cp "$dir"/data/UN_consolidated.xml "$corpus"/ ;;
     greenlane-screen/parse_ofac) head -c 20000 "$dir"/data/sdn.csv > "$corpus"/sdn.csv ;;
     greenlane-screen/parse_csl) head -c 20000 "$dir"/data/csl.csv > "$corpus"/csl.csv ;;
