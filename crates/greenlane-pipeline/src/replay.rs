@@ -4,6 +4,7 @@
 //! criteria set on it.
 
 use crate::screening::PartyScreening;
+use crate::snapshot::Heads;
 use crate::{Pipeline, PipelineError};
 use greenlane_core::{Inspection, Lane, ListKey, Parcel};
 use greenlane_store::{ReadTx, Store};
@@ -22,37 +23,74 @@ pub struct StoredParcel {
 /// whose order or waybill has since been deleted are skipped (they can no longer be rebuilt).
 pub fn for_each_stored_parcel(
     store: &dyn Store,
-    mut each: impl FnMut(StoredParcel) -> Result<(), PipelineError>,
+    each: impl FnMut(StoredParcel) -> Result<(), PipelineError>,
 ) -> Result<usize, PipelineError> {
+    Ok(stored_after(store, Heads::default(), each)?.replayed)
+}
+
+/// What a traversal of the stored traffic reached.
+pub(crate) struct Traversed {
+    pub replayed: usize,
+    /// The feeds' last sequence numbers.
+    pub heads: Heads,
+    /// Inspections after `from` of lists first decided at or before it, with their parcels.
+    pub earlier: Vec<(Parcel, Inspection)>,
+}
+
+/// [`for_each_stored_parcel`] for the parcels first decided after `from.decision`, each with its
+/// inspections after `from.inspection`: the tail a snapshot at `from` does not cover.
+pub(crate) fn stored_after(
+    store: &dyn Store,
+    from: Heads,
+    mut each: impl FnMut(StoredParcel) -> Result<(), PipelineError>,
+) -> Result<Traversed, PipelineError> {
     let mut read = store.read()?;
-    let mut inspections: HashMap<ListKey, Vec<Inspection>> = HashMap::new();
-    let mut cursor = 0;
+    let mut heads = from;
+    let mut inspections: HashMap<ListKey, Vec<(u64, Inspection)>> = HashMap::new();
     loop {
-        let page = read.inspections_after(cursor, 10_000)?;
+        let page = read.inspections_after(heads.inspection, 10_000)?;
         let Some(&(last, _)) = page.last() else { break };
-        cursor = last;
-        for (_, inspection) in page {
-            inspections.entry(inspection.list.clone()).or_default().push(inspection);
+        heads.inspection = last;
+        for (seq, inspection) in page {
+            inspections.entry(inspection.list.clone()).or_default().push((seq, inspection));
         }
     }
     let mut seen: HashSet<ListKey> = HashSet::new();
     let mut replayed = 0;
-    let mut cursor = 0;
     loop {
-        let page = read.decisions_after(cursor, 10_000)?;
+        let page = read.decisions_after(heads.decision, 10_000)?;
         let Some(&(last, _)) = page.last() else { break };
-        cursor = last;
+        heads.decision = last;
         for (_, decision) in page {
             if decision.decided_at.is_none() || !seen.insert(decision.key.clone()) {
                 continue;
             }
+            // After a snapshot, a list decided before it was learned already: its later
+            // decisions (an inspection, a re-routing) teach nothing new.
+            if from.decision > 0 {
+                let first = read.decisions_of(&decision.key)?.into_iter().find(|(_, d)| d.decided_at.is_some());
+                if first.is_some_and(|(seq, _)| seq <= from.decision) {
+                    continue;
+                }
+            }
             let Some(parcel) = parcel_of(&mut *read, &decision.key)? else { continue };
-            let inspections = inspections.remove(&decision.key).unwrap_or_default();
+            let inspections =
+                inspections.remove(&decision.key).unwrap_or_default().into_iter().map(|(_, i)| i).collect();
             each(StoredParcel { parcel, lane: decision.lane, inspections })?;
             replayed += 1;
         }
     }
-    Ok(replayed)
+    let mut earlier = Vec::new();
+    if from.decision > 0 {
+        let mut left: Vec<(u64, Inspection)> = inspections.into_values().flatten().collect();
+        left.sort_by_key(|(seq, _)| *seq);
+        for (_, inspection) in left {
+            if let Some(parcel) = parcel_of(&mut *read, &inspection.list)? {
+                earlier.push((parcel, inspection));
+            }
+        }
+    }
+    Ok(Traversed { replayed, heads, earlier })
 }
 
 /// The parcel of a stored list, if its order and waybill are still there.

@@ -13,11 +13,10 @@
 //! captures the engine at that same position and restarts from it, deciding as the hub did
 //! (the feeds' sequence numbers may differ in a rebuilt store; the log's positions do not).
 
-use crate::replay::parcel_of;
+use crate::replay::stored_after;
 use crate::{Pipeline, PipelineError};
-use greenlane_core::{Inspection, ListKey};
+use greenlane_core::ListKey;
 use greenlane_store::ReadTx;
-use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -336,61 +335,25 @@ impl Pipeline {
     /// it, and sets the pipeline's heads to the feeds' ends.
     pub(crate) fn replay_into_risk(&mut self, from: Heads) -> Result<usize, PipelineError> {
         let store = self.store.clone();
-        let mut read = store.read()?;
-        let mut heads = from;
-        let mut inspections: Vec<(u64, Inspection)> = Vec::new();
-        loop {
-            let page = read.inspections_after(heads.inspection, 10_000)?;
-            let Some(&(last, _)) = page.last() else { break };
-            heads.inspection = last;
-            inspections.extend(page);
-        }
-        let mut by_list: HashMap<ListKey, Vec<Inspection>> = HashMap::new();
-        for (_, inspection) in &inspections {
-            by_list.entry(inspection.list.clone()).or_default().push(inspection.clone());
-        }
-        let mut seen: HashSet<ListKey> = HashSet::new();
-        let mut replayed = 0;
         let mut inspected = Vec::new();
-        loop {
-            let page = read.decisions_after(heads.decision, 10_000)?;
-            let Some(&(last, _)) = page.last() else { break };
-            heads.decision = last;
-            for (_, decision) in page {
-                if decision.decided_at.is_none() || !seen.insert(decision.key.clone()) {
-                    continue;
-                }
-                // After a snapshot, a list decided before it was learned already: its later
-                // decisions (an inspection, a re-routing) teach nothing new.
-                if from.decision > 0 {
-                    let first = read.decisions_of(&decision.key)?.into_iter().find(|(_, d)| d.decided_at.is_some());
-                    if first.is_some_and(|(seq, _)| seq <= from.decision) {
-                        continue;
-                    }
-                }
-                let Some(parcel) = parcel_of(&mut *read, &decision.key)? else { continue };
-                self.risk.warm_up(&parcel, decision.lane);
-                if by_list.contains_key(&decision.key) {
-                    inspected.push(parcel);
-                }
-                replayed += 1;
+        let traversed = stored_after(&*store, from, |stored| {
+            self.risk.warm_up(&stored.parcel, stored.lane);
+            if !stored.inspections.is_empty() {
+                inspected.push(stored);
+            }
+            Ok(())
+        })?;
+        // Each replayed parcel's inspections follow the parcels, in their order; then those of
+        // lists the snapshot had already learned.
+        for stored in &inspected {
+            for inspection in &stored.inspections {
+                self.risk.observe_inspection(&stored.parcel, inspection);
             }
         }
-        if from.decision == 0 {
-            // Everything replayed: each parcel's inspections follow the parcels, in their order.
-            for parcel in &inspected {
-                for inspection in by_list.get(&parcel.list.key).into_iter().flatten() {
-                    self.risk.observe_inspection(parcel, inspection);
-                }
-            }
-        } else {
-            for (_, inspection) in &inspections {
-                if let Some(parcel) = parcel_of(&mut *read, &inspection.list)? {
-                    self.risk.observe_inspection(&parcel, inspection);
-                }
-            }
+        for (parcel, inspection) in &traversed.earlier {
+            self.risk.observe_inspection(parcel, inspection);
         }
-        drop(read);
+        let (heads, replayed) = (traversed.heads, traversed.replayed);
         self.heads = heads;
         self.decided_since_snapshot = 0;
         self.committed_since_start = false;
