@@ -39,14 +39,9 @@ fn start(data: &Path) -> Server {
 /// Where the kills land: `kills` fractions of the load, spread at random (a fixed seed, so a
 /// failure reproduces) and apart enough that every run acknowledges something.
 fn kill_points(kills: usize, seed: u64) -> Vec<f64> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = || {
-        // xorshift64*: the test needs spread, not cryptography.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut next = || rng.random::<f64>();
     // Each run takes between half and one and a half of an even share.
     let mut at = 0.0;
     let share = 1.0 / (kills + 1) as f64;
