@@ -23,10 +23,40 @@ pub struct Token {
     pub forebear: bool,
 }
 
-/// The words that say "son of" or "daughter of" in the patronymic chains of Arabic (bin, ibn,
-/// bint), Maghrebi and Hebrew (ben), Malay (binti) and Hassaniya (ould) names: the words after
-/// them name the bearer's forebears, in a fixed order (Wikipedia, "Arabic name", "Nasab").
-const PATRONYMIC_CONNECTORS: &[&str] = &["bin", "ibn", "bint", "binti", "ben", "ould"];
+/// The words that say "son of" or "daughter of" in patronymic chains (`data/patronymic_connectors.tsv`,
+/// each row with its source): the words after them name the bearer's forebears, in a fixed order.
+const PATRONYMIC_CONNECTORS_TSV: &str = include_str!("../data/patronymic_connectors.tsv");
+
+/// A patronymic connector and whether a name may begin with it (`starts_name`).
+struct PatronymicConnector {
+    word: String,
+    starts_name: bool,
+}
+
+static PATRONYMIC_CONNECTORS: std::sync::LazyLock<Vec<PatronymicConnector>> = std::sync::LazyLock::new(|| {
+    PATRONYMIC_CONNECTORS_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert!(
+                f.len() == 3 && !f[2].trim().is_empty(),
+                "patronymic_connectors.tsv: a row without its source: {line:?}"
+            );
+            PatronymicConnector { word: f[0].to_string(), starts_name: f[1] == "yes" }
+        })
+        .collect()
+});
+
+fn is_patronymic_connector(word: &str) -> bool {
+    PATRONYMIC_CONNECTORS.iter().any(|c| c.word == word)
+}
+
+/// Whether a name may begin with the connector ("Ibn Al-Shaykh").
+fn starts_name(word: &str) -> bool {
+    PATRONYMIC_CONNECTORS.iter().any(|c| c.starts_name && c.word == word)
+}
 
 /// Places that name the seat of countless firms ("Shenzhen Xinda Electronics"): in a company
 /// name they say where, not who. Countries come from the country table.
@@ -136,7 +166,7 @@ fn is_dropped_particle(tokens: &[Token], i: usize, names: usize) -> bool {
         || before.is_some_and(is_particle)
         || after.is_some_and(is_particle)
         || (before.is_some() && after.is_some())
-        || (names >= 2 && (after.is_none() || !matches!(word, "ibn" | "bint")))
+        || (names >= 2 && (after.is_none() || !starts_name(word)))
 }
 
 /// How many words of a listed family name ("DE LA CRUZ", "BIN LADIN") stay in the whole name,
@@ -489,7 +519,7 @@ impl Normalizer {
         if may_be_person && !bounded(name).chars().any(is_han) {
             for i in 1..tokens.len() {
                 let previous = &tokens[i - 1];
-                if !previous.abjad && PATRONYMIC_CONNECTORS.contains(&previous.text.as_str()) {
+                if !previous.abjad && is_patronymic_connector(&previous.text) {
                     tokens[i].forebear = true;
                 }
             }

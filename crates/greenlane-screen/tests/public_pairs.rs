@@ -58,27 +58,12 @@ fn public_pairs_at_the_hold_threshold() {
         eprintln!("tune group {group:<16} precision {:.3} recall {:.3} f1 {:.3}", c.precision(), c.recall(), c.f1());
     }
     for (split, c) in &by_split {
-        eprintln!(
-            "public pairs {split:<8} precision {:.3} recall {:.3} f1 {:.3} (tp {} fn {} fp {} tn {}) at {RECOMMENDED_HOLD_THRESHOLD}",
-            c.precision(),
-            c.recall(),
-            c.f1(),
-            c.tp,
-            c.fn_,
-            c.fp,
-            c.tn
-        );
+        eprintln!("public pairs {split:<8} {} at {RECOMMENDED_HOLD_THRESHOLD}", c.summary());
     }
     for (split, c) in &with_errata {
         eprintln!(
-            "public pairs {split:<8} with the errata (labels that contradict the issue's rules read as \"different\"): precision {:.3} recall {:.3} f1 {:.3} (tp {} fn {} fp {} tn {})",
-            c.precision(),
-            c.recall(),
-            c.f1(),
-            c.tp,
-            c.fn_,
-            c.fp,
-            c.tn
+            "public pairs {split:<8} with the errata (labels that contradict the issue's rules read as \"different\"): {}",
+            c.summary()
         );
     }
     let heldout = by_split["heldout"];

@@ -121,6 +121,19 @@ impl Counts {
     pub fn recall(&self) -> f64 {
         if self.tp + self.fn_ == 0 { 1.0 } else { f64::from(self.tp) / f64::from(self.tp + self.fn_) }
     }
+    /// "precision … recall … f1 … (tp … fn … fp … tn …)".
+    pub fn summary(&self) -> String {
+        format!(
+            "precision {:.3} recall {:.3} f1 {:.3} (tp {} fn {} fp {} tn {})",
+            self.precision(),
+            self.recall(),
+            self.f1(),
+            self.tp,
+            self.fn_,
+            self.fp,
+            self.tn
+        )
+    }
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
