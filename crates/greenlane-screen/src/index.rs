@@ -110,6 +110,9 @@ pub(crate) struct Index {
     vowel_patterns: FastMap<Box<[u8]>, Vec<VocabId>>,
     /// Two adjacent words of a name joined ("hua"+"wei") → the names.
     joined_pairs: FastMap<Box<str>, Vec<NameId>>,
+    /// The initials of an organisation's name of two to eight words ("peoples liberation army"
+    /// → "pla") → the names: an acronym names the organisation it abbreviates.
+    acronyms: FastMap<Box<str>, Vec<NameId>>,
     /// The weight of a query word the lists do not contain.
     pub unknown_weight: f32,
 }
@@ -128,6 +131,15 @@ const MAX_SHORTLIST: usize = 64;
 /// A word in more names than this is too common to find candidates with, when the query has a
 /// rarer word (see `search`).
 const COMMON_WORD_POSTINGS: usize = 1000;
+
+/// The number of words of an organisation's name that an acronym of its initials stands for:
+/// acronyms of one word are no acronyms, and those of more than eight letters are rare.
+const ACRONYM_WORDS: std::ops::RangeInclusive<usize> = 2..=8;
+/// What an organisation's acronym scores against the name it abbreviates, held at the
+/// recommended threshold (0.80): an officer looks at "PLA" screened as "People's Liberation
+/// Army", as at any name that differs in more than spelling. Below an exact name, so the
+/// name written out wins over its acronym's other readings.
+pub(crate) const ACRONYM_SCORE: f64 = 0.85;
 
 /// "LAST, First Middle" (OFAC, CSL) is read "First Middle LAST", the order people write names in.
 fn natural_order(name: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
@@ -160,6 +172,7 @@ impl Index {
             similar: Vec::new(),
             vowel_patterns: FastMap::default(),
             joined_pairs: FastMap::default(),
+            acronyms: FastMap::default(),
             unknown_weight: 1.0,
         };
         for (list_index, list) in lists.iter().enumerate() {
@@ -233,6 +246,13 @@ impl Index {
             // The whole name glued ("van der bilt" / "Vanderbilt"), beside its word pairs.
             if tokens.len() >= 3 && joined.len() <= 40 {
                 self.joined_pairs.entry(joined.as_str().into()).or_default().push(name_id);
+            }
+            if entry.kind != Kind::Person
+                && (ACRONYM_WORDS).contains(&tokens.len())
+                && tokens.iter().all(|t| !t.abjad && t.text.as_bytes()[0].is_ascii_lowercase())
+            {
+                let initials: String = tokens.iter().map(|t| t.text.as_bytes()[0] as char).collect();
+                self.acronyms.entry(initials.into()).or_default().push(name_id);
             }
             self.names.push(IndexedName {
                 list: list as u16,
@@ -578,6 +598,17 @@ impl Index {
     }
 
     /// Every normalized listed name, words joined by a space: the input of a brute-force scan.
+    /// The organisations' names whose initials the query's one word is ("pla"), each entry
+    /// once; for a query the caller knows names an organisation, a word of two to eight letters.
+    pub fn acronym_names(&self, tokens: &[Token]) -> &[NameId] {
+        match tokens {
+            [token] if !token.abjad && ACRONYM_WORDS.contains(&token.text.len()) => {
+                self.acronyms.get(token.text.as_str()).map_or(&[], Vec::as_slice)
+            }
+            _ => &[],
+        }
+    }
+
     pub fn normalized_names(&self) -> Vec<String> {
         self.names
             .iter()
