@@ -4,6 +4,7 @@
 //! whole list; then each candidate is scored by `score`.
 
 use crate::hash::FastMap;
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::entry::{Entry, Kind, List, NameStrength};
@@ -418,18 +419,18 @@ impl Index {
     }
 
     /// The query's words with their weights and similar vocabulary words.
-    fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken> {
-        let mut out: Vec<QueryToken> = Vec::with_capacity(tokens.len());
+    fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken<'_>> {
+        let mut out: Vec<QueryToken<'_>> = Vec::with_capacity(tokens.len());
         for token in tokens.iter().take(score::MAX_QUERY_WORDS) {
             // A word of the lists has its forms and similar words worked out when the lists load.
             let known =
                 self.word_ids.get(token.text.as_str()).filter(|&&id| self.words[id as usize].abjad == token.abjad);
             let (word, similar) = match known {
-                Some(&id) => (self.words[id as usize].clone(), self.similar[id as usize].to_vec()),
+                Some(&id) => (Cow::Borrowed(&self.words[id as usize]), Cow::Borrowed(&*self.similar[id as usize])),
                 None => {
                     let word = Word::new(&self.normalizer, token);
                     let similar = self.similar_words(&word);
-                    (word, similar)
+                    (Cow::Owned(word), Cow::Owned(similar))
                 }
             };
             let mut query = QueryToken {
@@ -473,9 +474,9 @@ impl Index {
             let word = Word::new(&self.normalizer, token);
             let weight = self.words[id as usize].weight;
             query.push(QueryToken {
-                word,
+                word: Cow::Owned(word),
                 weight,
-                similar: vec![(id, 1.0)],
+                similar: Cow::Owned(vec![(id, 1.0)]),
                 syllable: false,
                 optional: true,
                 forebear: false,
@@ -494,7 +495,7 @@ impl Index {
             for (position, token) in query.iter().enumerate().filter(|(_, t)| !t.optional) {
                 let bit = 1u64 << position;
                 let mut traversed = false;
-                for &(word, sim) in &token.similar {
+                for &(word, sim) in token.similar.iter() {
                     let postings = &self.postings[word as usize];
                     if selective && postings.len() > COMMON_WORD_POSTINGS {
                         continue;
@@ -641,6 +642,9 @@ struct Scratch {
     epoch: u32,
     slots: Vec<Slot>,
     touched: Vec<NameId>,
+    /// The touched names ranked ([`Scratch::best`]), kept between queries so that no query
+    /// grows a vector of thousands of names anew.
+    ranked: Vec<(f32, NameId)>,
     memo: score::Memo,
 }
 
@@ -695,12 +699,14 @@ impl Scratch {
         rank: impl Fn(NameId, f32) -> f32,
     ) -> Vec<(f32, NameId)> {
         let slots = &self.slots;
-        let mut ranked: Vec<(f32, NameId)> = self
-            .touched
-            .iter()
-            .filter(|&&n| slots[n as usize].evidence >= min_evidence)
-            .map(|&n| (rank(n, slots[n as usize].evidence), n))
-            .collect();
+        let mut ranked = std::mem::take(&mut self.ranked);
+        ranked.clear();
+        ranked.extend(
+            self.touched
+                .iter()
+                .filter(|&&n| slots[n as usize].evidence >= min_evidence)
+                .map(|&n| (rank(n, slots[n as usize].evidence), n)),
+        );
         let by_rank = |a: &(f32, NameId), b: &(f32, NameId)| b.0.total_cmp(&a.0);
         let shortlist = limit * 4;
         if ranked.len() > shortlist {
@@ -710,7 +716,7 @@ impl Scratch {
         ranked.sort_unstable_by(by_rank);
         let mut chosen: Vec<(f32, NameId)> = Vec::with_capacity(limit);
         let mut entries: Vec<(u64, usize)> = Vec::with_capacity(limit);
-        for (rank, name) in ranked {
+        for &(rank, name) in &ranked {
             let entry = entry_of(name);
             match entries.iter_mut().find(|(e, _)| *e == entry) {
                 Some((_, count)) if *count >= per_entry => continue,
@@ -722,6 +728,7 @@ impl Scratch {
                 break;
             }
         }
+        self.ranked = ranked;
         chosen
     }
 }
