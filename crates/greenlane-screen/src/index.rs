@@ -708,25 +708,36 @@ impl Scratch {
                 .map(|&n| (rank(n, slots[n as usize].evidence), n)),
         );
         let by_rank = |a: &(f32, NameId), b: &(f32, NameId)| b.0.total_cmp(&a.0);
-        let shortlist = limit * 4;
-        if ranked.len() > shortlist {
-            ranked.select_nth_unstable_by(shortlist, by_rank);
-            ranked.truncate(shortlist);
-        }
-        ranked.sort_unstable_by(by_rank);
+        // The best `limit` names of at most `per_entry` per entry are almost always among the
+        // best twice as many: sort those first, and the four times as many that the choice
+        // looks at only when they do not fill it.
+        let shortlist = (limit * 4).min(ranked.len());
+        let mut head = (limit * 2).min(shortlist);
         let mut chosen: Vec<(f32, NameId)> = Vec::with_capacity(limit);
         let mut entries: Vec<(u64, usize)> = Vec::with_capacity(limit);
-        for &(rank, name) in &ranked {
-            let entry = entry_of(name);
-            match entries.iter_mut().find(|(e, _)| *e == entry) {
-                Some((_, count)) if *count >= per_entry => continue,
-                Some((_, count)) => *count += 1,
-                None => entries.push((entry, 1)),
+        loop {
+            if ranked.len() > head {
+                ranked.select_nth_unstable_by(head, by_rank);
             }
-            chosen.push((rank, name));
-            if chosen.len() == limit {
+            ranked[..head].sort_unstable_by(by_rank);
+            chosen.clear();
+            entries.clear();
+            for &(rank, name) in &ranked[..head] {
+                let entry = entry_of(name);
+                match entries.iter_mut().find(|(e, _)| *e == entry) {
+                    Some((_, count)) if *count >= per_entry => continue,
+                    Some((_, count)) => *count += 1,
+                    None => entries.push((entry, 1)),
+                }
+                chosen.push((rank, name));
+                if chosen.len() == limit {
+                    break;
+                }
+            }
+            if chosen.len() == limit || head == shortlist {
                 break;
             }
+            head = shortlist;
         }
         self.ranked = ranked;
         chosen
