@@ -644,7 +644,7 @@ struct Scratch {
     touched: Vec<NameId>,
     /// The touched names ranked ([`Scratch::best`]), kept between queries so that no query
     /// grows a vector of thousands of names anew.
-    ranked: Vec<(f32, NameId)>,
+    ranked: Vec<u64>,
     memo: score::Memo,
 }
 
@@ -701,13 +701,15 @@ impl Scratch {
         let slots = &self.slots;
         let mut ranked = std::mem::take(&mut self.ranked);
         ranked.clear();
+        // Rank and name packed in one integer, rank above: a coverage is never negative, so
+        // its bits order as the number does, and integers sort faster than pairs of floats.
         ranked.extend(
             self.touched
                 .iter()
                 .filter(|&&n| slots[n as usize].evidence >= min_evidence)
-                .map(|&n| (rank(n, slots[n as usize].evidence), n)),
+                .map(|&n| (u64::from(rank(n, slots[n as usize].evidence).max(0.0).to_bits()) << 32) | u64::from(n)),
         );
-        let by_rank = |a: &(f32, NameId), b: &(f32, NameId)| b.0.total_cmp(&a.0);
+        let by_rank = |a: &u64, b: &u64| b.cmp(a);
         // The best `limit` names of at most `per_entry` per entry are almost always among the
         // best twice as many: sort those first, and the four times as many that the choice
         // looks at only when they do not fill it.
@@ -722,7 +724,8 @@ impl Scratch {
             ranked[..head].sort_unstable_by(by_rank);
             chosen.clear();
             entries.clear();
-            for &(rank, name) in &ranked[..head] {
+            for &packed in &ranked[..head] {
+                let (rank, name) = (f32::from_bits((packed >> 32) as u32), packed as NameId);
                 let entry = entry_of(name);
                 match entries.iter_mut().find(|(e, _)| *e == entry) {
                     Some((_, count)) if *count >= per_entry => continue,
