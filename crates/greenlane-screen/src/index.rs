@@ -302,7 +302,7 @@ impl Index {
                 }
             }
             self.keys.entry(word.key.clone()).or_default().push(id as VocabId);
-            for particle in crate::normalize::PARTICLES {
+            for particle in crate::normalize::PARTICLES.iter() {
                 if let Some(rest) = word.text.strip_prefix(particle)
                     && rest.len() >= 3
                 {
@@ -357,7 +357,7 @@ impl Index {
         // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
         // An article or name particle glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" /
         // "Al-Tikriti", "Dehernandez" / "Hernandez".
-        for particle in crate::normalize::PARTICLES {
+        for particle in crate::normalize::PARTICLES.iter() {
             if let Some(rest) = text.strip_prefix(particle)
                 && rest.len() >= 3
                 && let Some(&id) = self.word_ids.get(rest)
