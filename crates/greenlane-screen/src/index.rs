@@ -4,6 +4,7 @@
 //! whole list; then each candidate is scored by `score`.
 
 use crate::hash::FastMap;
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::entry::{Entry, Kind, List, NameStrength};
@@ -110,6 +111,9 @@ pub(crate) struct Index {
     vowel_patterns: FastMap<Box<[u8]>, Vec<VocabId>>,
     /// Two adjacent words of a name joined ("hua"+"wei") → the names.
     joined_pairs: FastMap<Box<str>, Vec<NameId>>,
+    /// The initials of an organisation's name of two to eight words ("peoples liberation army"
+    /// → "pla") → the names: an acronym names the organisation it abbreviates.
+    acronyms: FastMap<Box<str>, Vec<NameId>>,
     /// The weight of a query word the lists do not contain.
     pub unknown_weight: f32,
 }
@@ -128,6 +132,15 @@ const MAX_SHORTLIST: usize = 64;
 /// A word in more names than this is too common to find candidates with, when the query has a
 /// rarer word (see `search`).
 const COMMON_WORD_POSTINGS: usize = 1000;
+
+/// The number of words of an organisation's name that an acronym of its initials stands for:
+/// acronyms of one word are no acronyms, and those of more than eight letters are rare.
+const ACRONYM_WORDS: std::ops::RangeInclusive<usize> = 2..=8;
+/// What an organisation's acronym scores against the name it abbreviates, held at the
+/// recommended threshold (0.80): an officer looks at "PLA" screened as "People's Liberation
+/// Army", as at any name that differs in more than spelling. Below an exact name, so the
+/// name written out wins over its acronym's other readings.
+pub(crate) const ACRONYM_SCORE: f64 = 0.85;
 
 /// "LAST, First Middle" (OFAC, CSL) is read "First Middle LAST", the order people write names in.
 fn natural_order(name: &str, kind: Kind) -> std::borrow::Cow<'_, str> {
@@ -160,6 +173,7 @@ impl Index {
             similar: Vec::new(),
             vowel_patterns: FastMap::default(),
             joined_pairs: FastMap::default(),
+            acronyms: FastMap::default(),
             unknown_weight: 1.0,
         };
         for (list_index, list) in lists.iter().enumerate() {
@@ -234,6 +248,13 @@ impl Index {
             if tokens.len() >= 3 && joined.len() <= 40 {
                 self.joined_pairs.entry(joined.as_str().into()).or_default().push(name_id);
             }
+            if entry.kind != Kind::Person
+                && (ACRONYM_WORDS).contains(&tokens.len())
+                && tokens.iter().all(|t| !t.abjad && t.text.as_bytes()[0].is_ascii_lowercase())
+            {
+                let initials: String = tokens.iter().map(|t| t.text.as_bytes()[0] as char).collect();
+                self.acronyms.entry(initials.into()).or_default().push(name_id);
+            }
             self.names.push(IndexedName {
                 list: list as u16,
                 entry: entry_index as u32,
@@ -281,7 +302,7 @@ impl Index {
                 }
             }
             self.keys.entry(word.key.clone()).or_default().push(id as VocabId);
-            for particle in crate::normalize::PARTICLES {
+            for particle in crate::normalize::PARTICLES.iter() {
                 if let Some(rest) = word.text.strip_prefix(particle)
                     && rest.len() >= 3
                 {
@@ -336,7 +357,7 @@ impl Index {
         // The Arabic article glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" / "Al-Tikriti".
         // An article or name particle glued on one side only: "Alaqsa" / "Aqsa", "Tikriti" /
         // "Al-Tikriti", "Dehernandez" / "Hernandez".
-        for particle in crate::normalize::PARTICLES {
+        for particle in crate::normalize::PARTICLES.iter() {
             if let Some(rest) = text.strip_prefix(particle)
                 && rest.len() >= 3
                 && let Some(&id) = self.word_ids.get(rest)
@@ -398,18 +419,18 @@ impl Index {
     }
 
     /// The query's words with their weights and similar vocabulary words.
-    fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken> {
-        let mut out: Vec<QueryToken> = Vec::with_capacity(tokens.len());
+    fn query_tokens(&self, tokens: &[Token]) -> Vec<QueryToken<'_>> {
+        let mut out: Vec<QueryToken<'_>> = Vec::with_capacity(tokens.len());
         for token in tokens.iter().take(score::MAX_QUERY_WORDS) {
             // A word of the lists has its forms and similar words worked out when the lists load.
             let known =
                 self.word_ids.get(token.text.as_str()).filter(|&&id| self.words[id as usize].abjad == token.abjad);
             let (word, similar) = match known {
-                Some(&id) => (self.words[id as usize].clone(), self.similar[id as usize].to_vec()),
+                Some(&id) => (Cow::Borrowed(&self.words[id as usize]), Cow::Borrowed(&*self.similar[id as usize])),
                 None => {
                     let word = Word::new(&self.normalizer, token);
                     let similar = self.similar_words(&word);
-                    (word, similar)
+                    (Cow::Owned(word), Cow::Owned(similar))
                 }
             };
             let mut query = QueryToken {
@@ -453,9 +474,9 @@ impl Index {
             let word = Word::new(&self.normalizer, token);
             let weight = self.words[id as usize].weight;
             query.push(QueryToken {
-                word,
+                word: Cow::Owned(word),
                 weight,
-                similar: vec![(id, 1.0)],
+                similar: Cow::Owned(vec![(id, 1.0)]),
                 syllable: false,
                 optional: true,
                 forebear: false,
@@ -474,7 +495,7 @@ impl Index {
             for (position, token) in query.iter().enumerate().filter(|(_, t)| !t.optional) {
                 let bit = 1u64 << position;
                 let mut traversed = false;
-                for &(word, sim) in &token.similar {
+                for &(word, sim) in token.similar.iter() {
                     let postings = &self.postings[word as usize];
                     if selective && postings.len() > COMMON_WORD_POSTINGS {
                         continue;
@@ -578,6 +599,17 @@ impl Index {
     }
 
     /// Every normalized listed name, words joined by a space: the input of a brute-force scan.
+    /// The organisations' names whose initials the query's one word is ("pla"), each entry
+    /// once; for a query the caller knows names an organisation, a word of two to eight letters.
+    pub fn acronym_names(&self, tokens: &[Token]) -> &[NameId] {
+        match tokens {
+            [token] if !token.abjad && ACRONYM_WORDS.contains(&token.text.len()) => {
+                self.acronyms.get(token.text.as_str()).map_or(&[], Vec::as_slice)
+            }
+            _ => &[],
+        }
+    }
+
     pub fn normalized_names(&self) -> Vec<String> {
         self.names
             .iter()
@@ -610,6 +642,9 @@ struct Scratch {
     epoch: u32,
     slots: Vec<Slot>,
     touched: Vec<NameId>,
+    /// The touched names ranked ([`Scratch::best`]), kept between queries so that no query
+    /// grows a vector of thousands of names anew.
+    ranked: Vec<u64>,
     memo: score::Memo,
 }
 
@@ -664,33 +699,50 @@ impl Scratch {
         rank: impl Fn(NameId, f32) -> f32,
     ) -> Vec<(f32, NameId)> {
         let slots = &self.slots;
-        let mut ranked: Vec<(f32, NameId)> = self
-            .touched
-            .iter()
-            .filter(|&&n| slots[n as usize].evidence >= min_evidence)
-            .map(|&n| (rank(n, slots[n as usize].evidence), n))
-            .collect();
-        let by_rank = |a: &(f32, NameId), b: &(f32, NameId)| b.0.total_cmp(&a.0);
-        let shortlist = limit * 4;
-        if ranked.len() > shortlist {
-            ranked.select_nth_unstable_by(shortlist, by_rank);
-            ranked.truncate(shortlist);
-        }
-        ranked.sort_unstable_by(by_rank);
+        let mut ranked = std::mem::take(&mut self.ranked);
+        ranked.clear();
+        // Rank and name packed in one integer, rank above: a coverage is never negative, so
+        // its bits order as the number does, and integers sort faster than pairs of floats.
+        ranked.extend(
+            self.touched
+                .iter()
+                .filter(|&&n| slots[n as usize].evidence >= min_evidence)
+                .map(|&n| (u64::from(rank(n, slots[n as usize].evidence).max(0.0).to_bits()) << 32) | u64::from(n)),
+        );
+        let by_rank = |a: &u64, b: &u64| b.cmp(a);
+        // The best `limit` names of at most `per_entry` per entry are almost always among the
+        // best twice as many: sort those first, and the four times as many that the choice
+        // looks at only when they do not fill it.
+        let shortlist = (limit * 4).min(ranked.len());
+        let mut head = (limit * 2).min(shortlist);
         let mut chosen: Vec<(f32, NameId)> = Vec::with_capacity(limit);
         let mut entries: Vec<(u64, usize)> = Vec::with_capacity(limit);
-        for (rank, name) in ranked {
-            let entry = entry_of(name);
-            match entries.iter_mut().find(|(e, _)| *e == entry) {
-                Some((_, count)) if *count >= per_entry => continue,
-                Some((_, count)) => *count += 1,
-                None => entries.push((entry, 1)),
+        loop {
+            if ranked.len() > head {
+                ranked.select_nth_unstable_by(head, by_rank);
             }
-            chosen.push((rank, name));
-            if chosen.len() == limit {
+            ranked[..head].sort_unstable_by(by_rank);
+            chosen.clear();
+            entries.clear();
+            for &packed in &ranked[..head] {
+                let (rank, name) = (f32::from_bits((packed >> 32) as u32), packed as NameId);
+                let entry = entry_of(name);
+                match entries.iter_mut().find(|(e, _)| *e == entry) {
+                    Some((_, count)) if *count >= per_entry => continue,
+                    Some((_, count)) => *count += 1,
+                    None => entries.push((entry, 1)),
+                }
+                chosen.push((rank, name));
+                if chosen.len() == limit {
+                    break;
+                }
+            }
+            if chosen.len() == limit || head == shortlist {
                 break;
             }
+            head = shortlist;
         }
+        self.ranked = ranked;
         chosen
     }
 }

@@ -198,12 +198,24 @@ impl Screener {
                 && !normalize::is_transcribed_name(&chars)
         };
         let mut found = index.search(&tokens, &dropped, floor, han);
+        let mut extended = false;
+        // An organisation's acronym ("PLA") finds the names whose initials it is, where the
+        // query says it names an organisation: a person's or buyer's short name is no acronym.
+        if kind == Kind::Organization && index::ACRONYM_SCORE >= floor {
+            for &name in index.acronym_names(&tokens) {
+                extended = true;
+                found.push(score::ScoredName { name, score: index::ACRONYM_SCORE, complete: false });
+            }
+        }
         // Hangul is read in both romanisations the lists and passports use; each entry keeps
         // its better reading.
         if !query.name.is_ascii() && query.name.chars().any(normalize::is_hangul) {
             let tokens =
                 index.normalizer.tokens_read(query.name, kind, None, None, normalize::HangulReading::McCuneReischauer);
             found.extend(index.search(&tokens, &dropped, floor, han));
+            extended = true;
+        }
+        if extended {
             found.sort_by(|a, b| b.score.total_cmp(&a.score));
             let mut seen = Vec::new();
             found.retain(|scored| {

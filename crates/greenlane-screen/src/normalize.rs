@@ -23,92 +23,75 @@ pub struct Token {
     pub forebear: bool,
 }
 
-/// The words that say "son of" or "daughter of" in the patronymic chains of Arabic (bin, ibn,
-/// bint), Maghrebi and Hebrew (ben), Malay (binti) and Hassaniya (ould) names: the words after
-/// them name the bearer's forebears, in a fixed order (Wikipedia, "Arabic name", "Nasab").
-const PATRONYMIC_CONNECTORS: &[&str] = &["bin", "ibn", "bint", "binti", "ben", "ould"];
+/// The words that say "son of" or "daughter of" in patronymic chains (`data/patronymic_connectors.tsv`,
+/// each row with its source): the words after them name the bearer's forebears, in a fixed order.
+const PATRONYMIC_CONNECTORS_TSV: &str = include_str!("../data/patronymic_connectors.tsv");
 
+/// A patronymic connector and whether a name may begin with it (`starts_name`).
+struct PatronymicConnector {
+    word: String,
+    starts_name: bool,
+}
+
+static PATRONYMIC_CONNECTORS: std::sync::LazyLock<Vec<PatronymicConnector>> = std::sync::LazyLock::new(|| {
+    PATRONYMIC_CONNECTORS_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert!(
+                f.len() == 3 && !f[2].trim().is_empty(),
+                "patronymic_connectors.tsv: a row without its source: {line:?}"
+            );
+            PatronymicConnector { word: f[0].to_string(), starts_name: f[1] == "yes" }
+        })
+        .collect()
+});
+
+fn is_patronymic_connector(word: &str) -> bool {
+    PATRONYMIC_CONNECTORS.iter().any(|c| c.word == word)
+}
+
+/// Whether a name may begin with the connector ("Ibn Al-Shaykh").
+fn starts_name(word: &str) -> bool {
+    PATRONYMIC_CONNECTORS.iter().any(|c| c.starts_name && c.word == word)
+}
+
+/// Words of names by their role in building a name (`data/name_words.tsv`, each row with its
+/// source): places that seat countless firms, connectors, the Arabic article, the article after
+/// a compound name's head, name particles, particles that are never a name, company words.
+const NAME_WORDS_TSV: &str = include_str!("../data/name_words.tsv");
+
+/// The words of one role in `data/name_words.tsv`.
+fn name_words(role: &str) -> Vec<&'static str> {
+    NAME_WORDS_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&'static str> = line.split('\t').collect();
+            assert!(f.len() == 3 && !f[2].trim().is_empty(), "name_words.tsv: a row without its source: {line:?}");
+            (f[1] == role).then_some(f[0])
+        })
+        .collect()
+}
+
+type Words = std::sync::LazyLock<Vec<&'static str>>;
 /// Places that name the seat of countless firms ("Shenzhen Xinda Electronics"): in a company
-/// name they say where, not who. Countries come from the country table.
-const PLACES: &[&str] = &[
-    "shenzhen",
-    "guangzhou",
-    "dongguan",
-    "foshan",
-    "zhongshan",
-    "huizhou",
-    "zhuhai",
-    "shantou",
-    "xiamen",
-    "fuzhou",
-    "quanzhou",
-    "ningbo",
-    "hangzhou",
-    "wenzhou",
-    "yiwu",
-    "jinhua",
-    "shanghai",
-    "suzhou",
-    "wuxi",
-    "nanjing",
-    "beijing",
-    "tianjin",
-    "qingdao",
-    "jinan",
-    "dalian",
-    "shenyang",
-    "harbin",
-    "chengdu",
-    "chongqing",
-    "wuhan",
-    "changsha",
-    "zhengzhou",
-    "xian",
-    "kunming",
-    "nanning",
-    "guangdong",
-    "zhejiang",
-    "jiangsu",
-    "fujian",
-    "shandong",
-    "hebei",
-    "henan",
-    "hubei",
-    "hunan",
-    "sichuan",
-    "yunnan",
-    "guangxi",
-    "liaoning",
-    "hongkong",
-    "kowloon",
-    "macau",
-    "dubai",
-    "moscow",
-    "tehran",
-    "istanbul",
-    "singapore",
-    "london",
-    "hamburg",
-    "rotterdam",
-    "antwerp",
-];
-
-/// Connector words that carry no identity inside a name ("Bank of Kunlun", "Maria de la Cruz");
-/// first or last they may be a name themselves (Chinese "De", "La").
-const CONNECTORS: &[&str] = &["of", "the", "and", "for", "de", "del", "la", "y", "et", "und"];
+/// name they say where, not who.
+static PLACES: Words = Words::new(|| name_words("place"));
+/// Connector words that carry no identity inside a name ("Bank of Kunlun").
+static CONNECTORS: Words = Words::new(|| name_words("connector"));
 /// The Arabic article, which lists write as "AL-", "El " or not at all; dropped unless last.
-const ARTICLES: &[&str] = &["al", "el"];
-/// Particles of persons' names ("Juan de la Cruz", "Ludwig van der Berg", "Ahmad bin Ali"). Lists
-/// write them after the given names ("CRUZ, Juan M. de la"), order forms anywhere ("Cruz Juan M.
-/// De La"), so in a person's name they say nothing about who: they are dropped wherever they sit
-/// (see [`is_dropped_particle`]). Not "du": a Chinese family name ("DU, Yu Rong").
-pub(crate) const PARTICLES: &[&str] = &[
-    "de", "del", "della", "der", "den", "di", "da", "la", "van", "von", "vom", "zu", "ter", "ten", "dos", "das", "bin",
-    "ibn", "bint", "al", "el",
-];
-/// The particles that are no name on their own. The others are also names, syllables of
-/// Chinese names ("De", "Bin") and words ("Das", "Ten", "Ibn Khaldun").
-const PARTICLES_ONLY: &[&str] = &["del", "della", "der", "den", "von", "vom", "dos", "al", "el"];
+static ARTICLES: Words = Words::new(|| name_words("article"));
+/// The article after the head of a compound name ("Abd al-", "Abdul").
+static HEAD_ARTICLES: Words = Words::new(|| name_words("head_article"));
+/// Particles of persons' names ("Juan de la Cruz", "Ludwig van der Berg", "Ahmad bin Ali"):
+/// dropped wherever they sit (see [`is_dropped_particle`]).
+pub(crate) static PARTICLES: Words = Words::new(|| name_words("particle"));
+/// The particles that are no name on their own.
+static PARTICLES_ONLY: Words = Words::new(|| name_words("particle_only"));
 
 /// Whether the letters are an article or a name particle ("al", "de", "van").
 pub(crate) fn is_particle_text(text: &[u8]) -> bool {
@@ -136,7 +119,7 @@ fn is_dropped_particle(tokens: &[Token], i: usize, names: usize) -> bool {
         || before.is_some_and(is_particle)
         || after.is_some_and(is_particle)
         || (before.is_some() && after.is_some())
-        || (names >= 2 && (after.is_none() || !matches!(word, "ibn" | "bint")))
+        || (names >= 2 && (after.is_none() || !starts_name(word)))
 }
 
 /// How many words of a listed family name ("DE LA CRUZ", "BIN LADIN") stay in the whole name,
@@ -258,7 +241,7 @@ const COMMON_NAMES: &str = include_str!("../reference/common_names.txt");
 
 /// Words rigour counts as part of a name ("X Company") but that say nothing about identity in
 /// screening: they are dropped at a name's ends like the company types.
-const EXTRA_ORG_TYPES: &[&str] = &["company", "co", "corp", "corporation", "incorporated", "companies", "cos"];
+static EXTRA_ORG_TYPES: Words = Words::new(|| name_words("org_word"));
 
 impl Default for Normalizer {
     fn default() -> Self {
@@ -489,7 +472,7 @@ impl Normalizer {
         if may_be_person && !bounded(name).chars().any(is_han) {
             for i in 1..tokens.len() {
                 let previous = &tokens[i - 1];
-                if !previous.abjad && PATRONYMIC_CONNECTORS.contains(&previous.text.as_str()) {
+                if !previous.abjad && is_patronymic_connector(&previous.text) {
                     tokens[i].forebear = true;
                 }
             }
@@ -726,7 +709,7 @@ fn split_name_heads(tokens: &mut Vec<Token>, heads: &[(String, String)]) {
     let mut after_head = false;
     for token in tokens.drain(..) {
         let word = token.text.as_str();
-        if after_head && (ARTICLES.contains(&word) || word == "ul") {
+        if after_head && HEAD_ARTICLES.contains(&word) {
             continue;
         }
         // "Abd al-Majid": the article glued to the name by its hyphen.

@@ -84,11 +84,12 @@ const REPLACED_WORD: f32 = 1.0;
 const WEAK_ALIAS_FACTOR: f64 = 0.9;
 
 #[derive(Debug)]
-pub(crate) struct QueryToken {
-    pub word: Word,
+pub(crate) struct QueryToken<'a> {
+    /// Borrowed from the index for a word of the lists (no copy per query), owned otherwise.
+    pub word: std::borrow::Cow<'a, Word>,
     pub weight: f32,
     /// Vocabulary words similar enough to find candidates with, most similar first.
-    pub similar: Vec<(VocabId, f64)>,
+    pub similar: std::borrow::Cow<'a, [(VocabId, f64)]>,
     /// Pinyin of a name written in characters: each syllable is one exact character, so a
     /// syllable one letter off ("jian" / "juan") is another character, and a listed given name
     /// of two syllables ("Guo Ying") is not the one-syllable "Ying".
@@ -302,7 +303,7 @@ impl Memo {
         self.similarities.clear();
         self.query_words = query.len();
         for (i, token) in query.iter().enumerate() {
-            for &(word, similarity) in &token.similar {
+            for &(word, similarity) in token.similar.iter() {
                 let slot = &mut self.slots[word as usize];
                 if slot.0 != self.epoch {
                     *slot = (self.epoch, self.similarities.len() as u32);
