@@ -97,22 +97,21 @@ fn bad_date(what: &str) -> Response {
     json_error(StatusCode::BAD_REQUEST, "bad_date", format!("{what:?} is not a date of the form YYYY-MM-DD"))
 }
 
+#[allow(clippy::result_large_err)] // the answer itself: built once, on the way out
 fn reader(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
     let c = caller(state, headers).map_err(denied)?;
     c.may(Endpoint::ReadDecisions).map_err(denied)?;
     Ok(c)
 }
 
-fn store_failed(e: impl std::fmt::Display) -> Response {
-    json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", e.to_string())
-}
-
+/// Runs a read of the store off the async threads; `Err` is the answer to give instead.
+#[allow(clippy::result_large_err)]
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, Response> {
     match tokio::task::spawn_blocking(f).await {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(store_failed(e)),
+        Ok(Err(e)) => Err(json_error(StatusCode::SERVICE_UNAVAILABLE, "store_failure", e.to_string())),
         Err(e) => Err(json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())),
     }
 }
