@@ -56,6 +56,8 @@ pub(crate) struct ApplyCx<'a> {
     pub actor: Option<&'a str>,
     /// Per entity, the guid it reuses with other content (its own, or the message's).
     pub reused_guids: Vec<Option<String>>,
+    /// Routes and cargo rules, when arrived lists are consolidated onto flights.
+    pub cargo: Option<&'a crate::flights::Cargo>,
 }
 
 const STORED: &str = "入库成功 stored";
@@ -639,6 +641,9 @@ impl ApplyCx<'_> {
         self.register(&head.logistics_code, &head.logistics_name, at)?;
         let numbers: Vec<&str> = wire.arrival_lists.iter().map(|l| l.logistics_no.as_str()).collect();
         let n = self.advance(&head.logistics_code, &numbers, ListStatus::arrive)?;
+        if let Some(cargo) = self.cargo {
+            crate::flights::arrived(&mut *self.tx, cargo, &head.logistics_code, &numbers, at)?;
+        }
         Ok((120, format!("运抵成功 {n} parcels arrived")))
     }
 

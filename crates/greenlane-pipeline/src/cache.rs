@@ -10,6 +10,7 @@
 
 use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
 use greenlane_store::{AuditEntry, Claim, DailyTotal, QueueFilter, QueueRow};
+use greenlane_store::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey};
 use greenlane_store::{
     Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage,
     TokenRow, WaybillRow, WriteTx,
@@ -183,6 +184,37 @@ impl ReadTx for CachedTx<'_> {
     fn log_applied(&mut self) -> Result<u64> {
         self.inner.log_applied()
     }
+    // ----- cargo (issue #15): not cached, read through -----
+    fn cargo_parcel(&mut self, list: &ListKey) -> Result<Option<CargoParcel>> {
+        self.inner.cargo_parcel(list)
+    }
+    fn cargo_parcels_in(&mut self, state: CargoState, destination: Option<&str>) -> Result<Vec<CargoParcel>> {
+        self.inner.cargo_parcels_in(state, destination)
+    }
+    fn cargo_parcels_on(&mut self, flight: &FlightKey) -> Result<Vec<CargoParcel>> {
+        self.inner.cargo_parcels_on(flight)
+    }
+    fn cargo_parcels_of_mawb(&mut self, mawb: &str) -> Result<Vec<CargoParcel>> {
+        self.inner.cargo_parcels_of_mawb(mawb)
+    }
+    fn cargo_parcels_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<CargoParcel>> {
+        self.inner.cargo_parcels_after(after, limit)
+    }
+    fn cargo_flight(&mut self, key: &FlightKey) -> Result<Option<CargoFlight>> {
+        self.inner.cargo_flight(key)
+    }
+    fn cargo_flights_between(&mut self, from: MessageTime, to: MessageTime) -> Result<Vec<CargoFlight>> {
+        self.inner.cargo_flights_between(from, to)
+    }
+    fn cargo_mawb(&mut self, mawb: &str) -> Result<Option<CargoMawb>> {
+        self.inner.cargo_mawb(mawb)
+    }
+    fn cargo_stock_next(&mut self, prefix: u16) -> Result<Option<u32>> {
+        self.inner.cargo_stock_next(prefix)
+    }
+    fn cargo_clock(&mut self) -> Result<Option<MessageTime>> {
+        self.inner.cargo_clock()
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -288,5 +320,21 @@ impl WriteTx for CachedTx<'_> {
         // Whatever the cache remembers was derived too.
         self.cache.clear();
         self.inner.forget_derived()
+    }
+    // ----- cargo (issue #15) -----
+    fn put_cargo_parcel(&mut self, parcel: &CargoParcel) -> Result<()> {
+        self.inner.put_cargo_parcel(parcel)
+    }
+    fn put_cargo_flight(&mut self, flight: &CargoFlight) -> Result<()> {
+        self.inner.put_cargo_flight(flight)
+    }
+    fn put_cargo_mawb(&mut self, mawb: &CargoMawb) -> Result<()> {
+        self.inner.put_cargo_mawb(mawb)
+    }
+    fn set_cargo_stock_next(&mut self, prefix: u16, next_serial: u32) -> Result<()> {
+        self.inner.set_cargo_stock_next(prefix, next_serial)
+    }
+    fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()> {
+        self.inner.set_cargo_clock(at)
     }
 }

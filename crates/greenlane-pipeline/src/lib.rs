@@ -17,6 +17,7 @@ mod apply;
 mod cache;
 mod convert;
 mod facts;
+mod flights;
 mod intake;
 pub mod receipts;
 mod replay;
@@ -26,6 +27,7 @@ mod workbench;
 mod writer;
 
 pub use facts::list_facts;
+pub use flights::{Cargo, CargoTableError, china_date, local as local_time, message_time as flight_time};
 pub use replay::{StoredParcel, for_each_stored_parcel};
 pub use screening::{Lists, screen_parties};
 pub use snapshot::{Heads, SnapshotPolicy, clear_snapshots};
@@ -51,11 +53,14 @@ pub struct Config {
     pub closed_registry: bool,
     /// How long (message time) a list may wait for its order or waybill before it expires.
     pub pending_ttl_seconds: i64,
+    /// Routes and cargo rules: when given, arrived lists are consolidated onto flights and
+    /// depart on message time (`flights.rs`).
+    pub cargo: Option<Arc<Cargo>>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { closed_registry: false, pending_ttl_seconds: 72 * 3600 }
+        Config { closed_registry: false, pending_ttl_seconds: 72 * 3600, cargo: None }
     }
 }
 
@@ -288,6 +293,16 @@ impl Pipeline {
             if let Some(now) = clock {
                 stats.expired = self.expire(&mut cached, now)?;
             }
+            // Cut-offs and departures the clock passed; the departure messages greenlane writes
+            // are applied like any message, in the same transaction.
+            if let (Some(now), Some(cargo)) = (clock, self.config.cargo.clone()) {
+                for prepared in flights::tick(&mut cached, &cargo, now)? {
+                    let parsed = prepared.parsed.as_ref().map_err(|e| {
+                        PipelineError::Internal(format!("a departure message greenlane wrote does not read: {e}"))
+                    })?;
+                    self.apply_one(&mut cached, &prepared, parsed, &mut committed, &mut clock, &mut stats)?;
+                }
+            }
         }
         self.mark_applied(&mut *tx)?;
         tx.commit()?;
@@ -349,6 +364,7 @@ impl Pipeline {
             assigned_invt_no: None,
             actor: prepared.actor.as_deref(),
             reused_guids,
+            cargo: self.config.cargo.as_deref(),
         };
         let entities = cx.apply(&parsed.message)?;
         stats.decided.append(&mut cx.decided);

@@ -16,6 +16,7 @@ fn every_scenario_gives_its_transcript() {
         let mut h = Harness::new(Config {
             closed_registry: s.closed_registry,
             pending_ttl_seconds: s.pending_ttl_hours * 3600,
+            ..Config::default()
         });
         let mut transcript = String::new();
         for (what, bytes) in &s.steps {

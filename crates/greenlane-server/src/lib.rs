@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 mod cursor;
+mod flights;
 pub mod listen;
 mod mandates;
 mod metrics_hook;
@@ -111,6 +112,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/criteria", get(get_criteria))
         .route("/api/v1/criteria/reload", post(post_criteria_reload))
         .route("/api/v1/mandates", get(mandates::list).post(mandates::add))
+        .route("/api/v1/flights", get(flights::list))
+        .route("/api/v1/flights/{flight_no}/{date}/ffm", get(flights::ffm))
+        .route("/api/v1/mawbs/{mawb}/{kind}", get(flights::mawb_document))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
         // Bodies are limited per route by `listen`'s guard, and read by the handlers only after

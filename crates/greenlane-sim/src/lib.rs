@@ -126,6 +126,7 @@
 //! with its magnitude documented), so that robustness is measured, not assumed: a day and its
 //! perturbed copy should get the same release rate and recall (`greenlane perturb`).
 
+pub mod arrivals;
 mod clock;
 mod data;
 mod names;

@@ -92,7 +92,7 @@ fn close(kind: Kind, sender: usize, parcels: Vec<u32>, last: i64, config: &SimCo
 
 /// A deterministic GUID for entity `n` of kind `k`: a keyed mix, so that rendering a message
 /// needs no state from the plan.
-fn guid(seed: u64, k: u64, n: u64) -> String {
+pub(crate) fn guid(seed: u64, k: u64, n: u64) -> String {
     fn mix(mut z: u64) -> u64 {
         z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -14,6 +14,7 @@
 //! [`PgStore`], anything else is the folder of a [`SqliteStore`]. A hub on PostgreSQL keeps its
 //! intake log in the same database: [`PgLog`], greenlane-log's `Log` over a table.
 
+mod cargo;
 mod codec;
 mod pg;
 mod pg_log;
@@ -22,6 +23,7 @@ mod sql;
 mod sqlite;
 mod workbench;
 
+pub use cargo::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey, FlightStatus, UldBuild};
 pub use pg::PgStore;
 pub use pg_log::PgLog;
 pub use sqlite::SqliteStore;
@@ -237,6 +239,24 @@ pub trait ReadTx {
     fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>>;
     /// The sequence number of the last intake-log record applied to this store (0: none).
     fn log_applied(&mut self) -> Result<u64>;
+
+    // ----- cargo (issue #15): arrived lists on their way to flights -----
+    fn cargo_parcel(&mut self, list: &ListKey) -> Result<Option<CargoParcel>>;
+    /// Parcels in `state` (and bound for `destination`, when given), ordered by list key.
+    fn cargo_parcels_in(&mut self, state: CargoState, destination: Option<&str>) -> Result<Vec<CargoParcel>>;
+    /// Parcels loaded on, or departed with, a flight, ordered by list key.
+    fn cargo_parcels_on(&mut self, flight: &FlightKey) -> Result<Vec<CargoParcel>>;
+    fn cargo_parcels_of_mawb(&mut self, mawb: &str) -> Result<Vec<CargoParcel>>;
+    /// Every cargo parcel, ordered by list key, the page after `after`.
+    fn cargo_parcels_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<CargoParcel>>;
+    fn cargo_flight(&mut self, key: &FlightKey) -> Result<Option<CargoFlight>>;
+    /// Flights departing at or after `from` and before `to`, in departure order.
+    fn cargo_flights_between(&mut self, from: MessageTime, to: MessageTime) -> Result<Vec<CargoFlight>>;
+    fn cargo_mawb(&mut self, mawb: &str) -> Result<Option<CargoMawb>>;
+    /// The next unissued serial of an airline's stock, once any was issued.
+    fn cargo_stock_next(&mut self, prefix: u16) -> Result<Option<u32>>;
+    /// The message time up to which cut-offs and departures were processed.
+    fn cargo_clock(&mut self) -> Result<Option<MessageTime>>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -291,6 +311,17 @@ pub trait WriteTx: ReadTx {
     /// the log position), keeping what people configured (tokens, sessions, mandates): the
     /// start of a rebuild from the log.
     fn forget_derived(&mut self) -> Result<()>;
+
+    // ----- cargo (issue #15) -----
+    /// Inserts or replaces.
+    fn put_cargo_parcel(&mut self, parcel: &CargoParcel) -> Result<()>;
+    /// Inserts or replaces.
+    fn put_cargo_flight(&mut self, flight: &CargoFlight) -> Result<()>;
+    /// Inserts or replaces an issued MAWB and its documents (a load rebuilt before departure
+    /// keeps its number). Numbers are never issued twice: `cargo_stock` keeps the next one.
+    fn put_cargo_mawb(&mut self, mawb: &CargoMawb) -> Result<()>;
+    fn set_cargo_stock_next(&mut self, prefix: u16, next_serial: u32) -> Result<()>;
+    fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()>;
 }
 
 /// The tables [`WriteTx::forget_derived`] empties: everything the pipeline writes from messages
@@ -310,6 +341,11 @@ pub const DERIVED_TABLES: &[&str] = &[
     "dash_daily",
     "guids",
     "log_applied",
+    "cargo_parcels",
+    "cargo_flights",
+    "cargo_mawbs",
+    "cargo_stock",
+    "cargo_clock",
 ];
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or

@@ -2,6 +2,7 @@
 //! backends against [`Db`]; the schema's migrations and their runner; and [`SqlTx`], the one
 //! implementation of [`ReadTx`] and [`WriteTx`] over any backend's connection.
 
+use crate::cargo::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey};
 use crate::codec::{self, ListColumns};
 use crate::sql::{self, Db, Dialect, Row, Sql, args};
 use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
@@ -38,6 +39,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_access.sql"),
     migration!(7, "0007_log_applied.sql"),
     migration!(8, "0008_intake_log.sql"),
+    migration!(9, "0009_cargo.sql"),
 ];
 
 /// Applies the migrations the database lacks, inside the transaction (and under the lock) the
@@ -212,6 +214,37 @@ impl<S: Session> ReadTx for SqlTx<S> {
     fn log_applied(&mut self) -> Result<u64> {
         self.with(q::log_applied)
     }
+    // ----- cargo (issue #15) -----
+    fn cargo_parcel(&mut self, list: &ListKey) -> Result<Option<CargoParcel>> {
+        self.with(|c| q::cargo_parcel(c, list))
+    }
+    fn cargo_parcels_in(&mut self, state: CargoState, destination: Option<&str>) -> Result<Vec<CargoParcel>> {
+        self.with(|c| q::cargo_parcels_in(c, state, destination))
+    }
+    fn cargo_parcels_on(&mut self, flight: &FlightKey) -> Result<Vec<CargoParcel>> {
+        self.with(|c| q::cargo_parcels_on(c, flight))
+    }
+    fn cargo_parcels_of_mawb(&mut self, mawb: &str) -> Result<Vec<CargoParcel>> {
+        self.with(|c| q::cargo_parcels_of_mawb(c, mawb))
+    }
+    fn cargo_parcels_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<CargoParcel>> {
+        self.with(|c| q::cargo_parcels_after(c, after, limit))
+    }
+    fn cargo_flight(&mut self, key: &FlightKey) -> Result<Option<CargoFlight>> {
+        self.with(|c| q::cargo_flight(c, key))
+    }
+    fn cargo_flights_between(&mut self, from: MessageTime, to: MessageTime) -> Result<Vec<CargoFlight>> {
+        self.with(|c| q::cargo_flights_between(c, from, to))
+    }
+    fn cargo_mawb(&mut self, mawb: &str) -> Result<Option<CargoMawb>> {
+        self.with(|c| q::cargo_mawb(c, mawb))
+    }
+    fn cargo_stock_next(&mut self, prefix: u16) -> Result<Option<u32>> {
+        self.with(|c| q::cargo_stock_next(c, prefix))
+    }
+    fn cargo_clock(&mut self) -> Result<Option<MessageTime>> {
+        self.with(q::cargo_clock)
+    }
 }
 
 impl<S: WriteSession> WriteTx for SqlTx<S> {
@@ -344,6 +377,25 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
 
     fn forget_derived(&mut self) -> Result<()> {
         self.with(q::forget_derived)
+    }
+    // ----- cargo (issue #15) -----
+    fn put_cargo_parcel(&mut self, parcel: &CargoParcel) -> Result<()> {
+        let doc = codec::to_json("cargo parcel", parcel)?;
+        self.with(|c| q::put_cargo_parcel(c, parcel, &doc))
+    }
+    fn put_cargo_flight(&mut self, flight: &CargoFlight) -> Result<()> {
+        let doc = codec::to_json("cargo flight", flight)?;
+        self.with(|c| q::put_cargo_flight(c, flight, &doc))
+    }
+    fn put_cargo_mawb(&mut self, mawb: &CargoMawb) -> Result<()> {
+        let doc = codec::to_json("cargo mawb", mawb)?;
+        self.with(|c| q::put_cargo_mawb(c, mawb, &doc))
+    }
+    fn set_cargo_stock_next(&mut self, prefix: u16, next_serial: u32) -> Result<()> {
+        self.with(|c| q::set_cargo_stock_next(c, prefix, next_serial))
+    }
+    fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()> {
+        self.with(|c| q::set_cargo_clock(c, at))
     }
 }
 
@@ -995,5 +1047,147 @@ mod q {
             " WHERE ebc_code = ?1 ORDER BY received_at DESC, seq DESC LIMIT ?2"
         );
         sql::all(c, "lists_of_enterprise", SQL, args![ebc_code, codec::limit(limit)], list_row)
+    }
+
+    // ----- cargo (issue #15): arrived lists, flights, master waybills, stock, clock -----
+
+    const CARGO_PARCEL_DOC: &str = "cargo parcel";
+
+    fn cargo_parcels(c: &mut dyn Db, op: &'static str, sql: Sql, args: &[sql::Arg<'_>]) -> Result<Vec<CargoParcel>> {
+        sql::all(c, op, sql, args, |r| codec::from_json(CARGO_PARCEL_DOC, r.text(0)?))
+    }
+
+    pub(super) fn cargo_parcel(c: &mut dyn Db, key: &ListKey) -> Result<Option<CargoParcel>> {
+        const SQL: Sql = Sql::same("SELECT doc FROM cargo_parcels WHERE ebc_code = ?1 AND cop_no = ?2");
+        sql::first(c, "cargo_parcel", SQL, args![&key.ebc_code, &key.cop_no], |r| {
+            codec::from_json(CARGO_PARCEL_DOC, r.text(0)?)
+        })
+    }
+
+    pub(super) fn cargo_parcels_in(
+        c: &mut dyn Db,
+        state: CargoState,
+        destination: Option<&str>,
+    ) -> Result<Vec<CargoParcel>> {
+        const SQL: Sql = Sql::same(
+            "SELECT doc FROM cargo_parcels WHERE state = ?1 AND (CAST(?2 AS TEXT) IS NULL OR destination = ?2)
+             ORDER BY ebc_code, cop_no",
+        );
+        cargo_parcels(c, "cargo_parcels_in", SQL, args![state.as_str(), destination])
+    }
+
+    pub(super) fn cargo_parcels_on(c: &mut dyn Db, flight: &FlightKey) -> Result<Vec<CargoParcel>> {
+        const SQL: Sql = Sql::same(
+            "SELECT doc FROM cargo_parcels WHERE flight_no = ?1 AND departure = ?2 ORDER BY ebc_code, cop_no",
+        );
+        cargo_parcels(c, "cargo_parcels_on", SQL, args![&flight.flight_no, flight.departure.0])
+    }
+
+    pub(super) fn cargo_parcels_of_mawb(c: &mut dyn Db, mawb: &str) -> Result<Vec<CargoParcel>> {
+        const SQL: Sql = Sql::same("SELECT doc FROM cargo_parcels WHERE mawb = ?1 ORDER BY ebc_code, cop_no");
+        cargo_parcels(c, "cargo_parcels_of_mawb", SQL, args![mawb])
+    }
+
+    pub(super) fn cargo_parcels_after(
+        c: &mut dyn Db,
+        after: Option<&ListKey>,
+        limit: usize,
+    ) -> Result<Vec<CargoParcel>> {
+        const SQL: Sql = Sql::same(
+            "SELECT doc FROM cargo_parcels WHERE CAST(?1 AS TEXT) IS NULL OR (ebc_code, cop_no) > (?1, ?2)
+             ORDER BY ebc_code, cop_no LIMIT ?3",
+        );
+        let args = args![after.map(|k| &k.ebc_code), after.map(|k| &k.cop_no), codec::limit(limit)];
+        cargo_parcels(c, "cargo_parcels_after", SQL, args)
+    }
+
+    pub(super) fn put_cargo_parcel(c: &mut dyn Db, p: &CargoParcel, doc: &str) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO cargo_parcels (ebc_code, cop_no, state, destination, flight_no, departure, mawb, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (ebc_code, cop_no) DO UPDATE SET
+                 state = excluded.state, destination = excluded.destination, flight_no = excluded.flight_no,
+                 departure = excluded.departure, mawb = excluded.mawb, doc = excluded.doc",
+        );
+        let flight = p.flight.as_ref();
+        let args = args![
+            &p.list.ebc_code,
+            &p.list.cop_no,
+            p.state.as_str(),
+            p.destination.as_deref(),
+            flight.map(|f| &f.flight_no),
+            flight.map(|f| f.departure.0),
+            p.mawb.as_deref(),
+            doc
+        ];
+        c.execute("put_cargo_parcel", SQL, args).map(drop)
+    }
+
+    pub(super) fn cargo_flight(c: &mut dyn Db, key: &FlightKey) -> Result<Option<CargoFlight>> {
+        const SQL: Sql = Sql::same("SELECT doc FROM cargo_flights WHERE flight_no = ?1 AND departure = ?2");
+        sql::first(c, "cargo_flight", SQL, args![&key.flight_no, key.departure.0], |r| {
+            codec::from_json("cargo flight", r.text(0)?)
+        })
+    }
+
+    pub(super) fn cargo_flights_between(
+        c: &mut dyn Db,
+        from: MessageTime,
+        to: MessageTime,
+    ) -> Result<Vec<CargoFlight>> {
+        const SQL: Sql = Sql::same(
+            "SELECT doc FROM cargo_flights WHERE departure >= ?1 AND departure < ?2 ORDER BY departure, flight_no",
+        );
+        sql::all(c, "cargo_flights_between", SQL, args![from.0, to.0], |r| codec::from_json("cargo flight", r.text(0)?))
+    }
+
+    pub(super) fn put_cargo_flight(c: &mut dyn Db, f: &CargoFlight, doc: &str) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO cargo_flights (flight_no, departure, status, doc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (flight_no, departure) DO UPDATE SET status = excluded.status, doc = excluded.doc",
+        );
+        c.execute("put_cargo_flight", SQL, args![&f.key.flight_no, f.key.departure.0, f.status.as_str(), doc]).map(drop)
+    }
+
+    pub(super) fn cargo_mawb(c: &mut dyn Db, mawb: &str) -> Result<Option<CargoMawb>> {
+        const SQL: Sql = Sql::same("SELECT doc FROM cargo_mawbs WHERE mawb = ?1");
+        sql::first(c, "cargo_mawb", SQL, args![mawb], |r| codec::from_json("cargo mawb", r.text(0)?))
+    }
+
+    pub(super) fn put_cargo_mawb(c: &mut dyn Db, m: &CargoMawb, doc: &str) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO cargo_mawbs (mawb, flight_no, departure, doc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (mawb) DO UPDATE SET
+                 flight_no = excluded.flight_no, departure = excluded.departure, doc = excluded.doc",
+        );
+        c.execute("put_cargo_mawb", SQL, args![&m.mawb, &m.flight.flight_no, m.flight.departure.0, doc]).map(drop)
+    }
+
+    pub(super) fn cargo_stock_next(c: &mut dyn Db, prefix: u16) -> Result<Option<u32>> {
+        const SQL: Sql = Sql::same("SELECT next_serial FROM cargo_stock WHERE prefix = ?1");
+        sql::first(c, "cargo_stock_next", SQL, args![i64::from(prefix)], |r| {
+            let v = r.int(0)?;
+            u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("stock serial {v} is out of range")))
+        })
+    }
+
+    pub(super) fn set_cargo_stock_next(c: &mut dyn Db, prefix: u16, next: u32) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO cargo_stock (prefix, next_serial) VALUES (?1, ?2)
+             ON CONFLICT (prefix) DO UPDATE SET next_serial = excluded.next_serial",
+        );
+        c.execute("set_cargo_stock_next", SQL, args![i64::from(prefix), i64::from(next)]).map(drop)
+    }
+
+    pub(super) fn cargo_clock(c: &mut dyn Db) -> Result<Option<MessageTime>> {
+        const SQL: Sql = Sql::same("SELECT at FROM cargo_clock WHERE id = 1");
+        sql::first(c, "cargo_clock", SQL, &[], |r| Ok(MessageTime(r.int(0)?)))
+    }
+
+    pub(super) fn set_cargo_clock(c: &mut dyn Db, at: MessageTime) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO cargo_clock (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+        );
+        c.execute("set_cargo_clock", SQL, args![at.0]).map(drop)
     }
 }

@@ -42,6 +42,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/criteria/backtest", get(pages::criteria_backtest))
         .route("/criteria/file/{name}", get(pages::criteria_file).post(pages::criteria_file_post))
         .route("/exporter", get(pages::exporter))
+        .route("/flights", get(pages::flights))
         .route("/assets/{name}", get(assets::get))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))
         .layer(axum::middleware::from_fn(session::security_headers))

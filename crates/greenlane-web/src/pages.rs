@@ -5,11 +5,14 @@ use crate::WebState;
 use crate::dashboard::{self, Dashboard, ShareRow};
 use crate::i18n::{Lang, Tr, lane_name, plain_status};
 use crate::session;
+
+mod flights;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+pub use flights::flights;
 use greenlane_core::access::Endpoint;
 use greenlane_core::{InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Reason, ViolationKind};
 use greenlane_pipeline::{InspectionRequest, OfficerAction};

@@ -49,6 +49,8 @@ pub struct Day {
     pushed: Pushed,
     criteria: PathBuf,
     base: String,
+    /// The flights of the day and the next two, as the hub loaded them.
+    flights: String,
 }
 
 impl Day {
@@ -59,7 +61,7 @@ impl Day {
 
 pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     let day = run_day(options)?;
-    let Day { evaluation, held_out, plan, truth_path, store, hub, tokens, pushed, criteria, base } = day;
+    let Day { evaluation, held_out, plan, truth_path, store, hub, tokens, pushed, criteria, base, flights } = day;
     println!();
     println!("greenlane demo: a simulated Shenzhen export day, seed {}", options.seed);
     println!(
@@ -77,6 +79,8 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     );
     println!();
     print!("{evaluation}");
+    println!();
+    print!("{flights}");
     println!();
     println!("parcels of products held out of tuning ({} of them):", held_out.parcels);
     print!("{}", held_out.headline());
@@ -175,10 +179,17 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
     let worked = worked_live + work_cases(&*store, sim.truth(), &base, &tokens.officer)?;
     progress(&format!("officers worked {worked} lists routed to them"));
 
+    // The warehouse declares what reached it; the hub loads and departs flights on their times.
+    let (sent, refused) = crate::flights::push_arrivals(&sim, &base, &tokens.admin)?;
+    progress(&format!("sent {sent} arrival messages; {refused} arrivals refused (lists not released)"));
+    let day = sim.config().day;
+    let dates = [day, day + time::Duration::days(1), day + time::Duration::days(2)];
+    let flights = crate::flights::table(&base, &tokens.admin, &dates)?;
+
     let evaluation = Evaluation::of_store(&*store, sim.truth())?;
     let held_out_truth: Vec<TruthRecord> = sim.truth().iter().filter(|t| t.held_out).cloned().collect();
     let held_out = Evaluation::of_store(&*store, &held_out_truth)?;
-    Ok(Day { evaluation, held_out, plan, truth_path, store, hub, tokens, pushed, criteria, base })
+    Ok(Day { evaluation, held_out, plan, truth_path, store, hub, tokens, pushed, criteria, base, flights })
 }
 
 /// Makes `dir` an empty folder for a new store: a folder a previous demo made is wiped, any

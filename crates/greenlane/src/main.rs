@@ -5,6 +5,7 @@ mod backtest;
 mod check;
 mod demo;
 mod evaluate;
+mod flights;
 mod ingest;
 mod intake;
 mod perturb;
@@ -369,7 +370,11 @@ struct PipelineArgs {
 
 impl PipelineArgs {
     fn config(&self) -> PipelineConfig {
-        PipelineConfig { closed_registry: self.closed_registry, pending_ttl_seconds: self.pending_ttl_hours * 3600 }
+        PipelineConfig {
+            closed_registry: self.closed_registry,
+            pending_ttl_seconds: self.pending_ttl_hours * 3600,
+            cargo: Some(std::sync::Arc::new(greenlane_pipeline::Cargo::shenzhen())),
+        }
     }
 }
 

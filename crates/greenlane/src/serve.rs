@@ -88,7 +88,11 @@ impl Hub {
         let mut pipeline = Pipeline::new(
             store.clone(),
             Box::new(engine),
-            Config { closed_registry: options.closed_registry, pending_ttl_seconds: options.pending_ttl_hours * 3600 },
+            Config {
+                closed_registry: options.closed_registry,
+                pending_ttl_seconds: options.pending_ttl_hours * 3600,
+                cargo: Some(std::sync::Arc::new(greenlane_pipeline::Cargo::shenzhen())),
+            },
         )
         .context("starting the pipeline")?;
         if let Some(lists) = &lists {

@@ -66,6 +66,7 @@ mod tests {
             (
                 "greenlane-pipeline",
                 &[
+                    "greenlane-cargo",
                     "greenlane-ceb",
                     "greenlane-codes",
                     "greenlane-core",
@@ -76,7 +77,14 @@ mod tests {
             ),
             (
                 "greenlane-server",
-                &["greenlane-ceb", "greenlane-core", "greenlane-pipeline", "greenlane-screen", "greenlane-store"],
+                &[
+                    "greenlane-cargo",
+                    "greenlane-ceb",
+                    "greenlane-core",
+                    "greenlane-pipeline",
+                    "greenlane-screen",
+                    "greenlane-store",
+                ],
             ),
             ("greenlane-sim", &["greenlane-ceb", "greenlane-codes", "greenlane-core"]),
             ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),

@@ -8,6 +8,7 @@ use greenlane_core::{
     OrderItem, OrderKey, Payment, Reason, ViolationKind, Waybill, WaybillKey,
 };
 use greenlane_store::{AuditEntry, Claim, ListFacts, QueueFilter, china_day};
+use greenlane_store::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey, FlightStatus, UldBuild};
 use greenlane_store::{
     Clearance, Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow,
     WaybillRow,
@@ -59,6 +60,7 @@ macro_rules! conformance_suite {
             a_large_transaction_commits_whole,
             every_list_pages_in_key_order,
             the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals,
+            cargo_parcels_flights_mawbs_stock_and_clock_round_trip,
         );
     };
     (@cases $fresh:expr; $($case:ident),* $(,)?) => {
@@ -1287,4 +1289,141 @@ pub fn the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals(b: &dy
     assert_eq!(cell("dest", "502"), None);
     assert!(ok(r.review_queue(&QueueFilter::default(), 10)).is_empty());
     assert_eq!(ok(r.claim_of(&list_key("C-1"))), None);
+}
+
+// ----- cargo (issue #15) -----
+
+fn cargo_parcel(cop_no: &str, state: CargoState, destination: Option<&str>, flight: Option<&FlightKey>) -> CargoParcel {
+    CargoParcel {
+        list: list_key(cop_no),
+        invt_no: Some(format!("53452026E{cop_no}")),
+        logistics_code: "4403660LOG".into(),
+        logistics_no: format!("SF{cop_no}"),
+        arrived_at: at("20261111100000"),
+        destination: destination.map(str::to_owned),
+        weight_g: 1250,
+        volume_cm3: 11_468,
+        handling: 1,
+        state,
+        flight: flight.cloned(),
+        hawb: flight.map(|_| "GLH00000001".into()),
+        mawb: flight.map(|_| "071-10000003".into()),
+        reasons: vec![Reason::new("missed_cutoff", "re-planned onto the next flight")],
+    }
+}
+
+pub fn cargo_parcels_flights_mawbs_stock_and_clock_round_trip(b: &dyn Backend) {
+    let store = b.open();
+    let flight = FlightKey { flight_no: "ET3634".into(), departure: at("20261112013000") };
+    let other = FlightKey { flight_no: "ET3634".into(), departure: at("20261114013000") };
+    let waiting = cargo_parcel("C-1", CargoState::Waiting, Some("LGG"), None);
+    let waiting_elsewhere = cargo_parcel("C-2", CargoState::Waiting, Some("ORD"), None);
+    let mut loaded = cargo_parcel("C-3", CargoState::Loaded, Some("LGG"), Some(&flight));
+    let unflown = cargo_parcel("C-4", CargoState::Unflown, None, None);
+    let cargo_flight = CargoFlight {
+        key: flight.clone(),
+        route: "SZX-LGG-ET".into(),
+        origin: "SZX".into(),
+        destination: "LGG".into(),
+        status: FlightStatus::Closed,
+        capacity_g: 102_800_000,
+        capacity_cm3: 436_320_000,
+        uld_type: "PMC".into(),
+        uld_net_g: 6_804_000,
+        uld_volume_cm3: 16_160_000,
+        positions: 27,
+        parcels: 1,
+        gross_g: 1250,
+        volume_cm3: 11_468,
+        chargeable_g: 2000,
+        ulds: vec![UldBuild { id: "PMC00001ET".into(), gross_g: 1250, volume_cm3: 11_468 }],
+        mawbs: vec!["071-10000003".into()],
+        ffm: "FFM/8\n1/ET3634/12NOV0130/SZX\nLAST\n".into(),
+    };
+    let mawb = CargoMawb {
+        mawb: "071-10000003".into(),
+        flight: flight.clone(),
+        origin: "SZX".into(),
+        destination: "LGG".into(),
+        pieces: 1,
+        gross_g: 1250,
+        chargeable_g: 2000,
+        fwb: "FWB/17\n071-10000003SZXLGG/T1K1.3\n".into(),
+        fhl: "FHL/5\n".into(),
+    };
+    {
+        let mut tx = ok(store.write());
+        assert_eq!(ok(tx.cargo_clock()), None);
+        assert_eq!(ok(tx.cargo_stock_next(71)), None);
+        for p in [&waiting, &waiting_elsewhere, &loaded, &unflown] {
+            ok(tx.put_cargo_parcel(p));
+        }
+        ok(tx.put_cargo_flight(&cargo_flight));
+        ok(tx.put_cargo_mawb(&CargoMawb { pieces: 9, ..mawb.clone() }));
+        // A rebuilt load keeps its number and replaces its documents.
+        ok(tx.put_cargo_mawb(&mawb));
+        ok(tx.set_cargo_stock_next(71, 1_000_001));
+        ok(tx.set_cargo_clock(at("20261111200000")));
+        // The transaction sees its own writes.
+        assert_eq!(ok(tx.cargo_parcel(&list_key("C-3"))), Some(loaded.clone()));
+        ok(tx.commit());
+    }
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.cargo_parcel(&list_key("C-1"))), Some(waiting.clone()));
+    assert_eq!(ok(r.cargo_parcel(&list_key("C-9"))), None);
+    assert_eq!(ok(r.cargo_parcels_in(CargoState::Waiting, Some("LGG"))), vec![waiting.clone()]);
+    assert_eq!(ok(r.cargo_parcels_in(CargoState::Waiting, None)), vec![waiting.clone(), waiting_elsewhere.clone()]);
+    assert_eq!(ok(r.cargo_parcels_in(CargoState::Unflown, None)), vec![unflown.clone()]);
+    assert_eq!(ok(r.cargo_parcels_on(&flight)), vec![loaded.clone()]);
+    assert_eq!(ok(r.cargo_parcels_on(&other)), vec![]);
+    assert_eq!(ok(r.cargo_parcels_of_mawb("071-10000003")), vec![loaded.clone()]);
+    let page = ok(r.cargo_parcels_after(None, 2));
+    assert_eq!(page.iter().map(|p| p.list.cop_no.as_str()).collect::<Vec<_>>(), ["C-1", "C-2"]);
+    let page = ok(r.cargo_parcels_after(Some(&list_key("C-2")), 10));
+    assert_eq!(page.iter().map(|p| p.list.cop_no.as_str()).collect::<Vec<_>>(), ["C-3", "C-4"]);
+    assert_eq!(ok(r.cargo_flight(&flight)), Some(cargo_flight.clone()));
+    assert_eq!(ok(r.cargo_flight(&other)), None);
+    assert_eq!(ok(r.cargo_flights_between(at("20261112000000"), at("20261113000000"))), vec![cargo_flight.clone()]);
+    assert_eq!(ok(r.cargo_flights_between(at("20261112013001"), at("20261113000000"))), vec![]);
+    assert_eq!(ok(r.cargo_mawb("071-10000003")), Some(mawb.clone()));
+    assert_eq!(ok(r.cargo_mawb("071-10000014")), None);
+    assert_eq!(ok(r.cargo_stock_next(71)), Some(1_000_001));
+    assert_eq!(ok(r.cargo_clock()), Some(at("20261111200000")));
+    drop(r);
+
+    // Upserts move a parcel between states and flights; the flight moves to departed.
+    loaded.state = CargoState::Departed;
+    let departed_flight = CargoFlight { status: FlightStatus::Departed, ..cargo_flight.clone() };
+    {
+        let mut tx = ok(store.write());
+        ok(tx.put_cargo_parcel(&loaded));
+        ok(tx.put_cargo_parcel(&CargoParcel {
+            state: CargoState::Loaded,
+            flight: Some(other.clone()),
+            ..waiting.clone()
+        }));
+        ok(tx.put_cargo_flight(&departed_flight));
+        ok(tx.set_cargo_stock_next(71, 1_000_002));
+        ok(tx.set_cargo_clock(at("20261112020000")));
+        ok(tx.commit());
+    }
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.cargo_parcels_in(CargoState::Departed, None)), vec![loaded.clone()]);
+    assert_eq!(ok(r.cargo_parcels_in(CargoState::Waiting, Some("LGG"))), vec![]);
+    assert_eq!(ok(r.cargo_parcels_on(&other)).len(), 1);
+    assert_eq!(ok(r.cargo_flight(&flight)).map(|f| f.status), Some(FlightStatus::Departed));
+    assert_eq!(ok(r.cargo_stock_next(71)), Some(1_000_002));
+    assert_eq!(ok(r.cargo_clock()), Some(at("20261112020000")));
+    drop(r);
+
+    // All of it is derived from messages: a rebuild forgets it.
+    let mut tx = ok(store.write());
+    ok(tx.forget_derived());
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.cargo_parcels_after(None, 10)), vec![]);
+    assert_eq!(ok(r.cargo_flight(&flight)), None);
+    assert_eq!(ok(r.cargo_mawb("071-10000003")), None);
+    assert_eq!(ok(r.cargo_stock_next(71)), None);
+    assert_eq!(ok(r.cargo_clock()), None);
 }
