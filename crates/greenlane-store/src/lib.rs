@@ -20,11 +20,13 @@ mod pg_log;
 mod queries;
 mod sql;
 mod sqlite;
+mod summaries;
 mod workbench;
 
 pub use pg::PgStore;
 pub use pg_log::PgLog;
 pub use sqlite::SqliteStore;
+pub use summaries::{DepartureRow, SummaryRow};
 pub use workbench::{AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow, china_day};
 
 use greenlane_core::{
@@ -237,6 +239,20 @@ pub trait ReadTx {
     fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>>;
     /// The sequence number of the last intake-log record applied to this store (0: none).
     fn log_applied(&mut self) -> Result<u64>;
+
+    // ----- summaries (the monthly summary declaration) -------------------------------------------
+    /// The list an invtNo names.
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>>;
+    /// A list's departure, with the summary holding it, if any.
+    fn departure(&mut self, invt_no: &str) -> Result<Option<DepartureRow>>;
+    /// The lists that departed in `month` (`YYYYMM`), of one exporter or all, by invtNo.
+    fn departures(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<DepartureRow>>;
+    /// The latest departure time of any list.
+    fn latest_departure(&mut self) -> Result<Option<MessageTime>>;
+    /// The accepted summaries of `month`, of one exporter or all, by exporter and sumNo.
+    fn summaries(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<SummaryRow>>;
+    /// Whether the exporter already has a summary application with this copNo.
+    fn summary_exists(&mut self, ebc_code: &str, cop_no: &str) -> Result<bool>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -291,6 +307,13 @@ pub trait WriteTx: ReadTx {
     /// the log position), keeping what people configured (tokens, sessions, mandates): the
     /// start of a rebuild from the log.
     fn forget_derived(&mut self) -> Result<()>;
+
+    // ----- summaries ------------------------------------------------------------------------------
+    /// Records a list's departure; a list departs once, so a second record keeps the first.
+    fn put_departure(&mut self, row: &DepartureRow) -> Result<()>;
+    /// Stores an accepted summary and binds every list behind its declarations to it. A list
+    /// already bound to a summary is an error (the database's constraint): callers check first.
+    fn insert_summary(&mut self, row: &SummaryRow) -> Result<()>;
 }
 
 /// The tables [`WriteTx::forget_derived`] empties: everything the pipeline writes from messages
@@ -310,6 +333,10 @@ pub const DERIVED_TABLES: &[&str] = &[
     "dash_daily",
     "guids",
     "log_applied",
+    "list_numbers",
+    "summary_departures",
+    "summary_lists",
+    "summaries",
 ];
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or
