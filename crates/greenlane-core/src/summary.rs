@@ -52,9 +52,10 @@ impl SummaryFlags {
         Ok(SummaryFlags { by_producer, by_item_name: item_name_flag.trim() == "1" })
     }
 
-    /// What greenlane drafts before any application names its flags: by consignor, goods of one
-    /// code merged (the coarsest merge the spec allows, so the fewest declarations).
-    pub const DEFAULT: SummaryFlags = SummaryFlags { by_producer: false, by_item_name: false };
+    /// What greenlane drafts before any application names its flags: by consignor, item names
+    /// kept apart. `itemNameFlag` is a required one-character field whose only documented value
+    /// is 1, so that is what an application will say.
+    pub const DEFAULT: SummaryFlags = SummaryFlags { by_producer: false, by_item_name: true };
 
     pub fn summary_flag(self) -> &'static str {
         if self.by_producer { "2" } else { "1" }
@@ -102,6 +103,20 @@ pub struct DeclarationLine {
     pub gross_weight: Decimal,
     pub net_weight: Decimal,
     pub sources: Vec<LineSource>,
+}
+
+impl DeclarationLine {
+    /// The lists behind the line, in order, each once (a list with two goods lines of one code
+    /// is behind the line twice).
+    pub fn invt_nos(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in &self.sources {
+            if !out.contains(&s.invt_no.as_str()) {
+                out.push(&s.invt_no);
+            }
+        }
+        out
+    }
 }
 
 /// A draft export declaration (报关单) of one group.
@@ -392,7 +407,7 @@ mod tests {
             list(1, "OWN1", vec![item(1, "8518300000", "耳机", d("1"), d("59.9"))], d("0.2")),
             list(2, "OWN2", vec![item(1, "8518300000", "蓝牙耳机", d("2"), d("50"))], d("0.4")),
         ];
-        let merged = compute(SummaryFlags::DEFAULT, &lists);
+        let merged = compute(SummaryFlags { by_producer: false, by_item_name: false }, &lists);
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].lines.len(), 1);
         assert_eq!(merged[0].lines[0].value, d("159.9"));
