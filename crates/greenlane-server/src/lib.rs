@@ -8,6 +8,7 @@ mod cursor;
 pub mod listen;
 mod mandates;
 mod metrics_hook;
+pub mod summaries;
 
 use api::{DecisionJson, DecisionPage, ErrorJson};
 use auth::{Caller, Denied};
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/criteria", get(get_criteria))
         .route("/api/v1/criteria/reload", post(post_criteria_reload))
         .route("/api/v1/mandates", get(mandates::list).post(mandates::add))
+        .route("/api/v1/summaries", get(summaries::get_summaries))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))
         // Bodies are limited per route by `listen`'s guard, and read by the handlers only after
