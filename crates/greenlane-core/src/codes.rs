@@ -62,6 +62,23 @@ pub enum BusinessError {
     NotAccepted { message_type: String, why: String },
     #[error("{0}")]
     Invalid(String),
+    // ----- summaries (CEB701) ---------------------------------------------------------------------
+    #[error("summary application is not valid: {why}")]
+    SummaryInvalid { why: String },
+    #[error("no declaration list of enterprise {ebc_code} has list number {invt_no}")]
+    SummaryUnknownList { ebc_code: String, invt_no: String },
+    #[error("declaration list {invt_no} is already in summary {sum_no}; a list is declared in one summary only")]
+    SummaryListTaken { invt_no: String, sum_no: String },
+    #[error("declaration list {invt_no} has not departed (it is {status}); only cleared (899) lists are summarised")]
+    SummaryNotDeparted { invt_no: String, status: String },
+    #[error("declaration list {invt_no} departed in {month}, not in {expected}: a summary covers one month")]
+    SummaryMixedMonths { invt_no: String, month: String, expected: String },
+    #[error("summary application {cop_no} of enterprise {ebc_code} already exists")]
+    DuplicateSummary { ebc_code: String, cop_no: String },
+    #[error("declaration list {cop_no} is in summary declaration {sum_no}; it can no longer be {action}")]
+    ListInSummary { cop_no: String, sum_no: String, action: &'static str },
+    #[error("summary application {cop_no} names no list that can be summarised")]
+    SummaryEmpty { cop_no: String },
 }
 
 impl BusinessError {
@@ -93,6 +110,14 @@ impl BusinessError {
             BusinessError::GuidReused { .. } => -990901,
             BusinessError::NotAccepted { .. } => -990900,
             BusinessError::Invalid(_) => -990001,
+            BusinessError::SummaryInvalid { .. } => -990700,
+            BusinessError::SummaryUnknownList { .. } => -990701,
+            BusinessError::SummaryListTaken { .. } => -990702,
+            BusinessError::SummaryNotDeparted { .. } => -990703,
+            BusinessError::SummaryMixedMonths { .. } => -990704,
+            BusinessError::DuplicateSummary { .. } => -990705,
+            BusinessError::ListInSummary { .. } => -990706,
+            BusinessError::SummaryEmpty { .. } => -990707,
         }
     }
 
@@ -124,6 +149,14 @@ impl BusinessError {
             BusinessError::GuidReused { .. } => "guid_reused",
             BusinessError::NotAccepted { .. } => "not_accepted",
             BusinessError::Invalid(_) => "invalid",
+            BusinessError::SummaryInvalid { .. } => "summary_invalid",
+            BusinessError::SummaryUnknownList { .. } => "summary_unknown_list",
+            BusinessError::SummaryListTaken { .. } => "summary_list_taken",
+            BusinessError::SummaryNotDeparted { .. } => "summary_not_departed",
+            BusinessError::SummaryMixedMonths { .. } => "summary_mixed_months",
+            BusinessError::DuplicateSummary { .. } => "duplicate_summary",
+            BusinessError::ListInSummary { .. } => "list_in_summary",
+            BusinessError::SummaryEmpty { .. } => "summary_empty",
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod lifecycle;
 mod message_time;
 pub mod plausible;
 pub mod risk;
+pub mod summary;
 
 pub use codes::BusinessError;
 pub use decision::{Decision, Lane, Reason};

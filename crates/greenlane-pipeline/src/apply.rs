@@ -36,7 +36,7 @@ impl From<StoreError> for Fault {
     }
 }
 
-type Applied = Result<(i32, String), Fault>;
+pub(crate) type Applied = Result<(i32, String), Fault>;
 
 /// The state one message is applied with.
 pub(crate) struct ApplyCx<'a> {
@@ -109,7 +109,7 @@ impl ApplyCx<'_> {
             }
             Message::Ceb701(m) => {
                 each!(m.summary_applies, |e, serial| time: &e.summary_apply_head.app_time, customs: "",
-                    apply: self.summary(e));
+                    apply: self.summary_apply(e, serial));
             }
             _ => {}
         }
@@ -134,14 +134,14 @@ impl ApplyCx<'_> {
 
     /// Who acts for this entity: the token's enterprise, or the party the entity names as its
     /// filer when the sender is staff or offline ingest.
-    fn acting(&self, named: &str) -> String {
+    pub(crate) fn acting(&self, named: &str) -> String {
         self.actor.unwrap_or(named).to_owned()
     }
 
     /// How the hub knows whether `party` acts for `exporter` as `kind`: the open registry
     /// believes the filer an entity names when staff or offline ingest send it, but a token
     /// bound to one enterprise files for another only under a mandate, whatever the registry.
-    fn registry(&mut self, exporter: &str, party: &str, kind: MandateKind) -> Result<Registry, Fault> {
+    pub(crate) fn registry(&mut self, exporter: &str, party: &str, kind: MandateKind) -> Result<Registry, Fault> {
         if !self.closed_registry && self.actor.is_none() {
             return Ok(Registry::Open);
         }
@@ -164,7 +164,7 @@ impl ApplyCx<'_> {
         }
     }
 
-    fn register(&mut self, code: &str, name: &str, at: MessageTime) -> Result<(), Fault> {
+    pub(crate) fn register(&mut self, code: &str, name: &str, at: MessageTime) -> Result<(), Fault> {
         if code.is_empty() {
             return Ok(());
         }
@@ -396,6 +396,7 @@ impl ApplyCx<'_> {
                 if kind == AppType::Change && list.agent_code != row.list.agent_code && acting != head.ebc_code {
                     return Err(BusinessError::NotParty { party: head.agent_code.clone(), what }.into());
                 }
+                self.refuse_if_summarised(row, if kind == AppType::Change { "changed" } else { "deleted" })?;
                 if let Err(e) = row.status.check_amend(&head.cop_no, row.lane) {
                     if row.status == ListStatus::Review {
                         let action = if kind == AppType::Change { "refused_change" } else { "refused_delete" };
@@ -576,6 +577,7 @@ impl ApplyCx<'_> {
             return Err(BusinessError::ListNotFound { ebc_code: key.ebc_code, cop_no: key.cop_no }.into());
         };
         access::may_amend(&acting, &key.ebc_code, Some(&row.list.agent_code), &what)?;
+        self.refuse_if_summarised(&row, "cancelled")?;
         if let Err(e) = row.status.check_cancel(&wire.cop_no) {
             if row.status == ListStatus::Review {
                 return Err(self.audit_attempt(&row, &acting, "refused_cancel", at, &e));
@@ -653,6 +655,7 @@ impl ApplyCx<'_> {
         self.register(&head.logistics_code, &head.logistics_name, at)?;
         let numbers: Vec<&str> = wire.departure_lists.iter().map(|l| l.logistics_no.as_str()).collect();
         let n = self.advance(&head.logistics_code, &numbers, ListStatus::depart)?;
+        self.record_departures(&head.logistics_code, &numbers, at)?;
         Ok((899, format!("离境成功，已结关 {n} parcels departed and cleared")))
     }
 
@@ -678,15 +681,6 @@ impl ApplyCx<'_> {
             120,
             format!("总分单入库成功 master bill {} with {} waybills stored", head.bill_no, wire.way_bill_lists.len()),
         ))
-    }
-
-    fn summary(&mut self, wire: &export::SummaryApply) -> Applied {
-        let head = &wire.summary_apply_head;
-        let at = convert::app_time(&head.app_time)?;
-        self.register(&head.agent_code, &head.agent_name, at)?;
-        self.register(&head.ebc_code, &head.ebc_name, at)?;
-        self.register(&head.decl_agent_code, &head.decl_agent_name, at)?;
-        Ok((120, "汇总申请已入库 summary application stored".into()))
     }
 }
 

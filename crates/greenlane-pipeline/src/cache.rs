@@ -215,6 +215,26 @@ impl ReadTx for CachedTx<'_> {
     fn cargo_clock(&mut self) -> Result<Option<MessageTime>> {
         self.inner.cargo_clock()
     }
+
+    // ----- summaries: not cached (a summary application is rare) -----------------------------------
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>> {
+        self.inner.list_by_invt_no(invt_no)
+    }
+    fn departure(&mut self, invt_no: &str) -> Result<Option<greenlane_store::DepartureRow>> {
+        self.inner.departure(invt_no)
+    }
+    fn departures(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<greenlane_store::DepartureRow>> {
+        self.inner.departures(ebc_code, month)
+    }
+    fn latest_departure(&mut self) -> Result<Option<MessageTime>> {
+        self.inner.latest_departure()
+    }
+    fn summaries(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<greenlane_store::SummaryRow>> {
+        self.inner.summaries(ebc_code, month)
+    }
+    fn summary_exists(&mut self, ebc_code: &str, cop_no: &str) -> Result<bool> {
+        self.inner.summary_exists(ebc_code, cop_no)
+    }
 }
 
 impl WriteTx for CachedTx<'_> {
@@ -336,5 +356,13 @@ impl WriteTx for CachedTx<'_> {
     }
     fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()> {
         self.inner.set_cargo_clock(at)
+    }
+
+    // ----- summaries ------------------------------------------------------------------------------
+    fn put_departure(&mut self, row: &greenlane_store::DepartureRow) -> Result<()> {
+        self.inner.put_departure(row)
+    }
+    fn insert_summary(&mut self, row: &greenlane_store::SummaryRow) -> Result<()> {
+        self.inner.insert_summary(row)
     }
 }

@@ -23,6 +23,7 @@ pub mod receipts;
 mod replay;
 mod screening;
 mod snapshot;
+pub mod summaries;
 mod workbench;
 mod writer;
 

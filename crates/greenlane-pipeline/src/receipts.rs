@@ -238,7 +238,8 @@ pub fn receipt_for(message: &Message, outcomes: &[EntityOutcome], digest: &[u8; 
                         ebc_code: h.ebc_code.clone(),
                         cop_no: h.cop_no.clone(),
                         pre_no: o.pre_no.clone(),
-                        sum_no: None,
+                        // An accepted application is numbered from its pre-entry number.
+                        sum_no: (o.status == 120).then(|| crate::summaries::sum_no(&o.pre_no)),
                         msg_seq_no: h.msg_seq_no,
                         return_status: status(o),
                         return_time: time(o),

@@ -21,12 +21,14 @@ mod pg_log;
 mod queries;
 mod sql;
 mod sqlite;
+mod summaries;
 mod workbench;
 
 pub use cargo::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey, FlightStatus, UldBuild};
 pub use pg::PgStore;
 pub use pg_log::PgLog;
 pub use sqlite::SqliteStore;
+pub use summaries::{DepartureRow, SummaryRow};
 pub use workbench::{AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow, china_day};
 
 use greenlane_core::{
@@ -257,6 +259,19 @@ pub trait ReadTx {
     fn cargo_stock_next(&mut self, prefix: u16) -> Result<Option<u32>>;
     /// The message time up to which cut-offs and departures were processed.
     fn cargo_clock(&mut self) -> Result<Option<MessageTime>>;
+    // ----- summaries (the monthly summary declaration) -------------------------------------------
+    /// The list an invtNo names.
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>>;
+    /// A list's departure, with the summary holding it, if any.
+    fn departure(&mut self, invt_no: &str) -> Result<Option<DepartureRow>>;
+    /// The lists that departed in `month` (`YYYYMM`), of one exporter or all, by invtNo.
+    fn departures(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<DepartureRow>>;
+    /// The latest departure time of any list.
+    fn latest_departure(&mut self) -> Result<Option<MessageTime>>;
+    /// The accepted summaries of `month`, of one exporter or all, by exporter and sumNo.
+    fn summaries(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<SummaryRow>>;
+    /// Whether the exporter already has a summary application with this copNo.
+    fn summary_exists(&mut self, ebc_code: &str, cop_no: &str) -> Result<bool>;
 }
 
 /// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
@@ -322,6 +337,12 @@ pub trait WriteTx: ReadTx {
     fn put_cargo_mawb(&mut self, mawb: &CargoMawb) -> Result<()>;
     fn set_cargo_stock_next(&mut self, prefix: u16, next_serial: u32) -> Result<()>;
     fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()>;
+    // ----- summaries ------------------------------------------------------------------------------
+    /// Records a list's departure; a list departs once, so a second record keeps the first.
+    fn put_departure(&mut self, row: &DepartureRow) -> Result<()>;
+    /// Stores an accepted summary and binds every list behind its declarations to it. A list
+    /// already bound to a summary is an error (the database's constraint): callers check first.
+    fn insert_summary(&mut self, row: &SummaryRow) -> Result<()>;
 }
 
 /// The tables [`WriteTx::forget_derived`] empties: everything the pipeline writes from messages
@@ -346,6 +367,10 @@ pub const DERIVED_TABLES: &[&str] = &[
     "cargo_mawbs",
     "cargo_stock",
     "cargo_clock",
+    "list_numbers",
+    "summary_departures",
+    "summary_lists",
+    "summaries",
 ];
 
 /// Opens the store at `location`, applying any migrations it lacks: a `postgres://` or

@@ -5,6 +5,7 @@
 use crate::cargo::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey};
 use crate::codec::{self, ListColumns};
 use crate::sql::{self, Db, Dialect, Row, Sql, args};
+use crate::summaries::{DepartureRow, SummaryRow};
 use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
 use crate::{
     Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, SessionRow, StoreError,
@@ -40,6 +41,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_log_applied.sql"),
     migration!(8, "0008_intake_log.sql"),
     migration!(9, "0009_cargo.sql"),
+    migration!(10, "0010_summaries.sql"),
 ];
 
 /// Applies the migrations the database lacks, inside the transaction (and under the lock) the
@@ -245,6 +247,26 @@ impl<S: Session> ReadTx for SqlTx<S> {
     fn cargo_clock(&mut self) -> Result<Option<MessageTime>> {
         self.with(q::cargo_clock)
     }
+
+    // ----- summaries ------------------------------------------------------------------------------
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>> {
+        self.with(|c| sq::list_by_invt_no(c, invt_no))
+    }
+    fn departure(&mut self, invt_no: &str) -> Result<Option<DepartureRow>> {
+        self.with(|c| sq::departure(c, invt_no))
+    }
+    fn departures(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<DepartureRow>> {
+        self.with(|c| sq::departures(c, ebc_code, month))
+    }
+    fn latest_departure(&mut self) -> Result<Option<MessageTime>> {
+        self.with(sq::latest_departure)
+    }
+    fn summaries(&mut self, ebc_code: Option<&str>, month: u32) -> Result<Vec<SummaryRow>> {
+        self.with(|c| sq::summaries(c, ebc_code, month))
+    }
+    fn summary_exists(&mut self, ebc_code: &str, cop_no: &str) -> Result<bool> {
+        self.with(|c| sq::summary_exists(c, ebc_code, cop_no))
+    }
 }
 
 impl<S: WriteSession> WriteTx for SqlTx<S> {
@@ -295,6 +317,13 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
         self.with(|c| {
             let old = q::list_facts(c, &row.list.key)?;
             q::put_list(c, row, &cols)?;
+            // A list is stored pending first, and only then numbered anew: its number is kept
+            // once, not at every later move.
+            if row.status == ListStatus::Pending
+                && let Some(invt_no) = &row.list.invt_no
+            {
+                sq::put_list_number(c, invt_no, &row.list.key)?;
+            }
             q::update_facts(c, &row.list.key, old.as_ref(), Some(facts))
         })
     }
@@ -303,6 +332,7 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
         self.with(|c| {
             let old = q::list_facts(c, key)?;
             q::delete_list(c, key)?;
+            sq::delete_list_number(c, key)?;
             q::update_facts(c, key, old.as_ref(), None)
         })
     }
@@ -396,6 +426,15 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
     }
     fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()> {
         self.with(|c| q::set_cargo_clock(c, at))
+    }
+
+    // ----- summaries ------------------------------------------------------------------------------
+    fn put_departure(&mut self, row: &DepartureRow) -> Result<()> {
+        self.with(|c| sq::put_departure(c, row))
+    }
+    fn insert_summary(&mut self, row: &SummaryRow) -> Result<()> {
+        let declarations = codec::to_json("summary declarations", &row.declarations)?;
+        self.with(|c| sq::insert_summary(c, row, &declarations))
     }
 }
 
@@ -1189,5 +1228,131 @@ mod q {
             "INSERT INTO cargo_clock (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
         );
         c.execute("set_cargo_clock", SQL, args![at.0]).map(drop)
+    }
+}
+
+// ===== summaries ==================================================================================
+// The monthly summary declaration (migration 10): list numbers, departures, accepted summaries
+// and the lists behind them.
+mod sq {
+    use super::*;
+
+    fn departure_row(r: &dyn Row) -> Result<DepartureRow> {
+        Ok(DepartureRow {
+            invt_no: r.string(0)?,
+            list: ListKey { ebc_code: r.string(1)?, cop_no: r.string(2)? },
+            month: to_month(r.int(3)?)?,
+            departed_at: MessageTime(r.int(4)?),
+            sum_no: r.opt_string(5)?,
+        })
+    }
+
+    fn to_month(v: i64) -> Result<u32> {
+        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("month {v} is out of range")))
+    }
+
+    pub(super) fn put_list_number(c: &mut dyn Db, invt_no: &str, key: &ListKey) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO list_numbers (invt_no, ebc_code, cop_no) VALUES (?1, ?2, ?3) ON CONFLICT (invt_no) DO NOTHING",
+        );
+        c.execute("put_list_number", SQL, args![invt_no, &key.ebc_code, &key.cop_no]).map(drop)
+    }
+
+    pub(super) fn delete_list_number(c: &mut dyn Db, key: &ListKey) -> Result<()> {
+        const SQL: Sql = Sql::same("DELETE FROM list_numbers WHERE ebc_code = ?1 AND cop_no = ?2");
+        c.execute("delete_list_number", SQL, args![&key.ebc_code, &key.cop_no]).map(drop)
+    }
+
+    pub(super) fn list_by_invt_no(c: &mut dyn Db, invt_no: &str) -> Result<Option<ListKey>> {
+        const SQL: Sql = Sql::same("SELECT ebc_code, cop_no FROM list_numbers WHERE invt_no = ?1");
+        sql::first(c, "list_by_invt_no", SQL, args![invt_no], |r| {
+            Ok(ListKey { ebc_code: r.string(0)?, cop_no: r.string(1)? })
+        })
+    }
+
+    pub(super) fn departure(c: &mut dyn Db, invt_no: &str) -> Result<Option<DepartureRow>> {
+        const SQL: Sql = Sql::same(
+            "SELECT d.invt_no, d.ebc_code, d.cop_no, d.month, d.departed_at, s.sum_no
+             FROM summary_departures d LEFT JOIN summary_lists s ON s.invt_no = d.invt_no
+             WHERE d.invt_no = ?1",
+        );
+        sql::first(c, "departure", SQL, args![invt_no], departure_row)
+    }
+
+    pub(super) fn departures(c: &mut dyn Db, ebc_code: Option<&str>, month: u32) -> Result<Vec<DepartureRow>> {
+        const SQL: Sql = Sql::same(
+            "SELECT d.invt_no, d.ebc_code, d.cop_no, d.month, d.departed_at, s.sum_no
+             FROM summary_departures d LEFT JOIN summary_lists s ON s.invt_no = d.invt_no
+             WHERE d.month = ?1 AND (CAST(?2 AS TEXT) IS NULL OR d.ebc_code = ?2)
+             ORDER BY d.ebc_code, d.invt_no",
+        );
+        sql::all(c, "departures", SQL, args![i64::from(month), ebc_code], departure_row)
+    }
+
+    pub(super) fn latest_departure(c: &mut dyn Db) -> Result<Option<MessageTime>> {
+        const SQL: Sql = Sql::same("SELECT MAX(departed_at) FROM summary_departures");
+        Ok(sql::first(c, "latest_departure", SQL, &[], |r| r.opt_int(0))?.flatten().map(MessageTime))
+    }
+
+    pub(super) fn put_departure(c: &mut dyn Db, d: &DepartureRow) -> Result<()> {
+        const SQL: Sql = Sql::same(
+            "INSERT INTO summary_departures (invt_no, ebc_code, cop_no, month, departed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (invt_no) DO NOTHING",
+        );
+        let args = args![&d.invt_no, &d.list.ebc_code, &d.list.cop_no, i64::from(d.month), d.departed_at.0];
+        c.execute("put_departure", SQL, args).map(drop)
+    }
+
+    pub(super) fn summaries(c: &mut dyn Db, ebc_code: Option<&str>, month: u32) -> Result<Vec<SummaryRow>> {
+        const SQL: Sql = Sql::same(
+            "SELECT sum_no, ebc_code, cop_no, month, summary_flag, item_name_flag, applied_at, declarations, result
+             FROM summaries WHERE month = ?1 AND (CAST(?2 AS TEXT) IS NULL OR ebc_code = ?2)
+             ORDER BY ebc_code, sum_no",
+        );
+        sql::all(c, "summaries", SQL, args![i64::from(month), ebc_code], |r| {
+            Ok(SummaryRow {
+                sum_no: r.string(0)?,
+                ebc_code: r.string(1)?,
+                cop_no: r.string(2)?,
+                month: to_month(r.int(3)?)?,
+                summary_flag: r.string(4)?,
+                item_name_flag: r.string(5)?,
+                applied_at: MessageTime(r.int(6)?),
+                declarations: codec::from_json("summary declarations", r.text(7)?)?,
+                result: r.string(8)?,
+            })
+        })
+    }
+
+    pub(super) fn summary_exists(c: &mut dyn Db, ebc_code: &str, cop_no: &str) -> Result<bool> {
+        const SQL: Sql = Sql::same("SELECT EXISTS (SELECT 1 FROM summaries WHERE ebc_code = ?1 AND cop_no = ?2)");
+        sql::one(c, "summary_exists", SQL, args![ebc_code, cop_no], |r| r.boolean(0))
+    }
+
+    pub(super) fn insert_summary(c: &mut dyn Db, s: &SummaryRow, declarations: &str) -> Result<()> {
+        const HEAD: Sql = Sql::same(
+            "INSERT INTO summaries (sum_no, ebc_code, cop_no, month, summary_flag, item_name_flag, applied_at,
+                                    declarations, result)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        );
+        const LIST: Sql = Sql::same("INSERT INTO summary_lists (invt_no, sum_no, decl_seq) VALUES (?1, ?2, ?3)");
+        let args = args![
+            &s.sum_no,
+            &s.ebc_code,
+            &s.cop_no,
+            i64::from(s.month),
+            &s.summary_flag,
+            &s.item_name_flag,
+            s.applied_at.0,
+            declarations,
+            &s.result,
+        ];
+        c.execute("insert_summary", HEAD, args)?;
+        for d in &s.declarations {
+            for invt_no in &d.invt_nos {
+                c.execute("insert_summary_list", LIST, args![invt_no, &s.sum_no, i64::from(d.seq)])?;
+            }
+        }
+        Ok(())
     }
 }

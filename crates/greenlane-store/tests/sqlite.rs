@@ -49,7 +49,7 @@ fn open_creates_the_folder_and_a_wal_database() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert!(!greenlane_store::is_postgres_url(dir.to_str().unwrap()));
     assert!(greenlane_store::is_postgres_url("postgres://db/greenlane"));
     assert!(greenlane_store::is_postgres_url("PostgreSQL://db/greenlane"));
@@ -175,5 +175,5 @@ fn a_store_of_the_previous_release_opens_and_migrates_forward() {
     assert_eq!(found.receipt, b"<r/>");
     let conn = rusqlite::Connection::open(dir.join("greenlane.db")).unwrap();
     let top: i64 = conn.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(top, 9);
+    assert_eq!(top, 10);
 }

@@ -11,6 +11,7 @@ mod dashboard;
 mod i18n;
 mod pages;
 mod session;
+mod summaries;
 
 pub use i18n::Lang;
 
@@ -43,6 +44,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/criteria/file/{name}", get(pages::criteria_file).post(pages::criteria_file_post))
         .route("/exporter", get(pages::exporter))
         .route("/flights", get(pages::flights))
+        .route("/summaries", get(summaries::page))
         .route("/assets/{name}", get(assets::get))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))
         .layer(axum::middleware::from_fn(session::security_headers))

@@ -26,6 +26,8 @@ pub struct Nav {
     pub officer: bool,
     pub dashboards: bool,
     pub exporter: bool,
+    /// The monthly summary declarations (staff: every exporter; an enterprise: its own).
+    pub summaries: bool,
     pub who: String,
     pub role: &'static str,
     /// The session's CSRF token, which every form of the page posts back.
@@ -40,6 +42,7 @@ impl Nav {
             officer: staff,
             dashboards: staff,
             exporter: c.role == Role::Enterprise,
+            summaries: true,
             who: c.name.clone(),
             role: c.role.as_str(),
             csrf: String::new(),
@@ -48,15 +51,15 @@ impl Nav {
 }
 
 /// A signed-in request: who, in which language.
-struct Page {
-    caller: Caller,
-    lang: Lang,
-    t: &'static Tr,
-    nav: Nav,
+pub(crate) struct Page {
+    pub(crate) caller: Caller,
+    pub(crate) lang: Lang,
+    pub(crate) t: &'static Tr,
+    pub(crate) nav: Nav,
 }
 
 /// The caller of a page, or the answer that sends them to sign in (or says they may not).
-fn page(state: &WebState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Page, Box<Response>> {
+pub(crate) fn page(state: &WebState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Page, Box<Response>> {
     let lang = Lang::of(headers);
     match session::caller(state, headers) {
         Ok(caller) if caller.may(endpoint).is_ok() => {
@@ -76,7 +79,7 @@ fn page(state: &WebState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Pag
     }
 }
 
-fn render(status: StatusCode, template: &impl Template) -> Response {
+pub(crate) fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
@@ -94,12 +97,12 @@ struct MessagePage {
     message: String,
 }
 
-fn message(status: StatusCode, t: &'static Tr, nav: Nav, message: String) -> Response {
+pub(crate) fn message(status: StatusCode, t: &'static Tr, nav: Nav, message: String) -> Response {
     render(status, &MessagePage { t, nav, message })
 }
 
 /// Runs store reads off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &WebState,
     f: impl FnOnce(&mut dyn greenlane_store::ReadTx) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, String> {
@@ -111,7 +114,7 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-fn unavailable(p: &Page, why: String) -> Response {
+pub(crate) fn unavailable(p: &Page, why: String) -> Response {
     message(StatusCode::SERVICE_UNAVAILABLE, p.t, p.nav.clone(), why)
 }
 

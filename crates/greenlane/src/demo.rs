@@ -85,6 +85,8 @@ pub fn run(options: &DemoOptions) -> anyhow::Result<()> {
     println!("parcels of products held out of tuning ({} of them):", held_out.parcels);
     print!("{}", held_out.headline());
     println!();
+    print!("{}", summaries_brief(&*store, &base, &tokens.admin)?);
+    println!();
     println!("store      {}", store.describe());
     println!("truth      {}", truth_path.display());
     println!("evaluate   greenlane evaluate --truth {} --data {}", truth_path.display(), options.data.display());
@@ -424,4 +426,61 @@ fn work_cases(store: &dyn Store, truth: &[TruthRecord], base: &str, token: &str)
         }
     }
     Ok(worked)
+}
+
+/// The month's summary declarations in a few lines, as `GET /api/v1/summaries` gives them: per
+/// exporter, the accepted summaries and the draft of what is still to declare (declarations,
+/// lines, lists) and the lists at risk of missing the 15th. The month is that of the latest
+/// departure, else of the latest decision.
+fn summaries_brief(store: &dyn Store, base: &str, token: &str) -> anyhow::Result<String> {
+    use std::fmt::Write as _;
+    let month = {
+        let mut r = store.read()?;
+        let at = r.latest_departure()?.or(r.latest_decision_time()?);
+        at.map_or(String::new(), |t| greenlane_core::summary::format_month(greenlane_core::summary::month_of(t)))
+    };
+    let mut out = String::new();
+    if month.is_empty() {
+        return Ok("monthly summary declarations: nothing decided yet\n".into());
+    }
+    let mut response = agent()
+        .get(format!("{base}/api/v1/summaries?month={month}"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()?;
+    anyhow::ensure!(response.status() == 200, "the summaries answered {}", response.status());
+    let view: serde_json::Value = serde_json::from_str(&response.body_mut().read_to_string()?)?;
+    let exporters = view["exporters"].as_array().cloned().unwrap_or_default();
+    writeln!(out, "monthly summary declarations, {month} (deadline {}):", view["deadline"].as_str().unwrap_or(""))?;
+    if exporters.is_empty() {
+        writeln!(out, "  no list departed in {month} yet: lists are summarised once they depart (CEB509, 899)")?;
+        return Ok(out);
+    }
+    let count = |decls: &serde_json::Value| {
+        let decls = decls.as_array().cloned().unwrap_or_default();
+        let lines: usize = decls.iter().map(|d| d["lines"].as_array().map_or(0, Vec::len)).sum();
+        let lists: usize = decls.iter().map(|d| d["invtNos"].as_array().map_or(0, Vec::len)).sum();
+        format!("{} declarations, {lines} lines, {lists} lists", decls.len())
+    };
+    const SHOWN: usize = 8;
+    for e in exporters.iter().take(SHOWN) {
+        let summaries = e["summaries"].as_array().cloned().unwrap_or_default();
+        let declared: Vec<serde_json::Value> =
+            summaries.iter().flat_map(|s| s["declarations"].as_array().cloned().unwrap_or_default()).collect();
+        let open = e["open"].as_array().cloned().unwrap_or_default();
+        let state = |s: &str| open.iter().filter(|o| o["deadlineState"] == s).count();
+        writeln!(
+            out,
+            "  {:<12} {} summaries ({}); still to declare: {}; at risk {}, overdue {}",
+            e["ebcCode"].as_str().unwrap_or(""),
+            summaries.len(),
+            count(&serde_json::Value::Array(declared)),
+            count(&e["draft"]),
+            state("at_risk"),
+            state("overdue"),
+        )?;
+    }
+    if exporters.len() > SHOWN {
+        writeln!(out, "  … and {} more exporters ({base}/summaries?month={month})", exporters.len() - SHOWN)?;
+    }
+    Ok(out)
 }

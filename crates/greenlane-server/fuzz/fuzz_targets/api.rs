@@ -1,6 +1,6 @@
 //! The libFuzzer target for every input the HTTP API parses besides CEB messages (which
 //! `greenlane-ceb/fuzz` covers): the JSON bodies of `/api/v1/screen` and `/api/v1/inspections`,
-//! the query strings of `/api/v1/decisions` and `/api/v1/inventories/…`, the feed's cursor, the
+//! the query strings of `/api/v1/decisions`, `/api/v1/inventories/…` and `/api/v1/summaries`, the feed's cursor, the
 //! web UI's sign-in form, the Authorization header, and a message body through the whole stack.
 //! Requests go through the real router behind the body guard, on a real store; whatever the
 //! input, the answer is never a 5xx and every JSON answer is JSON.
@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else { return };
     let hub = hub();
     let text = String::from_utf8_lossy(rest);
-    let (method, uri, body, content_type): (&str, String, Vec<u8>, &str) = match selector % 8 {
+    let (method, uri, body, content_type): (&str, String, Vec<u8>, &str) = match selector % 9 {
         0 => ("POST", "/api/v1/screen".into(), rest.to_vec(), "application/json"),
         1 => ("POST", "/api/v1/inspections".into(), rest.to_vec(), "application/json"),
         2 => ("GET", format!("/api/v1/decisions?{text}"), Vec::new(), ""),
@@ -71,11 +71,12 @@ fuzz_target!(|data: &[u8]| {
         4 => ("POST", "/signin".into(), rest.to_vec(), "application/x-www-form-urlencoded"),
         5 => ("POST", "/api/v1/messages".into(), rest.to_vec(), "application/xml"),
         6 => ("GET", format!("/api/v1/decisions?after={text}&limit=2"), Vec::new(), ""),
+        8 => ("GET", format!("/api/v1/summaries?{text}"), Vec::new(), ""),
         _ => ("GET", "/api/v1/lists".into(), Vec::new(), ""),
     };
     let mut request = Request::builder().method(method).uri(uri.as_str());
-    let token = (selector / 8) % 5;
-    if selector % 8 == 7 {
+    let token = (selector / 9) % 5;
+    if selector % 9 == 7 {
         // The Authorization header itself, as sent.
         request = request.header(header::AUTHORIZATION, rest);
     } else if let Some(token) = hub.tokens.get(usize::from(token)) {

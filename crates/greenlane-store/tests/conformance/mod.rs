@@ -13,6 +13,7 @@ use greenlane_store::{
     Clearance, Digest, ListRow, NewMessage, OrderRow, ReadTx, Role, Store, StoreError, StoredMessage, TokenRow,
     WaybillRow,
 };
+use greenlane_store::{DepartureRow, SummaryRow};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::str::FromStr;
@@ -61,6 +62,7 @@ macro_rules! conformance_suite {
             every_list_pages_in_key_order,
             the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals,
             cargo_parcels_flights_mawbs_stock_and_clock_round_trip,
+            summaries_keep_departures_and_hold_each_list_once,
         );
     };
     (@cases $fresh:expr; $($case:ident),* $(,)?) => {
@@ -1426,4 +1428,95 @@ pub fn cargo_parcels_flights_mawbs_stock_and_clock_round_trip(b: &dyn Backend) {
     assert_eq!(ok(r.cargo_mawb("071-10000003")), None);
     assert_eq!(ok(r.cargo_stock_next(71)), None);
     assert_eq!(ok(r.cargo_clock()), None);
+}
+
+// ===== summaries ==================================================================================
+
+/// A departure of list `cop_no` numbered `invt_no` in November 2026.
+fn departure_of(invt_no: &str, cop_no: &str, app_time: &str) -> DepartureRow {
+    DepartureRow {
+        invt_no: invt_no.into(),
+        list: list_key(cop_no),
+        month: 202611,
+        departed_at: at(app_time),
+        sum_no: None,
+    }
+}
+
+pub fn summaries_keep_departures_and_hold_each_list_once(b: &dyn Backend) {
+    use greenlane_core::summary::{self, DepartedList, SummaryFlags};
+    let store = b.open();
+    // A list numbered while pending is found by its number; deleted, it is not.
+    let mut numbered = pending_row("C-1", at("20261129103300"));
+    numbered.list.invt_no = Some("53162026E000000001".into());
+    let mut gone = pending_row("C-9", at("20261129103300"));
+    gone.list.invt_no = Some("53162026E000000009".into());
+    let mut tx = ok(store.write());
+    ok(tx.put_list(&numbered, &facts(&numbered)));
+    ok(tx.put_list(&gone, &facts(&gone)));
+    ok(tx.delete_list(&list_key("C-9")));
+    let first = departure_of("53162026E000000001", "C-1", "20261130090000");
+    ok(tx.put_departure(&first));
+    // A re-sent departure keeps the first time.
+    ok(tx.put_departure(&departure_of("53162026E000000001", "C-1", "20261201090000")));
+    ok(tx.put_departure(&departure_of("53162026E000000002", "C-2", "20261130100000")));
+    let mut december = departure_of("53162026E000000003", "C-3", "20261201080000");
+    december.month = 202612;
+    ok(tx.put_departure(&december));
+    ok(tx.commit());
+
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.list_by_invt_no("53162026E000000001")), Some(list_key("C-1")));
+    assert_eq!(ok(r.list_by_invt_no("53162026E000000009")), None);
+    assert_eq!(ok(r.departure("53162026E000000001")), Some(first.clone()));
+    assert_eq!(ok(r.departures(Some("440316T004"), 202611)).len(), 2);
+    assert_eq!(ok(r.departures(None, 202612)), vec![december]);
+    assert_eq!(ok(r.departures(Some("OTHER"), 202611)), vec![]);
+    assert_eq!(ok(r.latest_departure()), Some(at("20261201080000")));
+    drop(r);
+
+    let lists: Vec<DepartedList> = ["53162026E000000001", "53162026E000000002"]
+        .iter()
+        .map(|n| DepartedList { invt_no: (*n).into(), list: numbered.list.clone(), departed_at: at("20261130090000") })
+        .collect();
+    let declarations = summary::compute(SummaryFlags::DEFAULT, &lists);
+    let row = SummaryRow {
+        sum_no: "S20261205000000101".into(),
+        ebc_code: "440316T004".into(),
+        cop_no: "SUM-1".into(),
+        month: 202611,
+        summary_flag: "1".into(),
+        item_name_flag: "2".into(),
+        applied_at: at("20261205100000"),
+        declarations,
+        result: "<ceb:CEB792Message/>".into(),
+    };
+    let mut tx = ok(store.write());
+    ok(tx.insert_summary(&row));
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.summaries(Some("440316T004"), 202611)), vec![row.clone()]);
+    assert_eq!(ok(r.summaries(None, 202612)), vec![]);
+    assert!(ok(r.summary_exists("440316T004", "SUM-1")));
+    assert!(!ok(r.summary_exists("440316T004", "SUM-2")));
+    assert_eq!(ok(r.departure("53162026E000000002")).unwrap().sum_no.as_deref(), Some("S20261205000000101"));
+    drop(r);
+
+    // The database itself refuses a list in a second summary.
+    let mut again = row.clone();
+    again.sum_no = "S20261205000000102".into();
+    again.cop_no = "SUM-2".into();
+    let mut tx = ok(store.write());
+    assert!(matches!(tx.insert_summary(&again), Err(StoreError::Backend(_))));
+    drop(tx);
+    assert_eq!(ok(ok(store.read()).summaries(None, 202611)).len(), 1);
+
+    // Derived from messages: a rebuild forgets them.
+    let mut tx = ok(store.write());
+    ok(tx.forget_derived());
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.summaries(None, 202611)), vec![]);
+    assert_eq!(ok(r.departures(None, 202611)), vec![]);
+    assert_eq!(ok(r.list_by_invt_no("53162026E000000001")), None);
 }
