@@ -421,7 +421,7 @@ mod q {
         const SQL: Sql = Sql::same(
             "INSERT INTO enterprises (code, name, first_seen) VALUES (?1, ?2, ?3) ON CONFLICT (code) DO NOTHING",
         );
-        c.execute("register_enterprise", SQL, args![code, name, first_seen.0]).map(drop)
+        c.write("register_enterprise", SQL, args![code, name, first_seen.0])
     }
 
     pub(super) fn get_order(c: &mut dyn Db, key: &OrderKey) -> Result<Option<OrderRow>> {
@@ -444,12 +444,12 @@ mod q {
         let key = &row.order.key;
         let list = row.list.as_ref();
         let args = args![&key.ebp_code, &key.order_no, list.map(|l| &l.ebc_code), list.map(|l| &l.cop_no), doc];
-        c.execute("put_order", SQL, args).map(drop)
+        c.write("put_order", SQL, args)
     }
 
     pub(super) fn delete_order(c: &mut dyn Db, key: &OrderKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM orders WHERE ebp_code = ?1 AND order_no = ?2");
-        c.execute("delete_order", SQL, args![&key.ebp_code, &key.order_no]).map(drop)
+        c.write("delete_order", SQL, args![&key.ebp_code, &key.order_no])
     }
 
     pub(super) fn get_waybill(c: &mut dyn Db, key: &WaybillKey) -> Result<Option<WaybillRow>> {
@@ -475,12 +475,12 @@ mod q {
         let list = row.list.as_ref();
         let args =
             args![&key.logistics_code, &key.logistics_no, list.map(|l| &l.ebc_code), list.map(|l| &l.cop_no), doc];
-        c.execute("put_waybill", SQL, args).map(drop)
+        c.write("put_waybill", SQL, args)
     }
 
     pub(super) fn delete_waybill(c: &mut dyn Db, key: &WaybillKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM waybills WHERE logistics_code = ?1 AND logistics_no = ?2");
-        c.execute("delete_waybill", SQL, args![&key.logistics_code, &key.logistics_no]).map(drop)
+        c.write("delete_waybill", SQL, args![&key.logistics_code, &key.logistics_no])
     }
 
     pub(super) fn get_payment(c: &mut dyn Db, key: &OrderKey) -> Result<Option<Payment>> {
@@ -495,12 +495,12 @@ mod q {
             "INSERT INTO payments (ebp_code, order_no, doc) VALUES (?1, ?2, ?3)
              ON CONFLICT (ebp_code, order_no) DO UPDATE SET doc = excluded.doc",
         );
-        c.execute("put_payment", SQL, args![&key.ebp_code, &key.order_no, doc]).map(drop)
+        c.write("put_payment", SQL, args![&key.ebp_code, &key.order_no, doc])
     }
 
     pub(super) fn delete_payment(c: &mut dyn Db, key: &OrderKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM payments WHERE ebp_code = ?1 AND order_no = ?2");
-        c.execute("delete_payment", SQL, args![&key.ebp_code, &key.order_no]).map(drop)
+        c.write("delete_payment", SQL, args![&key.ebp_code, &key.order_no])
     }
 
     pub(super) fn get_list(c: &mut dyn Db, key: &ListKey) -> Result<Option<ListRow>> {
@@ -541,12 +541,12 @@ mod q {
             &cols.reasons,
             &cols.doc,
         ];
-        c.execute("put_list", SQL, args).map(drop)
+        c.write("put_list", SQL, args)
     }
 
     pub(super) fn delete_list(c: &mut dyn Db, key: &ListKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM lists WHERE ebc_code = ?1 AND cop_no = ?2");
-        c.execute("delete_list", SQL, args![&key.ebc_code, &key.cop_no]).map(drop)
+        c.write("delete_list", SQL, args![&key.ebc_code, &key.cop_no])
     }
 
     pub(super) fn lists_for_order(c: &mut dyn Db, key: &OrderKey) -> Result<Vec<ListKey>> {
@@ -611,7 +611,7 @@ mod q {
             "INSERT INTO screening_clearances (party, list, entry_id, officer, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (party, list, entry_id) DO NOTHING",
         );
-        c.execute("insert_clearance", SQL, args![&k.party, &k.list, &k.entry_id, &k.officer, k.cleared_at.0]).map(drop)
+        c.write("insert_clearance", SQL, args![&k.party, &k.list, &k.entry_id, &k.officer, k.cleared_at.0])
     }
 
     pub(super) fn clearances(c: &mut dyn Db) -> Result<Vec<Clearance>> {
@@ -676,7 +676,7 @@ mod q {
     pub(super) fn insert_mandate(c: &mut dyn Db, exporter: &str, party: &str, kind: &str) -> Result<()> {
         const SQL: Sql =
             Sql::same("INSERT INTO mandates (exporter, party, kind) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-        c.execute("insert_mandate", SQL, args![exporter, party, kind]).map(drop)
+        c.write("insert_mandate", SQL, args![exporter, party, kind])
     }
 
     pub(super) fn guid_digest(c: &mut dyn Db, guid: &str) -> Result<Option<Digest>> {
@@ -686,7 +686,7 @@ mod q {
 
     pub(super) fn insert_guid(c: &mut dyn Db, guid: &str, digest: &Digest) -> Result<()> {
         const SQL: Sql = Sql::same("INSERT INTO guids (guid, digest) VALUES (?1, ?2) ON CONFLICT (guid) DO NOTHING");
-        c.execute("insert_guid", SQL, args![guid, &digest[..]]).map(drop)
+        c.write("insert_guid", SQL, args![guid, &digest[..]])
     }
 
     pub(super) fn session(c: &mut dyn Db, id_hash: &Digest) -> Result<Option<SessionRow>> {
@@ -705,7 +705,7 @@ mod q {
         const SQL: Sql =
             Sql::same("INSERT INTO sessions (id_hash, name, role, ebc_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)");
         let args = args![&id_hash[..], &s.name, s.role.as_str(), s.ebc_code.as_deref(), s.expires_at];
-        c.execute("insert_session", SQL, args).map(drop)
+        c.write("insert_session", SQL, args)
     }
 
     pub(super) fn delete_expired_sessions(c: &mut dyn Db, now: i64) -> Result<u64> {
@@ -715,7 +715,7 @@ mod q {
 
     pub(super) fn delete_session(c: &mut dyn Db, id_hash: &Digest) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM sessions WHERE id_hash = ?1");
-        c.execute("delete_session", SQL, args![&id_hash[..]]).map(drop)
+        c.write("delete_session", SQL, args![&id_hash[..]])
     }
 
     pub(super) fn log_applied(c: &mut dyn Db) -> Result<u64> {
@@ -729,7 +729,7 @@ mod q {
             Sql::same("INSERT INTO log_applied (id, seq) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET seq = ?1");
         let seq = i64::try_from(seq)
             .map_err(|_| StoreError::Backend(format!("set_log_applied: log position {seq} is out of range")))?;
-        c.execute("set_log_applied", SQL, args![seq]).map(drop)
+        c.write("set_log_applied", SQL, args![seq])
     }
 
     pub(super) fn forget_derived(c: &mut dyn Db) -> Result<()> {
@@ -830,10 +830,10 @@ mod q {
         {
             let args =
                 args![&key.ebc_code, &key.cop_no, f.day, &f.dest_country, &f.trade_mode, &f.hs_chapter, f.value_fen];
-            c.execute("update_facts", FACTS, args)?;
+            c.write("update_facts", FACTS, args)?;
         }
         for (day, dim, k, lists, value) in workbench::deltas(old, new) {
-            c.execute("update_facts", TOTALS, args![day, dim, &k, lists, value])?;
+            c.write("update_facts", TOTALS, args![day, dim, &k, lists, value])?;
         }
         Ok(())
     }
@@ -906,12 +906,12 @@ mod q {
             "INSERT INTO claims (ebc_code, cop_no, officer, claimed_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (ebc_code, cop_no) DO UPDATE SET officer = excluded.officer, claimed_at = excluded.claimed_at",
         );
-        c.execute("put_claim", SQL, args![&k.list.ebc_code, &k.list.cop_no, &k.officer, k.claimed_at]).map(drop)
+        c.write("put_claim", SQL, args![&k.list.ebc_code, &k.list.cop_no, &k.officer, k.claimed_at])
     }
 
     pub(super) fn delete_claim(c: &mut dyn Db, key: &ListKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM claims WHERE ebc_code = ?1 AND cop_no = ?2");
-        c.execute("delete_claim", SQL, args![&key.ebc_code, &key.cop_no]).map(drop)
+        c.write("delete_claim", SQL, args![&key.ebc_code, &key.cop_no])
     }
 
     pub(super) fn insert_audit(c: &mut dyn Db, e: &AuditEntry) -> Result<u64> {
