@@ -377,6 +377,7 @@ enum Last<'a> {
     Batch(&'a str),
 }
 
+/// What a [`Last`] answers: `Rows` for a query, `Count` for an execute, `Done` for a batch.
 enum Answer {
     Rows(Vec<postgres::Row>),
     Count(u64),
