@@ -512,7 +512,7 @@ mod q {
         const SQL: Sql = Sql::same(
             "INSERT INTO enterprises (code, name, first_seen) VALUES (?1, ?2, ?3) ON CONFLICT (code) DO NOTHING",
         );
-        c.execute("register_enterprise", SQL, args![code, name, first_seen.0]).map(drop)
+        c.write("register_enterprise", SQL, args![code, name, first_seen.0])
     }
 
     pub(super) fn get_order(c: &mut dyn Db, key: &OrderKey) -> Result<Option<OrderRow>> {
@@ -535,12 +535,12 @@ mod q {
         let key = &row.order.key;
         let list = row.list.as_ref();
         let args = args![&key.ebp_code, &key.order_no, list.map(|l| &l.ebc_code), list.map(|l| &l.cop_no), doc];
-        c.execute("put_order", SQL, args).map(drop)
+        c.write("put_order", SQL, args)
     }
 
     pub(super) fn delete_order(c: &mut dyn Db, key: &OrderKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM orders WHERE ebp_code = ?1 AND order_no = ?2");
-        c.execute("delete_order", SQL, args![&key.ebp_code, &key.order_no]).map(drop)
+        c.write("delete_order", SQL, args![&key.ebp_code, &key.order_no])
     }
 
     pub(super) fn get_waybill(c: &mut dyn Db, key: &WaybillKey) -> Result<Option<WaybillRow>> {
@@ -566,12 +566,12 @@ mod q {
         let list = row.list.as_ref();
         let args =
             args![&key.logistics_code, &key.logistics_no, list.map(|l| &l.ebc_code), list.map(|l| &l.cop_no), doc];
-        c.execute("put_waybill", SQL, args).map(drop)
+        c.write("put_waybill", SQL, args)
     }
 
     pub(super) fn delete_waybill(c: &mut dyn Db, key: &WaybillKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM waybills WHERE logistics_code = ?1 AND logistics_no = ?2");
-        c.execute("delete_waybill", SQL, args![&key.logistics_code, &key.logistics_no]).map(drop)
+        c.write("delete_waybill", SQL, args![&key.logistics_code, &key.logistics_no])
     }
 
     pub(super) fn get_payment(c: &mut dyn Db, key: &OrderKey) -> Result<Option<Payment>> {
@@ -586,12 +586,12 @@ mod q {
             "INSERT INTO payments (ebp_code, order_no, doc) VALUES (?1, ?2, ?3)
              ON CONFLICT (ebp_code, order_no) DO UPDATE SET doc = excluded.doc",
         );
-        c.execute("put_payment", SQL, args![&key.ebp_code, &key.order_no, doc]).map(drop)
+        c.write("put_payment", SQL, args![&key.ebp_code, &key.order_no, doc])
     }
 
     pub(super) fn delete_payment(c: &mut dyn Db, key: &OrderKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM payments WHERE ebp_code = ?1 AND order_no = ?2");
-        c.execute("delete_payment", SQL, args![&key.ebp_code, &key.order_no]).map(drop)
+        c.write("delete_payment", SQL, args![&key.ebp_code, &key.order_no])
     }
 
     pub(super) fn get_list(c: &mut dyn Db, key: &ListKey) -> Result<Option<ListRow>> {
@@ -632,12 +632,12 @@ mod q {
             &cols.reasons,
             &cols.doc,
         ];
-        c.execute("put_list", SQL, args).map(drop)
+        c.write("put_list", SQL, args)
     }
 
     pub(super) fn delete_list(c: &mut dyn Db, key: &ListKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM lists WHERE ebc_code = ?1 AND cop_no = ?2");
-        c.execute("delete_list", SQL, args![&key.ebc_code, &key.cop_no]).map(drop)
+        c.write("delete_list", SQL, args![&key.ebc_code, &key.cop_no])
     }
 
     pub(super) fn lists_for_order(c: &mut dyn Db, key: &OrderKey) -> Result<Vec<ListKey>> {
@@ -702,7 +702,7 @@ mod q {
             "INSERT INTO screening_clearances (party, list, entry_id, officer, cleared_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (party, list, entry_id) DO NOTHING",
         );
-        c.execute("insert_clearance", SQL, args![&k.party, &k.list, &k.entry_id, &k.officer, k.cleared_at.0]).map(drop)
+        c.write("insert_clearance", SQL, args![&k.party, &k.list, &k.entry_id, &k.officer, k.cleared_at.0])
     }
 
     pub(super) fn clearances(c: &mut dyn Db) -> Result<Vec<Clearance>> {
@@ -767,7 +767,7 @@ mod q {
     pub(super) fn insert_mandate(c: &mut dyn Db, exporter: &str, party: &str, kind: &str) -> Result<()> {
         const SQL: Sql =
             Sql::same("INSERT INTO mandates (exporter, party, kind) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-        c.execute("insert_mandate", SQL, args![exporter, party, kind]).map(drop)
+        c.write("insert_mandate", SQL, args![exporter, party, kind])
     }
 
     pub(super) fn guid_digest(c: &mut dyn Db, guid: &str) -> Result<Option<Digest>> {
@@ -777,7 +777,7 @@ mod q {
 
     pub(super) fn insert_guid(c: &mut dyn Db, guid: &str, digest: &Digest) -> Result<()> {
         const SQL: Sql = Sql::same("INSERT INTO guids (guid, digest) VALUES (?1, ?2) ON CONFLICT (guid) DO NOTHING");
-        c.execute("insert_guid", SQL, args![guid, &digest[..]]).map(drop)
+        c.write("insert_guid", SQL, args![guid, &digest[..]])
     }
 
     pub(super) fn session(c: &mut dyn Db, id_hash: &Digest) -> Result<Option<SessionRow>> {
@@ -796,7 +796,7 @@ mod q {
         const SQL: Sql =
             Sql::same("INSERT INTO sessions (id_hash, name, role, ebc_code, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)");
         let args = args![&id_hash[..], &s.name, s.role.as_str(), s.ebc_code.as_deref(), s.expires_at];
-        c.execute("insert_session", SQL, args).map(drop)
+        c.write("insert_session", SQL, args)
     }
 
     pub(super) fn delete_expired_sessions(c: &mut dyn Db, now: i64) -> Result<u64> {
@@ -806,7 +806,7 @@ mod q {
 
     pub(super) fn delete_session(c: &mut dyn Db, id_hash: &Digest) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM sessions WHERE id_hash = ?1");
-        c.execute("delete_session", SQL, args![&id_hash[..]]).map(drop)
+        c.write("delete_session", SQL, args![&id_hash[..]])
     }
 
     pub(super) fn log_applied(c: &mut dyn Db) -> Result<u64> {
@@ -820,7 +820,7 @@ mod q {
             Sql::same("INSERT INTO log_applied (id, seq) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET seq = ?1");
         let seq = i64::try_from(seq)
             .map_err(|_| StoreError::Backend(format!("set_log_applied: log position {seq} is out of range")))?;
-        c.execute("set_log_applied", SQL, args![seq]).map(drop)
+        c.write("set_log_applied", SQL, args![seq])
     }
 
     pub(super) fn forget_derived(c: &mut dyn Db) -> Result<()> {
@@ -921,10 +921,10 @@ mod q {
         {
             let args =
                 args![&key.ebc_code, &key.cop_no, f.day, &f.dest_country, &f.trade_mode, &f.hs_chapter, f.value_fen];
-            c.execute("update_facts", FACTS, args)?;
+            c.write("update_facts", FACTS, args)?;
         }
         for (day, dim, k, lists, value) in workbench::deltas(old, new) {
-            c.execute("update_facts", TOTALS, args![day, dim, &k, lists, value])?;
+            c.write("update_facts", TOTALS, args![day, dim, &k, lists, value])?;
         }
         Ok(())
     }
@@ -997,12 +997,12 @@ mod q {
             "INSERT INTO claims (ebc_code, cop_no, officer, claimed_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (ebc_code, cop_no) DO UPDATE SET officer = excluded.officer, claimed_at = excluded.claimed_at",
         );
-        c.execute("put_claim", SQL, args![&k.list.ebc_code, &k.list.cop_no, &k.officer, k.claimed_at]).map(drop)
+        c.write("put_claim", SQL, args![&k.list.ebc_code, &k.list.cop_no, &k.officer, k.claimed_at])
     }
 
     pub(super) fn delete_claim(c: &mut dyn Db, key: &ListKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM claims WHERE ebc_code = ?1 AND cop_no = ?2");
-        c.execute("delete_claim", SQL, args![&key.ebc_code, &key.cop_no]).map(drop)
+        c.write("delete_claim", SQL, args![&key.ebc_code, &key.cop_no])
     }
 
     pub(super) fn insert_audit(c: &mut dyn Db, e: &AuditEntry) -> Result<u64> {
@@ -1159,7 +1159,7 @@ mod q {
             p.mawb.as_deref(),
             doc
         ];
-        c.execute("put_cargo_parcel", SQL, args).map(drop)
+        c.write("put_cargo_parcel", SQL, args)
     }
 
     pub(super) fn cargo_flight(c: &mut dyn Db, key: &FlightKey) -> Result<Option<CargoFlight>> {
@@ -1185,7 +1185,7 @@ mod q {
             "INSERT INTO cargo_flights (flight_no, departure, status, doc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (flight_no, departure) DO UPDATE SET status = excluded.status, doc = excluded.doc",
         );
-        c.execute("put_cargo_flight", SQL, args![&f.key.flight_no, f.key.departure.0, f.status.as_str(), doc]).map(drop)
+        c.write("put_cargo_flight", SQL, args![&f.key.flight_no, f.key.departure.0, f.status.as_str(), doc])
     }
 
     pub(super) fn cargo_mawb(c: &mut dyn Db, mawb: &str) -> Result<Option<CargoMawb>> {
@@ -1199,7 +1199,7 @@ mod q {
              ON CONFLICT (mawb) DO UPDATE SET
                  flight_no = excluded.flight_no, departure = excluded.departure, doc = excluded.doc",
         );
-        c.execute("put_cargo_mawb", SQL, args![&m.mawb, &m.flight.flight_no, m.flight.departure.0, doc]).map(drop)
+        c.write("put_cargo_mawb", SQL, args![&m.mawb, &m.flight.flight_no, m.flight.departure.0, doc])
     }
 
     pub(super) fn cargo_stock_next(c: &mut dyn Db, prefix: u16) -> Result<Option<u32>> {
@@ -1215,7 +1215,7 @@ mod q {
             "INSERT INTO cargo_stock (prefix, next_serial) VALUES (?1, ?2)
              ON CONFLICT (prefix) DO UPDATE SET next_serial = excluded.next_serial",
         );
-        c.execute("set_cargo_stock_next", SQL, args![i64::from(prefix), i64::from(next)]).map(drop)
+        c.write("set_cargo_stock_next", SQL, args![i64::from(prefix), i64::from(next)])
     }
 
     pub(super) fn cargo_clock(c: &mut dyn Db) -> Result<Option<MessageTime>> {
@@ -1227,7 +1227,7 @@ mod q {
         const SQL: Sql = Sql::same(
             "INSERT INTO cargo_clock (id, at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
         );
-        c.execute("set_cargo_clock", SQL, args![at.0]).map(drop)
+        c.write("set_cargo_clock", SQL, args![at.0])
     }
 }
 
@@ -1255,12 +1255,12 @@ mod sq {
         const SQL: Sql = Sql::same(
             "INSERT INTO list_numbers (invt_no, ebc_code, cop_no) VALUES (?1, ?2, ?3) ON CONFLICT (invt_no) DO NOTHING",
         );
-        c.execute("put_list_number", SQL, args![invt_no, &key.ebc_code, &key.cop_no]).map(drop)
+        c.write("put_list_number", SQL, args![invt_no, &key.ebc_code, &key.cop_no])
     }
 
     pub(super) fn delete_list_number(c: &mut dyn Db, key: &ListKey) -> Result<()> {
         const SQL: Sql = Sql::same("DELETE FROM list_numbers WHERE ebc_code = ?1 AND cop_no = ?2");
-        c.execute("delete_list_number", SQL, args![&key.ebc_code, &key.cop_no]).map(drop)
+        c.write("delete_list_number", SQL, args![&key.ebc_code, &key.cop_no])
     }
 
     pub(super) fn list_by_invt_no(c: &mut dyn Db, invt_no: &str) -> Result<Option<ListKey>> {
@@ -1300,7 +1300,7 @@ mod sq {
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (invt_no) DO NOTHING",
         );
         let args = args![&d.invt_no, &d.list.ebc_code, &d.list.cop_no, i64::from(d.month), d.departed_at.0];
-        c.execute("put_departure", SQL, args).map(drop)
+        c.write("put_departure", SQL, args)
     }
 
     pub(super) fn summaries(c: &mut dyn Db, ebc_code: Option<&str>, month: u32) -> Result<Vec<SummaryRow>> {

@@ -154,6 +154,13 @@ pub(crate) trait Db {
     ) -> Result<()>;
     /// Runs a statement that returns no rows; returns how many rows it changed.
     fn execute(&mut self, operation: &'static str, sql: Sql, args: &[Arg<'_>]) -> Result<u64>;
+    /// Runs a statement whose answer nobody waits for (no rows, row count unused). A backend
+    /// may hold it back and send it with the next statement that needs an answer or with the
+    /// commit, in the same order; its failure is then that statement's (or the commit's)
+    /// failure, which fails the transaction. The default runs it at once.
+    fn write(&mut self, operation: &'static str, sql: Sql, args: &[Arg<'_>]) -> Result<()> {
+        self.execute(operation, sql, args).map(drop)
+    }
     /// Runs statements given as text, without arguments or caching (migrations, maintenance).
     fn batch(&mut self, operation: &'static str, text: &str) -> Result<()>;
 }

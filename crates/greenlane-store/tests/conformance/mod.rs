@@ -63,6 +63,9 @@ macro_rules! conformance_suite {
             the_workbench_keeps_a_queue_claims_an_audit_trail_and_daily_totals,
             cargo_parcels_flights_mawbs_stock_and_clock_round_trip,
             summaries_keep_departures_and_hold_each_list_once,
+            a_read_right_after_writes_sees_all_of_them_in_order,
+            a_failed_write_fails_the_commit_and_nothing_is_kept,
+            a_failed_write_fails_the_next_read,
         );
     };
     (@cases $fresh:expr; $($case:ident),* $(,)?) => {
@@ -1519,4 +1522,105 @@ pub fn summaries_keep_departures_and_hold_each_list_once(b: &dyn Backend) {
     assert_eq!(ok(r.summaries(None, 202611)), vec![]);
     assert_eq!(ok(r.departures(None, 202611)), vec![]);
     assert_eq!(ok(r.list_by_invt_no("53162026E000000001")), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes a backend may hold back and send together (PostgreSQL pipelines those whose answer
+// nobody waits for, until the next read or the commit): the order they were made in and their
+// failures must be exactly as if each had run at once.
+
+/// A read right after any number of writes sees every one of them, the last write of a row
+/// winning, whether or not a read came between them.
+pub fn a_read_right_after_writes_sees_all_of_them_in_order(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    let key = order_key("O-1");
+    ok(tx.put_order(&OrderRow { order: order(&key, true), list: None }));
+    ok(tx.put_order(&OrderRow { order: order(&key, false), list: Some(list_key("C-1")) }));
+    ok(tx.put_payment(&payment(&key, Some("P-1"))));
+    ok(tx.delete_payment(&key));
+    ok(tx.register_enterprise("440316T004", "深圳市前海出口贸易有限公司", at("20261129103000")));
+    // Reads straight after: the second order, no payment, the enterprise.
+    assert_eq!(ok(tx.get_order(&key)), Some(OrderRow { order: order(&key, false), list: Some(list_key("C-1")) }));
+    assert_eq!(ok(tx.get_payment(&key)), None);
+    assert!(ok(tx.enterprise_exists("440316T004")));
+    // Thousands of writes with no read between them, then one read and the commit.
+    for i in 0..3_000u32 {
+        let k = order_key(&format!("O-{i:05}"));
+        ok(tx.put_order(&OrderRow { order: order(&k, i % 2 == 0), list: None }));
+        if i % 3 == 0 {
+            ok(tx.delete_order(&k));
+        }
+    }
+    ok(tx.set_log_applied(41));
+    ok(tx.set_log_applied(42));
+    assert_eq!(ok(tx.log_applied()), 42);
+    let last = order_key("O-02999");
+    assert_eq!(ok(tx.get_order(&last)), Some(OrderRow { order: order(&last, false), list: None }));
+    assert_eq!(ok(tx.get_order(&order_key("O-02997"))), None);
+    ok(tx.put_order(&OrderRow { order: order(&last, true), list: None }));
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.get_order(&last)), Some(OrderRow { order: order(&last, true), list: None }));
+    assert_eq!(ok(r.get_order(&order_key("O-00003"))), None);
+    assert_eq!(
+        ok(r.get_order(&order_key("O-00004"))),
+        Some(OrderRow { order: order(&order_key("O-00004"), true), list: None })
+    );
+    assert_eq!(ok(r.log_applied()), 42);
+}
+
+/// Two sessions with one id: the second insert breaks the table's key.
+fn a_duplicate_session(tx: &mut dyn greenlane_store::WriteTx) -> greenlane_store::Result<()> {
+    let session = greenlane_store::SessionRow {
+        name: "审单员 王".into(),
+        role: Role::Officer,
+        ebc_code: None,
+        expires_at: 1_796_000_000,
+    };
+    tx.insert_session(&digest(7), &session)?;
+    tx.insert_session(&digest(7), &session)
+}
+
+/// A write that fails, whenever the backend reports it (at once, or at the commit), fails the
+/// commit: nothing of the transaction is kept, the first error the caller sees names the write,
+/// and the next transaction works.
+pub fn a_failed_write_fails_the_commit_and_nothing_is_kept(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    ok(tx.put_order(&OrderRow { order: order(&order_key("O-1"), true), list: None }));
+    let mut first_error = a_duplicate_session(&mut *tx).err();
+    // Writes after it are refused, or held back and refused at the commit.
+    let later = tx.put_waybill(&WaybillRow { waybill: waybill(&waybill_key("W-1"), None), list: None });
+    if first_error.is_none() {
+        first_error = later.err();
+    }
+    let commit = tx.commit();
+    assert!(commit.is_err(), "a transaction with a failed write committed");
+    let first_error = first_error.or(commit.err()).map(|e| e.to_string()).unwrap_or_default();
+    assert!(first_error.contains("insert_session"), "{first_error}");
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.get_order(&order_key("O-1"))), None);
+    assert_eq!(ok(r.get_waybill(&waybill_key("W-1"))), None);
+    assert_eq!(ok(r.session(&digest(7))), None);
+    drop(r);
+    let mut tx = ok(store.write());
+    ok(tx.put_order(&OrderRow { order: order(&order_key("O-2"), true), list: None }));
+    ok(tx.commit());
+    assert!(ok(ok(store.read()).get_order(&order_key("O-2"))).is_some());
+}
+
+/// A failed write makes the next read of its transaction fail (naming the write if that is the
+/// first the caller hears of it), and the transaction can then only be dropped.
+pub fn a_failed_write_fails_the_next_read(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    ok(tx.put_order(&OrderRow { order: order(&order_key("O-1"), true), list: None }));
+    let write = a_duplicate_session(&mut *tx);
+    let read = tx.get_order(&order_key("O-1"));
+    let Err(read_error) = read else { panic!("a read after a failed write answered {read:?}") };
+    let first_error = write.err().unwrap_or(read_error).to_string();
+    assert!(first_error.contains("insert_session"), "{first_error}");
+    assert!(tx.commit().is_err());
+    assert_eq!(ok(ok(store.read()).get_order(&order_key("O-1"))), None);
 }
