@@ -175,8 +175,12 @@ pub trait Store: Send + Sync {
     fn describe(&self) -> String;
 }
 
-/// Reads that both transactions offer.
-pub trait ReadTx {
+// The store's interface is split by the parts of greenlane that use it, so each consumer names
+// what it reads and writes. Both transactions offer every read ([`ReadTx`]).
+
+/// What the pipeline's writer reads while it applies messages: the documents, their lists, the
+/// feeds it replays and the intake log's position. Everything here is derived from the log.
+pub trait IntakeRead {
     fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>>;
     fn enterprise_exists(&mut self, code: &str) -> Result<bool>;
     fn get_order(&mut self, key: &OrderKey) -> Result<Option<OrderRow>>;
@@ -195,16 +199,22 @@ pub trait ReadTx {
     fn pending_lists_received_before(&mut self, before: MessageTime, limit: usize) -> Result<Vec<ListKey>>;
     /// The decision feed: entries with a sequence number above `after`, in order, at most `limit`.
     fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>>;
-    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>>;
-    fn counts(&mut self) -> Result<Counts>;
-    /// Every list, ordered by key (enterprise code, then copNo), the page after `after`.
-    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>>;
-    /// The inspections recorded on one list, in the order recorded.
-    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>>;
     /// Every inspection with a sequence number above `after`, in order, at most `limit`.
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>>;
     /// Every screening clearance, ordered by party, list and entry.
     fn clearances(&mut self) -> Result<Vec<Clearance>>;
+    /// The digest of the message that first carried `guid` (a message's or an entity's).
+    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
+    /// The sequence number of the last intake-log record applied to this store (0: none).
+    fn log_applied(&mut self) -> Result<u64>;
+}
+
+/// What the officers' workbench and the exporters' pages read: cases, their history, claims.
+pub trait WorkbenchRead {
+    /// Every list, ordered by key (enterprise code, then copNo), the page after `after`.
+    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>>;
+    /// The inspections recorded on one list, in the order recorded.
+    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>>;
     /// Lists under review (yellow, red, hold) that pass `filter`, oldest first, at most `limit`,
     /// each with its claim if any.
     fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>>;
@@ -214,6 +224,13 @@ pub trait ReadTx {
     fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>>;
     /// The decision feed's entries for one list, in order.
     fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>>;
+    /// One enterprise's lists, newest first, at most `limit`.
+    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>>;
+}
+
+/// What dashboards and metrics read: counts and totals, never single documents.
+pub trait DashboardRead {
+    fn counts(&mut self) -> Result<Counts>;
     /// The daily totals of days `from_day..=to_day` (see [`china_day`]), every dimension.
     fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>>;
     /// Lists decided at or after `since` (message time), per minute (Unix minute, count).
@@ -225,22 +242,28 @@ pub trait ReadTx {
     fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>>;
     /// How many lists are in `status`.
     fn lists_in_status(&mut self, status: ListStatus) -> Result<u64>;
-    /// One enterprise's lists, newest first, at most `limit`.
-    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>>;
+}
+
+/// What sign-in and access checks read: tokens, sessions and mandates (configuration, not
+/// derived from the log).
+pub trait AuthRead {
+    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>>;
     /// Whether `party` holds a mandate of `kind` (`agent`, `logistics`) from `exporter`.
     fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool>;
     /// Every mandate as (exporter, party, kind), ordered.
     fn mandates(&mut self) -> Result<Vec<(String, String, String)>>;
-    /// The digest of the message that first carried `guid` (a message's or an entity's).
-    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
     /// The session whose id hashes to `id_hash`, expired or not.
     fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>>;
-    /// The sequence number of the last intake-log record applied to this store (0: none).
-    fn log_applied(&mut self) -> Result<u64>;
 }
 
-/// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
-pub trait WriteTx: ReadTx {
+/// Every read: what a read-only view and the write transaction offer.
+pub trait ReadTx: IntakeRead + WorkbenchRead + DashboardRead + AuthRead {}
+
+impl<T: IntakeRead + WorkbenchRead + DashboardRead + AuthRead + ?Sized> ReadTx for T {}
+
+/// What the pipeline writes while it applies messages and officers' findings: everything
+/// [`WriteTx::forget_derived`] can forget and a rebuild writes again.
+pub trait IntakeWrite: IntakeRead {
     /// Stores a message and its receipt; returns its sequence number. The digest is unique: a
     /// second insert of the same digest is an error (callers look it up first).
     fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64>;
@@ -265,24 +288,9 @@ pub trait WriteTx: ReadTx {
     /// Remembers a screening clearance; clearing the same party of the same entry again keeps the
     /// first.
     fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()>;
-    /// Stores a new token; returns its id.
-    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
-    fn commit(self: Box<Self>) -> Result<()>;
-    /// Gives the case to an officer (replacing any claim: the caller checks who held it).
-    fn put_claim(&mut self, claim: &Claim) -> Result<()>;
-    fn delete_claim(&mut self, list: &ListKey) -> Result<()>;
-    /// Appends to the case audit trail; returns its sequence number.
-    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64>;
-    /// Records a mandate; recording it again changes nothing.
-    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()>;
     /// Remembers the digest of the message that first carried `guid`; a guid already stored
     /// keeps its first digest.
     fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()>;
-    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()>;
-    /// Revokes a session (signing out); revoking an unknown one changes nothing.
-    fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
-    /// Forgets the sessions that expired at or before `now`; returns how many.
-    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
     /// Records that the intake log has been applied up to record `seq`, in the transaction that
     /// applied it.
     fn set_log_applied(&mut self, seq: u64) -> Result<()>;
@@ -291,6 +299,33 @@ pub trait WriteTx: ReadTx {
     /// the log position), keeping what people configured (tokens, sessions, mandates): the
     /// start of a rebuild from the log.
     fn forget_derived(&mut self) -> Result<()>;
+}
+
+/// The officers' own working state: who holds a case and what was done on it.
+pub trait WorkbenchWrite {
+    /// Gives the case to an officer (replacing any claim: the caller checks who held it).
+    fn put_claim(&mut self, claim: &Claim) -> Result<()>;
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()>;
+    /// Appends to the case audit trail; returns its sequence number.
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64>;
+}
+
+/// Tokens, sessions and mandates, which people configure.
+pub trait AuthWrite {
+    /// Stores a new token; returns its id.
+    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
+    /// Records a mandate; recording it again changes nothing.
+    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()>;
+    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()>;
+    /// Revokes a session (signing out); revoking an unknown one changes nothing.
+    fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
+    /// Forgets the sessions that expired at or before `now`; returns how many.
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
+}
+
+/// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
+pub trait WriteTx: ReadTx + IntakeWrite + WorkbenchWrite + AuthWrite {
+    fn commit(self: Box<Self>) -> Result<()>;
 }
 
 /// The tables [`WriteTx::forget_derived`] empties: everything the pipeline writes from messages
