@@ -6,6 +6,7 @@
 //! error leaves no trace; the other entities of its message still apply. A store failure aborts
 //! the whole batch instead: nothing of it is acknowledged.
 
+use crate::cache::CachedTx;
 use crate::convert::{self, AppType};
 use crate::facts::list_facts;
 use crate::receipts::{EntityOutcome, invt_no, pre_no};
@@ -14,7 +15,7 @@ use greenlane_ceb::{Message, export};
 use greenlane_core::access::{self, MandateKind, Registry};
 use greenlane_core::risk::{Evidence, RiskEngine};
 use greenlane_core::{BusinessError, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason, plausible};
-use greenlane_store::{AuditEntry, ListRow, OrderRow, StoreError, WaybillRow, WriteTx};
+use greenlane_store::{AuditEntry, IntakeRead, IntakeWrite, ListRow, OrderRow, StoreError, WaybillRow};
 
 /// Why an entity did not apply.
 pub(crate) enum Fault {
@@ -39,8 +40,8 @@ impl From<StoreError> for Fault {
 pub(crate) type Applied = Result<(i32, String), Fault>;
 
 /// The state one message is applied with.
-pub(crate) struct ApplyCx<'a> {
-    pub tx: &'a mut dyn WriteTx,
+pub(crate) struct ApplyCx<'a, 't> {
+    pub tx: &'a mut CachedTx<'t>,
     pub risk: &'a mut dyn RiskEngine,
     pub closed_registry: bool,
     /// This message's serial; entity `i` numbers its pre-entry and list numbers `serial*100+i`.
@@ -62,7 +63,7 @@ pub(crate) struct ApplyCx<'a> {
 
 const STORED: &str = "入库成功 stored";
 
-impl ApplyCx<'_> {
+impl ApplyCx<'_, '_> {
     /// Applies every entity of `message`; returns one outcome per entity.
     pub fn apply(&mut self, message: &Message) -> Result<Vec<EntityOutcome>, StoreError> {
         let mut out = Vec::new();
@@ -145,7 +146,7 @@ impl ApplyCx<'_> {
         if !self.closed_registry && self.actor.is_none() {
             return Ok(Registry::Open);
         }
-        Ok(Registry::Closed { mandated: self.tx.mandate_exists(exporter, party, kind.as_str())? })
+        Ok(Registry::Closed { mandated: self.tx.rest().read().mandate_exists(exporter, party, kind.as_str())? })
     }
 
     /// Leaves an enterprise's refused attempt on a list under review in the case's audit trail,
@@ -158,7 +159,7 @@ impl ApplyCx<'_> {
             detail: format!("refused ({}): {e}", e.code()),
             at: at.0,
         };
-        match self.tx.insert_audit(&entry) {
+        match self.tx.rest().workbench().insert_audit(&entry) {
             Ok(_) => Fault::Business(e.clone()),
             Err(store) => Fault::Store(store),
         }

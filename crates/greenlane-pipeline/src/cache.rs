@@ -9,11 +9,10 @@
 //! bound (clearing is simpler than evicting and costs one re-read per document).
 
 use greenlane_core::{Decision, Inspection, ListKey, MessageTime, OrderKey, Payment, WaybillKey};
-use greenlane_store::{AuditEntry, Claim, DailyTotal, QueueFilter, QueueRow};
 use greenlane_store::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey};
 use greenlane_store::{
-    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, StoreError, StoredMessage,
-    TokenRow, WaybillRow, WriteTx,
+    CargoRead, CargoWrite, Clearance, Digest, IntakeRead, IntakeWrite, ListRow, NewMessage, OrderRow, ReadTx, Result,
+    StoredMessage, SummaryRead, SummaryWrite, WaybillRow, WorkbenchWrite, WriteTx,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -54,13 +53,45 @@ impl RowCache {
     }
 }
 
-/// A write transaction seen through the cache.
+/// A write transaction seen through the cache: the intake's documents and feeds go through it
+/// ([`IntakeRead`], [`IntakeWrite`]), and so do consolidation and summaries, which the writer
+/// derives in the same transaction (read through, not cached); what the writer does not derive
+/// (the officers' working state, dashboards, tokens) is reached through [`CachedTx::rest`].
 pub(crate) struct CachedTx<'a> {
-    pub inner: &'a mut dyn WriteTx,
+    inner: &'a mut dyn WriteTx,
     pub cache: &'a mut RowCache,
 }
 
-impl ReadTx for CachedTx<'_> {
+impl<'a> CachedTx<'a> {
+    pub fn new(inner: &'a mut dyn WriteTx, cache: &'a mut RowCache) -> CachedTx<'a> {
+        CachedTx { inner, cache }
+    }
+
+    /// Every read, and the writes the cache does not hold. Intake documents must be written
+    /// through the cache itself, or it would answer with what the store no longer holds.
+    pub fn rest(&mut self) -> Uncached<'_> {
+        Uncached(&mut *self.inner)
+    }
+}
+
+/// What the writer derives from messages, in one transaction: what [`CachedTx`] offers.
+pub(crate) trait WriterTx: IntakeWrite + CargoWrite + SummaryWrite {}
+
+impl<T: IntakeWrite + CargoWrite + SummaryWrite + ?Sized> WriterTx for T {}
+
+/// The part of a write transaction beside the writer's cache.
+pub(crate) struct Uncached<'a>(&'a mut dyn WriteTx);
+
+impl Uncached<'_> {
+    pub fn read(&mut self) -> &mut dyn ReadTx {
+        self.0
+    }
+    pub fn workbench(&mut self) -> &mut dyn WorkbenchWrite {
+        self.0
+    }
+}
+
+impl IntakeRead for CachedTx<'_> {
     fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>> {
         self.inner.find_message(digest)
     }
@@ -121,70 +152,24 @@ impl ReadTx for CachedTx<'_> {
     fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
         self.inner.decisions_after(after, limit)
     }
-    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>> {
-        self.inner.token_by_hash(secret_hash)
-    }
-    fn counts(&mut self) -> Result<Counts> {
-        self.inner.counts()
-    }
-    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
-        self.inner.lists_after(after, limit)
-    }
-    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>> {
-        self.inner.inspections_of(list)
-    }
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
         self.inner.inspections_after(after, limit)
     }
     fn clearances(&mut self) -> Result<Vec<Clearance>> {
         self.inner.clearances()
     }
-    fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
-        self.inner.review_queue(filter, limit)
-    }
-    fn claim_of(&mut self, list: &ListKey) -> Result<Option<Claim>> {
-        self.inner.claim_of(list)
-    }
-    fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>> {
-        self.inner.audit_of(list)
-    }
-    fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>> {
-        self.inner.decisions_of(list)
-    }
-    fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
-        self.inner.daily_totals(from_day, to_day)
-    }
-    fn decided_per_minute(&mut self, since: MessageTime) -> Result<Vec<(i64, u64)>> {
-        self.inner.decided_per_minute(since)
-    }
-    fn latest_decision_time(&mut self) -> Result<Option<MessageTime>> {
-        self.inner.latest_decision_time()
-    }
-    fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>> {
-        self.inner.release_times(since, limit)
-    }
-    fn lists_in_status(&mut self, status: greenlane_core::ListStatus) -> Result<u64> {
-        self.inner.lists_in_status(status)
-    }
-    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
-        self.inner.lists_of_enterprise(ebc_code, limit)
-    }
-    fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool> {
-        self.inner.mandate_exists(exporter, party, kind)
-    }
-    fn mandates(&mut self) -> Result<Vec<(String, String, String)>> {
-        self.inner.mandates()
-    }
     fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
         self.inner.guid_digest(guid)
-    }
-    fn session(&mut self, id_hash: &Digest) -> Result<Option<greenlane_store::SessionRow>> {
-        self.inner.session(id_hash)
     }
     fn log_applied(&mut self) -> Result<u64> {
         self.inner.log_applied()
     }
-    // ----- cargo (issue #15): not cached, read through -----
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>> {
+        self.inner.list_by_invt_no(invt_no)
+    }
+}
+
+impl CargoRead for CachedTx<'_> {
     fn cargo_parcel(&mut self, list: &ListKey) -> Result<Option<CargoParcel>> {
         self.inner.cargo_parcel(list)
     }
@@ -215,11 +200,9 @@ impl ReadTx for CachedTx<'_> {
     fn cargo_clock(&mut self) -> Result<Option<MessageTime>> {
         self.inner.cargo_clock()
     }
+}
 
-    // ----- summaries: not cached (a summary application is rare) -----------------------------------
-    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>> {
-        self.inner.list_by_invt_no(invt_no)
-    }
+impl SummaryRead for CachedTx<'_> {
     fn departure(&mut self, invt_no: &str) -> Result<Option<greenlane_store::DepartureRow>> {
         self.inner.departure(invt_no)
     }
@@ -237,7 +220,7 @@ impl ReadTx for CachedTx<'_> {
     }
 }
 
-impl WriteTx for CachedTx<'_> {
+impl IntakeWrite for CachedTx<'_> {
     fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64> {
         self.inner.insert_message(message)
     }
@@ -294,44 +277,16 @@ impl WriteTx for CachedTx<'_> {
         self.cache.pending.decision = self.cache.pending.decision.max(seq);
         Ok(seq)
     }
-    fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
-        self.inner.insert_clearance(clearance)
-    }
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
         let seq = self.inner.insert_inspection(inspection)?;
         self.cache.pending.inspection = self.cache.pending.inspection.max(seq);
         Ok(seq)
     }
-    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
-        self.inner.insert_token(name, role, ebc_code, secret_hash)
-    }
-    /// The cache borrows the transaction; whoever opened the transaction commits it.
-    fn commit(self: Box<Self>) -> Result<()> {
-        Err(StoreError::Backend("internal: commit the transaction itself, not its cached view".into()))
-    }
-    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
-        self.inner.put_claim(claim)
-    }
-    fn delete_claim(&mut self, list: &ListKey) -> Result<()> {
-        self.inner.delete_claim(list)
-    }
-    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
-        self.inner.insert_audit(entry)
-    }
-    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()> {
-        self.inner.insert_mandate(exporter, party, kind)
+    fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
+        self.inner.insert_clearance(clearance)
     }
     fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()> {
         self.inner.insert_guid(guid, digest)
-    }
-    fn insert_session(&mut self, id_hash: &Digest, session: &greenlane_store::SessionRow) -> Result<()> {
-        self.inner.insert_session(id_hash, session)
-    }
-    fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
-        self.inner.delete_session(id_hash)
-    }
-    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
-        self.inner.delete_expired_sessions(now)
     }
     fn set_log_applied(&mut self, seq: u64) -> Result<()> {
         self.inner.set_log_applied(seq)
@@ -341,7 +296,9 @@ impl WriteTx for CachedTx<'_> {
         self.cache.clear();
         self.inner.forget_derived()
     }
-    // ----- cargo (issue #15) -----
+}
+
+impl CargoWrite for CachedTx<'_> {
     fn put_cargo_parcel(&mut self, parcel: &CargoParcel) -> Result<()> {
         self.inner.put_cargo_parcel(parcel)
     }
@@ -357,8 +314,9 @@ impl WriteTx for CachedTx<'_> {
     fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()> {
         self.inner.set_cargo_clock(at)
     }
+}
 
-    // ----- summaries ------------------------------------------------------------------------------
+impl SummaryWrite for CachedTx<'_> {
     fn put_departure(&mut self, row: &greenlane_store::DepartureRow) -> Result<()> {
         self.inner.put_departure(row)
     }

@@ -15,12 +15,13 @@ use greenlane_cargo::{Battery, Flight, Parcel, Placement, Prefix, RouteTable, Ru
 use greenlane_ceb::{Message, Version, export, write};
 use greenlane_core::{ListStatus, MessageTime, Reason};
 use greenlane_store::{
-    CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey, FlightStatus, ListRow, StoreError, UldBuild, WriteTx,
+    CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey, FlightStatus, ListRow, StoreError, UldBuild,
 };
 use serde::Deserialize;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::Prepared;
+use crate::cache::WriterTx;
 
 /// The table shipped with greenlane (`data/cargo.toml`).
 pub const SHIPPED: &str = include_str!("../data/cargo.toml");
@@ -182,7 +183,7 @@ fn key_of(flight: &Flight) -> FlightKey {
 /// Records the lists of an arrival message that are now at the hub (status arrived) as parcels
 /// waiting for a flight; a list whose country no route serves is recorded as not flown.
 pub(crate) fn arrived(
-    tx: &mut dyn WriteTx,
+    tx: &mut dyn WriterTx,
     cargo: &Cargo,
     logistics_code: &str,
     numbers: &[&str],
@@ -291,7 +292,7 @@ fn parcel_for_plan(p: &CargoParcel) -> Parcel {
 
 /// Moves the cargo clock to `now`: closes every flight whose cut-off and departs every flight
 /// whose departure it passed, in time order. Returns the departure messages to apply.
-pub(crate) fn tick(tx: &mut dyn WriteTx, cargo: &Cargo, now: MessageTime) -> Result<Vec<Prepared>, StoreError> {
+pub(crate) fn tick(tx: &mut dyn WriterTx, cargo: &Cargo, now: MessageTime) -> Result<Vec<Prepared>, StoreError> {
     let Some(last) = tx.cargo_clock()? else {
         tx.set_cargo_clock(now)?;
         return Ok(Vec::new());
@@ -330,7 +331,7 @@ pub(crate) fn tick(tx: &mut dyn WriteTx, cargo: &Cargo, now: MessageTime) -> Res
 
 /// Whether a parcel's list may still fly; a parcel whose list was cancelled (or otherwise left
 /// the arrived state) is withdrawn, with the reason, and is never loaded again.
-fn still_arrived(tx: &mut dyn WriteTx, p: &mut CargoParcel) -> Result<bool, StoreError> {
+fn still_arrived(tx: &mut dyn WriterTx, p: &mut CargoParcel) -> Result<bool, StoreError> {
     let status = tx.get_list(&p.list)?.map(|r| r.status);
     if status == Some(ListStatus::Arrived) {
         return Ok(true);
@@ -347,7 +348,7 @@ fn still_arrived(tx: &mut dyn WriteTx, p: &mut CargoParcel) -> Result<bool, Stor
 
 /// At a flight's cut-off: allocates the parcels waiting for its destination, issues its MAWB
 /// and documents, and records the flight closed (with an empty load when nothing came).
-fn close(tx: &mut dyn WriteTx, cargo: &Cargo, flight: &Flight) -> Result<(), StoreError> {
+fn close(tx: &mut dyn WriterTx, cargo: &Cargo, flight: &Flight) -> Result<(), StoreError> {
     let key = key_of(flight);
     if tx.cargo_flight(&key)?.is_some() {
         return Ok(());
@@ -425,7 +426,7 @@ fn house_index(plan: &greenlane_cargo::Plan, bag: u32) -> usize {
 /// Issues a flight's documents: a fresh MAWB from the airline's stock (or `reuse`, when the
 /// load of a closed flight is rebuilt) and houses from the hub's series (or `house`).
 fn issue(
-    tx: &mut dyn WriteTx,
+    tx: &mut dyn WriterTx,
     cargo: &Cargo,
     flight: &Flight,
     plan: &greenlane_cargo::Plan,
@@ -543,7 +544,7 @@ fn mawb_row(flight: &Flight, plan: &greenlane_cargo::Plan, d: &FlightDocuments) 
 /// At a flight's departure: the parcels still arrived fly (a list cancelled since the cut-off
 /// is taken off, and the load and documents are rebuilt under the same MAWB); greenlane writes
 /// the flight's CEB607 and CEB509 for them.
-fn depart(tx: &mut dyn WriteTx, cargo: &Cargo, flight: &Flight) -> Result<Vec<Prepared>, StoreError> {
+fn depart(tx: &mut dyn WriterTx, cargo: &Cargo, flight: &Flight) -> Result<Vec<Prepared>, StoreError> {
     let key = key_of(flight);
     let Some(mut row) = tx.cargo_flight(&key)? else { return Ok(Vec::new()) };
     if row.status == FlightStatus::Departed {

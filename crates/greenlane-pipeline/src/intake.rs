@@ -6,7 +6,7 @@
 use crate::{InspectionRequest, OfficerAction, Pipeline, PipelineError, Prepared};
 use greenlane_core::{InspectionOutcome, Lane, ListKey};
 use greenlane_log::{Entry, Log, LogError, Record};
-use greenlane_store::WriteTx;
+use greenlane_store::IntakeWrite;
 use serde::{Deserialize, Serialize};
 
 /// A record holding a message as received: the acting enterprise, then the body.
@@ -348,7 +348,7 @@ impl Pipeline {
     }
 
     /// Records the log position being applied in a transaction about to commit.
-    pub(crate) fn mark_applied(&self, tx: &mut dyn WriteTx) -> Result<(), PipelineError> {
+    pub(crate) fn mark_applied(&self, tx: &mut dyn IntakeWrite) -> Result<(), PipelineError> {
         if let Some(Some(seq)) = self.applying {
             tx.set_log_applied(seq)?;
         }

@@ -42,7 +42,7 @@ use greenlane_core::risk::RiskEngine;
 use greenlane_core::{
     BusinessError, Inspection, InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason,
 };
-use greenlane_store::{Digest, ListRow, NewMessage, ReadTx, Store, StoreError, WriteTx};
+use greenlane_store::{Digest, IntakeRead, IntakeWrite, ListRow, NewMessage, Store, StoreError};
 use screening::PartyScreening;
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
@@ -278,7 +278,7 @@ impl Pipeline {
         let mut committed = self.committed;
         let mut clock = self.clock;
         {
-            let mut cached = CachedTx { inner: &mut *tx, cache };
+            let mut cached = CachedTx::new(&mut *tx, cache);
             for prepared in batch {
                 let outcome = match &prepared.parsed {
                     Err(e) => Outcome::Refused {
@@ -314,7 +314,7 @@ impl Pipeline {
 
     fn apply_one(
         &mut self,
-        tx: &mut dyn WriteTx,
+        tx: &mut CachedTx<'_>,
         prepared: &Prepared,
         parsed: &Parsed,
         committed: &mut u64,
@@ -439,7 +439,7 @@ impl Pipeline {
     ) -> Result<Result<ListRow, BusinessError>, PipelineError> {
         let mut tx = self.store.write()?;
         let row = {
-            let mut cached = CachedTx { inner: &mut *tx, cache };
+            let mut cached = CachedTx::new(&mut *tx, cache);
             let Some(mut row) = cached.get_list(&request.list)? else {
                 return Ok(Err(BusinessError::ListNotFound {
                     ebc_code: request.list.ebc_code.clone(),
@@ -498,7 +498,7 @@ impl Pipeline {
     }
 
     /// Lists that waited longer than the configured time for their order or waybill are refused.
-    fn expire(&self, tx: &mut dyn WriteTx, now: MessageTime) -> Result<usize, PipelineError> {
+    fn expire(&self, tx: &mut CachedTx<'_>, now: MessageTime) -> Result<usize, PipelineError> {
         let before = now.plus_seconds(-self.config.pending_ttl_seconds);
         let keys = tx.pending_lists_received_before(before, 1000)?;
         let hours = self.config.pending_ttl_seconds / 3600;

@@ -7,7 +7,7 @@ use crate::screening::PartyScreening;
 use crate::snapshot::Heads;
 use crate::{Pipeline, PipelineError};
 use greenlane_core::{Inspection, Lane, ListKey, Parcel};
-use greenlane_store::{ReadTx, Store};
+use greenlane_store::{IntakeRead, Store};
 use std::collections::{HashMap, HashSet};
 
 /// A parcel as it was decided, and what officers found on it.
@@ -94,7 +94,7 @@ pub(crate) fn stored_after(
 }
 
 /// The parcel of a stored list, if its order and waybill are still there.
-pub(crate) fn parcel_of(read: &mut dyn ReadTx, key: &ListKey) -> Result<Option<Parcel>, PipelineError> {
+pub(crate) fn parcel_of(read: &mut dyn IntakeRead, key: &ListKey) -> Result<Option<Parcel>, PipelineError> {
     let Some(row) = read.get_list(key)? else { return Ok(None) };
     let Some(order) = read.get_order(&row.list.order)? else { return Ok(None) };
     let Some(waybill) = read.get_waybill(&row.list.waybill)? else { return Ok(None) };

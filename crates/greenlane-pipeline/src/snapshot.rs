@@ -16,7 +16,7 @@
 use crate::replay::stored_after;
 use crate::{Pipeline, PipelineError};
 use greenlane_core::ListKey;
-use greenlane_store::ReadTx;
+use greenlane_store::IntakeRead;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -122,7 +122,7 @@ fn decode(bytes: &[u8]) -> Result<SnapshotFile, String> {
 }
 
 /// The list of the decision at `seq`, if the store has that decision.
-fn list_at(read: &mut dyn ReadTx, seq: u64) -> Result<Option<ListKey>, PipelineError> {
+fn list_at(read: &mut dyn IntakeRead, seq: u64) -> Result<Option<ListKey>, PipelineError> {
     if seq == 0 {
         return Ok(None);
     }
@@ -131,7 +131,7 @@ fn list_at(read: &mut dyn ReadTx, seq: u64) -> Result<Option<ListKey>, PipelineE
 }
 
 /// Why the store cannot vouch for a snapshot, if it cannot.
-fn mismatch(read: &mut dyn ReadTx, file: &SnapshotFile) -> Result<Option<String>, PipelineError> {
+fn mismatch(read: &mut dyn IntakeRead, file: &SnapshotFile) -> Result<Option<String>, PipelineError> {
     if file.heads.decision > 0 {
         match list_at(read, file.heads.decision)? {
             None => return Ok(Some(format!("the store has no decision {}", file.heads.decision))),

@@ -11,7 +11,7 @@ use greenlane_ceb::{Message, Version, export, write};
 use greenlane_core::access::{self, MandateKind};
 use greenlane_core::summary::{self, DeadlineState, Declaration, DepartedList, SummaryFlags};
 use greenlane_core::{BusinessError, ListKey, ListStatus, MessageTime};
-use greenlane_store::{DepartureRow, ListRow, ReadTx, StoreError, SummaryRow};
+use greenlane_store::{DepartureRow, IntakeRead, ListRow, ReadTx, StoreError, SummaryRead, SummaryRow, SummaryWrite};
 use sha2::{Digest as _, Sha256};
 
 /// The summary number greenlane gives an accepted application: `S` + date + the 9-digit serial
@@ -24,7 +24,7 @@ pub fn sum_no(pre_no: &str) -> String {
 /// is the value of the official sample, the state of a declaration formed from a summary.
 const DEC_STATE: &str = "A";
 
-impl ApplyCx<'_> {
+impl ApplyCx<'_, '_> {
     /// Records when each list carrying one of `numbers` departed, once it is departed: the month
     /// it is summarised in is the month of its departure (结关), by message time.
     pub(crate) fn record_departures(

@@ -179,8 +179,12 @@ pub trait Store: Send + Sync {
     fn describe(&self) -> String;
 }
 
-/// Reads that both transactions offer.
-pub trait ReadTx {
+// The store's interface is split by the parts of greenlane that use it, so each consumer names
+// what it reads and writes. Both transactions offer every read ([`ReadTx`]).
+
+/// What the pipeline's writer reads while it applies messages: the documents, their lists, the
+/// feeds it replays and the intake log's position. Everything here is derived from the log.
+pub trait IntakeRead {
     fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>>;
     fn enterprise_exists(&mut self, code: &str) -> Result<bool>;
     fn get_order(&mut self, key: &OrderKey) -> Result<Option<OrderRow>>;
@@ -199,16 +203,24 @@ pub trait ReadTx {
     fn pending_lists_received_before(&mut self, before: MessageTime, limit: usize) -> Result<Vec<ListKey>>;
     /// The decision feed: entries with a sequence number above `after`, in order, at most `limit`.
     fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>>;
-    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>>;
-    fn counts(&mut self) -> Result<Counts>;
-    /// Every list, ordered by key (enterprise code, then copNo), the page after `after`.
-    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>>;
-    /// The inspections recorded on one list, in the order recorded.
-    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>>;
     /// Every inspection with a sequence number above `after`, in order, at most `limit`.
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>>;
     /// Every screening clearance, ordered by party, list and entry.
     fn clearances(&mut self) -> Result<Vec<Clearance>>;
+    /// The digest of the message that first carried `guid` (a message's or an entity's).
+    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
+    /// The sequence number of the last intake-log record applied to this store (0: none).
+    fn log_applied(&mut self) -> Result<u64>;
+    /// The list an invtNo names.
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>>;
+}
+
+/// What the officers' workbench and the exporters' pages read: cases, their history, claims.
+pub trait WorkbenchRead {
+    /// Every list, ordered by key (enterprise code, then copNo), the page after `after`.
+    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>>;
+    /// The inspections recorded on one list, in the order recorded.
+    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>>;
     /// Lists under review (yellow, red, hold) that pass `filter`, oldest first, at most `limit`,
     /// each with its claim if any.
     fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>>;
@@ -218,6 +230,13 @@ pub trait ReadTx {
     fn audit_of(&mut self, list: &ListKey) -> Result<Vec<AuditEntry>>;
     /// The decision feed's entries for one list, in order.
     fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>>;
+    /// One enterprise's lists, newest first, at most `limit`.
+    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>>;
+}
+
+/// What dashboards and metrics read: counts and totals, never single documents.
+pub trait DashboardRead {
+    fn counts(&mut self) -> Result<Counts>;
     /// The daily totals of days `from_day..=to_day` (see [`china_day`]), every dimension.
     fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>>;
     /// Lists decided at or after `since` (message time), per minute (Unix minute, count).
@@ -229,20 +248,23 @@ pub trait ReadTx {
     fn release_times(&mut self, since: MessageTime, limit: usize) -> Result<Vec<i64>>;
     /// How many lists are in `status`.
     fn lists_in_status(&mut self, status: ListStatus) -> Result<u64>;
-    /// One enterprise's lists, newest first, at most `limit`.
-    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>>;
+}
+
+/// What sign-in and access checks read: tokens, sessions and mandates (configuration, not
+/// derived from the log).
+pub trait AuthRead {
+    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>>;
     /// Whether `party` holds a mandate of `kind` (`agent`, `logistics`) from `exporter`.
     fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool>;
     /// Every mandate as (exporter, party, kind), ordered.
     fn mandates(&mut self) -> Result<Vec<(String, String, String)>>;
-    /// The digest of the message that first carried `guid` (a message's or an entity's).
-    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
     /// The session whose id hashes to `id_hash`, expired or not.
     fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>>;
-    /// The sequence number of the last intake-log record applied to this store (0: none).
-    fn log_applied(&mut self) -> Result<u64>;
+}
 
-    // ----- cargo (issue #15): arrived lists on their way to flights -----
+/// What the flights API and page, and the writer's consolidation, read: arrived lists on their
+/// way to flights, flights, MAWBs and the airlines' stock (issue #15).
+pub trait CargoRead {
     fn cargo_parcel(&mut self, list: &ListKey) -> Result<Option<CargoParcel>>;
     /// Parcels in `state` (and bound for `destination`, when given), ordered by list key.
     fn cargo_parcels_in(&mut self, state: CargoState, destination: Option<&str>) -> Result<Vec<CargoParcel>>;
@@ -259,9 +281,11 @@ pub trait ReadTx {
     fn cargo_stock_next(&mut self, prefix: u16) -> Result<Option<u32>>;
     /// The message time up to which cut-offs and departures were processed.
     fn cargo_clock(&mut self) -> Result<Option<MessageTime>>;
-    // ----- summaries (the monthly summary declaration) -------------------------------------------
-    /// The list an invtNo names.
-    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>>;
+}
+
+/// What the summaries API and page, and the writer's summary check, read: departures and the
+/// monthly summary declarations (issue #15).
+pub trait SummaryRead {
     /// A list's departure, with the summary holding it, if any.
     fn departure(&mut self, invt_no: &str) -> Result<Option<DepartureRow>>;
     /// The lists that departed in `month` (`YYYYMM`), of one exporter or all, by invtNo.
@@ -274,8 +298,14 @@ pub trait ReadTx {
     fn summary_exists(&mut self, ebc_code: &str, cop_no: &str) -> Result<bool>;
 }
 
-/// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
-pub trait WriteTx: ReadTx {
+/// Every read: what a read-only view and the write transaction offer.
+pub trait ReadTx: IntakeRead + WorkbenchRead + DashboardRead + AuthRead + CargoRead + SummaryRead {}
+
+impl<T: IntakeRead + WorkbenchRead + DashboardRead + AuthRead + CargoRead + SummaryRead + ?Sized> ReadTx for T {}
+
+/// What the pipeline writes while it applies messages and officers' findings: everything
+/// [`WriteTx::forget_derived`] can forget and a rebuild writes again.
+pub trait IntakeWrite: IntakeRead {
     /// Stores a message and its receipt; returns its sequence number. The digest is unique: a
     /// second insert of the same digest is an error (callers look it up first).
     fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64>;
@@ -300,24 +330,9 @@ pub trait WriteTx: ReadTx {
     /// Remembers a screening clearance; clearing the same party of the same entry again keeps the
     /// first.
     fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()>;
-    /// Stores a new token; returns its id.
-    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
-    fn commit(self: Box<Self>) -> Result<()>;
-    /// Gives the case to an officer (replacing any claim: the caller checks who held it).
-    fn put_claim(&mut self, claim: &Claim) -> Result<()>;
-    fn delete_claim(&mut self, list: &ListKey) -> Result<()>;
-    /// Appends to the case audit trail; returns its sequence number.
-    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64>;
-    /// Records a mandate; recording it again changes nothing.
-    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()>;
     /// Remembers the digest of the message that first carried `guid`; a guid already stored
     /// keeps its first digest.
     fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()>;
-    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()>;
-    /// Revokes a session (signing out); revoking an unknown one changes nothing.
-    fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
-    /// Forgets the sessions that expired at or before `now`; returns how many.
-    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
     /// Records that the intake log has been applied up to record `seq`, in the transaction that
     /// applied it.
     fn set_log_applied(&mut self, seq: u64) -> Result<()>;
@@ -326,8 +341,32 @@ pub trait WriteTx: ReadTx {
     /// the log position), keeping what people configured (tokens, sessions, mandates): the
     /// start of a rebuild from the log.
     fn forget_derived(&mut self) -> Result<()>;
+}
 
-    // ----- cargo (issue #15) -----
+/// The officers' own working state: who holds a case and what was done on it.
+pub trait WorkbenchWrite {
+    /// Gives the case to an officer (replacing any claim: the caller checks who held it).
+    fn put_claim(&mut self, claim: &Claim) -> Result<()>;
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()>;
+    /// Appends to the case audit trail; returns its sequence number.
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64>;
+}
+
+/// Tokens, sessions and mandates, which people configure.
+pub trait AuthWrite {
+    /// Stores a new token; returns its id.
+    fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64>;
+    /// Records a mandate; recording it again changes nothing.
+    fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()>;
+    fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()>;
+    /// Revokes a session (signing out); revoking an unknown one changes nothing.
+    fn delete_session(&mut self, id_hash: &Digest) -> Result<()>;
+    /// Forgets the sessions that expired at or before `now`; returns how many.
+    fn delete_expired_sessions(&mut self, now: i64) -> Result<u64>;
+}
+
+/// Consolidation's state, written by the pipeline's writer as message time passes cut-offs.
+pub trait CargoWrite: CargoRead {
     /// Inserts or replaces.
     fn put_cargo_parcel(&mut self, parcel: &CargoParcel) -> Result<()>;
     /// Inserts or replaces.
@@ -337,12 +376,20 @@ pub trait WriteTx: ReadTx {
     fn put_cargo_mawb(&mut self, mawb: &CargoMawb) -> Result<()>;
     fn set_cargo_stock_next(&mut self, prefix: u16, next_serial: u32) -> Result<()>;
     fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()>;
-    // ----- summaries ------------------------------------------------------------------------------
+}
+
+/// Departures and accepted summaries, written by the pipeline's writer.
+pub trait SummaryWrite: SummaryRead {
     /// Records a list's departure; a list departs once, so a second record keeps the first.
     fn put_departure(&mut self, row: &DepartureRow) -> Result<()>;
     /// Stores an accepted summary and binds every list behind its declarations to it. A list
     /// already bound to a summary is an error (the database's constraint): callers check first.
     fn insert_summary(&mut self, row: &SummaryRow) -> Result<()>;
+}
+
+/// The write transaction. Nothing is visible to readers, or durable, before [`WriteTx::commit`].
+pub trait WriteTx: ReadTx + IntakeWrite + WorkbenchWrite + AuthWrite + CargoWrite + SummaryWrite {
+    fn commit(self: Box<Self>) -> Result<()>;
 }
 
 /// The tables [`WriteTx::forget_derived`] empties: everything the pipeline writes from messages

@@ -8,8 +8,12 @@ use crate::sql::{self, Db, Dialect, Row, Sql, args};
 use crate::summaries::{DepartureRow, SummaryRow};
 use crate::workbench::{self, AuditEntry, Claim, DailyTotal, ListFacts, QueueFilter, QueueRow};
 use crate::{
-    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, ReadTx, Result, Role, SessionRow, StoreError,
-    StoredMessage, TokenRow, WaybillRow, WriteTx,
+    AuthRead, AuthWrite, CargoRead, CargoWrite, DashboardRead, IntakeRead, IntakeWrite, SummaryRead, SummaryWrite,
+    WorkbenchRead, WorkbenchWrite,
+};
+use crate::{
+    Clearance, Counts, Digest, ListRow, NewMessage, OrderRow, Result, Role, SessionRow, StoreError, StoredMessage,
+    TokenRow, WaybillRow, WriteTx,
 };
 use greenlane_core::{Decision, Inspection, ListKey, ListStatus, MessageTime, OrderKey, Payment, WaybillKey};
 
@@ -119,7 +123,7 @@ impl<S: Session> SqlTx<S> {
     }
 }
 
-impl<S: Session> ReadTx for SqlTx<S> {
+impl<S: Session> IntakeRead for SqlTx<S> {
     fn find_message(&mut self, digest: &Digest) -> Result<Option<StoredMessage>> {
         self.with(|c| q::find_message(c, digest))
     }
@@ -153,23 +157,29 @@ impl<S: Session> ReadTx for SqlTx<S> {
     fn decisions_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Decision)>> {
         self.with(|c| q::decisions_after(c, after, limit))
     }
-    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>> {
-        self.with(|c| q::token_by_hash(c, secret_hash))
-    }
-    fn counts(&mut self) -> Result<Counts> {
-        self.with(q::counts)
-    }
-    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
-        self.with(|c| q::lists_after(c, after, limit))
-    }
-    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>> {
-        self.with(|c| q::inspections_of(c, list))
-    }
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>> {
         self.with(|c| q::inspections_after(c, after, limit))
     }
     fn clearances(&mut self) -> Result<Vec<Clearance>> {
         self.with(q::clearances)
+    }
+    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
+        self.with(|c| q::guid_digest(c, guid))
+    }
+    fn log_applied(&mut self) -> Result<u64> {
+        self.with(q::log_applied)
+    }
+    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>> {
+        self.with(|c| sq::list_by_invt_no(c, invt_no))
+    }
+}
+
+impl<S: Session> WorkbenchRead for SqlTx<S> {
+    fn lists_after(&mut self, after: Option<&ListKey>, limit: usize) -> Result<Vec<ListRow>> {
+        self.with(|c| q::lists_after(c, after, limit))
+    }
+    fn inspections_of(&mut self, list: &ListKey) -> Result<Vec<Inspection>> {
+        self.with(|c| q::inspections_of(c, list))
     }
     fn review_queue(&mut self, filter: &QueueFilter, limit: usize) -> Result<Vec<QueueRow>> {
         self.with(|c| q::review_queue(c, filter, limit))
@@ -182,6 +192,15 @@ impl<S: Session> ReadTx for SqlTx<S> {
     }
     fn decisions_of(&mut self, list: &ListKey) -> Result<Vec<(u64, Decision)>> {
         self.with(|c| q::decisions_of(c, list))
+    }
+    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
+        self.with(|c| q::lists_of_enterprise(c, ebc_code, limit))
+    }
+}
+
+impl<S: Session> DashboardRead for SqlTx<S> {
+    fn counts(&mut self) -> Result<Counts> {
+        self.with(q::counts)
     }
     fn daily_totals(&mut self, from_day: i64, to_day: i64) -> Result<Vec<DailyTotal>> {
         self.with(|c| q::daily_totals(c, from_day, to_day))
@@ -198,8 +217,11 @@ impl<S: Session> ReadTx for SqlTx<S> {
     fn lists_in_status(&mut self, status: ListStatus) -> Result<u64> {
         self.with(|c| q::lists_in_status(c, status))
     }
-    fn lists_of_enterprise(&mut self, ebc_code: &str, limit: usize) -> Result<Vec<ListRow>> {
-        self.with(|c| q::lists_of_enterprise(c, ebc_code, limit))
+}
+
+impl<S: Session> AuthRead for SqlTx<S> {
+    fn token_by_hash(&mut self, secret_hash: &Digest) -> Result<Option<TokenRow>> {
+        self.with(|c| q::token_by_hash(c, secret_hash))
     }
     fn mandate_exists(&mut self, exporter: &str, party: &str, kind: &str) -> Result<bool> {
         self.with(|c| q::mandate_exists(c, exporter, party, kind))
@@ -207,16 +229,12 @@ impl<S: Session> ReadTx for SqlTx<S> {
     fn mandates(&mut self) -> Result<Vec<(String, String, String)>> {
         self.with(q::mandates)
     }
-    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
-        self.with(|c| q::guid_digest(c, guid))
-    }
     fn session(&mut self, id_hash: &Digest) -> Result<Option<SessionRow>> {
         self.with(|c| q::session(c, id_hash))
     }
-    fn log_applied(&mut self) -> Result<u64> {
-        self.with(q::log_applied)
-    }
-    // ----- cargo (issue #15) -----
+}
+
+impl<S: Session> CargoRead for SqlTx<S> {
     fn cargo_parcel(&mut self, list: &ListKey) -> Result<Option<CargoParcel>> {
         self.with(|c| q::cargo_parcel(c, list))
     }
@@ -247,11 +265,9 @@ impl<S: Session> ReadTx for SqlTx<S> {
     fn cargo_clock(&mut self) -> Result<Option<MessageTime>> {
         self.with(q::cargo_clock)
     }
+}
 
-    // ----- summaries ------------------------------------------------------------------------------
-    fn list_by_invt_no(&mut self, invt_no: &str) -> Result<Option<ListKey>> {
-        self.with(|c| sq::list_by_invt_no(c, invt_no))
-    }
+impl<S: Session> SummaryRead for SqlTx<S> {
     fn departure(&mut self, invt_no: &str) -> Result<Option<DepartureRow>> {
         self.with(|c| sq::departure(c, invt_no))
     }
@@ -269,7 +285,7 @@ impl<S: Session> ReadTx for SqlTx<S> {
     }
 }
 
-impl<S: WriteSession> WriteTx for SqlTx<S> {
+impl<S: WriteSession> IntakeWrite for SqlTx<S> {
     fn insert_message(&mut self, message: &NewMessage<'_>) -> Result<u64> {
         let seq = self.with(|c| q::insert_message(c, message))?;
         seq.ok_or_else(|| {
@@ -279,38 +295,30 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
             ))
         })
     }
-
     fn register_enterprise(&mut self, code: &str, name: &str, first_seen: MessageTime) -> Result<()> {
         self.with(|c| q::register_enterprise(c, code, name, first_seen))
     }
-
     fn put_order(&mut self, row: &OrderRow) -> Result<()> {
         let doc = codec::to_json("order", &row.order)?;
         self.with(|c| q::put_order(c, row, &doc))
     }
-
     fn delete_order(&mut self, key: &OrderKey) -> Result<()> {
         self.with(|c| q::delete_order(c, key))
     }
-
     fn put_waybill(&mut self, row: &WaybillRow) -> Result<()> {
         let doc = codec::to_json("waybill", &row.waybill)?;
         self.with(|c| q::put_waybill(c, row, &doc))
     }
-
     fn delete_waybill(&mut self, key: &WaybillKey) -> Result<()> {
         self.with(|c| q::delete_waybill(c, key))
     }
-
     fn put_payment(&mut self, payment: &Payment) -> Result<()> {
         let doc = codec::to_json("payment", payment)?;
         self.with(|c| q::put_payment(c, &payment.order, &doc))
     }
-
     fn delete_payment(&mut self, key: &OrderKey) -> Result<()> {
         self.with(|c| q::delete_payment(c, key))
     }
-
     fn put_list(&mut self, row: &ListRow, facts: &ListFacts) -> Result<()> {
         let cols = ListColumns::encode(row)?;
         // The workbench's facts and daily totals move with the list, in the same transaction.
@@ -327,7 +335,6 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
             q::update_facts(c, &row.list.key, old.as_ref(), Some(facts))
         })
     }
-
     fn delete_list(&mut self, key: &ListKey) -> Result<()> {
         self.with(|c| {
             let old = q::list_facts(c, key)?;
@@ -336,79 +343,61 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
             q::update_facts(c, key, old.as_ref(), None)
         })
     }
-
     fn append_decision(&mut self, decision: &Decision) -> Result<u64> {
         codec::check_score("append_decision", decision.score)?;
         let doc = codec::to_json("decision", decision)?;
         self.with(|c| q::append_decision(c, &decision.key, &doc))
     }
-
     fn insert_inspection(&mut self, inspection: &Inspection) -> Result<u64> {
         let doc = codec::to_json("inspection", inspection)?;
         self.with(|c| q::insert_inspection(c, &inspection.list, &doc))
     }
-
     fn insert_clearance(&mut self, clearance: &Clearance) -> Result<()> {
         self.with(|c| q::insert_clearance(c, clearance))
     }
+    fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()> {
+        self.with(|c| q::insert_guid(c, guid, digest))
+    }
+    fn set_log_applied(&mut self, seq: u64) -> Result<()> {
+        self.with(|c| q::set_log_applied(c, seq))
+    }
+    fn forget_derived(&mut self) -> Result<()> {
+        self.with(q::forget_derived)
+    }
+}
 
+impl<S: WriteSession> WorkbenchWrite for SqlTx<S> {
+    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
+        self.with(|c| q::put_claim(c, claim))
+    }
+    fn delete_claim(&mut self, list: &ListKey) -> Result<()> {
+        self.with(|c| q::delete_claim(c, list))
+    }
+    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
+        self.with(|c| q::insert_audit(c, entry))
+    }
+}
+
+impl<S: WriteSession> AuthWrite for SqlTx<S> {
     fn insert_token(&mut self, name: &str, role: Role, ebc_code: Option<&str>, secret_hash: &Digest) -> Result<u64> {
         let id = self.with(|c| q::insert_token(c, name, role, ebc_code, secret_hash))?;
         id.ok_or_else(|| StoreError::Backend("insert_token: a token with this secret is already stored".into()))
     }
-
-    fn commit(mut self: Box<Self>) -> Result<()> {
-        if self.failed {
-            // Dropping the session rolls back.
-            return Err(StoreError::Backend(
-                "commit: the write transaction was aborted by an earlier failure and has been rolled back".into(),
-            ));
-        }
-        // If COMMIT fails the session rolls back whatever is left open when dropped: the caller
-        // must treat the whole batch as not stored.
-        self.session.commit()
-    }
-
-    fn put_claim(&mut self, claim: &Claim) -> Result<()> {
-        self.with(|c| q::put_claim(c, claim))
-    }
-
-    fn delete_claim(&mut self, list: &ListKey) -> Result<()> {
-        self.with(|c| q::delete_claim(c, list))
-    }
-
-    fn insert_audit(&mut self, entry: &AuditEntry) -> Result<u64> {
-        self.with(|c| q::insert_audit(c, entry))
-    }
-
     fn insert_mandate(&mut self, exporter: &str, party: &str, kind: &str) -> Result<()> {
         self.with(|c| q::insert_mandate(c, exporter, party, kind))
     }
-
-    fn insert_guid(&mut self, guid: &str, digest: &Digest) -> Result<()> {
-        self.with(|c| q::insert_guid(c, guid, digest))
-    }
-
     fn insert_session(&mut self, id_hash: &Digest, session: &SessionRow) -> Result<()> {
         self.with(|c| q::insert_session(c, id_hash, session))
     }
-
     fn delete_session(&mut self, id_hash: &Digest) -> Result<()> {
         self.with(|c| q::delete_session(c, id_hash))
     }
-
     fn delete_expired_sessions(&mut self, now: i64) -> Result<u64> {
         self.with(|c| q::delete_expired_sessions(c, now))
     }
+}
 
-    fn set_log_applied(&mut self, seq: u64) -> Result<()> {
-        self.with(|c| q::set_log_applied(c, seq))
-    }
-
-    fn forget_derived(&mut self) -> Result<()> {
-        self.with(q::forget_derived)
-    }
-    // ----- cargo (issue #15) -----
+impl<S: WriteSession> CargoWrite for SqlTx<S> {
     fn put_cargo_parcel(&mut self, parcel: &CargoParcel) -> Result<()> {
         let doc = codec::to_json("cargo parcel", parcel)?;
         self.with(|c| q::put_cargo_parcel(c, parcel, &doc))
@@ -427,14 +416,29 @@ impl<S: WriteSession> WriteTx for SqlTx<S> {
     fn set_cargo_clock(&mut self, at: MessageTime) -> Result<()> {
         self.with(|c| q::set_cargo_clock(c, at))
     }
+}
 
-    // ----- summaries ------------------------------------------------------------------------------
+impl<S: WriteSession> SummaryWrite for SqlTx<S> {
     fn put_departure(&mut self, row: &DepartureRow) -> Result<()> {
         self.with(|c| sq::put_departure(c, row))
     }
     fn insert_summary(&mut self, row: &SummaryRow) -> Result<()> {
         let declarations = codec::to_json("summary declarations", &row.declarations)?;
         self.with(|c| sq::insert_summary(c, row, &declarations))
+    }
+}
+
+impl<S: WriteSession> WriteTx for SqlTx<S> {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.failed {
+            // Dropping the session rolls back.
+            return Err(StoreError::Backend(
+                "commit: the write transaction was aborted by an earlier failure and has been rolled back".into(),
+            ));
+        }
+        // If COMMIT fails the session rolls back whatever is left open when dropped: the caller
+        // must treat the whole batch as not stored.
+        self.session.commit()
     }
 }
 

@@ -4,7 +4,7 @@
 //! Everything here is arithmetic on at most a few tens of thousands of rows.
 
 use greenlane_core::{Lane, ListStatus, MessageTime};
-use greenlane_store::{DailyTotal, ReadTx, StoreError, china_day};
+use greenlane_store::{DailyTotal, DashboardRead, StoreError, china_day};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -65,7 +65,7 @@ pub struct Dashboard {
 /// month shown have their year-before to compare with.
 const SPAN_DAYS: i64 = 2 * 366 + 92;
 
-pub fn build(read: &mut dyn ReadTx, lane_label: impl Fn(&str) -> String) -> Result<Dashboard, StoreError> {
+pub fn build(read: &mut dyn DashboardRead, lane_label: impl Fn(&str) -> String) -> Result<Dashboard, StoreError> {
     let latest = read.latest_decision_time()?;
     let pending = read.lists_in_status(ListStatus::Pending)?;
     let review = read.lists_in_status(ListStatus::Review)?;

@@ -78,6 +78,19 @@ fn main() {
         100.0 * physical / ours
     );
 
+    // 5. The floor of deciding: what any ingest that decides each parcel must do beyond the
+    // physical limit, with no rule, no risk engine and no row: the same bytes read into typed
+    // messages and each buyer screened, on every core. An ingest does this work and the physical
+    // limit's on the same two cores, so physical ÷ (physical + floor) bounds its ratio.
+    let floor = decision_floor(&files, &real_lists());
+    println!(
+        "decision floor (typed parse + buyer screening, no store): {:.0} parcels/s = {:.0}% of the physical \
+         limit; best reachable ratio of an ingest to the physical limit: {:.0}%",
+        parcels as f64 / floor,
+        100.0 * physical / floor,
+        100.0 * physical / (physical + floor)
+    );
+
     let per_parcel = |bytes: u64| bytes / parcels as u64;
     let mut table = vec![
         format!(
@@ -177,10 +190,50 @@ fn folder_bytes(dir: &Path) -> u64 {
 /// The pipeline as `greenlane ingest` builds it: the risk engine with the shipped criteria and
 /// the denied-party lists that ship with greenlane.
 fn real_pipeline(store: Arc<dyn Store>) -> Pipeline {
-    let lists = Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-screen/data");
-    let lists = Arc::new(greenlane_pipeline::Lists::load(&lists).unwrap());
     let engine = risk::SharedEngine::load(None).unwrap();
-    Pipeline::new(store, Box::new(engine), Config::default()).unwrap().with_lists(lists).unwrap()
+    Pipeline::new(store, Box::new(engine), Config::default()).unwrap().with_lists(real_lists()).unwrap()
+}
+
+/// The denied-party lists that ship with greenlane.
+fn real_lists() -> Arc<greenlane_pipeline::Lists> {
+    let lists = Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-screen/data");
+    Arc::new(greenlane_pipeline::Lists::load(&lists).unwrap())
+}
+
+/// Seconds to read every file into typed messages (greenlane-ceb, as the pipeline's preparation
+/// does) and screen every order's buyer against the lists, batch by batch on every core. The
+/// parties at home (exporter, agent, logistics firm) recur and are remembered by the writer, so
+/// the buyer is the one name a parcel costs.
+fn decision_floor(files: &[PathBuf], lists: &greenlane_pipeline::Lists) -> f64 {
+    use greenlane_ceb::Message;
+    use rayon::prelude::*;
+    let started = Instant::now();
+    let mut screened = 0usize;
+    for batch in ingest::batches(files) {
+        screened += batch
+            .par_iter()
+            .map(|f| {
+                let body = std::fs::read(f).unwrap();
+                let parsed = greenlane_ceb::read(&body).unwrap();
+                let Message::Ceb303(orders) = &parsed.message else { return 0 };
+                let buyers = match orders.extend_message.as_ref().map(|e| &e.message) {
+                    Some(greenlane_ceb::ExtendPayload::Consignees(buyers)) => buyers.as_slice(),
+                    _ => &[],
+                };
+                for buyer in buyers {
+                    let query = greenlane_screen::Query {
+                        name: &buyer.name,
+                        country: Some(buyer.country.as_str()).filter(|c| !c.is_empty()),
+                        kind: None,
+                    };
+                    std::hint::black_box(lists.screener().screen(&query));
+                }
+                buyers.len()
+            })
+            .sum::<usize>();
+    }
+    assert!(screened > 0, "no buyer was screened");
+    started.elapsed().as_secs_f64()
 }
 
 fn row(backend: &str, parcels: usize, ours: f64, limit: f64) -> String {
