@@ -4,7 +4,8 @@
 //! must hold: every released and arrived list is on exactly one flight or says why not; no
 //! flight or ULD is over its weight or volume; every MAWB's check digit is valid; every list on
 //! a departed flight is 899; every FWB, FHL and FFM served re-reads with greenlane-cargo to the
-//! same values; an enterprise token sees only its own.
+//! same values; an enterprise token sees only its own; the month's summary declarations add up
+//! exactly to the departed lists behind them, none in two.
 
 mod common;
 
@@ -178,6 +179,10 @@ fn a_simulated_week_flies_out_whole() {
         assert_eq!(server.get(Some(&shop), &format!("/api/v1/mawbs/{theirs}/fwb")).0, 404);
     }
     assert_eq!(own, on_flight.keys().filter(|k| k.ebc_code == exporter).count());
+    // The month's summary declarations, as an officer sees them (every exporter).
+    let (status, body) = server.get(Some(ADMIN), "/api/v1/summaries?month=2026-11");
+    assert_eq!(status, 200, "{body}");
+    let month = json(&body);
     drop(server);
 
     // Every released list that arrived: on exactly one flight, or it says why not.
@@ -185,36 +190,30 @@ fn a_simulated_week_flies_out_whole() {
     let mut r = store.read().unwrap();
     let quiet_from = MessageTime::parse_app_time("20261123000000").unwrap();
     let (mut arrived, mut with_reason) = (0, 0);
-    let mut after = None;
-    loop {
-        let page = r.lists_after(after.as_ref(), 500).unwrap();
-        let Some(last) = page.last() else { break };
-        after = Some(last.list.key.clone());
-        for row in page {
-            if !matches!(row.status, ListStatus::Arrived | ListStatus::Departed) {
-                continue;
+    for row in every_list(&mut *r) {
+        if !matches!(row.status, ListStatus::Arrived | ListStatus::Departed) {
+            continue;
+        }
+        arrived += 1;
+        let key = &row.list.key;
+        let parcel = r.cargo_parcel(key).unwrap().unwrap_or_else(|| panic!("{key:?} arrived but is not in cargo"));
+        match parcel.state {
+            CargoState::Departed | CargoState::Loaded => {
+                assert!(on_flight.contains_key(key), "{key:?} is {:?} but on no flight served", parcel.state);
+                assert_eq!(row.status == ListStatus::Departed, parcel.state == CargoState::Departed, "{key:?}");
             }
-            arrived += 1;
-            let key = &row.list.key;
-            let parcel = r.cargo_parcel(key).unwrap().unwrap_or_else(|| panic!("{key:?} arrived but is not in cargo"));
-            match parcel.state {
-                CargoState::Departed | CargoState::Loaded => {
-                    assert!(on_flight.contains_key(key), "{key:?} is {:?} but on no flight served", parcel.state);
-                    assert_eq!(row.status == ListStatus::Departed, parcel.state == CargoState::Departed, "{key:?}");
-                }
-                CargoState::Unflown | CargoState::Withdrawn => {
-                    assert!(!parcel.reasons.is_empty(), "{key:?} is not flown and says not why");
-                    assert!(!on_flight.contains_key(key));
-                    with_reason += 1;
-                }
-                CargoState::Waiting => {
-                    // Still waiting only if it came in the quiet week, or says why it missed.
-                    assert!(
-                        row.received_at >= quiet_from || !parcel.reasons.is_empty(),
-                        "{key:?} of the week under test is still waiting without a reason"
-                    );
-                    assert!(!on_flight.contains_key(key));
-                }
+            CargoState::Unflown | CargoState::Withdrawn => {
+                assert!(!parcel.reasons.is_empty(), "{key:?} is not flown and says not why");
+                assert!(!on_flight.contains_key(key));
+                with_reason += 1;
+            }
+            CargoState::Waiting => {
+                // Still waiting only if it came in the quiet week, or says why it missed.
+                assert!(
+                    row.received_at >= quiet_from || !parcel.reasons.is_empty(),
+                    "{key:?} of the week under test is still waiting without a reason"
+                );
+                assert!(!on_flight.contains_key(key));
             }
         }
     }
@@ -232,4 +231,64 @@ fn a_simulated_week_flies_out_whole() {
         r.cargo_parcels_in(CargoState::Departed, None).unwrap().len()
             + r.cargo_parcels_in(CargoState::Loaded, None).unwrap().len()
     );
+    summaries_add_up(&month, &mut *r);
+}
+
+/// Each declaration of the month (accepted or draft) holds departed lists only, no list is in
+/// two, and its lines add up exactly to the lists behind it: value and quantity per currency,
+/// gross and net weight.
+fn summaries_add_up(month: &serde_json::Value, r: &mut dyn greenlane_store::ReadTx) {
+    let lists: BTreeMap<String, greenlane_store::ListRow> =
+        every_list(r).into_iter().filter_map(|row| Some((row.list.invt_no.clone()?, row))).collect();
+    let decimal = |v: &serde_json::Value| -> Decimal { v.as_str().unwrap_or_else(|| panic!("{v}")).parse().unwrap() };
+    let mut seen = BTreeSet::new();
+    let mut declarations = 0;
+    for exporter in month["exporters"].as_array().unwrap() {
+        let accepted =
+            exporter["summaries"].as_array().unwrap().iter().flat_map(|s| s["declarations"].as_array().unwrap());
+        for declaration in accepted.chain(exporter["draft"].as_array().unwrap()) {
+            declarations += 1;
+            let (mut value, mut qty) = (BTreeMap::new(), BTreeMap::new());
+            let (mut gross, mut net) = (Decimal::ZERO, Decimal::ZERO);
+            for invt_no in declaration["invtNos"].as_array().unwrap() {
+                let invt_no = invt_no.as_str().unwrap();
+                assert!(seen.insert(invt_no.to_owned()), "{invt_no} is in two declarations");
+                let row = &lists[invt_no];
+                assert_eq!(row.status, ListStatus::Departed, "{invt_no} is summarised before departing");
+                gross += row.list.gross_weight;
+                net += row.list.net_weight;
+                for item in &row.list.items {
+                    *value.entry(item.currency.clone()).or_insert(Decimal::ZERO) += item.total_price;
+                    *qty.entry(item.currency.clone()).or_insert(Decimal::ZERO) += item.qty;
+                }
+            }
+            let (mut line_value, mut line_qty) = (BTreeMap::new(), BTreeMap::new());
+            let (mut line_gross, mut line_net) = (Decimal::ZERO, Decimal::ZERO);
+            for line in declaration["lines"].as_array().unwrap() {
+                let currency = line["currency"].as_str().unwrap().to_owned();
+                *line_value.entry(currency.clone()).or_insert(Decimal::ZERO) += decimal(&line["value"]);
+                *line_qty.entry(currency).or_insert(Decimal::ZERO) += decimal(&line["qty"]);
+                line_gross += decimal(&line["grossWeight"]);
+                line_net += decimal(&line["netWeight"]);
+            }
+            assert_eq!(line_value, value, "values of {declaration}");
+            assert_eq!(line_qty, qty, "quantities of {declaration}");
+            assert_eq!((line_gross, line_net), (gross, net), "weights of {declaration}");
+            assert_eq!(decimal(&declaration["grossWeight"]), gross, "{declaration}");
+        }
+    }
+    assert!(declarations > 0, "no list departed in the month: {month}");
+    eprintln!("summaries: {declarations} declarations over {} departed lists add up exactly", seen.len());
+}
+
+/// Every list in the store, in key order.
+fn every_list(r: &mut dyn greenlane_store::ReadTx) -> Vec<greenlane_store::ListRow> {
+    let mut all = Vec::new();
+    loop {
+        let page = r.lists_after(all.last().map(|row: &greenlane_store::ListRow| &row.list.key), 500).unwrap();
+        if page.is_empty() {
+            return all;
+        }
+        all.extend(page);
+    }
 }
