@@ -373,6 +373,8 @@ pub struct Outlook {
     pub plan: greenlane_cargo::Plan,
     /// Each flight's route id.
     pub routes: Vec<String>,
+    /// The rules the plan was made with (chargeable weight).
+    pub rules: Rules,
 }
 
 impl Outlook {
@@ -408,7 +410,7 @@ pub fn outlook<R: greenlane_store::CargoRead + ?Sized>(
     let plan_parcels: Vec<Parcel> = parcels.iter().map(parcel_for_plan).collect();
     let plan = greenlane_cargo::allocate(&flights, &plan_parcels, &cargo.rules);
     let routes = flights.iter().map(|f| cargo.routes.routes[f.route].id.clone()).collect();
-    Ok(Outlook { flights, parcels, plan, routes })
+    Ok(Outlook { flights, parcels, plan, routes, rules: cargo.rules })
 }
 
 /// Whether a parcel's list may still fly; a parcel whose list was cancelled (or otherwise left

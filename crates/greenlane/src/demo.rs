@@ -148,6 +148,7 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
             pending_ttl_hours: 72,
             lists: options.lists.clone(),
             criteria: Some(criteria.clone()),
+            routes: None,
             limits: greenlane_server::Limits::default(),
             log: Some(crate::intake::LogPlace::Folder(crate::intake::folder(&options.data))),
         },
