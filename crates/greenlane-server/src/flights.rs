@@ -461,11 +461,20 @@ pub(crate) async fn mawb_document(
         let mut r = store.read()?;
         let Some(m) = r.cargo_mawb(&key)? else { return Ok(None) };
         let owners: Vec<String> = r.cargo_parcels_of_mawb(&key)?.into_iter().map(|p| p.list.ebc_code).collect();
-        Ok(Some((m, owners)))
+        // A MAWB whose every list was cancelled after the cut-off: its flight left without it.
+        let flown = r.cargo_flight(&m.flight)?.is_some_and(|f| f.mawbs.contains(&key));
+        Ok(Some((m, owners, flown)))
     })
     .await;
     match found {
-        Ok(Some((m, owners))) if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) => {
+        Ok(Some((_, _, false))) if caller.acting_enterprise().is_none() => json_error(
+            StatusCode::GONE,
+            "void_mawb",
+            format!("MAWB {number} was issued, but every list under it was cancelled before its flight left"),
+        ),
+        Ok(Some((m, owners, true)))
+            if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) =>
+        {
             text(if kind == "fwb" { m.fwb } else { m.fhl })
         }
         // Another enterprise's MAWB is answered as one that does not exist.

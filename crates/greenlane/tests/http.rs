@@ -541,4 +541,26 @@ fn flights_are_listed_before_their_cut_off_and_the_route_table_reloads_for_the_c
     assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9002", "1", "20261202030000", &[earphones()]))).0, 200);
     assert_eq!(flight_of(&get("/api/v1/flights?date=2026-12-02"), "CZ469")["status"], "departed");
     assert_eq!(get(&format!("/api/v1/inventories/C0001?ebcCode={EBC}"))["returnStatus"], 899);
+
+    // C0002 reaches the airport, is loaded on Friday's CZ469 at its new 23:00 cut-off, and is
+    // cancelled before the 04:00 departure: the flight leaves without a MAWB of ours, whose
+    // documents are answered as void, and the list is cancelled, never cleared.
+    assert_eq!(server.post(Some(ADMIN), &xml(&arrival("20261202120000", &["SF0002"]))).0, 200);
+    assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9003", "1", "20261203233000", &[earphones()]))).0, 200);
+    let loaded = flight_of(&get("/api/v1/flights?date=2026-12-04"), "CZ469").clone();
+    assert_eq!((loaded["status"].as_str(), loaded["parcels"].as_u64()), (Some("closed"), Some(1)), "{loaded}");
+    let void = loaded["mawbs"][0]["mawb"].as_str().unwrap().to_owned();
+    assert_eq!(server.get(Some(ADMIN), &format!("/api/v1/mawbs/{void}/fwb")).0, 200);
+    let (status, body) = server.post(Some(ADMIN), &xml(&cancel("C0002", "20261204000000")));
+    assert!(status == 200 && body.contains("<ceb:returnStatus>100</ceb:returnStatus>"), "{body}");
+    assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9004", "1", "20261204050000", &[earphones()]))).0, 200);
+    let left = flight_of(&get("/api/v1/flights?date=2026-12-04"), "CZ469").clone();
+    assert_eq!((left["status"].as_str(), left["parcels"].as_u64()), (Some("departed"), Some(0)), "{left}");
+    assert_eq!(left["mawbs"], serde_json::json!([]));
+    let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/mawbs/{void}/fwb"));
+    assert_eq!(
+        (status, serde_json::from_str::<serde_json::Value>(&body).unwrap()["code"].as_str()),
+        (410, Some("void_mawb"))
+    );
+    assert_eq!(get(&format!("/api/v1/inventories/C0002?ebcCode={EBC}"))["returnStatus"], 100);
 }
