@@ -451,6 +451,11 @@ fn flights_are_listed_before_their_cut_off_and_the_route_table_reloads_for_the_c
             .unwrap();
     std::fs::write(&routes, &shipped).unwrap();
     let officer = greenlane(&["token", "create", "--data", data.to_str().unwrap(), "--role", "officer", "--name", "o"]);
+    let enterprise = |name: &str, code: &str| {
+        let args = ["token", "create", "--data", data.to_str().unwrap(), "--role", "enterprise", "--name", name];
+        greenlane(&[&args[..], &["--ebc", code]].concat()).trim().to_owned()
+    };
+    let (shop, stranger) = (enterprise("shop", EBC), enterprise("stranger", "4403160ZZZ"));
     let server =
         Server::start_with(["--data", data.to_str().unwrap()], &["--routes", routes.to_str().unwrap(), "--no-lists"]);
     let get = |path: &str| {
@@ -478,6 +483,15 @@ fn flights_are_listed_before_their_cut_off_and_the_route_table_reloads_for_the_c
     assert_eq!(cz["mawbs"], serde_json::json!([]));
     assert!(wednesday["flights"].as_array().unwrap().len() > 1, "{wednesday}");
     assert!(wednesday["flights"].as_array().unwrap().iter().all(|f| f["status"] == "scheduled"));
+    // An exporter sees the scheduled flight its own parcel is planned onto; another sees none.
+    let seen = |token: &str| {
+        let (status, body) = server.get(Some(token), "/api/v1/flights?date=2026-12-02");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["flights"].as_array().unwrap().clone()
+    };
+    let own = seen(&shop);
+    assert_eq!((own.len(), own[0]["flightNo"].as_str(), own[0]["loadedG"].as_u64()), (1, Some("CZ469"), Some(200)));
+    assert!(seen(&stranger).is_empty());
 
     // The week's forecast per route: Chicago carries the parcel on Wednesday.
     let forecast = get("/api/v1/flights/forecast?from=2026-11-30&days=7");
