@@ -52,6 +52,8 @@ pub enum Endpoint {
     ReadCriteria,
     /// `POST /api/v1/criteria/reload`, editing and saving criteria files.
     ChangeCriteria,
+    /// `POST /api/v1/routes/reload`: the route table decides which flights close and when.
+    ReloadRoutes,
     /// The officers' queue and case pages.
     Workbench,
     /// The dashboards.
@@ -71,6 +73,7 @@ impl Endpoint {
             Endpoint::ReloadScreeningLists => "reload_screening_lists",
             Endpoint::ReadCriteria => "read_criteria",
             Endpoint::ChangeCriteria => "change_criteria",
+            Endpoint::ReloadRoutes => "reload_routes",
             Endpoint::Workbench => "workbench",
             Endpoint::Dashboard => "dashboard",
             Endpoint::ExporterView => "exporter_view",
@@ -93,7 +96,7 @@ impl Actor {
         use Role as R;
         let allowed = match (self.role, endpoint) {
             (R::Admin, _) => true,
-            (R::Officer, E::ChangeCriteria | E::ReloadScreeningLists) => false,
+            (R::Officer, E::ChangeCriteria | E::ReloadScreeningLists | E::ReloadRoutes) => false,
             (R::Officer, _) => true,
             // Enterprises send and read their own data; the selectivity criteria and the
             // officers' work would tell them how to slip through.
@@ -103,7 +106,10 @@ impl Actor {
             ) => true,
             (R::Enterprise, _) => false,
             // A viewer reads everything an officer reads and changes nothing.
-            (R::Viewer, E::SendMessage | E::Inspect | E::ReloadScreeningLists | E::ChangeCriteria) => false,
+            (
+                R::Viewer,
+                E::SendMessage | E::Inspect | E::ReloadScreeningLists | E::ChangeCriteria | E::ReloadRoutes,
+            ) => false,
             (R::Viewer, _) => true,
         };
         if allowed { Ok(()) } else { Err(format!("role {} may not {}", self.role.as_str(), endpoint.as_str())) }

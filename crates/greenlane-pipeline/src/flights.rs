@@ -9,6 +9,7 @@
 //! the same flights, numbers and messages (the messages written here are derived, not logged).
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
 
 use greenlane_cargo::documents::{self, FlightDocuments};
 use greenlane_cargo::{Battery, Flight, Parcel, Placement, Prefix, RouteTable, Rules, Service, Stock, Unflown};
@@ -154,6 +155,28 @@ impl Cargo {
     pub fn gateway(&self, customs_country: &str) -> Option<&str> {
         let iso2 = greenlane_codes::country_by_customs_code(customs_country)?.iso2.as_deref()?;
         self.gateways.get(iso2).map(String::as_str)
+    }
+}
+
+/// The cargo table in force: the writer reads it at every tick of the cargo clock, and a reload
+/// of the route table replaces it whole, so a tick never sees half of an old table and half of
+/// a new one. A flight closed under the old table keeps its row (capacity, ULDs, MAWB) and
+/// departs as it was built; the new table decides every cut-off still to come.
+#[derive(Debug)]
+pub struct CargoInForce(RwLock<Arc<Cargo>>);
+
+impl CargoInForce {
+    pub fn new(cargo: Cargo) -> CargoInForce {
+        CargoInForce(RwLock::new(Arc::new(cargo)))
+    }
+
+    pub fn get(&self) -> Arc<Cargo> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Puts `cargo` in force; returns the table it replaces.
+    pub fn replace(&self, cargo: Cargo) -> Arc<Cargo> {
+        std::mem::replace(&mut *self.0.write().unwrap_or_else(|p| p.into_inner()), Arc::new(cargo))
     }
 }
 
@@ -304,29 +327,90 @@ pub(crate) fn tick(tx: &mut dyn WriterTx, cargo: &Cargo, now: MessageTime) -> Re
     let from = china_date(last) - Duration::days(1);
     let to = china_date(now) + Duration::days(3);
     let flights = cargo.routes.flights(from, to);
-    // (time, 0 = close / 1 = depart, flight index)
-    let mut events = Vec::new();
+    // (time, 0 = close / 1 = depart, flight index, flight): closes come from the table in force;
+    // departures from the flights it closes now and from those closed before, which keep the
+    // row they were built with even if the table changed since.
+    let mut events: Vec<(MessageTime, u8, usize, FlightKey)> = Vec::new();
     for (i, f) in flights.iter().enumerate() {
         let close = message_time(f.cutoff_general);
         let depart = message_time(f.departure);
         if last < close && close <= now {
-            events.push((close, 0, i));
+            events.push((close, 0, i, key_of(f)));
         }
         if last < depart && depart <= now {
-            events.push((depart, 1, i));
+            events.push((depart, 1, 0, key_of(f)));
+        }
+    }
+    for row in tx.cargo_flights_between(last.plus_seconds(1), now.plus_seconds(1))? {
+        if row.status == FlightStatus::Closed {
+            events.push((row.key.departure, 1, 0, row.key));
         }
     }
     events.sort();
+    events.dedup();
     let mut out = Vec::new();
-    for (_, kind, i) in events {
+    for (_, kind, i, key) in events {
         if kind == 0 {
             close(tx, cargo, &flights[i])?;
         } else {
-            out.extend(depart(tx, cargo, &flights[i])?);
+            out.extend(depart(tx, cargo, &key)?);
         }
     }
     tx.set_cargo_clock(now)?;
     Ok(out)
+}
+
+/// The flights of the table in force that have not closed yet, each with the load the hub would
+/// give it now: what the port operator and the forwarder book from before the cut-off.
+#[derive(Debug, Clone)]
+pub struct Outlook {
+    /// From the cargo clock's day (or `first`, before any message) through `last`, cut-off not
+    /// passed, in the table's order.
+    pub flights: Vec<Flight>,
+    /// The parcels waiting at the hub, in the order the plan took them.
+    pub parcels: Vec<CargoParcel>,
+    /// greenlane-cargo's allocation of those parcels onto those flights.
+    pub plan: greenlane_cargo::Plan,
+    /// Each flight's route id.
+    pub routes: Vec<String>,
+    /// The rules the plan was made with (chargeable weight).
+    pub rules: Rules,
+}
+
+impl Outlook {
+    /// The planned load of flight `i` counting only the parcels `see` admits (an enterprise
+    /// sees its own): parcels, grams, cm³.
+    pub fn load_of(&self, i: usize, see: impl Fn(&CargoParcel) -> bool) -> (u64, u64, u64) {
+        let mut load = (0, 0, 0);
+        for (p, placement) in self.parcels.iter().zip(&self.plan.placements) {
+            if matches!(placement, Placement::Loaded { flight, .. } if *flight as usize == i) && see(p) {
+                load = (load.0 + 1, load.1 + p.weight_g, load.2 + p.volume_cm3);
+            }
+        }
+        load
+    }
+}
+
+/// Plans every parcel waiting at the hub onto the flights still to close, as the cut-offs would
+/// if no other parcel came: nothing is written, and the flights that will close later with more
+/// parcels show what is already committed to them.
+pub fn outlook<R: greenlane_store::CargoRead + ?Sized>(
+    r: &mut R,
+    cargo: &Cargo,
+    first: Date,
+    last: Date,
+) -> Result<Outlook, StoreError> {
+    let clock = r.cargo_clock()?;
+    let from = clock.map_or(first, china_date).min(first);
+    let mut flights = cargo.routes.flights(from, last);
+    if let Some(now) = clock {
+        flights.retain(|f| message_time(f.cutoff_general) > now);
+    }
+    let parcels = r.cargo_parcels_in(CargoState::Waiting, None)?;
+    let plan_parcels: Vec<Parcel> = parcels.iter().map(parcel_for_plan).collect();
+    let plan = greenlane_cargo::allocate(&flights, &plan_parcels, &cargo.rules);
+    let routes = flights.iter().map(|f| cargo.routes.routes[f.route].id.clone()).collect();
+    Ok(Outlook { flights, parcels, plan, routes, rules: cargo.rules })
 }
 
 /// Whether a parcel's list may still fly; a parcel whose list was cancelled (or otherwise left
@@ -408,7 +492,8 @@ fn close(tx: &mut dyn WriterTx, cargo: &Cargo, flight: &Flight) -> Result<(), St
         }
         tx.put_cargo_parcel(p)?;
     }
-    let row = flight_row(cargo, flight, &plan, docs.as_ref(), FlightStatus::Closed)?;
+    let route = &cargo.routes.routes[flight.route].id;
+    let row = flight_row(route, flight, &plan, docs.as_ref(), FlightStatus::Closed)?;
     tx.put_cargo_flight(&row)?;
     if let Some(d) = &docs {
         tx.put_cargo_mawb(&mawb_row(flight, &plan, d)?)?;
@@ -475,7 +560,7 @@ fn base36(mut n: u32) -> String {
 }
 
 fn flight_row(
-    cargo: &Cargo,
+    route: &str,
     flight: &Flight,
     plan: &greenlane_cargo::Plan,
     docs: Option<&FlightDocuments>,
@@ -491,7 +576,7 @@ fn flight_row(
     };
     Ok(CargoFlight {
         key: key_of(flight),
-        route: cargo.routes.routes[flight.route].id.clone(),
+        route: route.to_owned(),
         origin: flight.origin.clone(),
         destination: flight.destination.clone(),
         status,
@@ -544,12 +629,13 @@ fn mawb_row(flight: &Flight, plan: &greenlane_cargo::Plan, d: &FlightDocuments) 
 /// At a flight's departure: the parcels still arrived fly (a list cancelled since the cut-off
 /// is taken off, and the load and documents are rebuilt under the same MAWB); greenlane writes
 /// the flight's CEB607 and CEB509 for them.
-fn depart(tx: &mut dyn WriterTx, cargo: &Cargo, flight: &Flight) -> Result<Vec<Prepared>, StoreError> {
-    let key = key_of(flight);
+fn depart(tx: &mut dyn WriterTx, cargo: &Cargo, key: &FlightKey) -> Result<Vec<Prepared>, StoreError> {
+    let key = key.clone();
     let Some(mut row) = tx.cargo_flight(&key)? else { return Ok(Vec::new()) };
     if row.status == FlightStatus::Departed {
         return Ok(Vec::new());
     }
+    let flight = &built(&row);
     let mut loaded = Vec::new();
     let mut withdrawn = false;
     for mut p in tx.cargo_parcels_on(&key)? {
@@ -587,18 +673,23 @@ fn depart(tx: &mut dyn WriterTx, cargo: &Cargo, flight: &Flight) -> Result<Vec<P
                 }
             }
         }
-        let mut rebuilt = flight_row(cargo, flight, &plan, Some(&d), FlightStatus::Closed)?;
+        let mut rebuilt = flight_row(&row.route, flight, &plan, Some(&d), FlightStatus::Closed)?;
         rebuilt.mawbs = row.mawbs.clone();
         row = rebuilt;
         // The MAWB keeps its number; its documents now describe the rebuilt load.
         tx.put_cargo_mawb(&mawb_row(flight, &plan, &d)?)?;
         loaded = flying;
     } else if loaded.is_empty() && withdrawn {
+        // Every list on board was cancelled: the flight leaves without a consignment of ours,
+        // so it names no MAWB and no manifest. The number stays used (stock is never reissued)
+        // and its row keeps the documents sent at the cut-off.
         row.parcels = 0;
         row.gross_g = 0;
         row.volume_cm3 = 0;
         row.chargeable_g = 0;
         row.ulds.clear();
+        row.mawbs.clear();
+        row.ffm.clear();
     }
     for p in &mut loaded {
         p.state = CargoState::Departed;
@@ -608,6 +699,40 @@ fn depart(tx: &mut dyn WriterTx, cargo: &Cargo, flight: &Flight) -> Result<Vec<P
     tx.put_cargo_flight(&row)?;
     let Some(mawb) = row.mawbs.first().cloned() else { return Ok(Vec::new()) };
     departure_messages(cargo, flight, &key, &mawb, &loaded)
+}
+
+/// The flight as it was built at its cut-off, from its row: what its departure (and a rebuild
+/// of its load) works with, whatever the route table says now.
+fn built(row: &CargoFlight) -> Flight {
+    let departure = local(row.key.departure);
+    let prefix = row
+        .mawbs
+        .first()
+        .and_then(|m| m.parse::<greenlane_cargo::Mawb>().ok())
+        .map(|m| m.prefix())
+        .or_else(|| Prefix::new(0))
+        .expect("0 is a prefix");
+    Flight {
+        // Only planning reads the route's index; a built flight is not planned again.
+        route: 0,
+        flight_no: row.key.flight_no.clone(),
+        origin: row.origin.clone(),
+        destination: row.destination.clone(),
+        prefix,
+        departure,
+        // Everything on board arrived before the cut-off it was loaded at.
+        cutoff_general: departure,
+        cutoff_battery: departure,
+        capacity_g: row.capacity_g,
+        uld: greenlane_cargo::UldType {
+            code: row.uld_type.clone(),
+            max_gross_g: row.uld_net_g,
+            volume_cm3: row.uld_volume_cm3,
+            tare_g: 0,
+            sources: Vec::new(),
+        },
+        positions: row.positions,
+    }
 }
 
 fn guid(seed: &str) -> String {

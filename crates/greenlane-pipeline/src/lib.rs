@@ -28,7 +28,10 @@ mod workbench;
 mod writer;
 
 pub use facts::list_facts;
-pub use flights::{Cargo, CargoTableError, china_date, local as local_time, message_time as flight_time};
+pub use flights::{
+    Cargo, CargoInForce, CargoTableError, Outlook, SHIPPED as SHIPPED_CARGO_TABLE, china_date, local as local_time,
+    message_time as flight_time, outlook,
+};
 pub use replay::{StoredParcel, for_each_stored_parcel};
 pub use screening::{Lists, screen_parties};
 pub use snapshot::{Heads, SnapshotPolicy, clear_snapshots};
@@ -56,7 +59,7 @@ pub struct Config {
     pub pending_ttl_seconds: i64,
     /// Routes and cargo rules: when given, arrived lists are consolidated onto flights and
     /// depart on message time (`flights.rs`).
-    pub cargo: Option<Arc<Cargo>>,
+    pub cargo: Option<Arc<CargoInForce>>,
 }
 
 impl Default for Config {
@@ -286,6 +289,15 @@ impl Pipeline {
                         xml: receipts::ceb900(e, &prepared.digest, None, clock.unwrap_or(MessageTime(0))),
                     },
                     Ok(parsed) => {
+                        // The hub's cargo clock reaches the message's time before the message
+                        // applies: a cancel written after a flight left finds its list departed,
+                        // and an arrival after a cut-off finds its flight closed, however the
+                        // messages were batched.
+                        if let (Some(at), Some(cargo)) = (earliest_time(&parsed.message), self.cargo())
+                            && clock.is_some_and(|c| c < at)
+                        {
+                            self.tick_cargo(&mut cached, &cargo, at, &mut committed, &mut clock, &mut stats)?;
+                        }
                         self.apply_one(&mut cached, prepared, parsed, &mut committed, &mut clock, &mut stats)?
                     }
                 };
@@ -296,13 +308,8 @@ impl Pipeline {
             }
             // Cut-offs and departures the clock passed; the departure messages greenlane writes
             // are applied like any message, in the same transaction.
-            if let (Some(now), Some(cargo)) = (clock, self.config.cargo.clone()) {
-                for prepared in flights::tick(&mut cached, &cargo, now)? {
-                    let parsed = prepared.parsed.as_ref().map_err(|e| {
-                        PipelineError::Internal(format!("a departure message greenlane wrote does not read: {e}"))
-                    })?;
-                    self.apply_one(&mut cached, &prepared, parsed, &mut committed, &mut clock, &mut stats)?;
-                }
+            if let (Some(now), Some(cargo)) = (clock, self.cargo()) {
+                self.tick_cargo(&mut cached, &cargo, now, &mut committed, &mut clock, &mut stats)?;
             }
         }
         self.mark_applied(&mut *tx)?;
@@ -310,6 +317,30 @@ impl Pipeline {
         self.committed = committed;
         self.clock = clock;
         Ok((outcomes, stats))
+    }
+
+    /// The cargo table in force, when the hub moves parcels onto flights.
+    fn cargo(&self) -> Option<Arc<Cargo>> {
+        self.config.cargo.as_ref().map(|c| c.get())
+    }
+
+    /// Moves the cargo clock to `now` and applies the departure messages it writes.
+    fn tick_cargo(
+        &mut self,
+        tx: &mut CachedTx<'_>,
+        cargo: &Cargo,
+        now: MessageTime,
+        committed: &mut u64,
+        clock: &mut Option<MessageTime>,
+        stats: &mut BatchStats,
+    ) -> Result<(), PipelineError> {
+        for prepared in flights::tick(tx, cargo, now)? {
+            let parsed = prepared.parsed.as_ref().map_err(|e| {
+                PipelineError::Internal(format!("a departure message greenlane wrote does not read: {e}"))
+            })?;
+            self.apply_one(tx, &prepared, parsed, committed, clock, stats)?;
+        }
+        Ok(())
     }
 
     fn apply_one(
@@ -355,6 +386,7 @@ impl Pipeline {
             reused_guids.push(reused);
         }
         let serial = *committed + 1;
+        let cargo = self.cargo();
         let mut cx = ApplyCx {
             tx: &mut *tx,
             risk: &mut *self.risk,
@@ -365,7 +397,7 @@ impl Pipeline {
             assigned_invt_no: None,
             actor: prepared.actor.as_deref(),
             reused_guids,
-            cargo: self.config.cargo.as_deref(),
+            cargo: cargo.as_deref(),
         };
         let entities = cx.apply(&parsed.message)?;
         stats.decided.append(&mut cx.decided);
@@ -536,6 +568,23 @@ fn not_accepted(message_type: MessageType) -> Option<&'static str> {
         t if !t.is_export() => Some("it is an import message; greenlane clears exports"),
         _ => Some("it is a receipt, which greenlane sends but does not take"),
     }
+}
+
+/// The earliest appTime of a message's entities: when it happened, for the cargo clock.
+fn earliest_time(message: &Message) -> Option<MessageTime> {
+    let times: Vec<&str> = match message {
+        Message::Ceb303(m) => m.orders.iter().map(|o| o.order_head.app_time.as_str()).collect(),
+        Message::Ceb403(m) => m.receipts.iter().map(|r| r.app_time.as_str()).collect(),
+        Message::Ceb505(m) => m.logistics.iter().map(|l| l.app_time.as_str()).collect(),
+        Message::Ceb507(m) => m.arrivals.iter().map(|a| a.arrival_head.app_time.as_str()).collect(),
+        Message::Ceb509(m) => m.departures.iter().map(|d| d.departure_head.app_time.as_str()).collect(),
+        Message::Ceb603(m) => m.inventories.iter().map(|i| i.inventory_head.app_time.as_str()).collect(),
+        Message::Ceb605(m) => m.invt_cancels.iter().map(|c| c.app_time.as_str()).collect(),
+        Message::Ceb607(m) => m.way_bills.iter().map(|w| w.way_bill_head.app_time.as_str()).collect(),
+        Message::Ceb701(m) => m.summary_applies.iter().map(|s| s.summary_apply_head.app_time.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    times.into_iter().filter_map(|t| MessageTime::parse_app_time(t).ok()).filter(|t| t.0 > 0).min()
 }
 
 /// The guid of a message and of each of its entities, in order.

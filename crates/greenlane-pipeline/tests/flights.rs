@@ -5,13 +5,13 @@
 
 mod support;
 
-use greenlane_pipeline::{Cargo, Config};
+use greenlane_pipeline::{Cargo, CargoInForce, Config};
 use greenlane_store::{CargoParcel, CargoState, FlightStatus, Store};
 use std::sync::Arc;
 use support::*;
 
 fn harness() -> Harness {
-    Harness::new(Config { cargo: Some(Arc::new(Cargo::shenzhen())), ..Config::default() })
+    Harness::new(Config { cargo: Some(Arc::new(CargoInForce::new(Cargo::shenzhen()))), ..Config::default() })
 }
 
 /// Three released parcels to the US, all three arrived, one cancelled at the warehouse, then a

@@ -1,19 +1,23 @@
-//! Change and cancel around departure and summary, as data: each `tests/data/summaries/*.toml` is
-//! a scenario (parcels, arrivals, departures, cancellations, changes and CEB701 applications in
-//! order) sent through a real pipeline on a fresh SQLite store; every receipt (validated against
-//! the official XSD), every CEB792 issued (validated and read back) and the month's summaries
-//! with their lines go into a transcript compared with the `.expected` file beside it
-//! (`UPDATE_EXPECT=1` regenerates them). Each transcript also checks that every summary's lines
-//! add up exactly to the lists behind them (value, quantity, weight).
+//! Change and cancel around departure and summary, as data: each `tests/data/summaries/*.toml` and
+//! `tests/data/flights/*.toml` is a scenario (parcels, arrivals, departures, cancellations,
+//! changes and CEB701 applications in order) sent through a real pipeline on a fresh SQLite store;
+//! every receipt (validated against the official XSD), every CEB792 issued (validated and read
+//! back), the month's summaries with their lines and, for a scenario that names flights, the hub's
+//! flights with their MAWB, FHL and FFM go into a transcript compared with the `.expected` file
+//! beside it (`UPDATE_EXPECT=1` regenerates them). Each transcript also checks that every
+//! summary's lines add up exactly to the lists behind them (value, quantity, weight), and that
+//! every flight's documents add up to the parcels it carries and carry no list that left it.
 
 mod support;
 
 use greenlane_ceb::{Message, export};
-use greenlane_core::ListKey;
-use greenlane_pipeline::{Config, Outcome, Prepared, summaries};
+use greenlane_core::{ListKey, ListStatus, MessageTime};
+use greenlane_pipeline::{Cargo, CargoInForce, Config, Outcome, Prepared, summaries};
+use greenlane_store::{CargoParcel, CargoState};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use support::*;
 
 #[derive(Deserialize)]
@@ -22,7 +26,12 @@ struct Scenario {
     /// What the scenario shows.
     about: String,
     /// The month whose summaries end the transcript (`YYYY-MM`).
-    month: String,
+    #[serde(default)]
+    month: Option<String>,
+    /// Flight numbers whose flights end the transcript; naming any runs the hub's cargo clock
+    /// (the shipped Shenzhen routes), so that greenlane closes and departs flights itself.
+    #[serde(default)]
+    flights: Vec<String>,
     step: Vec<Step>,
 }
 
@@ -31,10 +40,17 @@ struct Scenario {
 struct Step {
     what: String,
     /// `parcel` (order, waybill and list), `list` (a list alone, appType from `app_type`),
-    /// `order`, `waybill`, `arrival`, `departure`, `cancel`, `summary`.
+    /// `order`, `waybill`, `arrival`, `departure`, `cancel`, `summary`; `show` sends nothing and
+    /// shows the scenario's flights as they stand.
     send: String,
     #[serde(default)]
     cop: String,
+    /// The order and waybill a list names, when not `SZ` and `SF` followed by its copNo (a list
+    /// declared again under a new copNo for the same parcel).
+    #[serde(default)]
+    order: Option<String>,
+    #[serde(default)]
+    waybill: Option<String>,
     #[serde(default)]
     time: String,
     /// Goods as `name` or `name:qty` from the catalogue below.
@@ -150,12 +166,13 @@ fn send(h: &mut Harness, m: &Message) -> String {
 }
 
 fn run(scenario: &Scenario) -> String {
-    let mut h = Harness::new(Config::default());
+    let cargo = (!scenario.flights.is_empty()).then(|| Arc::new(CargoInForce::new(Cargo::shenzhen())));
+    let mut h = Harness::new(Config { cargo, ..Config::default() });
     let mut t = format!("# {}\n", scenario.about.trim());
     for (n, s) in scenario.step.iter().enumerate() {
         let items: Vec<Item> = s.items.iter().map(|i| item(i)).collect();
-        let order_no = format!("SZ{}", &s.cop);
-        let waybill_no = format!("SF{}", &s.cop);
+        let order_no = s.order.clone().unwrap_or_else(|| format!("SZ{}", &s.cop));
+        let waybill_no = s.waybill.clone().unwrap_or_else(|| format!("SF{}", &s.cop));
         let messages = match s.send.as_str() {
             "parcel" => vec![
                 order(&order_no, "1", &s.time, &items),
@@ -169,6 +186,11 @@ fn run(scenario: &Scenario) -> String {
             "departure" => vec![departure(&s.time, &s.waybills.iter().map(String::as_str).collect::<Vec<_>>())],
             "cancel" => vec![cancel(&s.cop, &s.time)],
             "summary" => vec![summary(&h, s, n)],
+            "show" => {
+                t.push_str(&format!("{}\n", s.what));
+                t.push_str(&flight_lines(&h, scenario));
+                continue;
+            }
             other => panic!("step {:?}: no kind {other:?}", s.what),
         };
         t.push_str(&format!("{}\n", s.what));
@@ -176,7 +198,140 @@ fn run(scenario: &Scenario) -> String {
             t.push_str(&format!("  -> {}\n", send(&mut h, m)));
         }
     }
-    t.push_str(&month(&h, &scenario.month));
+    if let Some(m) = &scenario.month {
+        t.push_str(&month(&h, m));
+    }
+    if !scenario.flights.is_empty() {
+        t.push_str(&flights(&h, scenario));
+    }
+    t
+}
+
+/// Every list the scenario declared with its status, every parcel at the hub, and the named
+/// flights with their documents, each checked to add up to the parcels on board.
+fn flights(h: &Harness, scenario: &Scenario) -> String {
+    let mut r = h.store.read().unwrap();
+    let mut t = String::from("lists:\n");
+    let mut cops: Vec<&str> = Vec::new();
+    for s in scenario.step.iter().filter(|s| s.send == "parcel" || s.send == "list") {
+        if !cops.contains(&s.cop.as_str()) {
+            cops.push(&s.cop);
+        }
+    }
+    for cop in cops {
+        let key = ListKey { ebc_code: EBC.into(), cop_no: cop.into() };
+        let row = r.get_list(&key).unwrap().expect("a declared list");
+        t.push_str(&format!("  {cop}: {} {}\n", row.status.as_str(), row.return_status));
+    }
+    t.push_str("parcels:\n");
+    let parcels = r.cargo_parcels_after(None, 1000).unwrap();
+    for p in &parcels {
+        let reasons: Vec<&str> = p.reasons.iter().map(|r| r.code.as_str()).collect();
+        t.push_str(&format!(
+            "  {}: {:?} {} g on {} mawb {} hawb {} {:?}\n",
+            p.list.cop_no,
+            p.state,
+            p.weight_g,
+            p.flight.as_ref().map(|f| format!("{} {}", f.flight_no, f.departure.to_rfc3339())).unwrap_or("-".into()),
+            p.mawb.as_deref().unwrap_or("-"),
+            p.hawb.as_deref().unwrap_or("-"),
+            reasons
+        ));
+        let status = r.get_list(&p.list).unwrap().map(|row| row.status);
+        match p.state {
+            // A parcel flies only under a list that is in force, and every list that flew is 899.
+            CargoState::Departed => assert_eq!(status, Some(ListStatus::Departed), "{}", p.list.cop_no),
+            CargoState::Withdrawn => assert_ne!(status, Some(ListStatus::Departed), "{}", p.list.cop_no),
+            _ => {}
+        }
+    }
+    drop(r);
+    t.push_str(&flight_lines(h, scenario));
+    t
+}
+
+/// The scenario's flights as they stand, each checked to add up to the parcels on board, with
+/// documents that name exactly those parcels.
+fn flight_lines(h: &Harness, scenario: &Scenario) -> String {
+    let mut r = h.store.read().unwrap();
+    let mut t = String::new();
+    let (first, last) = (&scenario.step[0].time, &scenario.step[scenario.step.len() - 1].time);
+    let from = MessageTime::parse_app_time(first).unwrap().plus_seconds(-86_400);
+    let to = MessageTime::parse_app_time(last).unwrap().plus_seconds(7 * 86_400);
+    for f in r.cargo_flights_between(from, to).unwrap() {
+        if !scenario.flights.contains(&f.key.flight_no) {
+            continue;
+        }
+        let on: Vec<CargoParcel> = r
+            .cargo_parcels_on(&f.key)
+            .unwrap()
+            .into_iter()
+            .filter(|p| matches!(p.state, CargoState::Loaded | CargoState::Departed))
+            .collect();
+        let cops: Vec<&str> = on.iter().map(|p| p.list.cop_no.as_str()).collect();
+        t.push_str(&format!(
+            "flight {} {} {}: {} parcels {} g chargeable {} g, {}/{} ULDs, lists {:?}, MAWBs {:?}\n",
+            f.key.flight_no,
+            f.key.departure.to_rfc3339(),
+            f.status.as_str(),
+            f.parcels,
+            f.gross_g,
+            f.chargeable_g,
+            f.ulds.len(),
+            f.positions,
+            cops,
+            f.mawbs
+        ));
+        // The flight's load is the parcels on it, no more and no less.
+        assert_eq!(f.parcels, on.len() as u64, "{}", f.key.flight_no);
+        assert_eq!(f.gross_g, on.iter().map(|p| p.weight_g).sum::<u64>(), "{}", f.key.flight_no);
+        assert!(f.gross_g <= f.capacity_g && f.volume_cm3 <= f.capacity_cm3);
+        for mawb in &f.mawbs {
+            let m = r.cargo_mawb(mawb).unwrap().expect("an issued MAWB");
+            let fwb = greenlane_cargo::imp::fwb::read(&m.fwb).unwrap();
+            let fhl = greenlane_cargo::imp::fhl::read(&m.fhl).unwrap();
+            let houses: Vec<String> = fhl
+                .houses
+                .iter()
+                .map(|h| format!("{} {} kg {} parcels", h.hawb, h.weight.value, h.slac.unwrap_or(0)))
+                .collect();
+            t.push_str(&format!(
+                "  MAWB {mawb}: FWB {} pieces {} kg; FHL houses {houses:?}\n",
+                fwb.consignment.quantity.pieces, fwb.consignment.quantity.weight.value
+            ));
+            // The houses add up to the master, the master to the FWB, and the houses carry
+            // exactly the parcels under this MAWB.
+            let house_kg: Decimal = fhl.houses.iter().map(|h| h.weight.value).sum();
+            assert_eq!(house_kg, fhl.master.quantity.weight.value, "{mawb}");
+            assert_eq!(fwb.consignment.quantity.weight.value, house_kg, "{mawb}");
+            assert_eq!(fwb.consignment.quantity.pieces, fhl.houses.len() as u32, "{mawb}");
+            let under: Vec<&CargoParcel> = on.iter().filter(|p| p.mawb.as_deref() == Some(mawb)).collect();
+            assert_eq!(fhl.houses.iter().map(|h| u64::from(h.slac.unwrap_or(0))).sum::<u64>(), under.len() as u64);
+            for p in &under {
+                let hawb = p.hawb.as_deref().expect("a loaded parcel has its house");
+                assert!(fhl.houses.iter().any(|h| h.hawb == hawb), "{hawb} is not in the FHL of {mawb}");
+            }
+            assert_eq!(m.gross_g, f.gross_g);
+            assert_eq!(m.pieces as usize, fhl.houses.len());
+        }
+        if f.mawbs.is_empty() {
+            assert!(f.ffm.is_empty() && on.is_empty(), "{} carries parcels without a MAWB", f.key.flight_no);
+        } else {
+            let ffm = greenlane_cargo::imp::ffm::read(&f.ffm).unwrap();
+            let items: Vec<_> = ffm.points.iter().flat_map(|p| p.ulds.iter()).flat_map(|u| u.items.iter()).collect();
+            let ffm_kg: Decimal = items.iter().map(|i| i.consignment.quantity.weight.value).sum();
+            t.push_str(&format!("  FFM: {} ULDs, {ffm_kg} kg\n", items.len()));
+            let fwb_kg: Decimal = f
+                .mawbs
+                .iter()
+                .map(|m| {
+                    let m = r.cargo_mawb(m).unwrap().unwrap();
+                    greenlane_cargo::imp::fwb::read(&m.fwb).unwrap().consignment.quantity.weight.value
+                })
+                .sum();
+            assert_eq!(ffm_kg, fwb_kg, "the FFM of {} and its MAWBs", f.key.flight_no);
+        }
+    }
     t
 }
 
@@ -270,17 +425,26 @@ fn declarations(h: &Harness, ds: &[greenlane_core::summary::Declaration]) -> Str
     t
 }
 
-#[test]
-fn every_summary_scenario_gives_its_expected_receipts() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/summaries");
+fn run_folder(folder: &str, at_least: usize) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(folder);
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
     files.sort();
-    assert!(files.len() >= 3, "the scenarios are missing");
+    assert!(files.len() >= at_least, "the scenarios are missing");
     for path in files {
         let scenario: Scenario = toml::from_str(&std::fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let transcript = run(&scenario);
         expect_test::expect_file![path.with_extension("expected")].assert_eq(&transcript);
     }
+}
+
+#[test]
+fn every_summary_scenario_gives_its_expected_receipts() {
+    run_folder("summaries", 3);
+}
+
+#[test]
+fn every_flight_scenario_gives_its_expected_receipts() {
+    run_folder("flights", 1);
 }

@@ -1,7 +1,10 @@
 //! `GET /api/v1/flights?date=`, `GET /api/v1/mawbs/{mawb}/{fwb|fhl}` and
-//! `GET /api/v1/flights/{flightNo}/{date}/ffm`: the flights the hub loaded, their master waybills
-//! and the lists on them, and the Cargo-IMP text greenlane wrote. An enterprise token sees only
-//! the flights and MAWBs that carry its own lists, and only its own lists on them.
+//! `GET /api/v1/flights/{flightNo}/{date}/ffm`: the flights of the route table (scheduled with the
+//! load planned for them, then closed and departed as the hub loaded them), their master waybills
+//! and the lists on them, and the Cargo-IMP text greenlane wrote; `GET /api/v1/flights/forecast`,
+//! the load against capacity per route for the coming days; `GET /api/v1/routes` and
+//! `POST /api/v1/routes/reload`, the route table in force. An enterprise token sees only the
+//! flights and MAWBs that carry its own lists, and only its own lists on them.
 
 use crate::auth::Caller;
 use crate::{AppState, caller, denied, json_error};
@@ -33,8 +36,12 @@ struct FlightJson {
     capacity_kg: f64,
     loaded_kg: f64,
     chargeable_kg: f64,
-    /// `closed` (built, MAWB issued) or `departed`.
+    /// `scheduled` (cut-off to come: the load planned from the parcels waiting now), `closed`
+    /// (built, MAWB issued) or `departed`.
     status: &'static str,
+    /// RFC 3339, Beijing time: the general cut-off of a scheduled flight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cutoff: Option<String>,
     parcels: u64,
     capacity_g: u64,
     loaded_g: u64,
@@ -99,9 +106,35 @@ fn bad_date(what: &str) -> Response {
 
 #[allow(clippy::result_large_err)] // the answer itself: built once, on the way out
 fn reader(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+    allowed(state, headers, Endpoint::ReadDecisions)
+}
+
+#[allow(clippy::result_large_err)]
+fn allowed(state: &AppState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Caller, Response> {
     let c = caller(state, headers).map_err(denied)?;
-    c.may(Endpoint::ReadDecisions).map_err(denied)?;
+    c.may(endpoint).map_err(denied)?;
     Ok(c)
+}
+
+/// A reader's request for the day `date` names (`name` in the query): the caller, the date as
+/// written, and its Beijing midnight and the next.
+#[allow(clippy::result_large_err)]
+fn reader_on(
+    state: &AppState,
+    headers: &HeaderMap,
+    date: Option<String>,
+    name: &str,
+) -> Result<(Caller, String, MessageTime, MessageTime), Response> {
+    let caller = reader(state, headers)?;
+    let Some(date) = date else {
+        return Err(json_error(
+            StatusCode::BAD_REQUEST,
+            "missing_date",
+            format!("{name} is required: ?{name}=YYYY-MM-DD"),
+        ));
+    };
+    let Some((from, to)) = day(&date) else { return Err(bad_date(&date)) };
+    Ok((caller, date, from, to))
 }
 
 /// Runs a read of the store off the async threads; `Err` is the answer to give instead.
@@ -166,6 +199,7 @@ fn flight_json(
         loaded_kg: kg(f.gross_g),
         chargeable_kg: kg(f.chargeable_g),
         status: f.status.as_str(),
+        cutoff: None,
         parcels: f.parcels,
         capacity_g: f.capacity_g,
         loaded_g: f.gross_g,
@@ -185,15 +219,12 @@ pub(crate) async fn list(
     headers: HeaderMap,
     Query(query): Query<DateQuery>,
 ) -> Response {
-    let caller = match reader(&state, &headers) {
-        Ok(c) => c,
+    let (caller, _, from, to) = match reader_on(&state, &headers, query.date, "date") {
+        Ok(v) => v,
         Err(r) => return r,
     };
-    let Some(date) = query.date else {
-        return json_error(StatusCode::BAD_REQUEST, "missing_date", "date is required: ?date=YYYY-MM-DD");
-    };
-    let Some((from, to)) = day(&date) else { return bad_date(&date) };
     let store = state.store.clone();
+    let routes = state.routes.clone();
     let rows = blocking(move || {
         let mut r = store.read()?;
         let mut out = Vec::new();
@@ -205,16 +236,201 @@ pub(crate) async fn list(
             }
             out.push((f, parcels, issued));
         }
-        Ok(out)
+        let day = greenlane_pipeline::china_date(from);
+        let outlook = match routes {
+            Some(routes) => Some(greenlane_pipeline::outlook(&mut *r, &routes.cargo(), day, day)?),
+            None => None,
+        };
+        Ok((out, outlook))
     })
     .await;
     match rows {
-        Ok(rows) => {
-            let flights: Vec<FlightJson> =
+        Ok((rows, outlook)) => {
+            let closed: Vec<(String, MessageTime)> =
+                rows.iter().map(|(f, _, _)| (f.key.flight_no.clone(), f.key.departure)).collect();
+            let mut flights: Vec<FlightJson> =
                 rows.into_iter().filter_map(|(f, p, m)| flight_json(f, p, m, &caller)).collect();
+            if let Some(o) = &outlook {
+                flights.extend(scheduled(o, from, to, &closed, &caller));
+            }
+            flights.sort_by(|a, b| (&a.departure, &a.flight_no).cmp(&(&b.departure, &b.flight_no)));
             Json(serde_json::json!({ "flights": flights })).into_response()
         }
         Err(r) => r,
+    }
+}
+
+/// The flights of the outlook departing in `[from, to)` that have no row yet, with the load
+/// planned for them; to an enterprise, only those its own waiting parcels are planned onto, with
+/// only its own parcels counted.
+fn scheduled(
+    o: &greenlane_pipeline::Outlook,
+    from: MessageTime,
+    to: MessageTime,
+    closed: &[(String, MessageTime)],
+    caller: &Caller,
+) -> Vec<FlightJson> {
+    let mut out = Vec::new();
+    for (i, f) in o.flights.iter().enumerate() {
+        let departure = greenlane_pipeline::flight_time(f.departure);
+        if departure < from || departure >= to || closed.iter().any(|(n, d)| *n == f.flight_no && *d == departure) {
+            continue;
+        }
+        let (parcels, gross_g, volume_cm3) = o.load_of(i, |p| caller.may_see(&p.list.ebc_code));
+        if caller.acting_enterprise().is_some() && parcels == 0 {
+            continue;
+        }
+        let chargeable_g = if parcels == 0 { 0 } else { o.rules.chargeable_g(gross_g, volume_cm3) };
+        out.push(FlightJson {
+            flight_no: f.flight_no.clone(),
+            route: o.routes[i].clone(),
+            origin: f.origin.clone(),
+            destination: f.destination.clone(),
+            departure: departure.to_rfc3339(),
+            capacity_kg: kg(f.capacity_g),
+            loaded_kg: kg(gross_g),
+            chargeable_kg: kg(chargeable_g),
+            status: "scheduled",
+            cutoff: Some(greenlane_pipeline::flight_time(f.cutoff_general).to_rfc3339()),
+            parcels,
+            capacity_g: f.capacity_g,
+            loaded_g: gross_g,
+            capacity_cm3: f.volume_cm3(),
+            loaded_cm3: volume_cm3,
+            uld_type: f.uld.code.clone(),
+            uld_net_g: f.uld.net_g(),
+            uld_volume_cm3: f.uld.volume_cm3,
+            // ULDs are built and MAWBs issued at the cut-off.
+            ulds: Vec::new(),
+            mawbs: Vec::new(),
+        });
+    }
+    out
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ForecastQuery {
+    from: Option<String>,
+    days: Option<String>,
+}
+
+/// The longest forecast asked for at once: a month of the weekly schedule.
+const MAX_FORECAST_DAYS: i64 = 31;
+
+/// `GET /api/v1/flights/forecast?from=YYYY-MM-DD&days=N`: per route and day, the flights still to
+/// close, their capacity and the load planned for them from the parcels waiting at the hub now.
+pub(crate) async fn forecast(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ForecastQuery>,
+) -> Response {
+    let (caller, date, from, _) = match reader_on(&state, &headers, query.from, "from") {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let days = match query.days.as_deref().map(str::parse::<i64>) {
+        None => 7,
+        Some(Ok(n)) if (1..=MAX_FORECAST_DAYS).contains(&n) => n,
+        Some(_) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "bad_days",
+                format!("days must be a whole number from 1 to {MAX_FORECAST_DAYS}"),
+            );
+        }
+    };
+    let Some(routes) = state.routes.clone() else {
+        return json_error(StatusCode::NOT_FOUND, "no_routes", "this hub moves no parcels onto flights");
+    };
+    let store = state.store.clone();
+    let found = blocking(move || {
+        let mut r = store.read()?;
+        let first = greenlane_pipeline::china_date(from);
+        let last = greenlane_pipeline::china_date(from.plus_seconds((days - 1) * 86_400));
+        let clock = r.cargo_clock()?;
+        Ok((greenlane_pipeline::outlook(&mut *r, &routes.cargo(), first, last)?, clock))
+    })
+    .await;
+    let (o, clock) = match found {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let to = from.plus_seconds(days * 86_400);
+    let mut days_out = Vec::new();
+    for d in greenlane_cargo::forecast(&o.flights, &o.plan) {
+        let (mut parcels, mut loaded_g, mut loaded_cm3) = (0, 0, 0);
+        for (i, f) in o.flights.iter().enumerate() {
+            if f.route == d.route && f.departure.date() == d.date {
+                let (n, g, cm3) = o.load_of(i, |p| caller.may_see(&p.list.ebc_code));
+                (parcels, loaded_g, loaded_cm3) = (parcels + n, loaded_g + g, loaded_cm3 + cm3);
+            }
+        }
+        let Some(i) = o.flights.iter().position(|f| f.route == d.route) else { continue };
+        let departs = greenlane_pipeline::flight_time(o.flights[i].departure);
+        let midnight = day(&d.date.to_string()).map(|(m, _)| m).unwrap_or(departs);
+        if midnight < from || midnight >= to {
+            continue;
+        }
+        days_out.push(serde_json::json!({
+            "route": o.routes[i],
+            "origin": o.flights[i].origin,
+            "destination": o.flights[i].destination,
+            "date": d.date.to_string(),
+            "flights": d.flights,
+            "capacityKg": kg(d.capacity_g),
+            "loadedKg": kg(loaded_g),
+            "capacityG": d.capacity_g,
+            "loadedG": loaded_g,
+            "capacityCm3": d.capacity_cm3,
+            "loadedCm3": loaded_cm3,
+            "parcels": parcels,
+        }));
+    }
+    Json(serde_json::json!({
+        "from": date,
+        "days": days,
+        "clock": clock.map(MessageTime::to_rfc3339),
+        "routes": days_out,
+    }))
+    .into_response()
+}
+
+/// `GET /api/v1/routes`: the route table in force.
+pub(crate) async fn routes(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = reader(&state, &headers) {
+        return r;
+    }
+    match state.routes {
+        Some(routes) => Json(routes.version()).into_response(),
+        None => json_error(StatusCode::NOT_FOUND, "no_routes", "this hub moves no parcels onto flights"),
+    }
+}
+
+/// `POST /api/v1/routes/reload`: the route file read again and put in force for every cut-off
+/// still to come; on error the table in force stays.
+pub(crate) async fn reload_routes(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Err(r) = allowed(&state, &headers, Endpoint::ReloadRoutes) {
+        return r;
+    }
+    let Some(routes) = state.routes.clone() else {
+        return json_error(StatusCode::NOT_FOUND, "no_routes", "this hub moves no parcels onto flights");
+    };
+    let previous = routes.version();
+    match tokio::task::spawn_blocking(move || routes.reload()).await {
+        Ok(Ok(version)) => Json(serde_json::json!({
+            "version": version.version,
+            "digest": version.digest,
+            "routes": version.routes,
+            "file": version.file,
+            "previous": previous,
+        }))
+        .into_response(),
+        Ok(Err(e @ crate::RoutesError::Shipped)) => json_error(StatusCode::CONFLICT, "routes_shipped", e.to_string()),
+        // The table in force stays in force.
+        Ok(Err(e @ crate::RoutesError::Invalid(_))) => {
+            json_error(StatusCode::UNPROCESSABLE_ENTITY, "bad_routes", e.to_string())
+        }
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     }
 }
 
@@ -245,11 +461,20 @@ pub(crate) async fn mawb_document(
         let mut r = store.read()?;
         let Some(m) = r.cargo_mawb(&key)? else { return Ok(None) };
         let owners: Vec<String> = r.cargo_parcels_of_mawb(&key)?.into_iter().map(|p| p.list.ebc_code).collect();
-        Ok(Some((m, owners)))
+        // A MAWB whose every list was cancelled after the cut-off: its flight left without it.
+        let flown = r.cargo_flight(&m.flight)?.is_some_and(|f| f.mawbs.contains(&key));
+        Ok(Some((m, owners, flown)))
     })
     .await;
     match found {
-        Ok(Some((m, owners))) if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) => {
+        Ok(Some((_, _, false))) if caller.acting_enterprise().is_none() => json_error(
+            StatusCode::GONE,
+            "void_mawb",
+            format!("MAWB {number} was issued, but every list under it was cancelled before its flight left"),
+        ),
+        Ok(Some((m, owners, true)))
+            if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) =>
+        {
             text(if kind == "fwb" { m.fwb } else { m.fhl })
         }
         // Another enterprise's MAWB is answered as one that does not exist.

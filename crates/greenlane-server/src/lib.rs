@@ -54,6 +54,44 @@ pub struct AppState {
     pub lists: Option<Arc<Lists>>,
     /// The risk engine's criteria, when the engine has any.
     pub criteria: Option<Arc<dyn CriteriaControl>>,
+    /// The route table, when the hub moves parcels onto flights.
+    pub routes: Option<Arc<dyn RoutesControl>>,
+}
+
+/// What the API may do with the hub's route table: read the table in force, and load the file
+/// the hub was started with again.
+pub trait RoutesControl: Send + Sync {
+    /// The routes and cargo table in force.
+    fn cargo(&self) -> Arc<greenlane_pipeline::Cargo>;
+    /// The table in force: its version and the digest of its text.
+    fn version(&self) -> RoutesVersion;
+    /// Reads the file again, checks it and puts it in force for every cut-off still to come;
+    /// flights already closed keep the load they were built with. On error (file and line)
+    /// nothing changes.
+    fn reload(&self) -> Result<RoutesVersion, RoutesError>;
+}
+
+/// A route table's identity: the `version` its editor wrote and the SHA-256 of its text, which
+/// changes with any edit even when the version was not bumped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoutesVersion {
+    pub version: String,
+    pub digest: String,
+    pub routes: usize,
+    /// Where it was read from (`data/routes.toml` for the shipped table).
+    pub file: String,
+}
+
+/// Why a route table was not put in force.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoutesError {
+    /// The hub runs the shipped table: there is no file to read again.
+    #[error("this hub runs the shipped route table; start it with --routes FILE to reload one")]
+    Shipped,
+    /// The file does not read or does not check: the editor's to fix (`file:line: why`).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// What the API may do with the risk engine's criteria: the engine itself belongs to the
@@ -114,6 +152,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/criteria/reload", post(post_criteria_reload))
         .route("/api/v1/mandates", get(mandates::list).post(mandates::add))
         .route("/api/v1/flights", get(flights::list))
+        .route("/api/v1/flights/forecast", get(flights::forecast))
+        .route("/api/v1/routes", get(flights::routes))
+        .route("/api/v1/routes/reload", post(flights::reload_routes))
         .route("/api/v1/flights/{flight_no}/{date}/ffm", get(flights::ffm))
         .route("/api/v1/mawbs/{mawb}/{kind}", get(flights::mawb_document))
         .route("/api/v1/summaries", get(summaries::get_summaries))

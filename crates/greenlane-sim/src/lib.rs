@@ -302,6 +302,15 @@ impl Simulation {
         self.batches.len()
     }
 
+    /// When message `index` was sent (`YYYYMMDDhhmmss` CST, as its `sent_at`), without
+    /// rendering it: what interleaves other traffic (the warehouse's arrivals) with the day's.
+    ///
+    /// # Panics
+    /// If `index >= message_count()`.
+    pub fn sent_at(&self, index: usize) -> String {
+        clock::stamp(self.config.day, self.batches[index].sent)
+    }
+
     /// Message `index` (0-based arrival order), rendered now. Rendering is pure: callers may
     /// render different indexes on different threads.
     ///

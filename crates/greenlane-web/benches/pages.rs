@@ -214,6 +214,7 @@ fn main() {
             metrics: greenlane_server::install_metrics(),
             lists: None,
             criteria: None,
+            routes: None,
         }
     });
     let router = routes(WebState { app });

@@ -88,6 +88,7 @@ async fn hub() -> Hub {
         metrics: greenlane_server::install_metrics(),
         lists: None,
         criteria: None,
+        routes: None,
     };
     Hub { _dir: dir, store, router: routes(WebState { app }), exporter }
 }

@@ -151,6 +151,7 @@ fn hub() -> Hub {
         metrics: greenlane_server::install_metrics(),
         lists: None,
         criteria: None,
+        routes: None,
     };
     let router = greenlane_server::router(app.clone()).merge(routes(WebState { app }));
     Hub { _dir: dir, router, exporter }

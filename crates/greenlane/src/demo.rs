@@ -148,6 +148,7 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
             pending_ttl_hours: 72,
             lists: options.lists.clone(),
             criteria: Some(criteria.clone()),
+            routes: None,
             limits: greenlane_server::Limits::default(),
             log: Some(crate::intake::LogPlace::Folder(crate::intake::folder(&options.data))),
         },
@@ -181,9 +182,12 @@ pub fn run_day(options: &DemoOptions) -> anyhow::Result<Day> {
     let worked = worked_live + work_cases(&*store, sim.truth(), &base, &tokens.officer)?;
     progress(&format!("officers worked {worked} lists routed to them"));
 
-    // The warehouse declares what reached it; the hub loads and departs flights on their times.
-    let (sent, refused) = crate::flights::push_arrivals(&sim, &base, &tokens.admin)?;
-    progress(&format!("sent {sent} arrival messages; {refused} arrivals refused (lists not released)"));
+    // The warehouse declared what reached it among the day's traffic; the hub loaded and departed
+    // flights on their times.
+    progress(&format!(
+        "{} of the messages were the warehouse's arrivals; {} arrivals refused (lists not released)",
+        pushed.arrivals, pushed.arrivals_refused
+    ));
     let day = sim.config().day;
     let dates = [day, day + time::Duration::days(1), day + time::Duration::days(2)];
     let flights = crate::flights::table(&base, &tokens.admin, &dates)?;
@@ -256,14 +260,40 @@ impl Tokens {
 struct Pushed {
     messages: usize,
     refused: usize,
+    /// The warehouse's CEB507 among them, and how many arrivals the hub refused in them (lists
+    /// not released, or withdrawn by an officer by then).
+    arrivals: usize,
+    arrivals_refused: usize,
     seconds: f64,
     p50_ms: f64,
     p99_ms: f64,
 }
 
-/// Posts every message of the day in arrival order from `clients` keep-alive connections.
+/// One message to send: the day's `index`, or the warehouse's arrival `index`.
+#[derive(Clone, Copy)]
+enum Next {
+    Day(usize),
+    Arrival(usize),
+}
+
+/// Posts every message of the day from `clients` keep-alive connections, with the warehouse's
+/// arrivals among them in message-time order: the hub's cargo clock runs on message time, so an
+/// arrival sent after the day would find the day's cut-offs passed and its flights gone empty.
 fn push(sim: &Simulation, base: &str, token: &str, clients: usize) -> anyhow::Result<Pushed> {
-    let total = sim.message_count();
+    let arrivals = crate::flights::arrivals(sim);
+    let mut order = Vec::with_capacity(sim.message_count() + arrivals.len());
+    let mut a = 0;
+    for i in 0..sim.message_count() {
+        let at = sim.sent_at(i);
+        while a < arrivals.len() && arrivals[a].sent_at < at {
+            order.push(Next::Arrival(a));
+            a += 1;
+        }
+        order.push(Next::Day(i));
+    }
+    order.extend((a..arrivals.len()).map(Next::Arrival));
+    let total = order.len();
+    let arrivals_refused = AtomicUsize::new(0);
     let bar = ProgressBar::new(total as u64).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} messages  {per_sec}  eta {eta}")
             .expect("a valid progress template"),
@@ -283,11 +313,17 @@ fn push(sim: &Simulation, base: &str, token: &str, clients: usize) -> anyhow::Re
                         if i >= total {
                             return Ok(latencies);
                         }
-                        let message = sim.message(i);
+                        let message = match order[i] {
+                            Next::Day(i) => sim.message(i),
+                            Next::Arrival(a) => arrivals[a].clone(),
+                        };
                         let sent = Instant::now();
-                        let status = post_with_retry(&agent, &url, token, &message.bytes)
+                        let (status, body) = post_with_retry(&agent, &url, token, &message.bytes)
                             .with_context(|| format!("sending {}", message.file_name))?;
                         latencies.push(sent.elapsed());
+                        if matches!(order[i], Next::Arrival(_)) {
+                            arrivals_refused.fetch_add(body.matches("<ceb:returnStatus>-").count(), Ordering::Relaxed);
+                        }
                         match status {
                             200 => {}
                             400..=499 => {
@@ -310,7 +346,15 @@ fn push(sim: &Simulation, base: &str, token: &str, clients: usize) -> anyhow::Re
     }
     all.sort_unstable();
     let at = |q: f64| all.get(((all.len() as f64 - 1.0) * q).round() as usize).map_or(0.0, |d| d.as_secs_f64() * 1e3);
-    Ok(Pushed { messages: total, refused: refused.load(Ordering::Relaxed), seconds, p50_ms: at(0.5), p99_ms: at(0.99) })
+    Ok(Pushed {
+        messages: total,
+        refused: refused.load(Ordering::Relaxed),
+        arrivals: arrivals.len(),
+        arrivals_refused: arrivals_refused.load(Ordering::Relaxed),
+        seconds,
+        p50_ms: at(0.5),
+        p99_ms: at(0.99),
+    })
 }
 
 fn agent() -> ureq::Agent {
@@ -318,16 +362,16 @@ fn agent() -> ureq::Agent {
 }
 
 /// Posts a message; a 503 (the store busy or failing) is retried, as an integrator would.
-fn post_with_retry(agent: &ureq::Agent, url: &str, token: &str, body: &[u8]) -> anyhow::Result<u16> {
+fn post_with_retry(agent: &ureq::Agent, url: &str, token: &str, body: &[u8]) -> anyhow::Result<(u16, String)> {
     for attempt in 0..5 {
-        let response = agent
+        let mut response = agent
             .post(url)
             .header("Authorization", &format!("Bearer {token}"))
             .header("Content-Type", "application/xml")
             .send(body)?;
         let status = response.status().as_u16();
         if status != 503 {
-            return Ok(status);
+            return Ok((status, response.body_mut().read_to_string().unwrap_or_default()));
         }
         std::thread::sleep(Duration::from_millis(200 << attempt));
     }

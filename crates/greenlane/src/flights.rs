@@ -1,34 +1,17 @@
-//! The demo's cargo part: the warehouse's arrivals of the simulated day pushed through the
-//! hub's API in message-time order, and the flights of the day and the next two as the hub
-//! loaded them (`GET /api/v1/flights`), printed as a table of load against capacity.
+//! The demo's cargo part: the warehouse's arrivals of the simulated day (sent among the day's
+//! messages in message-time order), and the flights of the day and the next two as the hub
+//! scheduled, loaded and departed them (`GET /api/v1/flights`), printed as a table of load
+//! against capacity.
 
-use anyhow::{Context, bail};
 use greenlane_sim::Simulation;
-use greenlane_sim::arrivals::{ArrivalNoise, arrivals};
+use greenlane_sim::arrivals::{ArrivalNoise, arrivals as arrivals_of};
 use std::fmt::Write as _;
 
-/// Posts the day's CEB507 arrivals in the order the trucks reach the airport; returns how many
-/// messages went and how many arrivals the hub refused (lists not released).
-pub fn push_arrivals(sim: &Simulation, base: &str, token: &str) -> anyhow::Result<(usize, usize)> {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let url = format!("{base}/api/v1/messages");
-    let mut messages = arrivals(sim, &ArrivalNoise::default());
+/// The day's CEB507 arrivals in the order the trucks reach the airport.
+pub fn arrivals(sim: &Simulation) -> Vec<greenlane_sim::SimMessage> {
+    let mut messages = arrivals_of(sim, &ArrivalNoise::default());
     messages.sort_by(|a, b| a.sent_at.cmp(&b.sent_at));
-    let mut refused = 0;
-    for m in &messages {
-        let mut response = agent
-            .post(&url)
-            .header("Authorization", &format!("Bearer {token}"))
-            .header("Content-Type", "application/xml")
-            .send(&m.bytes[..])
-            .with_context(|| format!("sending {}", m.file_name))?;
-        let body = response.body_mut().read_to_string().unwrap_or_default();
-        if response.status().as_u16() != 200 {
-            bail!("the hub answered {} to {}: {body}", response.status().as_u16(), m.file_name);
-        }
-        refused += body.matches("<ceb:returnStatus>-").count();
-    }
-    Ok((messages.len(), refused))
+    messages
 }
 
 /// The flights departing on `dates`, one line each, and their MAWBs.

@@ -10,6 +10,7 @@ mod ingest;
 mod intake;
 mod perturb;
 mod risk;
+mod routes;
 mod serve;
 mod trial;
 
@@ -366,15 +367,20 @@ struct PipelineArgs {
     /// Folder of risk criteria (TOML); default: the criteria shipped with greenlane.
     #[arg(long)]
     criteria: Option<PathBuf>,
+    /// Route table (TOML, as `crates/greenlane-cargo/data/routes.toml`); default: the shipped
+    /// Shenzhen routes. `POST /api/v1/routes/reload` reads it again.
+    #[arg(long)]
+    routes: Option<PathBuf>,
 }
 
 impl PipelineArgs {
-    fn config(&self) -> PipelineConfig {
-        PipelineConfig {
+    fn config(&self) -> anyhow::Result<PipelineConfig> {
+        let routes = routes::Routes::load(self.routes.as_deref()).map_err(anyhow::Error::msg)?;
+        Ok(PipelineConfig {
             closed_registry: self.closed_registry,
             pending_ttl_seconds: self.pending_ttl_hours * 3600,
-            cargo: Some(std::sync::Arc::new(greenlane_pipeline::Cargo::shenzhen())),
-        }
+            cargo: Some(routes.in_force()),
+        })
     }
 }
 
@@ -400,6 +406,7 @@ fn main() -> ExitCode {
                 pending_ttl_hours: pipeline.pending_ttl_hours,
                 lists: pipeline.lists.folder(),
                 criteria: pipeline.criteria,
+                routes: pipeline.routes,
                 limits: connections.limits(),
                 log: Some(log_place(&args)),
             };
@@ -433,15 +440,12 @@ fn main() -> ExitCode {
         Command::Ingest { store: args, paths, lists, criteria } => {
             open_store(&args).and_then(|store| run_ingest(store, &log_place(&args), &paths, lists.folder(), criteria))
         }
-        Command::Rebuild { store: args, pipeline } => {
+        Command::Rebuild { store: args, pipeline } => pipeline.config().and_then(|config| {
             let log = log_place(&args);
-            let options = intake::RebuildOptions {
-                config: pipeline.config(),
-                lists: pipeline.lists.folder(),
-                criteria: pipeline.criteria,
-            };
+            let options =
+                intake::RebuildOptions { config, lists: pipeline.lists.folder(), criteria: pipeline.criteria };
             open_store(&args).and_then(|store| intake::rebuild(store, &log, &options)).map(|()| ExitCode::SUCCESS)
-        }
+        }),
         Command::Criteria { command: CriteriaCommand::Export { dir } } => risk::export_shipped(&dir).map(|written| {
             println!("{} criteria files written to {}", written, dir.display());
             ExitCode::SUCCESS

@@ -22,6 +22,8 @@ pub struct ServeOptions {
     pub lists: Option<PathBuf>,
     /// An analyst's criteria folder; none, the shipped criteria.
     pub criteria: Option<PathBuf>,
+    /// An analyst's route table; none, the shipped Shenzhen routes.
+    pub routes: Option<PathBuf>,
     /// Connections and timeouts; the connection cap is lowered to fit the open-file limit.
     pub limits: greenlane_server::Limits,
     /// The intake log's folder (embedded stores): every message is appended to it before it is
@@ -85,13 +87,14 @@ impl Hub {
         };
         let engine = SharedEngine::load(options.criteria.as_deref()).context("loading the risk criteria")?;
         let criteria = engine.control(options.criteria.clone(), store.clone(), lists.clone());
+        let routes = crate::routes::Routes::load(options.routes.as_deref()).map_err(anyhow::Error::msg)?;
         let mut pipeline = Pipeline::new(
             store.clone(),
             Box::new(engine),
             Config {
                 closed_registry: options.closed_registry,
                 pending_ttl_seconds: options.pending_ttl_hours * 3600,
-                cargo: Some(std::sync::Arc::new(greenlane_pipeline::Cargo::shenzhen())),
+                cargo: Some(routes.in_force()),
             },
         )
         .context("starting the pipeline")?;
@@ -111,6 +114,7 @@ impl Hub {
             metrics,
             lists: lists.clone(),
             criteria: Some(criteria.clone()),
+            routes: Some(routes.clone()),
         };
         let runtime =
             tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;

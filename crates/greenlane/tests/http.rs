@@ -430,3 +430,151 @@ fn criteria_are_reported_and_reloaded_and_a_broken_file_changes_nothing() {
     let reloaded: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_ne!(reloaded["version"].as_str().unwrap(), version);
 }
+
+/// The flight of `flight_no` in a `GET /api/v1/flights` answer.
+fn flight_of<'a>(answer: &'a serde_json::Value, flight_no: &str) -> &'a serde_json::Value {
+    answer["flights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["flightNo"] == flight_no)
+        .unwrap_or_else(|| panic!("no {flight_no} in {answer}"))
+}
+
+#[test]
+fn flights_are_listed_before_their_cut_off_and_the_route_table_reloads_for_the_cut_offs_to_come() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("store");
+    let routes = dir.path().join("routes.toml");
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../greenlane-cargo/data/routes.toml"))
+            .unwrap();
+    std::fs::write(&routes, &shipped).unwrap();
+    let officer = greenlane(&["token", "create", "--data", data.to_str().unwrap(), "--role", "officer", "--name", "o"]);
+    let enterprise = |name: &str, code: &str| {
+        let args = ["token", "create", "--data", data.to_str().unwrap(), "--role", "enterprise", "--name", name];
+        greenlane(&[&args[..], &["--ebc", code]].concat()).trim().to_owned()
+    };
+    let (shop, stranger) = (enterprise("shop", EBC), enterprise("stranger", "4403160ZZZ"));
+    let server =
+        Server::start_with(["--data", data.to_str().unwrap()], &["--routes", routes.to_str().unwrap(), "--no-lists"]);
+    let get = |path: &str| {
+        let (status, body) = server.get(Some(ADMIN), path);
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    // Two released parcels to the US on Sunday 29 November; one reaches the airport at noon.
+    for n in 1..=2 {
+        for m in one_parcel(n) {
+            assert_eq!(server.post(Some(ADMIN), &xml(&m)).0, 200);
+        }
+    }
+    assert_eq!(server.post(Some(ADMIN), &xml(&arrival("20261129120000", &["SF0001"]))).0, 200);
+
+    // Wednesday's CZ469 to Chicago is scheduled, its cut-off on Tuesday evening, with the
+    // arrived parcel planned onto it and no MAWB yet; the flights of other routes that day too.
+    let wednesday = get("/api/v1/flights?date=2026-12-02");
+    let cz = flight_of(&wednesday, "CZ469");
+    assert_eq!(cz["status"], "scheduled", "{cz}");
+    assert_eq!(cz["departure"], "2026-12-02T02:00:00+08:00");
+    assert_eq!(cz["cutoff"], "2026-12-01T21:00:00+08:00");
+    assert_eq!(cz["parcels"], 1, "{cz}");
+    assert_eq!(cz["loadedG"], 200);
+    assert_eq!(cz["mawbs"], serde_json::json!([]));
+    assert!(wednesday["flights"].as_array().unwrap().len() > 1, "{wednesday}");
+    assert!(wednesday["flights"].as_array().unwrap().iter().all(|f| f["status"] == "scheduled"));
+    // An exporter sees the scheduled flight its own parcel is planned onto; another sees none.
+    let seen = |token: &str| {
+        let (status, body) = server.get(Some(token), "/api/v1/flights?date=2026-12-02");
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["flights"].as_array().unwrap().clone()
+    };
+    let own = seen(&shop);
+    assert_eq!((own.len(), own[0]["flightNo"].as_str(), own[0]["loadedG"].as_u64()), (1, Some("CZ469"), Some(200)));
+    assert!(seen(&stranger).is_empty());
+
+    // The week's forecast per route: Chicago carries the parcel on Wednesday.
+    let forecast = get("/api/v1/flights/forecast?from=2026-11-30&days=7");
+    let days = forecast["routes"].as_array().unwrap();
+    let chicago: Vec<_> = days.iter().filter(|d| d["route"] == "SZX-ORD-CZ").collect();
+    assert_eq!(
+        chicago.iter().map(|d| d["date"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["2026-12-02", "2026-12-04", "2026-12-06"]
+    );
+    assert_eq!(chicago[0]["loadedG"], 200);
+    assert_eq!(chicago[1]["loadedG"], 0);
+    assert!(days.iter().all(|d| d["loadedG"].as_u64().unwrap() <= d["capacityG"].as_u64().unwrap()));
+    assert_eq!(server.get(Some(ADMIN), "/api/v1/flights/forecast?from=2026-11-30&days=0").0, 400);
+    assert_eq!(server.get(Some(ADMIN), "/api/v1/flights/forecast").0, 400);
+
+    // Tuesday 22:00: Wednesday's CZ469 closed at 21:00 with its MAWB.
+    assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9001", "1", "20261201220000", &[earphones()]))).0, 200);
+    let closed = flight_of(&get("/api/v1/flights?date=2026-12-02"), "CZ469").clone();
+    assert_eq!(closed["status"], "closed", "{closed}");
+    let mawb = closed["mawbs"][0]["mawb"].as_str().unwrap().to_owned();
+
+    let table = get("/api/v1/routes");
+    let digest = table["digest"].as_str().unwrap().to_owned();
+    assert!(digest.starts_with("sha256:"), "{table}");
+    let reload = |token: &str| server.post_json(Some(token), "/api/v1/routes/reload", &serde_json::json!({}));
+    assert_eq!(reload(officer.trim()).0, 403);
+
+    // A broken table: 422 naming file and line; the table in force stays.
+    std::fs::write(&routes, format!("{shipped}\n[[route]]\nid = \n")).unwrap();
+    let (status, body) = reload(ADMIN);
+    assert_eq!(status, 422, "{body}");
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let (_, at) = error["message"].as_str().unwrap().split_once(&format!("{}:", routes.display())).expect("the file");
+    let line: usize = at.split(':').next().unwrap().parse().expect("a line number");
+    assert!(line > shipped.lines().count(), "{body}");
+    assert_eq!(error["code"], "bad_routes");
+    assert_eq!(get("/api/v1/routes")["digest"], digest.as_str());
+
+    // CZ469 moved to 04:00: the flight already closed keeps its row, the next ones follow the
+    // new table.
+    let at = shipped.find("flight = \"CZ469\"").unwrap();
+    let dep = at + shipped[at..].find("departure = \"02:00\"").unwrap();
+    let moved = format!("{}departure = \"04:00\"{}", &shipped[..dep], &shipped[dep + "departure = \"02:00\"".len()..]);
+    std::fs::write(&routes, &moved).unwrap();
+    let (status, body) = reload(ADMIN);
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_ne!(answer["digest"], digest.as_str());
+    assert_eq!(answer["previous"]["digest"], digest.as_str());
+    assert_eq!(get("/api/v1/routes")["digest"], answer["digest"]);
+    let kept = flight_of(&get("/api/v1/flights?date=2026-12-02"), "CZ469").clone();
+    assert_eq!(kept["departure"], "2026-12-02T02:00:00+08:00");
+    assert_eq!(kept["mawbs"][0]["mawb"], mawb.as_str());
+    let friday = flight_of(&get("/api/v1/flights?date=2026-12-04"), "CZ469").clone();
+    assert_eq!(
+        (friday["status"].as_str(), friday["departure"].as_str()),
+        (Some("scheduled"), Some("2026-12-04T04:00:00+08:00"))
+    );
+
+    // Wednesday 03:00: the closed flight departed as it was built, and its list is cleared.
+    assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9002", "1", "20261202030000", &[earphones()]))).0, 200);
+    assert_eq!(flight_of(&get("/api/v1/flights?date=2026-12-02"), "CZ469")["status"], "departed");
+    assert_eq!(get(&format!("/api/v1/inventories/C0001?ebcCode={EBC}"))["returnStatus"], 899);
+
+    // C0002 reaches the airport, is loaded on Friday's CZ469 at its new 23:00 cut-off, and is
+    // cancelled before the 04:00 departure: the flight leaves without a MAWB of ours, whose
+    // documents are answered as void, and the list is cancelled, never cleared.
+    assert_eq!(server.post(Some(ADMIN), &xml(&arrival("20261202120000", &["SF0002"]))).0, 200);
+    assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9003", "1", "20261203233000", &[earphones()]))).0, 200);
+    let loaded = flight_of(&get("/api/v1/flights?date=2026-12-04"), "CZ469").clone();
+    assert_eq!((loaded["status"].as_str(), loaded["parcels"].as_u64()), (Some("closed"), Some(1)), "{loaded}");
+    let void = loaded["mawbs"][0]["mawb"].as_str().unwrap().to_owned();
+    assert_eq!(server.get(Some(ADMIN), &format!("/api/v1/mawbs/{void}/fwb")).0, 200);
+    let (status, body) = server.post(Some(ADMIN), &xml(&cancel("C0002", "20261204000000")));
+    assert!(status == 200 && body.contains("<ceb:returnStatus>100</ceb:returnStatus>"), "{body}");
+    assert_eq!(server.post(Some(ADMIN), &xml(&order("SZ9004", "1", "20261204050000", &[earphones()]))).0, 200);
+    let left = flight_of(&get("/api/v1/flights?date=2026-12-04"), "CZ469").clone();
+    assert_eq!((left["status"].as_str(), left["parcels"].as_u64()), (Some("departed"), Some(0)), "{left}");
+    assert_eq!(left["mawbs"], serde_json::json!([]));
+    let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/mawbs/{void}/fwb"));
+    assert_eq!(
+        (status, serde_json::from_str::<serde_json::Value>(&body).unwrap()["code"].as_str()),
+        (410, Some("void_mawb"))
+    );
+    assert_eq!(get(&format!("/api/v1/inventories/C0002?ebcCode={EBC}"))["returnStatus"], 100);
+}

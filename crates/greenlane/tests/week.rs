@@ -70,7 +70,7 @@ fn a_simulated_week_flies_out_whole() {
     // Every flight the hub loaded, day by day.
     let mut on_flight: BTreeMap<ListKey, (String, String)> = BTreeMap::new();
     let mut departed_lists = Vec::new();
-    let (mut flights, mut departed_flights, mut documents) = (0, 0, 0);
+    let (mut flights, mut departed_flights, mut documents, mut scheduled) = (0, 0, 0, 0);
     for d in 0..20 {
         let date = (week_start() + Duration::days(d)).to_string();
         let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/flights?date={date}"));
@@ -88,6 +88,15 @@ fn a_simulated_week_flies_out_whole() {
             }
             let departed = f["status"] == "departed";
             departed_flights += usize::from(departed);
+            // Past the week's last message the table's flights are still listed, scheduled, with
+            // their cut-off and no MAWB until they close.
+            if f["status"] == "scheduled" {
+                scheduled += 1;
+                assert!(f["cutoff"].as_str().is_some_and(|c| c < f["departure"].as_str().unwrap()), "{f}");
+                assert_eq!(f["mawbs"], serde_json::json!([]), "{f}");
+            } else {
+                assert!(f.get("cutoff").is_none(), "{f}");
+            }
             for m in f["mawbs"].as_array().unwrap() {
                 let number = m["mawb"].as_str().unwrap();
                 let mawb: greenlane_cargo::Mawb = number.parse().unwrap_or_else(|e| panic!("{number}: {e}"));
@@ -138,6 +147,7 @@ fn a_simulated_week_flies_out_whole() {
         }
     }
     assert!(departed_flights >= 20, "{departed_flights} of {flights} flights departed");
+    assert!(scheduled > 0, "no flight after the week's last message is listed as scheduled");
     assert!(departed_lists.len() >= 200, "only {} lists departed", departed_lists.len());
     assert!(documents > 40);
 

@@ -52,6 +52,7 @@ fn hub() -> &'static Hub {
             metrics: greenlane_server::install_metrics(),
             lists: Some(Arc::new(Lists::load(&lists).expect("the fuzz list loads"))),
             criteria: None,
+            routes: None,
         };
         let web = greenlane_web::routes(greenlane_web::WebState { app: app.clone() });
         let router = listen::guarded(greenlane_server::router(app).merge(web), Limits::default());
