@@ -98,7 +98,7 @@ fn bad_date(what: &str) -> Response {
 }
 
 #[allow(clippy::result_large_err)] // the answer itself: built once, on the way out
-fn reader(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+pub(crate) fn reader(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
     let c = caller(state, headers).map_err(denied)?;
     c.may(Endpoint::ReadDecisions).map_err(denied)?;
     Ok(c)
@@ -233,12 +233,22 @@ pub(crate) async fn mawb_document(
         Err(r) => return r,
     };
     if kind != "fwb" && kind != "fhl" {
-        return json_error(StatusCode::NOT_FOUND, "unknown_document", "a MAWB's documents are fwb and fhl");
+        return json_error(StatusCode::NOT_FOUND, "unknown_document", "a MAWB's documents are fwb, fhl and onerecord");
     }
-    let number: greenlane_cargo::Mawb = match mawb.parse() {
-        Ok(m) => m,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "bad_mawb", e.to_string()),
-    };
+    match visible_mawb(&state, &caller, &mawb).await {
+        Ok(m) => text(if kind == "fwb" { m.fwb } else { m.fhl }),
+        Err(r) => r,
+    }
+}
+
+/// The MAWB `mawb` as stored, if the caller may read it: staff read every MAWB, an enterprise
+/// only those that carry one of its lists. `Err` is the answer to give instead (`bad_mawb`,
+/// `unknown_mawb`, `store_failure`).
+#[allow(clippy::result_large_err)]
+pub(crate) async fn visible_mawb(state: &AppState, caller: &Caller, mawb: &str) -> Result<CargoMawb, Response> {
+    let number: greenlane_cargo::Mawb = mawb
+        .parse()
+        .map_err(|e: greenlane_cargo::MawbError| json_error(StatusCode::BAD_REQUEST, "bad_mawb", e.to_string()))?;
     let key = number.to_string();
     let store = state.store.clone();
     let found = blocking(move || {
@@ -247,14 +257,11 @@ pub(crate) async fn mawb_document(
         let owners: Vec<String> = r.cargo_parcels_of_mawb(&key)?.into_iter().map(|p| p.list.ebc_code).collect();
         Ok(Some((m, owners)))
     })
-    .await;
+    .await?;
     match found {
-        Ok(Some((m, owners))) if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) => {
-            text(if kind == "fwb" { m.fwb } else { m.fhl })
-        }
+        Some((m, owners)) if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) => Ok(m),
         // Another enterprise's MAWB is answered as one that does not exist.
-        Ok(_) => json_error(StatusCode::NOT_FOUND, "unknown_mawb", format!("no MAWB {number} was issued")),
-        Err(r) => r,
+        _ => Err(json_error(StatusCode::NOT_FOUND, "unknown_mawb", format!("no MAWB {number} was issued"))),
     }
 }
 
