@@ -1,5 +1,6 @@
 //! The flights page: the flights departing on a day (Beijing time) as the hub loaded them, load
-//! against capacity per flight and per route, and a chart of the two (staff only).
+//! against capacity per flight and per route, and a chart of the two. Staff see every flight; an
+//! enterprise the flights carrying its lists, with only the MAWBs that do (as the flights API).
 
 use super::{Nav, Page, blocking, page, render, unavailable};
 use crate::WebState;
@@ -28,7 +29,7 @@ struct FlightLine {
     capacity_kg: String,
     percent: String,
     parcels: u64,
-    mawbs: String,
+    mawbs: Vec<String>,
 }
 
 #[derive(Template)]
@@ -43,8 +44,14 @@ struct FlightsPage {
     data_json: String,
 }
 
+/// A load as a share of capacity; a load too small to show at one decimal is "< 0.1 %", so that
+/// it does not read as an empty flight.
 fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 { "0.0 %".into() } else { format!("{:.1} %", part as f64 * 100.0 / whole as f64) }
+    if whole == 0 {
+        return "0.0 %".into();
+    }
+    let share = part as f64 * 100.0 / whole as f64;
+    if part > 0 && share < 0.05 { "< 0.1 %".into() } else { format!("{share:.1} %") }
 }
 
 fn kg(grams: u64) -> String {
@@ -61,11 +68,12 @@ fn midnight(date: &str) -> Option<MessageTime> {
 }
 
 pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<FlightsQuery>) -> Response {
-    let p: Page = match page(&state, &headers, Endpoint::Dashboard) {
+    let p: Page = match page(&state, &headers, Endpoint::ReadDecisions) {
         Ok(p) => p,
         Err(r) => return *r,
     };
     let wanted = q.date.trim().to_owned();
+    let own = p.caller.acting_enterprise();
     let found = blocking(&state, move |r| {
         // The day asked for, else the day of the hub's cargo clock.
         let start = match midnight(&wanted) {
@@ -76,7 +84,24 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
                 MessageTime(stamp)
             }
         };
-        Ok((start, r.cargo_flights_between(start, start.plus_seconds(86_400))?))
+        let mut flights = r.cargo_flights_between(start, start.plus_seconds(86_400))?;
+        if let Some(own) = own {
+            let mut kept = Vec::new();
+            for mut f in flights {
+                let mine: std::collections::BTreeSet<String> = r
+                    .cargo_parcels_on(&f.key)?
+                    .into_iter()
+                    .filter(|p| p.list.ebc_code == own)
+                    .filter_map(|p| p.mawb)
+                    .collect();
+                if !mine.is_empty() {
+                    f.mawbs.retain(|m| mine.contains(m));
+                    kept.push(f);
+                }
+            }
+            flights = kept;
+        }
+        Ok((start, flights))
     })
     .await;
     let (start, flights) = match found {
@@ -106,13 +131,13 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
                 capacity_kg: kg(f.capacity_g),
                 percent: percent(f.gross_g, f.capacity_g),
                 parcels: f.parcels,
-                mawbs: f.mawbs.join(", "),
+                mawbs: f.mawbs.clone(),
             }
         })
         .collect();
     let data = serde_json::json!({ "charts": [{
         "id": "flights",
-        "kind": "line",
+        "kind": "capacity",
         "labels": labels,
         "series": [{ "label": "kg loaded", "values": loads }, { "label": "kg capacity", "values": capacities }],
     }]});

@@ -1,0 +1,63 @@
+//! The MAWB page: a master waybill's Cargo-IMP FWB and FHL as greenlane wrote them, and the same
+//! MAWB as ONE Record JSON-LD. Staff read every MAWB; an enterprise only one carrying its lists
+//! (any other is answered as unknown, as the API does).
+
+use super::{Page, blocking, message, page, render, unavailable};
+use crate::WebState;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use greenlane_cargo::imp::{fhl, fwb};
+use greenlane_cargo::onerecord;
+use greenlane_core::access::Endpoint;
+
+#[derive(Template)]
+#[template(path = "mawb.html")]
+struct MawbPage {
+    t: &'static Tr,
+    nav: super::Nav,
+    mawb: String,
+    fwb: String,
+    fhl: String,
+    /// The JSON-LD, or why it could not be made from the stored text.
+    one_record: String,
+}
+
+pub async fn mawb(State(state): State<WebState>, headers: HeaderMap, Path(number): Path<String>) -> Response {
+    let p: Page = match page(&state, &headers, Endpoint::ReadDecisions) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let unknown =
+        |p: Page, what: &str| message(StatusCode::NOT_FOUND, p.t, p.nav, format!("no MAWB {what} was issued"));
+    let key = match number.parse::<greenlane_cargo::Mawb>() {
+        Ok(m) => m.to_string(),
+        Err(e) => return message(StatusCode::BAD_REQUEST, p.t, p.nav, e.to_string()),
+    };
+    let own = p.caller.acting_enterprise();
+    let wanted = key.clone();
+    let found = blocking(&state, move |r| {
+        let Some(m) = r.cargo_mawb(&wanted)? else { return Ok(None) };
+        if let Some(own) = own
+            && !r.cargo_parcels_of_mawb(&wanted)?.iter().any(|p| p.list.ebc_code == own)
+        {
+            return Ok(None);
+        }
+        Ok(Some(m))
+    })
+    .await;
+    let m = match found {
+        Ok(Some(m)) => m,
+        Ok(None) => return unknown(p, &key),
+        Err(why) => return unavailable(&p, why),
+    };
+    // Named as the API publishes it, so that the ids here are those of the API's document.
+    let base = greenlane_server::onerecord::published_at(&headers, &m.mawb);
+    let one_record = match (fwb::read(&m.fwb), fhl::read(&m.fhl)) {
+        (Ok(w), Ok(h)) => onerecord::document(&w, &h, &base).map_or_else(|e| e.to_string(), |d| d.to_json()),
+        (Err(e), _) | (_, Err(e)) => e.to_string(),
+    };
+    render(StatusCode::OK, &MawbPage { t: p.t, nav: p.nav, mawb: m.mawb, fwb: m.fwb, fhl: m.fhl, one_record })
+}
