@@ -130,6 +130,15 @@ fn check_rdf(text: &str, ontology: &Ontology) -> BTreeMap<String, Vec<(String, T
                     assert_eq!(l.datatype().as_str(), XSD_DOUBLE);
                     l.value().parse::<Decimal>().unwrap_or_else(|e| panic!("{l}: {e}"));
                 }
+                // The ontology's own restrictions on the waybill's number and prefix.
+                Term::Literal(l) if name == "waybillNumber" => {
+                    let v = l.value();
+                    assert!(
+                        !v.is_empty() && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+                        "{l}: [A-Z0-9]+"
+                    );
+                }
+                Term::Literal(l) if name == "waybillPrefix" => assert!(l.value().len() <= 3, "{l}: at most 3"),
                 Term::Literal(_) | Term::BlankNode(_) => {}
             }
         }

@@ -650,6 +650,7 @@ fn flights_and_summaries_in_the_browser() {
     b.click(&format!("a.mawb-link[href='/mawbs/{mawb}']"));
     b.wait_url(&format!("/mawbs/{mawb}"));
     assert_eq!(b.text("#mawb-number"), mawb);
+    assert_eq!(b.text("#mawb-flight"), format!("{} {date}", flight["flightNo"].as_str().unwrap()));
     for kind in ["fwb", "fhl"] {
         let (status, served) = server.get(Some(ADMIN), &format!("/api/v1/mawbs/{mawb}/{kind}"));
         assert_eq!(status, 200);

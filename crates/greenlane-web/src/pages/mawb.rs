@@ -19,6 +19,9 @@ struct MawbPage {
     t: &'static Tr,
     nav: super::Nav,
     mawb: String,
+    /// The flight it departs on and the day (Beijing time), for the way back to that day's flights.
+    flight_no: String,
+    date: String,
     fwb: String,
     fhl: String,
     /// The JSON-LD, or why it could not be made from the stored text.
@@ -59,5 +62,16 @@ pub async fn mawb(State(state): State<WebState>, headers: HeaderMap, Path(number
         (Ok(w), Ok(h)) => onerecord::document(&w, &h, &base).map_or_else(|e| e.to_string(), |d| d.to_json()),
         (Err(e), _) | (_, Err(e)) => e.to_string(),
     };
-    render(StatusCode::OK, &MawbPage { t: p.t, nav: p.nav, mawb: m.mawb, fwb: m.fwb, fhl: m.fhl, one_record })
+    let date = m.flight.departure.to_rfc3339()[..10].to_owned();
+    let page = MawbPage {
+        t: p.t,
+        nav: p.nav,
+        mawb: m.mawb,
+        flight_no: m.flight.flight_no,
+        date,
+        fwb: m.fwb,
+        fhl: m.fhl,
+        one_record,
+    };
+    render(StatusCode::OK, &page)
 }
