@@ -702,6 +702,18 @@ fn flights_and_summaries_in_the_browser() {
     }
     screenshot(&b, dir.path(), "summaries");
 
+    // In Chinese, the flights page's own words too.
+    b.go(&format!("{base}/flights?date={date}"));
+    b.click("#lang-switch");
+    b.wait_for("return document.documentElement.lang === 'zh-CN'", "the Chinese page");
+    let heads = b.script("return [...document.querySelectorAll('#flight-list th')].map(h => h.textContent)");
+    assert_eq!(heads[0], "航班", "{heads}");
+    assert!(b.text("tr.flight-row.status-departed").contains("已离港"));
+    b.wait_for("return document.body.getAttribute('data-charts-drawn') !== null", "the flights chart");
+    screenshot(&b, dir.path(), "flights-zh");
+    b.click("#lang-switch");
+    b.wait_for("return document.documentElement.lang === 'en'", "the English page");
+
     // The exporter: its flights and MAWBs, its summaries, and no one else's.
     b.click("#signout");
     b.wait_url("/signin");

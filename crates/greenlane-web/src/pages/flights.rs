@@ -4,7 +4,7 @@
 
 use super::{Nav, Page, blocking, page, render, unavailable};
 use crate::WebState;
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,11 +20,58 @@ pub struct FlightsQuery {
     date: String,
 }
 
+/// The page's own words, in both languages (the status is the API's word, kept as the row's class).
+struct Words {
+    routes: &'static str,
+    route: &'static str,
+    flight: &'static str,
+    departure: &'static str,
+    status: &'static str,
+    loaded: &'static str,
+    capacity: &'static str,
+    load: &'static str,
+    parcels: &'static str,
+    chart: &'static str,
+    closed: &'static str,
+    departed: &'static str,
+}
+
+const EN: Words = Words {
+    routes: "Routes",
+    route: "Route",
+    flight: "Flight",
+    departure: "Departure",
+    status: "Status",
+    loaded: "kg loaded",
+    capacity: "kg capacity",
+    load: "Load",
+    parcels: "Parcels",
+    chart: "Load against capacity, kg",
+    closed: "closed",
+    departed: "departed",
+};
+
+const ZH: Words = Words {
+    routes: "航线",
+    route: "航线",
+    flight: "航班",
+    departure: "起飞",
+    status: "状态",
+    loaded: "已装载 kg",
+    capacity: "运力 kg",
+    load: "装载率",
+    parcels: "包裹",
+    chart: "装载与运力（kg）",
+    closed: "已截载",
+    departed: "已离港",
+};
+
 struct FlightLine {
     flight_no: String,
     route: String,
     departure: String,
     status: &'static str,
+    status_word: &'static str,
     loaded_kg: String,
     capacity_kg: String,
     percent: String,
@@ -36,6 +83,7 @@ struct FlightLine {
 #[template(path = "flights.html")]
 struct FlightsPage {
     t: &'static Tr,
+    w: &'static Words,
     nav: Nav,
     date: String,
     rows: Vec<FlightLine>,
@@ -109,6 +157,7 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
         Err(why) => return unavailable(&p, why),
     };
     let date = start.to_rfc3339()[..10].to_owned();
+    let w = if p.lang == Lang::Zh { &ZH } else { &EN };
     let mut routes: BTreeMap<String, (usize, u64, u64)> = BTreeMap::new();
     let mut labels = Vec::new();
     let (mut loads, mut capacities) = (Vec::new(), Vec::new());
@@ -127,6 +176,7 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
                 route: f.route.clone(),
                 departure: f.key.departure.to_rfc3339()[..16].replace('T', " "),
                 status: f.status.as_str(),
+                status_word: if f.status.as_str() == "departed" { w.departed } else { w.closed },
                 loaded_kg: kg(f.gross_g),
                 capacity_kg: kg(f.capacity_g),
                 percent: percent(f.gross_g, f.capacity_g),
@@ -139,10 +189,11 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
         "id": "flights",
         "kind": "capacity",
         "labels": labels,
-        "series": [{ "label": "kg loaded", "values": loads }, { "label": "kg capacity", "values": capacities }],
+        "series": [{ "label": w.loaded, "values": loads }, { "label": w.capacity, "values": capacities }],
     }]});
     let page = FlightsPage {
         t: p.t,
+        w,
         nav: p.nav,
         date,
         rows,
