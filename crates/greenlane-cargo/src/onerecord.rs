@@ -21,6 +21,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::consolidate::Handling;
 use crate::imp::fhl::{Fhl, House};
 use crate::imp::fwb::{Fwb, RateDetail};
 use crate::imp::{AwbNumber, Volume, Weight, WeightUnit};
@@ -33,6 +34,8 @@ pub const ONTOLOGY: &str = "https://onerecord.iata.org/ns/cargo/3.2";
 pub const UNITS: &str = "https://onerecord.iata.org/ns/code-lists/MeasurementUnitCode#";
 /// Rate class codes of the air waybill (`Q` quantity rate, `N` normal…).
 pub const RATE_CLASSES: &str = "https://onerecord.iata.org/ns/code-lists/RateClassCode#";
+/// Special handling codes (`ELI`, `ELM`, `MAG`).
+pub const SPECIAL_HANDLING: &str = "https://onerecord.iata.org/ns/code-lists/SpecialHandlingCode#";
 pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
 /// The media type of the document.
 pub const MEDIA_TYPE: &str = "application/ld+json";
@@ -52,12 +55,19 @@ pub struct Context {
     pub unit: String,
     #[serde(rename = "rateClass")]
     pub rate_class: String,
+    pub sph: String,
     pub xsd: String,
 }
 
 impl Default for Context {
     fn default() -> Context {
-        Context { cargo: CARGO.into(), unit: UNITS.into(), rate_class: RATE_CLASSES.into(), xsd: XSD.into() }
+        Context {
+            cargo: CARGO.into(),
+            unit: UNITS.into(),
+            rate_class: RATE_CLASSES.into(),
+            sph: SPECIAL_HANDLING.into(),
+            xsd: XSD.into(),
+        }
     }
 }
 
@@ -206,6 +216,37 @@ pub struct Piece {
     pub goods_description: Option<String>,
     #[serde(rename = "cargo:ofShipment", default, skip_serializing_if = "Option::is_none")]
     pub of_shipment: Option<Ref>,
+    /// A parcel's own special handling codes (`sph:ELI`).
+    #[serde(rename = "cargo:specialHandlingCodes", default, skip_serializing_if = "Vec::is_empty")]
+    pub special_handling_codes: Vec<Ref>,
+    /// A parcel's number with its logistics company (the e-commerce waybill number).
+    #[serde(rename = "cargo:otherIdentifiers", default, skip_serializing_if = "Vec::is_empty")]
+    pub other_identifiers: Vec<OtherIdentifier>,
+    /// The parcels in a bag.
+    #[serde(rename = "cargo:containedPieces", default, skip_serializing_if = "Vec::is_empty")]
+    pub contained_pieces: Vec<Piece>,
+}
+
+/// `cargo:OtherIdentifier`: an identifier of a piece outside the air waybill's numbering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherIdentifier {
+    #[serde(rename = "@type")]
+    pub kind: String,
+    #[serde(rename = "cargo:otherIdentifierType")]
+    pub identifier_type: String,
+    #[serde(rename = "cargo:textualValue")]
+    pub value: String,
+}
+
+/// A parcel in a house's bag, as the hub knows it from its arrival: what the FHL counts in the
+/// SLAC but does not list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parcel {
+    pub hawb: String,
+    /// The logistics company's waybill number of the parcel (`logisticsNo`).
+    pub logistics_no: String,
+    pub weight_g: u64,
+    pub handling: Handling,
 }
 
 /// `cargo:Shipment`: the goods a waybill covers, with their totals.
@@ -361,6 +402,9 @@ pub fn document(fwb: &Fwb, fhl: &Fhl, base: &str) -> Result<Document, OneRecordE
                 slac: None,
                 goods_description: None,
                 of_shipment: None,
+                special_handling_codes: Vec::new(),
+                other_identifiers: Vec::new(),
+                contained_pieces: Vec::new(),
             })
             .collect(),
         waybill: Ref { id: master_id.clone() },
@@ -399,6 +443,9 @@ fn house(h: &House, base: &str, master_id: &str, described: [&String; 2]) -> Way
             slac: if single { h.slac } else { None },
             goods_description: Some(h.goods.clone()),
             of_shipment: Some(Ref { id: shipment_id.clone() }),
+            special_handling_codes: Vec::new(),
+            other_identifiers: Vec::new(),
+            contained_pieces: Vec::new(),
         })
         .collect();
     Waybill {
@@ -422,4 +469,55 @@ fn house(h: &House, base: &str, master_id: &str, described: [&String; 2]) -> Way
         master_waybill: Some(Ref { id: master_id.to_owned() }),
         house_waybills: Vec::new(),
     }
+}
+
+/// Adds to each house of one piece (a bag) the parcels in it, each a `Piece` in the bag's
+/// `containedPieces` with its gross weight (grams as exact kilograms), its own special handling
+/// codes and its logistics number as an `OtherIdentifier`: the e-commerce shape of ONE Record
+/// (master, bag, parcel). Parcels of a house not in the document, or of a house of several
+/// pieces (which piece holds which parcel is not known), are left out; so is anything a caller
+/// may not see, which the caller leaves out of `parcels`.
+pub fn add_parcels(doc: &mut Document, parcels: &[Parcel]) {
+    for house in &mut doc.master.house_waybills {
+        let [bag] = house.shipment.pieces.as_mut_slice() else { continue };
+        bag.contained_pieces = parcels
+            .iter()
+            .filter(|p| p.hawb == house.waybill_number)
+            .map(|p| Piece {
+                id: format!("{}-parcel-{}", bag.id, fragment(&p.logistics_no)),
+                kind: "cargo:Piece".into(),
+                gross_weight: Some(Value::new(Decimal::new(p.weight_g as i64, 3).normalize(), "KGM")),
+                slac: None,
+                goods_description: None,
+                of_shipment: None,
+                special_handling_codes: p
+                    .handling
+                    .codes()
+                    .into_iter()
+                    .filter(|c| *c != "GEN")
+                    .map(|c| Ref { id: format!("sph:{c}") })
+                    .collect(),
+                other_identifiers: vec![OtherIdentifier {
+                    kind: "cargo:OtherIdentifier".into(),
+                    identifier_type: "logisticsNo".into(),
+                    value: p.logistics_no.clone(),
+                }],
+                contained_pieces: Vec::new(),
+            })
+            .collect();
+    }
+}
+
+/// A logistics number as an IRI fragment: letters, digits, `-`, `.` and `_` as they are, any
+/// other byte percent-encoded.
+fn fragment(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -1,5 +1,6 @@
 //! ONE Record JSON-LD of generated consolidation plans: it carries the MAWB, houses, pieces and
-//! weights of the FWB and FHL it is made from (the master's gross is the sum of its houses'), it
+//! weights of the FWB and FHL it is made from (the master's gross is the sum of its houses'), each
+//! bag holds its SLAC of parcels whose weights its gross covers, it
 //! reads back to the same document, and an independent JSON-LD processor (oxjsonld, expanding
 //! with the inline context only, offline) turns it into RDF whose every node is typed, whose
 //! every IRI is absolute (so every prefix used is defined), and whose every class, property and
@@ -14,7 +15,7 @@ use greenlane_cargo::documents::build;
 use greenlane_cargo::imp::fwb::RateDetail;
 use greenlane_cargo::imp::{fhl, fwb};
 use greenlane_cargo::onerecord::{self, CARGO, Document, OneRecordError};
-use greenlane_cargo::{RouteTable, Rules, allocate};
+use greenlane_cargo::{Parcel, Placement, Plan, RouteTable, Rules, allocate};
 use oxjsonld::JsonLdParser;
 use oxrdf::{NamedOrBlankNode, Term};
 use proptest::prelude::*;
@@ -156,6 +157,24 @@ fn check_rdf(text: &str, ontology: &Ontology) -> BTreeMap<String, Vec<(String, T
     by_subject
 }
 
+/// The parcels of a plan as the hub knows them after arrival: the HAWB of their bag (as
+/// `documents::build` numbers the bags), a logistics number, weight and handling codes.
+fn contained(plan: &Plan, parcels: &[Parcel]) -> Vec<onerecord::Parcel> {
+    plan.placements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p {
+            Placement::Loaded { bag, .. } => Some(onerecord::Parcel {
+                hawb: format!("GL{bag:08}"),
+                logistics_no: format!("LP{i:08}CN"),
+                weight_g: u64::from(parcels[i].weight_g),
+                handling: parcels[i].handling(),
+            }),
+            Placement::NotFlown(_) => None,
+        })
+        .collect()
+}
+
 fn typed(rdf: &BTreeMap<String, Vec<(String, Term)>>, class: &str) -> usize {
     let iri = format!("{CARGO}{class}");
     rdf.values()
@@ -171,13 +190,16 @@ proptest! {
         let ontology = Ontology::load();
         let table = RouteTable::shenzhen();
         let flights = table.flights(date!(2026 - 12 - 07), date!(2026 - 12 - 13));
-        let plan = allocate(&flights, &parcels(&seed), &Rules::default());
+        let parcels = parcels(&seed);
+        let plan = allocate(&flights, &parcels, &Rules::default());
         let docs = build(&flights, &plan, &mut stocks(&table), "GL").unwrap();
+        let inside = contained(&plan, &parcels);
         for d in &docs {
             // From the text greenlane serves, as the HTTP API maps it.
             let w = fwb::read(&fwb::write(&d.fwb).unwrap()).unwrap();
             let h = fhl::read(&fhl::write(&d.fhl).unwrap()).unwrap();
-            let doc = onerecord::document(&w, &h, BASE).unwrap();
+            let mut doc = onerecord::document(&w, &h, BASE).unwrap();
+            onerecord::add_parcels(&mut doc, &inside);
             let text = doc.to_json();
             prop_assert_eq!(&Document::from_json(&text).unwrap(), &doc);
 
@@ -201,6 +223,18 @@ proptest! {
             prop_assert_eq!(piece_gross, gross);
             let slac: u32 = pieces.iter().map(|p| p.slac.unwrap()).sum();
             prop_assert_eq!(u64::from(slac), plan.flights[d.flight as usize].parcels);
+            // Each bag holds its SLAC of parcels, whose weights its gross covers (rounded up to
+            // 0.1 kg), and whose battery and magnet codes are their own.
+            for p in &pieces {
+                prop_assert_eq!(p.contained_pieces.len() as u32, p.slac.unwrap());
+                let inside: Decimal = p.contained_pieces.iter().map(|c| c.gross_weight.as_ref().unwrap().decimal().unwrap()).sum();
+                let bag = p.gross_weight.as_ref().unwrap().decimal().unwrap();
+                prop_assert!(inside <= bag && bag - inside < Decimal::new(1, 1), "{} in a bag of {}", inside, bag);
+            }
+            let flagged = pieces.iter().flat_map(|p| &p.contained_pieces).filter(|c| !c.special_handling_codes.is_empty()).count();
+            let loaded = |p: &onerecord::Parcel| pieces.iter().any(|b| b.contained_pieces.iter().any(|c| c.other_identifiers[0].value == p.logistics_no));
+            let expected = inside.iter().filter(|p| loaded(p) && p.handling.needs_dg_acceptance()).count();
+            prop_assert_eq!(flagged, expected);
             for x in &m.house_waybills {
                 prop_assert!(!x.is_master());
                 prop_assert_eq!(x.master_waybill.as_ref().map(|r| r.id.as_str()), Some(m.id.as_str()));
@@ -213,7 +247,7 @@ proptest! {
             // The same, as RDF from an independent processor.
             let rdf = check_rdf(&text, &ontology);
             prop_assert_eq!(typed(&rdf, "Waybill"), 1 + h.houses.len());
-            prop_assert_eq!(typed(&rdf, "Piece") as u32, w.consignment.quantity.pieces);
+            prop_assert_eq!(typed(&rdf, "Piece") as u32, w.consignment.quantity.pieces + slac);
             prop_assert_eq!(typed(&rdf, "Shipment"), 1 + h.houses.len());
         }
     }
@@ -256,7 +290,9 @@ fn the_example_document_is_as_reviewed() {
     let plan = allocate(&flights, &parcels(&seed), &Rules::default());
     let d = &build(&flights, &plan, &mut stocks(&table), "GL").unwrap()[0];
     let base = format!("https://hub.example/api/v1/mawbs/{}/onerecord", d.mawb);
-    let text = onerecord::document(&d.fwb, &d.fhl, &base).unwrap().to_json() + "\n";
+    let mut doc = onerecord::document(&d.fwb, &d.fhl, &base).unwrap();
+    onerecord::add_parcels(&mut doc, &contained(&plan, &parcels(&seed)));
+    let text = doc.to_json() + "\n";
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/onerecord-example.jsonld");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::write(&path, &text).unwrap();

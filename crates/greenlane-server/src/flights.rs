@@ -236,16 +236,20 @@ pub(crate) async fn mawb_document(
         return json_error(StatusCode::NOT_FOUND, "unknown_document", "a MAWB's documents are fwb, fhl and onerecord");
     }
     match visible_mawb(&state, &caller, &mawb).await {
-        Ok(m) => text(if kind == "fwb" { m.fwb } else { m.fhl }),
+        Ok((m, _)) => text(if kind == "fwb" { m.fwb } else { m.fhl }),
         Err(r) => r,
     }
 }
 
-/// The MAWB `mawb` as stored, if the caller may read it: staff read every MAWB, an enterprise
-/// only those that carry one of its lists. `Err` is the answer to give instead (`bad_mawb`,
-/// `unknown_mawb`, `store_failure`).
+/// The MAWB `mawb` as stored with the parcels on it the caller may see, if the caller may read
+/// it: staff read every MAWB, an enterprise only those that carry one of its lists. `Err` is the
+/// answer to give instead (`bad_mawb`, `unknown_mawb`, `store_failure`).
 #[allow(clippy::result_large_err)]
-pub(crate) async fn visible_mawb(state: &AppState, caller: &Caller, mawb: &str) -> Result<CargoMawb, Response> {
+pub(crate) async fn visible_mawb(
+    state: &AppState,
+    caller: &Caller,
+    mawb: &str,
+) -> Result<(CargoMawb, Vec<CargoParcel>), Response> {
     let number: greenlane_cargo::Mawb = mawb
         .parse()
         .map_err(|e: greenlane_cargo::MawbError| json_error(StatusCode::BAD_REQUEST, "bad_mawb", e.to_string()))?;
@@ -254,12 +258,16 @@ pub(crate) async fn visible_mawb(state: &AppState, caller: &Caller, mawb: &str) 
     let found = blocking(move || {
         let mut r = store.read()?;
         let Some(m) = r.cargo_mawb(&key)? else { return Ok(None) };
-        let owners: Vec<String> = r.cargo_parcels_of_mawb(&key)?.into_iter().map(|p| p.list.ebc_code).collect();
-        Ok(Some((m, owners)))
+        Ok(Some((m, r.cargo_parcels_of_mawb(&key)?)))
     })
     .await?;
     match found {
-        Some((m, owners)) if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) => Ok(m),
+        Some((m, mut parcels))
+            if caller.acting_enterprise().is_none() || parcels.iter().any(|p| caller.may_see(&p.list.ebc_code)) =>
+        {
+            parcels.retain(|p| caller.may_see(&p.list.ebc_code));
+            Ok((m, parcels))
+        }
         // Another enterprise's MAWB is answered as one that does not exist.
         _ => Err(json_error(StatusCode::NOT_FOUND, "unknown_mawb", format!("no MAWB {number} was issued"))),
     }

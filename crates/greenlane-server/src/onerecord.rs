@@ -1,15 +1,18 @@
 //! `GET /api/v1/mawbs/{mawb}/onerecord`: a MAWB and its houses as IATA ONE Record JSON-LD
 //! (`application/ld+json`), greenlane's second output beside the Cargo-IMP FWB and FHL. It is
 //! mapped from the very FWB and FHL text the hub stored and serves, so the two outputs cannot
-//! disagree; who may read it is who may read those.
+//! disagree, with the parcels in each bag from the hub's arrivals; who may read it is who may read
+//! those.
 
 use crate::flights::{reader, visible_mawb};
 use crate::{AppState, json_error};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use greenlane_cargo::Handling;
 use greenlane_cargo::imp::{fhl, fwb};
 use greenlane_cargo::onerecord::{self, MEDIA_TYPE};
+use greenlane_store::CargoParcel;
 
 /// The IRI the document is published at, from the request: the node ids are its fragments, so
 /// that they resolve to this document. The hub speaks plain HTTP; a proxy that ends TLS in front
@@ -27,14 +30,38 @@ pub fn published_at(headers: &HeaderMap, mawb: &str) -> String {
     format!("{scheme}://{host}/api/v1/mawbs/{mawb}/onerecord")
 }
 
+/// The parcels of the MAWB the caller may see, for the bags' `containedPieces` (an enterprise sees
+/// its own parcels only: another's logistics numbers are not its business).
+pub fn contained(parcels: &[CargoParcel]) -> Vec<onerecord::Parcel> {
+    parcels
+        .iter()
+        .filter_map(|p| {
+            Some(onerecord::Parcel {
+                hawb: p.hawb.clone()?,
+                logistics_no: p.logistics_no.clone(),
+                weight_g: p.weight_g,
+                handling: handling(p.handling),
+            })
+        })
+        .collect()
+}
+
+/// The store's handling bits (ELI 1, ELM 2, MAG 4, as the pipeline writes them).
+fn handling(bits: u8) -> Handling {
+    [(1, Handling::ELI), (2, Handling::ELM), (4, Handling::MAG)]
+        .into_iter()
+        .filter(|(bit, _)| bits & bit != 0)
+        .fold(Handling::default(), |h, (_, flag)| h.union(flag))
+}
+
 /// `GET /api/v1/mawbs/{mawb}/onerecord`.
 pub(crate) async fn mawb(State(state): State<AppState>, headers: HeaderMap, Path(mawb): Path<String>) -> Response {
     let caller = match reader(&state, &headers) {
         Ok(c) => c,
         Err(r) => return r,
     };
-    let m = match visible_mawb(&state, &caller, &mawb).await {
-        Ok(m) => m,
+    let (m, parcels) = match visible_mawb(&state, &caller, &mawb).await {
+        Ok(found) => found,
         Err(r) => return r,
     };
     // The stored texts are greenlane's own: one that does not read back is a fault of ours.
@@ -48,7 +75,10 @@ pub(crate) async fn mawb(State(state): State<AppState>, headers: HeaderMap, Path
         Err(e) => return ours(format!("the stored FHL of {}: {e}", m.mawb)),
     };
     match onerecord::document(&fwb, &fhl, &published_at(&headers, &m.mawb)) {
-        Ok(doc) => ([(header::CONTENT_TYPE, MEDIA_TYPE)], doc.to_json()).into_response(),
+        Ok(mut doc) => {
+            onerecord::add_parcels(&mut doc, &contained(&parcels));
+            ([(header::CONTENT_TYPE, MEDIA_TYPE)], doc.to_json()).into_response()
+        }
         Err(e) => ours(format!("{}: {e}", m.mawb)),
     }
 }

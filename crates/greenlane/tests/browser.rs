@@ -667,6 +667,15 @@ fn flights_and_summaries_in_the_browser() {
         ),
         mawb
     );
+    let parcels = b.script(
+        "const d = JSON.parse(document.getElementById('onerecord').textContent); \
+         return d['cargo:houseWaybills'].flatMap(h => h['cargo:shipment']['cargo:pieces']).flatMap(p => p['cargo:containedPieces'] || []).length",
+    );
+    assert_eq!(
+        parcels.as_u64().unwrap() as usize,
+        flight["mawbs"][0]["lists"].as_array().unwrap().len(),
+        "a parcel a list"
+    );
     screenshot(&b, dir.path(), "mawb");
 
     // The summaries page: the month's declarations, a line's invtNos among the departed lists.

@@ -146,6 +146,19 @@ fn a_simulated_week_flies_out_whole() {
                 let houses: Decimal =
                     master.house_waybills.iter().map(|x| x.shipment.total_gross_weight.decimal().unwrap()).sum();
                 assert_eq!(houses, gross, "{number}: the JSON-LD's houses add up to its master");
+                // Each bag holds its parcels: the lists on the MAWB, by logistics number.
+                let mut inside: Vec<&str> = master
+                    .house_waybills
+                    .iter()
+                    .flat_map(|x| &x.shipment.pieces)
+                    .flat_map(|p| &p.contained_pieces)
+                    .map(|c| c.other_identifiers[0].value.as_str())
+                    .collect();
+                let mut listed: Vec<&str> =
+                    m["lists"].as_array().unwrap().iter().map(|l| l["logisticsNo"].as_str().unwrap()).collect();
+                inside.sort_unstable();
+                listed.sort_unstable();
+                assert_eq!(inside, listed, "{number}: the parcels in its bags are the lists on it");
                 documents += 3;
             }
             if !f["mawbs"].as_array().unwrap().is_empty() {
@@ -186,6 +199,7 @@ fn a_simulated_week_flies_out_whole() {
 
     // An enterprise sees its own lists and MAWBs only.
     let mut own = 0;
+    let mut own_parcels: BTreeSet<String> = BTreeSet::new();
     for d in 0..20 {
         let date = (week_start() + Duration::days(d)).to_string();
         let (status, body) = server.get(Some(&shop), &format!("/api/v1/flights?date={date}"));
@@ -196,6 +210,7 @@ fn a_simulated_week_flies_out_whole() {
                 assert!(!lists.is_empty());
                 assert!(lists.iter().all(|l| l["ebcCode"] == exporter.as_str()), "{m}");
                 own += lists.len();
+                own_parcels.extend(lists.iter().map(|l| l["logisticsNo"].as_str().unwrap().to_owned()));
             }
         }
     }
@@ -207,7 +222,12 @@ fn a_simulated_week_flies_out_whole() {
         assert_eq!(one_record(&server, &shop, &theirs).unwrap_err().0, 404);
     }
     let own_mawb = mine.iter().next().expect("the exporter has lists on some MAWB");
-    assert!(one_record(&server, &shop, own_mawb).is_ok(), "{own_mawb}: an exporter reads its own MAWB's JSON-LD");
+    let doc = one_record(&server, &shop, own_mawb).expect("an exporter reads its own MAWB's JSON-LD");
+    let bags = doc.master.house_waybills.iter().flat_map(|x| &x.shipment.pieces);
+    let parcels: Vec<&str> =
+        bags.flat_map(|p| &p.contained_pieces).map(|c| c.other_identifiers[0].value.as_str()).collect();
+    assert!(!parcels.is_empty());
+    assert!(parcels.iter().all(|p| own_parcels.contains(*p)), "{own_mawb}: an exporter sees its own parcels only");
     assert_eq!(own, on_flight.keys().filter(|k| k.ebc_code == exporter).count());
     // The month's summary declarations, as an officer sees them (every exporter).
     let (status, body) = server.get(Some(ADMIN), "/api/v1/summaries?month=2026-11");

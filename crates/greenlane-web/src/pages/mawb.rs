@@ -43,23 +43,31 @@ pub async fn mawb(State(state): State<WebState>, headers: HeaderMap, Path(number
     let wanted = key.clone();
     let found = blocking(&state, move |r| {
         let Some(m) = r.cargo_mawb(&wanted)? else { return Ok(None) };
-        if let Some(own) = own
-            && !r.cargo_parcels_of_mawb(&wanted)?.iter().any(|p| p.list.ebc_code == own)
-        {
-            return Ok(None);
+        let mut parcels = r.cargo_parcels_of_mawb(&wanted)?;
+        if let Some(own) = own {
+            parcels.retain(|p| p.list.ebc_code == own);
+            if parcels.is_empty() {
+                return Ok(None);
+            }
         }
-        Ok(Some(m))
+        Ok(Some((m, parcels)))
     })
     .await;
-    let m = match found {
-        Ok(Some(m)) => m,
+    let (m, parcels) = match found {
+        Ok(Some(found)) => found,
         Ok(None) => return unknown(p, &key),
         Err(why) => return unavailable(&p, why),
     };
     // Named as the API publishes it, so that the ids here are those of the API's document.
     let base = greenlane_server::onerecord::published_at(&headers, &m.mawb);
     let one_record = match (fwb::read(&m.fwb), fhl::read(&m.fhl)) {
-        (Ok(w), Ok(h)) => onerecord::document(&w, &h, &base).map_or_else(|e| e.to_string(), |d| d.to_json()),
+        (Ok(w), Ok(h)) => match onerecord::document(&w, &h, &base) {
+            Ok(mut d) => {
+                onerecord::add_parcels(&mut d, &greenlane_server::onerecord::contained(&parcels));
+                d.to_json()
+            }
+            Err(e) => e.to_string(),
+        },
         (Err(e), _) | (_, Err(e)) => e.to_string(),
     };
     let date = m.flight.departure.to_rfc3339()[..10].to_owned();
