@@ -1,36 +1,17 @@
 //! The documents of a consolidation plan: valid MAWBs from stock, and FWB, FHL and FFM that
 //! write, read back to the same values and add up to the plan.
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use greenlane_cargo::consolidate::airport;
+use common::{parcels, stocks};
 use greenlane_cargo::documents::{build, kg};
 use greenlane_cargo::imp::{ffm, fhl, fwb};
-use greenlane_cargo::{Battery, MawbError, Parcel, Prefix, RouteTable, Rules, Service, Stock, allocate};
+use greenlane_cargo::{MawbError, RouteTable, Rules, Stock, allocate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use time::Duration;
-use time::macros::{date, datetime};
-
-fn stocks(table: &RouteTable) -> Vec<Stock> {
-    let prefixes: BTreeSet<Prefix> = table.routes.iter().map(|r| r.prefix).collect();
-    prefixes.into_iter().map(|p| Stock::new(p, 4_000_000, 4_999_999).unwrap()).collect()
-}
-
-fn parcels(seed: &[(u8, u32, u8, u16)]) -> Vec<Parcel> {
-    let table = RouteTable::shenzhen();
-    seed.iter()
-        .map(|&(d, w, flags, minutes)| Parcel {
-            destination: airport(&table.routes[d as usize % table.routes.len()].destination),
-            weight_g: w,
-            volume_cm3: w * 9,
-            service: [Service::Express, Service::Standard, Service::Economy][flags as usize % 3],
-            battery: [Battery::None, Battery::Ion, Battery::Metal][(flags as usize / 3) % 3],
-            magnetic: flags % 7 == 0,
-            arrived: datetime!(2026-12-07 00:00) + Duration::minutes(i64::from(minutes) * 7),
-        })
-        .collect()
-}
+use time::macros::date;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]

@@ -105,7 +105,7 @@ fn bad_date(what: &str) -> Response {
 }
 
 #[allow(clippy::result_large_err)] // the answer itself: built once, on the way out
-fn reader(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
+pub(crate) fn reader(state: &AppState, headers: &HeaderMap) -> Result<Caller, Response> {
     allowed(state, headers, Endpoint::ReadDecisions)
 }
 
@@ -449,37 +449,51 @@ pub(crate) async fn mawb_document(
         Err(r) => return r,
     };
     if kind != "fwb" && kind != "fhl" {
-        return json_error(StatusCode::NOT_FOUND, "unknown_document", "a MAWB's documents are fwb and fhl");
+        return json_error(StatusCode::NOT_FOUND, "unknown_document", "a MAWB's documents are fwb, fhl and onerecord");
     }
-    let number: greenlane_cargo::Mawb = match mawb.parse() {
-        Ok(m) => m,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "bad_mawb", e.to_string()),
-    };
+    match visible_mawb(&state, &caller, &mawb).await {
+        Ok((m, _)) => text(if kind == "fwb" { m.fwb } else { m.fhl }),
+        Err(r) => r,
+    }
+}
+
+/// The MAWB `mawb` as stored with the parcels on it the caller may see, if the caller may read
+/// it: staff read every MAWB, an enterprise only those that carry one of its lists. `Err` is the
+/// answer to give instead (`bad_mawb`, `unknown_mawb`, `void_mawb`, `store_failure`).
+#[allow(clippy::result_large_err)]
+pub(crate) async fn visible_mawb(
+    state: &AppState,
+    caller: &Caller,
+    mawb: &str,
+) -> Result<(CargoMawb, Vec<CargoParcel>), Response> {
+    let number: greenlane_cargo::Mawb = mawb
+        .parse()
+        .map_err(|e: greenlane_cargo::MawbError| json_error(StatusCode::BAD_REQUEST, "bad_mawb", e.to_string()))?;
     let key = number.to_string();
     let store = state.store.clone();
     let found = blocking(move || {
         let mut r = store.read()?;
         let Some(m) = r.cargo_mawb(&key)? else { return Ok(None) };
-        let owners: Vec<String> = r.cargo_parcels_of_mawb(&key)?.into_iter().map(|p| p.list.ebc_code).collect();
+        let parcels = r.cargo_parcels_of_mawb(&key)?;
         // A MAWB whose every list was cancelled after the cut-off: its flight left without it.
         let flown = r.cargo_flight(&m.flight)?.is_some_and(|f| f.mawbs.contains(&key));
-        Ok(Some((m, owners, flown)))
+        Ok(Some((m, parcels, flown)))
     })
-    .await;
+    .await?;
     match found {
-        Ok(Some((_, _, false))) if caller.acting_enterprise().is_none() => json_error(
+        Some((_, _, false)) if caller.acting_enterprise().is_none() => Err(json_error(
             StatusCode::GONE,
             "void_mawb",
             format!("MAWB {number} was issued, but every list under it was cancelled before its flight left"),
-        ),
-        Ok(Some((m, owners, true)))
-            if caller.acting_enterprise().is_none() || owners.iter().any(|o| caller.may_see(o)) =>
+        )),
+        Some((m, mut parcels, true))
+            if caller.acting_enterprise().is_none() || parcels.iter().any(|p| caller.may_see(&p.list.ebc_code)) =>
         {
-            text(if kind == "fwb" { m.fwb } else { m.fhl })
+            parcels.retain(|p| caller.may_see(&p.list.ebc_code));
+            Ok((m, parcels))
         }
         // Another enterprise's MAWB is answered as one that does not exist.
-        Ok(_) => json_error(StatusCode::NOT_FOUND, "unknown_mawb", format!("no MAWB {number} was issued")),
-        Err(r) => r,
+        _ => Err(json_error(StatusCode::NOT_FOUND, "unknown_mawb", format!("no MAWB {number} was issued"))),
     }
 }
 

@@ -9,6 +9,7 @@ mod flights;
 pub mod listen;
 mod mandates;
 mod metrics_hook;
+pub mod onerecord;
 pub mod summaries;
 
 use api::{DecisionJson, DecisionPage, ErrorJson};
@@ -157,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/routes/reload", post(flights::reload_routes))
         .route("/api/v1/flights/{flight_no}/{date}/ffm", get(flights::ffm))
         .route("/api/v1/mawbs/{mawb}/{kind}", get(flights::mawb_document))
+        .route("/api/v1/mawbs/{mawb}/onerecord", get(onerecord::mawb))
         .route("/api/v1/summaries", get(summaries::get_summaries))
         .route("/metrics", get(get_metrics))
         .route("/healthz", get(healthz))

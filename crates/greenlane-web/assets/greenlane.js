@@ -7,6 +7,7 @@
   data.charts.forEach(function (c) {
     var canvas = document.getElementById("chart-" + c.id);
     if (!canvas) { return; }
+    if (c.kind === "capacity") { capacity(canvas, c); return; }
     var round = c.kind === "doughnut";
     var datasets = c.series.map(function (s, i) {
       var ds = { label: s.label, data: s.values, backgroundColor: round ? palette : palette[i % palette.length], borderColor: round ? "#fff" : palette[i % palette.length] };
@@ -22,4 +23,28 @@
     });
   });
   document.body.setAttribute("data-charts-drawn", String(data.charts.length));
+
+  // Load against capacity: one bar a flight, the load drawn over its capacity on one axis, so
+  // that the share of the aircraft used reads at a glance. A load however small keeps a sliver
+  // (minBarLength): an empty flight and a nearly empty one must not look alike.
+  function capacity(canvas, c) {
+    var load = c.series[0], cap = c.series[1];
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: c.labels,
+        datasets: [
+          // An empty flight has no bar at all (null), not a sliver.
+          { label: load.label, data: load.values.map(function (v) { return v > 0 ? v : null; }), backgroundColor: palette[0], minBarLength: 3, order: 0, barPercentage: 0.6 },
+          { label: cap.label, data: cap.values, backgroundColor: "#d6e4f0", borderColor: palette[1], borderWidth: 1, order: 1, barPercentage: 0.9 }
+        ]
+      },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        datasets: { bar: { grouped: false } },
+        scales: { y: { beginAtZero: true, title: { display: true, text: "kg" } } },
+        plugins: { legend: { display: true } }
+      }
+    });
+  }
 })();

@@ -44,6 +44,7 @@ pub fn routes(state: WebState) -> Router {
         .route("/criteria/file/{name}", get(pages::criteria_file).post(pages::criteria_file_post))
         .route("/exporter", get(pages::exporter))
         .route("/flights", get(pages::flights))
+        .route("/mawbs/{mawb}", get(pages::mawb))
         .route("/summaries", get(summaries::page))
         .route("/assets/{name}", get(assets::get))
         .layer(axum::middleware::from_fn_with_state(state.clone(), session::guard))

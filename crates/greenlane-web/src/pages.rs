@@ -7,6 +7,7 @@ use crate::i18n::{Lang, Tr, lane_name, plain_status};
 use crate::session;
 
 mod flights;
+mod mawb;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -18,6 +19,7 @@ use greenlane_core::{InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, 
 use greenlane_pipeline::{InspectionRequest, OfficerAction};
 use greenlane_server::auth::{Caller, Denied};
 use greenlane_store::{QueueFilter, Role, StoreError};
+pub use mawb::mawb;
 use serde::Deserialize;
 
 /// The navigation bar: what this caller may open.
@@ -28,6 +30,8 @@ pub struct Nav {
     pub exporter: bool,
     /// The monthly summary declarations (staff: every exporter; an enterprise: its own).
     pub summaries: bool,
+    /// The flights and their MAWBs (staff: every flight; an enterprise: those with its lists).
+    pub flights: bool,
     pub who: String,
     pub role: &'static str,
     /// The session's CSRF token, which every form of the page posts back.
@@ -43,6 +47,7 @@ impl Nav {
             dashboards: staff,
             exporter: c.role == Role::Enterprise,
             summaries: true,
+            flights: true,
             who: c.name.clone(),
             role: c.role.as_str(),
             csrf: String::new(),

@@ -33,7 +33,9 @@ struct Words {
     summary: &'static str,
     draft: &'static str,
     declaration: &'static str,
+    list: &'static str,
     lists: &'static str,
+    goods: &'static str,
     at_risk: &'static str,
     none: &'static str,
     show: &'static str,
@@ -48,7 +50,9 @@ const EN: Words = Words {
     summary: "Summary",
     draft: "Still to declare (draft, summaryFlag 1, itemNameFlag 1)",
     declaration: "Declaration",
+    list: "list",
     lists: "lists",
+    goods: "goods",
     at_risk: "Lists not yet in a summary",
     none: "No list departed in this month.",
     show: "Show",
@@ -63,7 +67,9 @@ const ZH: Words = Words {
     summary: "汇总申请",
     draft: "待申报（草稿，summaryFlag 1，itemNameFlag 1）",
     declaration: "报关单",
+    list: "份清单",
     lists: "份清单",
+    goods: "商品名称",
     at_risk: "尚未汇总的清单",
     none: "本月没有离境的清单。",
     show: "查看",
@@ -133,8 +139,8 @@ fn decl(d: &Declaration) -> DeclView {
     DeclView {
         seq: d.seq,
         owner: d.owner_code.clone().unwrap_or_default(),
-        gross: d.gross_weight.to_string(),
-        net: d.net_weight.to_string(),
+        gross: d.gross_weight.normalize().to_string(),
+        net: d.net_weight.normalize().to_string(),
         lists: d.invt_nos.len(),
         lines: d
             .lines
@@ -150,8 +156,8 @@ fn decl(d: &Declaration) -> DeclView {
                     unit: l.unit.clone(),
                     qty: l.qty.to_string(),
                     value: l.value.to_string(),
-                    gross: l.gross_weight.to_string(),
-                    net: l.net_weight.to_string(),
+                    gross: l.gross_weight.normalize().to_string(),
+                    net: l.net_weight.normalize().to_string(),
                     invt_nos: invt.join(" "),
                 }
             })

@@ -3,7 +3,11 @@
 //! then `greenlane ingest`, which leaves the officers' cases unworked): sign in, work cases to a
 //! decision and a re-route and find them in the audit trail and the Decision JSON, see the
 //! criteria and every dashboard chart drawn with data, switch the language, and as an exporter see only that
-//! exporter's lists.
+//! exporter's lists. A second test pushes a few days of traffic with the warehouse's arrivals
+//! over HTTP and walks the flights page (its chart of load against capacity, a flight's MAWB and
+//! load, the MAWB's FWB and FHL) and the summaries page (a declaration's lines and the invtNos
+//! behind them), as an officer and as an exporter; it leaves a screenshot of each page in its
+//! temporary folder, or in `SCREENSHOTS` when that is set.
 //!
 //! Without Chromium the test says so and passes, except under CI (`CI` set), where a missing
 //! browser is a failure: `.ci/run` installs it.
@@ -504,4 +508,246 @@ fn officers_directors_and_exporters_work_in_the_browser() {
     assert_eq!(b.text("#exporter-code"), exporter_code, "the query cannot widen an exporter's view");
     b.go(&format!("{base}/queue"));
     assert!(b.text("#message").contains("may not"), "exporters have no queue");
+}
+
+/// Where the flights test leaves its screenshots: `SCREENSHOTS` if set (to look at them after the
+/// run), else the test's temporary folder.
+fn screenshot(b: &Browser<'_>, dir: &Path, name: &str) {
+    use base64::Engine as _;
+    let png = b.cmd("GET", "/screenshot", None);
+    let png = base64::engine::general_purpose::STANDARD.decode(png.as_str().expect("a screenshot")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    let dir = std::env::var_os("SCREENSHOTS").map_or_else(|| dir.to_path_buf(), std::path::PathBuf::from);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+/// After two days of traffic with the warehouse's arrivals, and quiet days whose message time
+/// carries the hub past its flights' departures: the flights page draws load against capacity
+/// and lists each flight with its MAWB and load, a MAWB link opens that MAWB's FWB and FHL, the
+/// summaries page shows a declaration's lines with the invtNos behind each; an exporter sees its
+/// own flights, MAWBs and summaries only.
+#[test]
+fn flights_and_summaries_in_the_browser() {
+    use greenlane_sim::arrivals::{ArrivalNoise, arrivals};
+    use greenlane_sim::{SimConfig, generate};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    if !chromium_is_here() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let start = time::macros::date!(2026 - 11 - 16);
+    let mut messages: Vec<(String, usize, Vec<u8>)> = Vec::new();
+    let mut parcels_of: BTreeMap<String, usize> = BTreeMap::new();
+    for d in 0..6 {
+        let day = start + time::Duration::days(d);
+        let parcels = if d < 2 { 60 } else { 4 };
+        let sim = generate(&SimConfig { parcels, seed: 500 + d as u64, day, ..SimConfig::default() }).unwrap();
+        for t in sim.truth() {
+            *parcels_of.entry(t.ebc_code.clone()).or_default() += 1;
+        }
+        for m in sim.messages().chain(arrivals(&sim, &ArrivalNoise::default())) {
+            let n = messages.len();
+            messages.push((m.sent_at, n, m.bytes));
+        }
+    }
+    messages.sort();
+    // The exporter with the most parcels: the likeliest to be on a flight.
+    let exporter_code =
+        parcels_of.iter().max_by_key(|(code, n)| (**n, std::cmp::Reverse((*code).clone()))).unwrap().0.clone();
+    std::fs::create_dir_all(&data).unwrap();
+    let officer = token(&data, &["--role", "officer", "--name", "officer-li"]);
+    let exporter = token(&data, &["--role", "enterprise", "--name", "shop", "--ebc", &exporter_code]);
+    let server = Server::on_folder(&data);
+    let base = server.base.clone();
+    let posted = Instant::now();
+    for (_, _, body) in &messages {
+        let (status, reply) = server.post(Some(ADMIN), body);
+        assert_eq!(status, 200, "{reply}");
+    }
+    eprintln!("flights test: {} messages posted in {:.1} s", messages.len(), posted.elapsed().as_secs_f64());
+
+    // The day with the most departed MAWBs, its flights as the API gives them.
+    let mut best: Option<(String, Value)> = None;
+    for d in 0..8 {
+        let date = (start + time::Duration::days(d)).to_string();
+        let (status, body) = server.get(Some(ADMIN), &format!("/api/v1/flights?date={date}"));
+        assert_eq!(status, 200, "{body}");
+        let flights: Value = serde_json::from_str(&body).unwrap();
+        let count = |f: &Value| {
+            f["flights"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["status"] == "departed")
+                .map(|f| f["mawbs"].as_array().unwrap().len())
+                .sum::<usize>()
+        };
+        if best.as_ref().is_none_or(|(_, b)| count(&flights) > count(b)) {
+            best = Some((date, flights));
+        }
+    }
+    let (date, flights) = best.unwrap();
+    let flights = flights["flights"].as_array().unwrap().clone();
+    let loaded = flights.iter().find(|f| f["status"] == "departed" && !f["mawbs"].as_array().unwrap().is_empty());
+    let flight = loaded.unwrap_or_else(|| panic!("no flight departed with a MAWB in the days after {start}"));
+    let mawb = flight["mawbs"][0]["mawb"].as_str().unwrap().to_owned();
+    let owners = |f: &Value| -> BTreeMap<String, BTreeSet<String>> {
+        f["mawbs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let lists = m["lists"].as_array().unwrap().iter().map(|l| l["ebcCode"].as_str().unwrap().to_owned());
+                (m["mawb"].as_str().unwrap().to_owned(), lists.collect())
+            })
+            .collect()
+    };
+    let by_mawb: BTreeMap<String, BTreeSet<String>> = flights.iter().flat_map(owners).collect();
+
+    let driver = Driver::start();
+    let b = Browser::open(&driver);
+    // Tall enough that a screenshot holds a page's chart and its tables.
+    b.cmd("POST", "/window/rect", Some(json!({"width": 1366, "height": 1500})));
+    b.go(&format!("{base}/"));
+    b.wait_url("/signin");
+    b.type_into("#token", &officer);
+    b.click("#signin");
+    b.wait_url("/queue");
+
+    // The flights page: the chart of load against capacity, drawn with a point per flight.
+    b.go(&format!("{base}/flights?date={date}"));
+    assert_eq!(b.text("#flights-date"), date);
+    b.wait_for("return document.body.getAttribute('data-charts-drawn') !== null", "the flights chart");
+    let chart = b.script(
+        "const c = Chart.getChart(document.getElementById('chart-flights')); \
+         return c ? c.data.datasets.map(d => [d.label, d.data.length, d.data.filter(v => v > 0).length]) : null",
+    );
+    let chart = chart.as_array().unwrap_or_else(|| panic!("no chart on the flights page"));
+    assert_eq!(chart.len(), 2, "load and capacity: {chart:?}");
+    for series in chart {
+        assert_eq!(series[1].as_u64().unwrap() as usize, flights.len(), "a point per flight: {chart:?}");
+    }
+    assert!(chart[0][2].as_u64().unwrap() >= 1 && chart[1][2].as_u64().unwrap() as usize == flights.len(), "{chart:?}");
+    // The flight's row: its MAWB and its load, as the API gives them.
+    let row = b.script(&format!(
+        "const r = [...document.querySelectorAll('tr.flight-row')].find(r => r.querySelector('a.mawb-link[href=\"/mawbs/{mawb}\"]')); \
+         return r ? [...r.cells].map(c => c.textContent.trim()) : null"
+    ));
+    let row: Vec<&str> =
+        row.as_array().unwrap_or_else(|| panic!("no row links {mawb}")).iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(row[0], flight["flightNo"].as_str().unwrap(), "{row:?}");
+    assert_eq!(row[4], format!("{:.1}", flight["loadedG"].as_u64().unwrap() as f64 / 1000.0), "{row:?}");
+    assert_eq!(row[7], flight["parcels"].to_string(), "{row:?}");
+    assert!(row[8].contains(&mawb), "{row:?}");
+    let rows = b.script("return document.querySelectorAll('tr.flight-row').length").as_u64().unwrap();
+    assert_eq!(rows as usize, flights.len());
+    screenshot(&b, dir.path(), "flights");
+
+    // The MAWB link: its FWB and FHL as the API serves them, and its ONE Record JSON-LD.
+    b.click(&format!("a.mawb-link[href='/mawbs/{mawb}']"));
+    b.wait_url(&format!("/mawbs/{mawb}"));
+    assert_eq!(b.text("#mawb-number"), mawb);
+    assert_eq!(b.text("#mawb-flight"), format!("{} {date}", flight["flightNo"].as_str().unwrap()));
+    for kind in ["fwb", "fhl"] {
+        let (status, served) = server.get(Some(ADMIN), &format!("/api/v1/mawbs/{mawb}/{kind}"));
+        assert_eq!(status, 200);
+        let shown = b.script(&format!("return document.getElementById('{kind}').textContent"));
+        assert_eq!(shown.as_str().unwrap(), served, "the page shows the {kind} the API serves");
+    }
+    let json_ld = b.script("return JSON.parse(document.getElementById('onerecord').textContent)");
+    assert_eq!(json_ld["@type"], "cargo:Waybill", "{json_ld}");
+    assert_eq!(
+        format!(
+            "{}-{}",
+            json_ld["cargo:waybillPrefix"].as_str().unwrap(),
+            json_ld["cargo:waybillNumber"].as_str().unwrap()
+        ),
+        mawb
+    );
+    let parcels = b.script(
+        "const d = JSON.parse(document.getElementById('onerecord').textContent); \
+         return d['cargo:houseWaybills'].flatMap(h => h['cargo:shipment']['cargo:pieces']).flatMap(p => p['cargo:containedPieces'] || []).length",
+    );
+    assert_eq!(
+        parcels.as_u64().unwrap() as usize,
+        flight["mawbs"][0]["lists"].as_array().unwrap().len(),
+        "a parcel a list"
+    );
+    screenshot(&b, dir.path(), "mawb");
+
+    // The summaries page: the month's declarations, a line's invtNos among the departed lists.
+    b.go(&format!("{base}/summaries?month=2026-11"));
+    assert_eq!(b.text("#summary-month"), "2026-11");
+    let lines = b.script(
+        "return [...document.querySelectorAll('table.declaration tr.declaration-line')].map(r => [r.closest('section').dataset.ebc, r.cells[1].textContent, r.cells[10].textContent])",
+    );
+    let lines = lines.as_array().unwrap();
+    assert!(!lines.is_empty(), "the departed lists make a declaration");
+    let (status, body) = server.get(Some(ADMIN), "/api/v1/summaries?month=2026-11");
+    assert_eq!(status, 200, "{body}");
+    let mut departed_invt: BTreeSet<String> = BTreeSet::new();
+    for d in 0..8 {
+        let date = (start + time::Duration::days(d)).to_string();
+        let (_, body) = server.get(Some(ADMIN), &format!("/api/v1/flights?date={date}"));
+        let day: Value = serde_json::from_str(&body).unwrap();
+        for f in day["flights"].as_array().unwrap() {
+            for m in f["mawbs"].as_array().unwrap() {
+                for l in m["lists"].as_array().unwrap().iter().filter(|l| l["state"] == "departed") {
+                    departed_invt.insert(l["invtNo"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+    }
+    for line in lines {
+        let invts: Vec<&str> = line[2].as_str().unwrap().split_whitespace().collect();
+        assert!(!invts.is_empty(), "a line names the lists behind it: {line}");
+        assert_eq!(line[1].as_str().unwrap().len(), 10, "a 10-digit HS code: {line}");
+        for i in invts {
+            assert!(departed_invt.contains(i), "{i} of {line} departed on a flight");
+        }
+    }
+    screenshot(&b, dir.path(), "summaries");
+
+    // In Chinese, the flights page's own words too.
+    b.go(&format!("{base}/flights?date={date}"));
+    b.click("#lang-switch");
+    b.wait_for("return document.documentElement.lang === 'zh-CN'", "the Chinese page");
+    let heads = b.script("return [...document.querySelectorAll('#flight-list th')].map(h => h.textContent)");
+    assert_eq!(heads[0], "航班", "{heads}");
+    assert!(b.text("tr.flight-row.status-departed").contains("已离港"));
+    b.wait_for("return document.body.getAttribute('data-charts-drawn') !== null", "the flights chart");
+    screenshot(&b, dir.path(), "flights-zh");
+    b.click("#lang-switch");
+    b.wait_for("return document.documentElement.lang === 'en'", "the English page");
+
+    // The exporter: its flights and MAWBs, its summaries, and no one else's.
+    b.click("#signout");
+    b.wait_url("/signin");
+    b.type_into("#token", &exporter);
+    b.click("#signin");
+    b.wait_url("/exporter");
+    b.go(&format!("{base}/summaries?month=2026-11&ebc=someone-else"));
+    let sections =
+        b.script("return [...document.querySelectorAll('section.exporter-summaries')].map(s => s.dataset.ebc)");
+    assert_eq!(sections, json!([exporter_code]), "an exporter sees its own summaries only");
+    b.go(&format!("{base}/flights?date={date}"));
+    let shown = b.script("return [...document.querySelectorAll('a.mawb-link')].map(a => a.textContent)");
+    let shown: Vec<&str> = shown.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for m in &shown {
+        assert!(by_mawb[*m].contains(&exporter_code), "{m} carries none of {exporter_code}'s lists");
+    }
+    let own: Vec<&String> = by_mawb.iter().filter(|(_, o)| o.contains(&exporter_code)).map(|(m, _)| m).collect();
+    assert!(!own.is_empty(), "{exporter_code} has lists on a MAWB of {date}");
+    assert_eq!(shown.len(), own.len(), "an exporter sees each of its MAWBs that day: {shown:?} {own:?}");
+    screenshot(&b, dir.path(), "flights-exporter");
+    if let Some((theirs, _)) = by_mawb.iter().find(|(_, o)| !o.contains(&exporter_code)) {
+        b.go(&format!("{base}/mawbs/{theirs}"));
+        assert!(
+            b.source().contains(&format!("no MAWB {theirs} was issued")),
+            "another's MAWB is unknown to an exporter"
+        );
+    }
 }

@@ -4,13 +4,15 @@
 //! must hold: every released and arrived list is on exactly one flight or says why not; no
 //! flight or ULD is over its weight or volume; every MAWB's check digit is valid; every list on
 //! a departed flight is 899; every FWB, FHL and FFM served re-reads with greenlane-cargo to the
-//! same values; an enterprise token sees only its own; the month's summary declarations add up
-//! exactly to the departed lists behind them, none in two.
+//! same values, and so does the ONE Record JSON-LD of each MAWB; an enterprise token sees only
+//! its own; the month's summary declarations add up exactly to the departed lists behind them,
+//! none in two.
 
 mod common;
 
 use common::{ADMIN, Server};
 use greenlane_cargo::imp::{ffm, fhl, fwb};
+use greenlane_cargo::onerecord::{self, Document};
 use greenlane_core::{ListKey, ListStatus, MessageTime};
 use greenlane_sim::arrivals::{ArrivalNoise, arrivals};
 use greenlane_sim::{SimConfig, generate};
@@ -132,7 +134,41 @@ fn a_simulated_week_flies_out_whole() {
                 assert_eq!(houses, h.master.quantity.weight.value, "{number}: houses add up to the master");
                 assert_eq!(h.master.quantity.weight.value, w.consignment.quantity.weight.value);
                 assert_eq!(fhl::write(&h).unwrap(), text);
-                documents += 2;
+                // The ONE Record JSON-LD: the same MAWB, houses, pieces and weights.
+                let doc = one_record(&server, ADMIN, number).unwrap_or_else(|(s, b)| panic!("{number}: {s} {b}"));
+                let master = &doc.master;
+                assert!(master.is_master());
+                let prefix = master.waybill_prefix.as_deref().unwrap();
+                assert_eq!(format!("{prefix}-{}", master.waybill_number), number);
+                assert_eq!(master.arrival_location.airport_code(), m["destination"].as_str());
+                assert_eq!(master.shipment.pieces.len() as u64, m["pieces"].as_u64().unwrap());
+                let gross = master.shipment.total_gross_weight.decimal().unwrap();
+                assert_eq!(gross, w.consignment.quantity.weight.value, "{number}");
+                // The flights API gives the exact grams; the waybills round each bag up to 0.1 kg.
+                let exact: Decimal = m["grossKg"].to_string().parse().unwrap();
+                assert!(
+                    gross >= exact && gross - exact < Decimal::new(1, 1) * Decimal::from(h.houses.len()),
+                    "{number}"
+                );
+                let hawbs: Vec<&str> = master.house_waybills.iter().map(|x| x.waybill_number.as_str()).collect();
+                assert_eq!(hawbs, h.houses.iter().map(|x| x.hawb.as_str()).collect::<Vec<_>>());
+                let houses: Decimal =
+                    master.house_waybills.iter().map(|x| x.shipment.total_gross_weight.decimal().unwrap()).sum();
+                assert_eq!(houses, gross, "{number}: the JSON-LD's houses add up to its master");
+                // Each bag holds its parcels: the lists on the MAWB, by logistics number.
+                let mut inside: Vec<&str> = master
+                    .house_waybills
+                    .iter()
+                    .flat_map(|x| &x.shipment.pieces)
+                    .flat_map(|p| &p.contained_pieces)
+                    .map(|c| c.other_identifiers[0].value.as_str())
+                    .collect();
+                let mut listed: Vec<&str> =
+                    m["lists"].as_array().unwrap().iter().map(|l| l["logisticsNo"].as_str().unwrap()).collect();
+                inside.sort_unstable();
+                listed.sort_unstable();
+                assert_eq!(inside, listed, "{number}: the parcels in its bags are the lists on it");
+                documents += 3;
             }
             if !f["mawbs"].as_array().unwrap().is_empty() {
                 let (status, text) = server.get(Some(ADMIN), &format!("/api/v1/flights/{flight_no}/{date}/ffm"));
@@ -166,9 +202,14 @@ fn a_simulated_week_flies_out_whole() {
     assert_eq!((status, json(&body)["code"].as_str()), (400, Some("bad_mawb")), "{body}");
     let (status, body) = server.get(Some(ADMIN), "/api/v1/mawbs/071-99999992/fwb");
     assert_eq!((status, json(&body)["code"].as_str()), (404, Some("unknown_mawb")), "{body}");
+    let (status, body) = one_record(&server, ADMIN, "071-10000004").unwrap_err();
+    assert_eq!((status, json(&body)["code"].as_str()), (400, Some("bad_mawb")), "{body}");
+    let (status, body) = one_record(&server, ADMIN, "071-99999992").unwrap_err();
+    assert_eq!((status, json(&body)["code"].as_str()), (404, Some("unknown_mawb")), "{body}");
 
     // An enterprise sees its own lists and MAWBs only.
     let mut own = 0;
+    let mut own_parcels: BTreeSet<String> = BTreeSet::new();
     for d in 0..20 {
         let date = (week_start() + Duration::days(d)).to_string();
         let (status, body) = server.get(Some(&shop), &format!("/api/v1/flights?date={date}"));
@@ -179,6 +220,7 @@ fn a_simulated_week_flies_out_whole() {
                 assert!(!lists.is_empty());
                 assert!(lists.iter().all(|l| l["ebcCode"] == exporter.as_str()), "{m}");
                 own += lists.len();
+                own_parcels.extend(lists.iter().map(|l| l["logisticsNo"].as_str().unwrap().to_owned()));
             }
         }
     }
@@ -187,7 +229,15 @@ fn a_simulated_week_flies_out_whole() {
         on_flight.iter().filter(|(k, _)| k.ebc_code == exporter).map(|(_, (_, m))| m.as_str()).collect();
     if !mine.contains(theirs.as_str()) {
         assert_eq!(server.get(Some(&shop), &format!("/api/v1/mawbs/{theirs}/fwb")).0, 404);
+        assert_eq!(one_record(&server, &shop, &theirs).unwrap_err().0, 404);
     }
+    let own_mawb = mine.iter().next().expect("the exporter has lists on some MAWB");
+    let doc = one_record(&server, &shop, own_mawb).expect("an exporter reads its own MAWB's JSON-LD");
+    let bags = doc.master.house_waybills.iter().flat_map(|x| &x.shipment.pieces);
+    let parcels: Vec<&str> =
+        bags.flat_map(|p| &p.contained_pieces).map(|c| c.other_identifiers[0].value.as_str()).collect();
+    assert!(!parcels.is_empty());
+    assert!(parcels.iter().all(|p| own_parcels.contains(*p)), "{own_mawb}: an exporter sees its own parcels only");
     assert_eq!(own, on_flight.keys().filter(|k| k.ebc_code == exporter).count());
     // The month's summary declarations, as an officer sees them (every exporter).
     let (status, body) = server.get(Some(ADMIN), "/api/v1/summaries?month=2026-11");
@@ -242,6 +292,24 @@ fn a_simulated_week_flies_out_whole() {
             + r.cargo_parcels_in(CargoState::Loaded, None).unwrap().len()
     );
     summaries_add_up(&month, &mut *r);
+}
+
+/// `GET /api/v1/mawbs/{number}/onerecord`: the document, served as JSON-LD, or the status and body
+/// of the refusal.
+fn one_record(server: &Server, token: &str, number: &str) -> Result<Document, (u16, String)> {
+    let mut response = common::agent()
+        .get(format!("{}/api/v1/mawbs/{number}/onerecord", server.base))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let status = response.status().as_u16();
+    let media = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = response.body_mut().read_to_string().unwrap();
+    if status != 200 {
+        return Err((status, body));
+    }
+    assert_eq!(media.as_deref(), Some(onerecord::MEDIA_TYPE), "{number}");
+    Ok(Document::from_json(&body).unwrap_or_else(|e| panic!("{number} JSON-LD: {e}\n{body}")))
 }
 
 /// Each declaration of the month (accepted or draft) holds departed lists only, no list is in

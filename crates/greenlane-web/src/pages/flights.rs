@@ -1,9 +1,10 @@
 //! The flights page: the flights departing on a day (Beijing time) as the hub loaded them, load
-//! against capacity per flight and per route, and a chart of the two (staff only).
+//! against capacity per flight and per route, and a chart of the two. Staff see every flight; an
+//! enterprise the flights carrying its lists, with only the MAWBs that do (as the flights API).
 
 use super::{Nav, Page, blocking, page, render, unavailable};
 use crate::WebState;
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,22 +20,70 @@ pub struct FlightsQuery {
     date: String,
 }
 
+/// The page's own words, in both languages (the status is the API's word, kept as the row's class).
+struct Words {
+    routes: &'static str,
+    route: &'static str,
+    flight: &'static str,
+    departure: &'static str,
+    status: &'static str,
+    loaded: &'static str,
+    capacity: &'static str,
+    load: &'static str,
+    parcels: &'static str,
+    chart: &'static str,
+    closed: &'static str,
+    departed: &'static str,
+}
+
+const EN: Words = Words {
+    routes: "Routes",
+    route: "Route",
+    flight: "Flight",
+    departure: "Departure",
+    status: "Status",
+    loaded: "kg loaded",
+    capacity: "kg capacity",
+    load: "Load",
+    parcels: "Parcels",
+    chart: "Load against capacity, kg",
+    closed: "closed",
+    departed: "departed",
+};
+
+const ZH: Words = Words {
+    routes: "航线",
+    route: "航线",
+    flight: "航班",
+    departure: "起飞",
+    status: "状态",
+    loaded: "已装载 kg",
+    capacity: "运力 kg",
+    load: "装载率",
+    parcels: "包裹",
+    chart: "装载与运力（kg）",
+    closed: "已截载",
+    departed: "已离港",
+};
+
 struct FlightLine {
     flight_no: String,
     route: String,
     departure: String,
     status: &'static str,
+    status_word: &'static str,
     loaded_kg: String,
     capacity_kg: String,
     percent: String,
     parcels: u64,
-    mawbs: String,
+    mawbs: Vec<String>,
 }
 
 #[derive(Template)]
 #[template(path = "flights.html")]
 struct FlightsPage {
     t: &'static Tr,
+    w: &'static Words,
     nav: Nav,
     date: String,
     rows: Vec<FlightLine>,
@@ -43,8 +92,14 @@ struct FlightsPage {
     data_json: String,
 }
 
+/// A load as a share of capacity; a load too small to show at one decimal is "< 0.1 %", so that
+/// it does not read as an empty flight.
 fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 { "0.0 %".into() } else { format!("{:.1} %", part as f64 * 100.0 / whole as f64) }
+    if whole == 0 {
+        return "0.0 %".into();
+    }
+    let share = part as f64 * 100.0 / whole as f64;
+    if part > 0 && share < 0.05 { "< 0.1 %".into() } else { format!("{share:.1} %") }
 }
 
 fn kg(grams: u64) -> String {
@@ -61,11 +116,12 @@ fn midnight(date: &str) -> Option<MessageTime> {
 }
 
 pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q): Query<FlightsQuery>) -> Response {
-    let p: Page = match page(&state, &headers, Endpoint::Dashboard) {
+    let p: Page = match page(&state, &headers, Endpoint::ReadDecisions) {
         Ok(p) => p,
         Err(r) => return *r,
     };
     let wanted = q.date.trim().to_owned();
+    let own = p.caller.acting_enterprise();
     let found = blocking(&state, move |r| {
         // The day asked for, else the day of the hub's cargo clock.
         let start = match midnight(&wanted) {
@@ -76,7 +132,24 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
                 MessageTime(stamp)
             }
         };
-        Ok((start, r.cargo_flights_between(start, start.plus_seconds(86_400))?))
+        let mut flights = r.cargo_flights_between(start, start.plus_seconds(86_400))?;
+        if let Some(own) = own {
+            let mut kept = Vec::new();
+            for mut f in flights {
+                let mine: std::collections::BTreeSet<String> = r
+                    .cargo_parcels_on(&f.key)?
+                    .into_iter()
+                    .filter(|p| p.list.ebc_code == own)
+                    .filter_map(|p| p.mawb)
+                    .collect();
+                if !mine.is_empty() {
+                    f.mawbs.retain(|m| mine.contains(m));
+                    kept.push(f);
+                }
+            }
+            flights = kept;
+        }
+        Ok((start, flights))
     })
     .await;
     let (start, flights) = match found {
@@ -84,6 +157,7 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
         Err(why) => return unavailable(&p, why),
     };
     let date = start.to_rfc3339()[..10].to_owned();
+    let w = if p.lang == Lang::Zh { &ZH } else { &EN };
     let mut routes: BTreeMap<String, (usize, u64, u64)> = BTreeMap::new();
     let mut labels = Vec::new();
     let (mut loads, mut capacities) = (Vec::new(), Vec::new());
@@ -102,22 +176,24 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
                 route: f.route.clone(),
                 departure: f.key.departure.to_rfc3339()[..16].replace('T', " "),
                 status: f.status.as_str(),
+                status_word: if f.status.as_str() == "departed" { w.departed } else { w.closed },
                 loaded_kg: kg(f.gross_g),
                 capacity_kg: kg(f.capacity_g),
                 percent: percent(f.gross_g, f.capacity_g),
                 parcels: f.parcels,
-                mawbs: f.mawbs.join(", "),
+                mawbs: f.mawbs.clone(),
             }
         })
         .collect();
     let data = serde_json::json!({ "charts": [{
         "id": "flights",
-        "kind": "line",
+        "kind": "capacity",
         "labels": labels,
-        "series": [{ "label": "kg loaded", "values": loads }, { "label": "kg capacity", "values": capacities }],
+        "series": [{ "label": w.loaded, "values": loads }, { "label": w.capacity, "values": capacities }],
     }]});
     let page = FlightsPage {
         t: p.t,
+        w,
         nav: p.nav,
         date,
         rows,
