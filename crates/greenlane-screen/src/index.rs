@@ -120,6 +120,11 @@ pub(crate) struct Index {
 
 /// The words below this similarity to a query word do not make a name a candidate.
 const EXPANSION_MIN: f64 = 0.78;
+/// Words of this many letters or more are looked up two slips away, not one: slips grow with a
+/// word's length, and two slips in eight letters leave three quarters of the word as typed, the
+/// share one slip leaves in a word of four, the shortest the deletion index serves. Whether the
+/// two words then pair is still the similarity's decision (`score::word_similarity`).
+const TWO_SLIP_MIN_LETTERS: usize = 8;
 /// A skeleton shared by more words than this is too common to find candidates with.
 const SKELETON_FANOUT: usize = 400;
 /// A common given or family name is "very common" (weak evidence) when at least this many
@@ -377,7 +382,12 @@ impl Index {
                     None::<()>
                 };
                 lookup(form);
-                find_deletion(form, lookup);
+                find_deletion(form, &mut lookup);
+                // Two slips in a long word ("Trafalgura" / "Trafigura"): its two-letter
+                // deletions against the listed words and their one-letter deletions.
+                if form.len() >= TWO_SLIP_MIN_LETTERS {
+                    find_deletion(form, |once| find_deletion(once, &mut lookup));
+                }
             }
         } else if text.len() >= 2 {
             find_deletion(text, |variant| {
