@@ -67,8 +67,9 @@ def main():
     scan_us = float(re.search(r"\| brute-force Jaro-Winkler scan \| ([\d.]+) µs", table).group(1))
     scan_queries = int(re.search(r"scan: (\d+) queries per round", table).group(1))
     with tempfile.TemporaryDirectory() as per_query, tempfile.TemporaryDirectory() as scan_dir:
-        pattern = "*Screener::screen_with_floor*"
-        queries = callgrind(binary, [f"--toggle-collect={pattern}", f"--dump-after={pattern}"], per_query)
+        # --dump-after takes the function's full name, not a pattern.
+        function = "greenlane_screen::Screener::screen_with_floor"
+        queries = callgrind(binary, [f"--toggle-collect={function}", f"--dump-after={function}"], per_query)
         queries = [q for q in queries if q > 0]
         scan_total = sum(callgrind(binary, ["--toggle-collect=*screen::scan*"], scan_dir))
     queries.sort()
