@@ -12,9 +12,9 @@ not. This script:
   3. runs it again under callgrind counting only the scan (`scan`): instructions per scan query;
   4. prints the baseline's instructions per second in step 1's run (scan instructions per query
      over its on-CPU time per query) and each query percentile converted to time at that speed.
-The conversion assumes a query retires instructions as fast as the scan does; the scan's loop is
-cache-friendly, a query's hash lookups less so, so the converted figure is a floor, not a
-measurement. The bench's own wall-clock p50 is printed beside it, with the load average.
+The conversion assumes a query retires instructions as fast as the scan does, which is an
+assumption, not a measurement (a query's hash lookups miss the cache more, its short loops may
+retire faster); the bench's own wall-clock p50 is printed beside it, with the load average.
 
     python3 crates/greenlane-screen/benches/instructions.py [--taskset CPU]
 """

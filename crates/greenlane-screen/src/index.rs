@@ -343,6 +343,8 @@ impl Index {
     /// consonant skeleton or vowel pattern, or the same organisation word.
     fn similar_words(&self, word: &Word) -> Vec<(VocabId, f64)> {
         let mut similar: Vec<(VocabId, f64)> = Vec::new();
+        // How many were found so far, readable while `consider` holds `similar`.
+        let found = std::cell::Cell::new(0usize);
         let mut consider = |id: VocabId| {
             if similar.iter().any(|(known, _)| *known == id) {
                 return;
@@ -350,6 +352,7 @@ impl Index {
             let sim = score::word_similarity(word, &self.words[id as usize]);
             if sim >= EXPANSION_MIN {
                 similar.push((id, sim));
+                found.set(found.get() + 1);
             }
         };
         let text = &*word.text;
@@ -384,8 +387,10 @@ impl Index {
                 lookup(form);
                 find_deletion(form, &mut lookup);
                 // Two slips in a long word ("Trafalgura" / "Trafigura"): its two-letter
-                // deletions against the listed words and their one-letter deletions.
-                if form.len() >= TWO_SLIP_MIN_LETTERS {
+                // deletions against the listed words and their one-letter deletions, only where
+                // nothing closer was found (a word with a listed likeness one slip away is that
+                // word, and the quadratic lookup is the costliest here).
+                if form.len() >= TWO_SLIP_MIN_LETTERS && found.get() == 0 {
                     find_deletion(form, |once| find_deletion(once, &mut lookup));
                 }
             }
