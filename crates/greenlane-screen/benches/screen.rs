@@ -11,6 +11,12 @@
 //! descheduled shows in p99. Throughput and the ratio come from each round's on-CPU time of the
 //! thread (`/proc/thread-self/schedstat`, read after a yield), falling back to wall-clock time
 //! where Linux does not provide it.
+//!
+//! Wall-clock time on a machine shared with other builds is noisy, so the bench also prints the
+//! load average before and after, and the scan's on-CPU time per query serves as the baseline
+//! loop for `benches/instructions.py`: callgrind counts the instructions of a query and of a
+//! scan query (`SCREEN_BENCH_ROUNDS=1` runs one round), and the scan's instructions per second
+//! in this run turn a query's instructions into time at this run's speed.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -23,6 +29,7 @@ use greenlane_screen::similarity::jaro_winkler;
 use greenlane_screen::{Kind, Query, Screener, normalize_name};
 
 /// Rounds; each runs the indexed screener over every labelled query and the scan over a sample.
+/// `SCREEN_BENCH_ROUNDS` overrides it (one round under callgrind).
 const ROUNDS: usize = 9;
 /// Queries the brute-force scan answers per round (it takes milliseconds each).
 const SCAN_SAMPLE: usize = 60;
@@ -37,7 +44,9 @@ fn labelled_queries() -> Vec<String> {
         .collect()
 }
 
-/// The best Jaro-Winkler similarity of the normalized query to any normalized listed name.
+/// The best Jaro-Winkler similarity of the normalized query to any normalized listed name. Not
+/// inlined, so that callgrind can count its instructions (`benches/instructions.py`).
+#[inline(never)]
 fn scan(names: &[String], query: &str) -> f64 {
     let query = normalize_name(query, Kind::Unknown);
     let query = query.as_bytes();
@@ -57,8 +66,17 @@ fn median(values: &mut [f64]) -> f64 {
     values[values.len() / 2]
 }
 
+/// The 1-, 5- and 15-minute load averages (`/proc/loadavg`), or "unknown".
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
+    let rounds = std::env::var("SCREEN_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROUNDS);
+    let load_before = load_average();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let load_started = Instant::now();
     let screener = Screener::load_dir(&dir).expect("lists load");
@@ -75,12 +93,12 @@ fn main() {
 
     let scan_queries: Vec<&String> =
         queries.iter().step_by((queries.len() / SCAN_SAMPLE).max(1)).take(SCAN_SAMPLE).collect();
-    let mut latencies = Vec::with_capacity(ROUNDS * queries.len());
+    let mut latencies = Vec::with_capacity(rounds * queries.len());
     let mut indexed_per_query = Vec::new();
     let mut scan_per_query = Vec::new();
     let mut ratios = Vec::new();
     let mut hits = 0usize;
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let mut run_indexed = || {
             timed(|| {
                 for query in &queries {
@@ -116,7 +134,8 @@ fn main() {
     let indexed = median(&mut indexed_per_query);
     let scanned = median(&mut scan_per_query);
     println!("lists loaded and indexed in {load_time:.2?}; {} names indexed", names.len());
-    println!("{} labelled queries × {ROUNDS} rounds; scan: {} queries per round", queries.len(), scan_queries.len());
+    println!("{} labelled queries × {rounds} rounds; scan: {} queries per round", queries.len(), scan_queries.len());
+    println!("load average before: {load_before}; after: {}", load_average());
     println!("| contender | per query (median over rounds) | queries/s | p50 | p99 |");
     println!("|---|---:|---:|---:|---:|");
     println!(
@@ -126,7 +145,7 @@ fn main() {
         percentile(&latencies, 0.50).as_secs_f64() * 1e6,
         percentile(&latencies, 0.99).as_secs_f64() * 1e6
     );
-    println!("| brute-force Jaro-Winkler scan | {:.0} µs | {:.0} | | |", scanned * 1e6, 1.0 / scanned);
+    println!("| brute-force Jaro-Winkler scan | {:.1} µs | {:.0} | | |", scanned * 1e6, 1.0 / scanned);
     let spread = {
         let mut sorted = ratios.clone();
         sorted.sort_by(f64::total_cmp);
@@ -137,7 +156,7 @@ fn main() {
         median(&mut ratios),
         spread.0,
         spread.1,
-        hits / ROUNDS
+        hits / rounds
     );
     println!(
         "{}",

@@ -120,6 +120,11 @@ pub(crate) struct Index {
 
 /// The words below this similarity to a query word do not make a name a candidate.
 const EXPANSION_MIN: f64 = 0.78;
+/// Words of this many letters or more are looked up two slips away, not one: slips grow with a
+/// word's length, and two slips in eight letters leave three quarters of the word as typed, the
+/// share one slip leaves in a word of four, the shortest the deletion index serves. Whether the
+/// two words then pair is still the similarity's decision (`score::word_similarity`).
+const TWO_SLIP_MIN_LETTERS: usize = 8;
 /// A skeleton shared by more words than this is too common to find candidates with.
 const SKELETON_FANOUT: usize = 400;
 /// A common given or family name is "very common" (weak evidence) when at least this many
@@ -338,6 +343,8 @@ impl Index {
     /// consonant skeleton or vowel pattern, or the same organisation word.
     fn similar_words(&self, word: &Word) -> Vec<(VocabId, f64)> {
         let mut similar: Vec<(VocabId, f64)> = Vec::new();
+        // How many were found so far, readable while `consider` holds `similar`.
+        let found = std::cell::Cell::new(0usize);
         let mut consider = |id: VocabId| {
             if similar.iter().any(|(known, _)| *known == id) {
                 return;
@@ -345,6 +352,7 @@ impl Index {
             let sim = score::word_similarity(word, &self.words[id as usize]);
             if sim >= EXPANSION_MIN {
                 similar.push((id, sim));
+                found.set(found.get() + 1);
             }
         };
         let text = &*word.text;
@@ -377,7 +385,14 @@ impl Index {
                     None::<()>
                 };
                 lookup(form);
-                find_deletion(form, lookup);
+                find_deletion(form, &mut lookup);
+                // Two slips in a long word ("Trafalgura" / "Trafigura"): its two-letter
+                // deletions against the listed words and their one-letter deletions, only where
+                // nothing closer was found (a word with a listed likeness one slip away is that
+                // word, and the quadratic lookup is the costliest here).
+                if form.len() >= TWO_SLIP_MIN_LETTERS && found.get() == 0 {
+                    find_deletion(form, |once| find_deletion(once, &mut lookup));
+                }
             }
         } else if text.len() >= 2 {
             find_deletion(text, |variant| {

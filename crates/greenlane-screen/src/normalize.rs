@@ -220,6 +220,9 @@ pub struct Normalizer {
     /// Single-word company types of six or more letters and their one-letter deletions, to
     /// recognise them misspelt ("Limitde", "Corporatino").
     org_type_deletions: FastSet<String>,
+    /// Company-type phrases of two or more words, keyed by their last word, to recognise them
+    /// with one word slipped ("Joynt Stock Company").
+    org_types_by_last: FastMap<String, Vec<Vec<String>>>,
     /// The words of common given and family names (`reference/common_names.txt`), normalized.
     common_names: FastSet<String>,
     /// Forms of the heads of compound names, (form, head) (`data/name_heads.tsv`).
@@ -313,6 +316,14 @@ impl Normalizer {
                 org_type_deletions.extend(deletions(&word.text));
             }
         }
+        let mut org_types_by_last: FastMap<String, Vec<Vec<String>>> = FastMap::default();
+        for phrase in org_types.values().flatten().filter(|p| p.len() >= 2) {
+            let last = phrase.last().expect("two words or more").clone();
+            org_types_by_last.entry(last).or_default().push(phrase.clone());
+        }
+        for phrases in org_types_by_last.values_mut() {
+            phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        }
         let person_prefixes = phrase_table(&rigour::stopword_list("PERSON_NAME_PREFIXES"), false);
         let mut org_symbols = FastMap::default();
         let mut org_symbol_deletions = FastMap::default();
@@ -349,6 +360,7 @@ impl Normalizer {
             .collect();
         Normalizer {
             org_types,
+            org_types_by_last,
             person_prefixes,
             org_symbols,
             org_symbol_deletions,
@@ -659,6 +671,13 @@ impl Normalizer {
                 return;
             }
             let at_end = phrase_ending_at(&self.org_types, tokens, end);
+            // A longer type with one word slipped beats the shorter exact one inside it
+            // ("Joynt Stock Company", not "Company").
+            let slipped = self.slipped_org_type_at_end(tokens);
+            if slipped > at_end {
+                tokens.truncate(end - slipped);
+                continue;
+            }
             if at_end > 0 && at_end < end {
                 if at_end == 1
                     && let Some(dropped) = dropped.as_deref_mut()
@@ -684,6 +703,7 @@ impl Normalizer {
                 tokens.truncate(end - 1);
                 continue;
             }
+
             // Inside a name only unmistakable types go ("Steel GmbH Trading"): phrases, or words
             // of three or more letters, never a lone "SA" or "AO" that may be a syllable.
             for at in 1..end.saturating_sub(1) {
@@ -873,6 +893,24 @@ impl Normalizer {
         0
     }
 
+    /// The longest company-type phrase of two or more words that ends the name with one of its
+    /// words, of [`SLIPPED_TYPE_WORD_MIN`] letters or more, one slip off ("Joynt Stock Company"),
+    /// the others exact, and leaves a word before it; as a token count.
+    fn slipped_org_type_at_end(&self, tokens: &[Token]) -> usize {
+        let end = tokens.len();
+        let Some(phrases) = tokens.last().and_then(|last| self.org_types_by_last.get(&last.text)) else { return 0 };
+        let slipped_once = |phrase: &[String]| {
+            let words = &tokens[end - phrase.len()..];
+            let mut slips = phrase.iter().zip(words).filter(|(p, t)| **p != t.text);
+            let slip = slips.next();
+            slips.next().is_none()
+                && words.iter().all(|t| !t.abjad)
+                && slip
+                    .is_some_and(|(p, t)| p.len() >= SLIPPED_TYPE_WORD_MIN && one_slip(p.as_bytes(), t.text.as_bytes()))
+        };
+        phrases.iter().find(|p| p.len() < end && slipped_once(p)).map_or(0, Vec::len)
+    }
+
     fn is_misspelt_org_type(&self, word: &str) -> bool {
         word.len() >= 6
             && (self.org_type_deletions.contains(word)
@@ -898,6 +936,30 @@ pub(crate) fn find_deletion<T>(word: &str, mut f: impl FnMut(&str) -> Option<T>)
         }
     }
     None
+}
+
+/// A word of a company-type phrase is recognised one slip off at this length or more: shorter
+/// words ("Co", "Ltd", "Bank") are too often another word one letter away, and the phrase's other
+/// words, exact, already say a company type follows.
+const SLIPPED_TYPE_WORD_MIN: usize = 5;
+
+/// Whether two words differ by one slip: a letter changed, added or left out, or two adjacent
+/// letters swapped.
+fn one_slip(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 if prefix == short.len() => false,
+        0 => {
+            short[prefix + 1..] == long[prefix + 1..]
+                || (prefix + 1 < short.len()
+                    && short[prefix] == long[prefix + 1]
+                    && short[prefix + 1] == long[prefix]
+                    && short[prefix + 2..] == long[prefix + 2..])
+        }
+        1 => short[prefix..] == long[prefix + 1..],
+        _ => false,
+    }
 }
 
 /// The word with one letter left out, for each letter.
@@ -1277,6 +1339,20 @@ pub fn skeleton(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_slip_is_one_letter_changed_added_dropped_or_two_swapped() {
+        for (a, b) in
+            [("joint", "joynt"), ("joint", "jooint"), ("joint", "jont"), ("joint", "jiont"), ("stock", "stokc")]
+        {
+            assert!(one_slip(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+        for (a, b) in
+            [("joint", "joint"), ("joint", "jnoit"), ("joint", "jo"), ("stock", "stuck s"), ("joint", "yoinx")]
+        {
+            assert!(!one_slip(a.as_bytes(), b.as_bytes()), "{a} / {b}");
+        }
+    }
 
     fn words(name: &str, kind: Kind) -> String {
         let normalizer = Normalizer::new();

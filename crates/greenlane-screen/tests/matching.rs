@@ -137,3 +137,17 @@ fn a_name_of_any_length_screens_and_only_its_first_characters_count() {
     assert!(screener.screen(&Query::name(&past_the_cap)).is_empty());
     assert_eq!(screener.screen(&Query::name("Bank Melli Iran")).len(), 1);
 }
+
+/// Two slips in a word of eight letters or more still pair, beside every list of `data/`
+/// ("Trafalgura" / "Trafigura": two letters for one, neither the consonant skeleton nor the
+/// vowels kept, no other naming word to vouch for it; a pair of the public pairs' tuning half).
+#[test]
+fn two_slips_pair_in_a_long_word() {
+    let mut set = greenlane_screen::ListSet::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap();
+    let csv = b"id,name,kind\nt1,Trafigura Group Pte. Ltd.,organization\n";
+    set.lists.push(greenlane_screen::ListSet::parse_file("t.list.csv", csv).unwrap());
+    let screener = Screener::new(set);
+    let query = Query { name: "Trafalgura Group Pte. Ltd.", country: None, kind: Some(Kind::Organization) };
+    let score = screener.screen_with_floor(&query, 0.0).into_iter().find(|h| h.list == "t").map_or(0.0, |h| h.score);
+    assert!(score >= RECOMMENDED_HOLD_THRESHOLD, "Trafalgura Group Pte. Ltd.: {score}");
+}
