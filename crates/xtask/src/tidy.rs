@@ -88,7 +88,10 @@ mod tests {
             ),
             ("greenlane-sim", &["greenlane-ceb", "greenlane-codes", "greenlane-core"]),
             ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),
-            ("greenlane-web", &["greenlane-core", "greenlane-pipeline", "greenlane-server", "greenlane-store"]),
+            (
+                "greenlane-web",
+                &["greenlane-cargo", "greenlane-core", "greenlane-pipeline", "greenlane-server", "greenlane-store"],
+            ),
         ];
         let io_crates = ["tokio", "axum", "rusqlite", "postgres", "quick-xml", "hyper", "reqwest"];
         for (krate, may_use) in allowed {
