@@ -16,6 +16,7 @@
 
 mod cargo;
 mod codec;
+mod migrate;
 mod pg;
 mod pg_log;
 mod queries;

@@ -7,7 +7,7 @@
 //! (`synchronous_commit` stays on, and the writer turns it back on where a server has it off),
 //! so an acknowledged message is on disk.
 
-use crate::queries::{self, Session, SqlTx, WriteSession};
+use crate::queries::{Session, SqlTx, WriteSession};
 use crate::sql::{self, Arg, Db, Dialect, Row, Sql};
 use crate::{ReadTx, Result, Store, StoreError, WriteTx};
 use bytes::BytesMut;
@@ -492,7 +492,7 @@ impl Db for PgPipe {
     }
 }
 
-/// Applies the migrations the database lacks ([`queries::migrate`]), in one transaction under an
+/// Applies the migrations the database lacks ([`crate::migrate::migrate`]), in one transaction under an
 /// advisory lock, so that two processes starting together apply each migration once.
 pub(crate) fn migrate(conn: &mut PgConn) -> Result<()> {
     conn.begin("BEGIN").map_err(backend("starting the migration"))?;
@@ -500,7 +500,7 @@ pub(crate) fn migrate(conn: &mut PgConn) -> Result<()> {
         .client
         .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(backend("taking the migration lock"))
-        .and_then(|_| queries::migrate(conn));
+        .and_then(|_| crate::migrate::migrate(conn));
     match result {
         Ok(()) => {
             conn.client.batch_execute("COMMIT").map_err(backend("committing the migration"))?;

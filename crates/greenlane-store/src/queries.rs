@@ -1,6 +1,6 @@
 //! Every statement the store runs and how its rows map to the domain, written once for both
-//! backends against [`Db`]; the schema's migrations and their runner; and [`SqlTx`], the one
-//! implementation of [`ReadTx`] and [`WriteTx`] over any backend's connection.
+//! backends against [`Db`], and [`SqlTx`], the one implementation of [`ReadTx`] and [`WriteTx`]
+//! over any backend's connection. The schema's migrations are `migrate.rs`'s.
 
 use crate::cargo::{CargoFlight, CargoMawb, CargoParcel, CargoState, FlightKey};
 use crate::codec::{self, ListColumns};
@@ -16,69 +16,6 @@ use crate::{
     TokenRow, WaybillRow, WriteTx,
 };
 use greenlane_core::{Decision, Inspection, ListKey, ListStatus, MessageTime, OrderKey, Payment, WaybillKey};
-
-/// One version of the schema, as each dialect writes it (see migrations/README.md).
-pub(crate) struct Migration {
-    pub version: i64,
-    pub sqlite: &'static str,
-    pub postgres: &'static str,
-}
-
-macro_rules! migration {
-    ($version:literal, $file:literal) => {
-        Migration {
-            version: $version,
-            sqlite: include_str!(concat!("../migrations/sqlite/", $file)),
-            postgres: include_str!(concat!("../migrations/postgres/", $file)),
-        }
-    };
-}
-
-/// The schema, applied in order.
-pub(crate) const MIGRATIONS: &[Migration] = &[
-    migration!(1, "0001_init.sql"),
-    migration!(2, "0002_inspections.sql"),
-    migration!(3, "0003_screening_clearances.sql"),
-    migration!(4, "0004_workbench.sql"),
-    migration!(5, "0005_review_queue.sql"),
-    migration!(6, "0006_access.sql"),
-    migration!(7, "0007_log_applied.sql"),
-    migration!(8, "0008_intake_log.sql"),
-    migration!(9, "0009_cargo.sql"),
-    migration!(10, "0010_summaries.sql"),
-];
-
-/// Applies the migrations the database lacks, inside the transaction (and under the lock) the
-/// backend began: each backend only knows how to keep two processes from migrating at once.
-/// Versions newer than this build knows are left alone: by the expand/contract rule the previous
-/// release still works on the next one's schema.
-pub(crate) fn migrate(db: &mut dyn Db) -> Result<()> {
-    let (create, pick): (&str, fn(&Migration) -> &'static str) = match db.dialect() {
-        Dialect::Sqlite => (
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    INTEGER PRIMARY KEY,
-                 applied_at INTEGER NOT NULL DEFAULT (unixepoch())
-             )",
-            |m| m.sqlite,
-        ),
-        Dialect::Postgres => (
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    INTEGER PRIMARY KEY,
-                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-             )",
-            |m| m.postgres,
-        ),
-    };
-    db.batch("creating schema_migrations", create)?;
-    let applied = sql::all(db, "migrate", Sql::same("SELECT version FROM schema_migrations"), &[], |r| r.int(0))?;
-    for m in MIGRATIONS {
-        if !applied.contains(&m.version) {
-            db.batch("migrate", pick(m))?;
-            db.execute("migrate", Sql::same("INSERT INTO schema_migrations (version) VALUES (?1)"), args![m.version])?;
-        }
-    }
-    Ok(())
-}
 
 /// What a backend's transaction gives [`SqlTx`]: its connection while the transaction is open.
 pub(crate) trait Session {

@@ -3,7 +3,7 @@
 //! readers never wait for the writer; one writer connection behind a mutex, a small pool of
 //! reader connections.
 
-use crate::queries::{self, Session, SqlTx, WriteSession};
+use crate::queries::{Session, SqlTx, WriteSession};
 use crate::sql::{self, Arg, Db, Dialect, Row, Sql};
 use crate::{ReadTx, Result, Store, StoreError, WriteTx};
 use rusqlite::types::{ToSqlOutput, ValueRef};
@@ -125,12 +125,12 @@ fn open_writer(path: &Path) -> std::result::Result<Connection, String> {
     Ok(conn)
 }
 
-/// Applies the migrations the database lacks ([`queries::migrate`]), all in one transaction.
+/// Applies the migrations the database lacks ([`crate::migrate::migrate`]), all in one transaction.
 /// IMMEDIATE takes the write lock first, so two processes opening one folder at once apply each
 /// migration once.
 fn migrate(conn: &mut Connection) -> Result<()> {
     conn.execute_batch("BEGIN IMMEDIATE").map_err(backend("starting the migration"))?;
-    match queries::migrate(conn) {
+    match crate::migrate::migrate(conn) {
         Ok(()) => conn.execute_batch("COMMIT").map_err(backend("committing the migration")),
         Err(e) => {
             // The original error matters more than a failed rollback.
@@ -162,7 +162,7 @@ impl Store for SqliteStore {
         // A deferred transaction takes its snapshot at its first read: read something now, so
         // that the view is the database as of this call, not as of the caller's first query.
         let begun = conn.execute_batch("BEGIN").and_then(|()| {
-            conn.prepare_cached("SELECT count(*) FROM schema_migrations")?.query_row([], |r| r.get::<_, i64>(0))
+            conn.prepare_cached("SELECT count(*) FROM refinery_schema_history")?.query_row([], |r| r.get::<_, i64>(0))
         });
         match begun {
             Ok(_) => Ok(Box::new(SqlTx::new(SqliteRead { conn: Some(conn), store: self }))),

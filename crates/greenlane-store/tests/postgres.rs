@@ -93,26 +93,141 @@ fn the_store_reconnects_after_the_server_closes_its_connections() {
     assert!(at("20261129103000").0 > 0);
 }
 
+/// What refinery's history must hold for this build.
+fn migrations() -> Vec<(i64, String, String)> {
+    conformance::expected_history(true)
+}
+
+/// refinery's history: version, name, checksum.
+fn history(client: &mut postgres::Client) -> Vec<(i64, String, String)> {
+    client
+        .query("SELECT version, name, checksum FROM refinery_schema_history ORDER BY version", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (i64::from(r.get::<_, i32>(0)), r.get(1), r.get(2)))
+        .collect()
+}
+
+fn old_versions(client: &mut postgres::Client) -> Vec<i32> {
+    client
+        .query("SELECT version FROM schema_migrations ORDER BY version", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 #[test]
 fn migrations_are_applied_once_and_newer_versions_are_tolerated() {
     let backend = PgBackend::fresh();
     drop(backend.open());
     let mut client = postgres::Client::connect(&backend.url, postgres::NoTls).unwrap();
-    let versions: Vec<i32> = client
-        .query("SELECT version FROM schema_migrations ORDER BY version", &[])
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    // A later release's expand migration: this build must still open the store.
-    client.batch_execute("INSERT INTO schema_migrations (version) VALUES (9999)").unwrap();
+    assert_eq!(history(&mut client), migrations());
+    // Written for one release more, for the previous release's runner (migrations/README.md).
+    assert_eq!(old_versions(&mut client), (1..=10).collect::<Vec<_>>());
+    // A later release's expand migration, recorded as that release's runner records it: this
+    // build must still open the store, apply nothing and leave the later version's record alone.
+    client
+        .batch_execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+                 VALUES (9999, 'later', '2027-01-01T00:00:00Z', '42');
+             INSERT INTO schema_migrations (version) VALUES (9999);",
+        )
+        .unwrap();
+    let before = history(&mut client);
     let store = backend.open();
     let mut tx = store.write().unwrap();
     tx.insert_message(&message(1, b"<x/>", b"<r/>")).unwrap();
     tx.commit().unwrap();
-    let n: i64 = client.query_one("SELECT count(*) FROM schema_migrations", &[]).unwrap().get(0);
-    assert_eq!(n, 11);
+    assert_eq!(before.len(), 11);
+    assert_eq!(history(&mut client), before);
+    assert_eq!(old_versions(&mut client).len(), 11);
+}
+
+/// Stores opened together on one new database (as processes starting together would: one
+/// connection each) apply each version once: the advisory lock serialises them, and the later
+/// ones find everything applied.
+#[test]
+fn stores_opened_together_apply_each_migration_once() {
+    let backend = PgBackend::fresh();
+    let barrier = std::sync::Barrier::new(4);
+    std::thread::scope(|s| {
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    PgStore::connect(&backend.url).map(drop)
+                })
+            })
+            .collect();
+        for open in opens {
+            open.join().unwrap().unwrap_or_else(|e| panic!("{e}"));
+        }
+    });
+    let mut client = postgres::Client::connect(&backend.url, postgres::NoTls).unwrap();
+    assert_eq!(history(&mut client), migrations());
+    assert_eq!(old_versions(&mut client), (1..=10).collect::<Vec<_>>());
+}
+
+/// A store of the runner before refinery (scripts applied, versions only in
+/// `schema_migrations`) is translated on its first open, 8 to 10 applied after 1 to 7 are marked,
+/// and only then: a second open changes nothing. A script that differs from the one applied
+/// (here: the history's checksum of version 3, as a build whose version 3 was edited would have
+/// left it) is refused with an error naming it, and the store is left as it was.
+#[test]
+fn a_store_of_the_old_runner_is_translated_once_and_a_divergent_script_is_refused() {
+    let backend = PgBackend::fresh();
+    let mut client = postgres::Client::connect(&backend.url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .unwrap();
+    for (version, (_, _, script)) in (1i32..).zip(&conformance::SCRIPTS[..7]) {
+        client.batch_execute(script).unwrap();
+        client.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).unwrap();
+    }
+    client
+        .execute(
+            "INSERT INTO messages (digest, message_type, sender, app_time, body, receipt)
+             VALUES ($1, 'CEB303', 'E1', NULL, '\\x3c782f3e', '\\x3c722f3e')",
+            &[&&digest(5)[..]],
+        )
+        .unwrap();
+
+    let store = backend.open();
+    assert!(store.read().unwrap().find_message(&digest(5)).unwrap().is_some(), "the old row is kept");
+    drop(store);
+    assert_eq!(history(&mut client), migrations());
+    assert_eq!(old_versions(&mut client), (1..=10).collect::<Vec<_>>());
+    let applied_on = |client: &mut postgres::Client| -> Vec<String> {
+        client
+            .query("SELECT applied_on FROM refinery_schema_history ORDER BY version", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let first = applied_on(&mut client);
+
+    drop(backend.open());
+    assert_eq!(history(&mut client), migrations());
+    assert_eq!(applied_on(&mut client), first, "translated once");
+
+    client.batch_execute("UPDATE refinery_schema_history SET checksum = '12345' WHERE version = 3").unwrap();
+    let before = history(&mut client);
+    match PgStore::connect(&backend.url) {
+        Err(e @ StoreError::Open { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("V3__screening_clearances"), "{text}");
+            assert!(text.contains("edited"), "{text}");
+        }
+        other => panic!("expected the divergent script to be refused, got {other:?}"),
+    }
+    assert_eq!(history(&mut client), before);
 }
 
 fn entry(partition: &'static str, kind: u8, payload: &'static [u8]) -> Entry<'static> {

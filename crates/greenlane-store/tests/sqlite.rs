@@ -42,14 +42,9 @@ fn open_creates_the_folder_and_a_wal_database() {
     let conn = rusqlite::Connection::open(&file).unwrap();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
     assert_eq!(mode, "wal");
-    let versions: Vec<i64> = conn
-        .prepare("SELECT version FROM schema_migrations ORDER BY version")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(history(&conn), migrations());
+    // Written for one release more, for the previous release's runner (migrations/README.md).
+    assert_eq!(versions(&conn, "schema_migrations"), (1..=10).collect::<Vec<_>>());
     assert!(!greenlane_store::is_postgres_url(dir.to_str().unwrap()));
     assert!(greenlane_store::is_postgres_url("postgres://db/greenlane"));
     assert!(greenlane_store::is_postgres_url("PostgreSQL://db/greenlane"));
@@ -72,17 +67,29 @@ fn a_file_in_place_of_the_folder_is_an_open_error() {
     assert!(matches!(SqliteStore::open(&dir), Err(StoreError::Open { .. })));
 }
 
+/// A later release's expand migration, recorded as that release's runner records it: this build
+/// must still open the store, apply nothing and leave the later version's record alone.
 #[test]
 fn newer_schema_versions_are_tolerated() {
     let backend = SqliteBackend::fresh();
     drop(backend.open());
     let conn = rusqlite::Connection::open(backend.dir.path().join("greenlane.db")).unwrap();
-    conn.execute("INSERT INTO schema_migrations (version) VALUES (9999)", []).unwrap();
+    conn.execute_batch(
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum)
+             VALUES (9999, 'later', '2027-01-01T00:00:00Z', '42');
+         INSERT INTO schema_migrations (version) VALUES (9999);",
+    )
+    .unwrap();
+    let before = history(&conn);
     drop(conn);
     let store = backend.open();
     let mut tx = store.write().unwrap();
     tx.insert_message(&message(1, b"<x/>", b"<r/>")).unwrap();
     tx.commit().unwrap();
+    let conn = rusqlite::Connection::open(backend.dir.path().join("greenlane.db")).unwrap();
+    assert_eq!(before.len(), 11);
+    assert_eq!(history(&conn), before);
+    assert_eq!(versions(&conn, "schema_migrations").len(), 11);
 }
 
 /// Set in the child process of `committed_data_survives_kill_9`: the folder to write to.
@@ -132,14 +139,34 @@ fn committed_data_survives_kill_9() {
     assert!(r.get_list(&list_key("C-2")).unwrap().is_none(), "uncommitted at the kill");
 }
 
-/// A store written by the release before the shared migration runner (versions 1 to 7, applied
-/// by the SQLite backend's own runner into the same `schema_migrations` table) opens, keeps its
-/// rows and migrates forward.
-#[test]
-fn a_store_of_the_previous_release_opens_and_migrates_forward() {
-    let tmp = SqliteBackend::fresh();
-    let dir = tmp.dir.path().join("old");
-    std::fs::create_dir(&dir).unwrap();
+/// What refinery's history must hold for this build.
+fn migrations() -> Vec<(i64, String, String)> {
+    conformance::expected_history(false)
+}
+
+/// refinery's history: version, name, checksum.
+fn history(conn: &rusqlite::Connection) -> Vec<(i64, String, String)> {
+    conn.prepare("SELECT version, name, checksum FROM refinery_schema_history ORDER BY version")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn versions(conn: &rusqlite::Connection, table: &str) -> Vec<i64> {
+    conn.prepare(&format!("SELECT version FROM {table} ORDER BY version"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// A store as the runner before refinery left it at version `upto`: the scripts applied, each
+/// recorded only in `schema_migrations`, and one message stored.
+fn old_runner_store(dir: &std::path::Path, upto: usize) -> rusqlite::Connection {
+    std::fs::create_dir(dir).unwrap();
     let conn = rusqlite::Connection::open(dir.join("greenlane.db")).unwrap();
     conn.execute_batch(
         "CREATE TABLE schema_migrations (
@@ -148,16 +175,7 @@ fn a_store_of_the_previous_release_opens_and_migrates_forward() {
          )",
     )
     .unwrap();
-    let scripts = [
-        include_str!("../migrations/sqlite/0001_init.sql"),
-        include_str!("../migrations/sqlite/0002_inspections.sql"),
-        include_str!("../migrations/sqlite/0003_screening_clearances.sql"),
-        include_str!("../migrations/sqlite/0004_workbench.sql"),
-        include_str!("../migrations/sqlite/0005_review_queue.sql"),
-        include_str!("../migrations/sqlite/0006_access.sql"),
-        include_str!("../migrations/sqlite/0007_log_applied.sql"),
-    ];
-    for (version, script) in (1..).zip(scripts) {
+    for (version, (_, script, _)) in (1..).zip(&conformance::SCRIPTS[..upto]) {
         conn.execute_batch(script).unwrap();
         conn.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version]).unwrap();
     }
@@ -167,13 +185,86 @@ fn a_store_of_the_previous_release_opens_and_migrates_forward() {
         [&conformance::digest(5)[..]],
     )
     .unwrap();
-    drop(conn);
+    conn
+}
+
+/// A store written by the release before the shared migration runner (versions 1 to 7, applied
+/// by the SQLite backend's own runner into `schema_migrations`) opens, keeps its rows and
+/// migrates forward: 1 to 7 are translated into refinery's history, 8 to 10 applied.
+#[test]
+fn a_store_of_the_previous_release_opens_and_migrates_forward() {
+    let tmp = SqliteBackend::fresh();
+    let dir = tmp.dir.path().join("old");
+    drop(old_runner_store(&dir, 7));
 
     let store = SqliteStore::open(&dir).unwrap_or_else(|e| panic!("{e}"));
     let found = store.read().unwrap().find_message(&conformance::digest(5)).unwrap().expect("the old row is kept");
     assert_eq!(found.message_type, "CEB303");
     assert_eq!(found.receipt, b"<r/>");
     let conn = rusqlite::Connection::open(dir.join("greenlane.db")).unwrap();
-    let top: i64 = conn.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).unwrap();
-    assert_eq!(top, 10);
+    assert_eq!(versions(&conn, "schema_migrations"), (1..=10).collect::<Vec<_>>());
+    assert_eq!(history(&conn), migrations());
+}
+
+/// A store of the runner before refinery, at this build's newest version, is translated on its
+/// first open (every version marked applied, none run again: a re-run of version 1 would fail on
+/// its existing tables) and only then: a second open changes nothing. A script that differs
+/// from the one applied (here: the history's checksum of version 3, as a build whose version 3
+/// was edited would have left it) is refused with an error naming it, and the store is left as
+/// it was.
+#[test]
+fn a_store_of_the_old_runner_is_translated_once_and_a_divergent_script_is_refused() {
+    let tmp = SqliteBackend::fresh();
+    let dir = tmp.dir.path().join("old");
+    drop(old_runner_store(&dir, 10));
+
+    drop(SqliteStore::open(&dir).unwrap_or_else(|e| panic!("{e}")));
+    let conn = rusqlite::Connection::open(dir.join("greenlane.db")).unwrap();
+    assert_eq!(history(&conn), migrations());
+    let applied_on = |conn: &rusqlite::Connection| -> Vec<String> {
+        conn.prepare("SELECT applied_on FROM refinery_schema_history ORDER BY version")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let first = applied_on(&conn);
+
+    let store = SqliteStore::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert!(store.read().unwrap().find_message(&conformance::digest(5)).unwrap().is_some());
+    drop(store);
+    assert_eq!(history(&conn), migrations());
+    assert_eq!(applied_on(&conn), first, "translated once");
+    assert_eq!(versions(&conn, "schema_migrations"), (1..=10).collect::<Vec<_>>());
+
+    conn.execute("UPDATE refinery_schema_history SET checksum = '12345' WHERE version = 3", []).unwrap();
+    let before = history(&conn);
+    match SqliteStore::open(&dir) {
+        Err(e @ StoreError::Open { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("V3__screening_clearances"), "{text}");
+            assert!(text.contains("edited"), "{text}");
+        }
+        other => panic!("expected the divergent script to be refused, got {other:?}"),
+    }
+    assert_eq!(history(&conn), before);
+}
+
+/// A store that has a version applied but not an earlier one this build knows was migrated by a
+/// build with other scripts: refinery would skip the earlier one, so the store refuses to open.
+#[test]
+fn a_version_missing_below_the_newest_applied_is_refused() {
+    let backend = SqliteBackend::fresh();
+    drop(backend.open());
+    let conn = rusqlite::Connection::open(backend.dir.path().join("greenlane.db")).unwrap();
+    conn.execute("DELETE FROM refinery_schema_history WHERE version = 5", []).unwrap();
+    match SqliteStore::open(backend.dir.path()) {
+        Err(e @ StoreError::Open { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("V5__review_queue"), "{text}");
+            assert!(text.contains("before it"), "{text}");
+        }
+        other => panic!("expected the gap to be refused, got {other:?}"),
+    }
 }

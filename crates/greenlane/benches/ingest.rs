@@ -308,7 +308,8 @@ fn raw_copy_limit(url: &str, files: &[PathBuf]) -> f64 {
     let tables: Vec<String> = client
         .query(
             "SELECT table_name::text FROM information_schema.tables
-             WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+               AND table_name NOT IN ('schema_migrations', 'refinery_schema_history')
              ORDER BY table_name",
             &[],
         )

@@ -297,6 +297,44 @@ pub fn decision_of(row: &ListRow) -> Decision {
     }
 }
 
+/// A script as the tuple of [`SCRIPTS`].
+macro_rules! script {
+    ($name:literal, $file:literal) => {
+        (
+            $name,
+            include_str!(concat!("../../migrations/sqlite/", $file)),
+            include_str!(concat!("../../migrations/postgres/", $file)),
+        )
+    };
+}
+
+/// Every migration script of this build, by version: its refinery name, and its text for SQLite
+/// and for PostgreSQL (the backend tests build stores as the runner before refinery left them).
+pub const SCRIPTS: [(&str, &str, &str); 10] = [
+    script!("V1__init", "0001_init.sql"),
+    script!("V2__inspections", "0002_inspections.sql"),
+    script!("V3__screening_clearances", "0003_screening_clearances.sql"),
+    script!("V4__workbench", "0004_workbench.sql"),
+    script!("V5__review_queue", "0005_review_queue.sql"),
+    script!("V6__access", "0006_access.sql"),
+    script!("V7__log_applied", "0007_log_applied.sql"),
+    script!("V8__intake_log", "0008_intake_log.sql"),
+    script!("V9__cargo", "0009_cargo.sql"),
+    script!("V10__summaries", "0010_summaries.sql"),
+];
+
+/// What refinery's history must hold for this build on one backend (`postgres` or not): version,
+/// name and refinery's own checksum of each script.
+pub fn expected_history(postgres: bool) -> Vec<(i64, String, String)> {
+    (1..)
+        .zip(SCRIPTS)
+        .map(|(version, (name, sqlite, pg))| {
+            let m = refinery_core::Migration::unapplied(name, if postgres { pg } else { sqlite }).unwrap();
+            (version, m.name().to_owned(), m.checksum().to_string())
+        })
+        .collect()
+}
+
 pub fn message<'a>(n: u32, body: &'a [u8], receipt: &'a [u8]) -> NewMessage<'a> {
     NewMessage {
         digest: digest(n),
