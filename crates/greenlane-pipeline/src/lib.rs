@@ -32,6 +32,7 @@ pub use flights::{
     Cargo, CargoInForce, CargoTableError, Outlook, SHIPPED as SHIPPED_CARGO_TABLE, china_date, local as local_time,
     message_time as flight_time, outlook,
 };
+pub use intake::routes_digest;
 pub use replay::{StoredParcel, for_each_stored_parcel};
 pub use screening::{Lists, screen_parties};
 pub use snapshot::{Heads, SnapshotPolicy, clear_snapshots};
