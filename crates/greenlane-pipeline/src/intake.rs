@@ -234,20 +234,33 @@ impl Pipeline {
         mut engine: impl FnMut() -> Result<Box<dyn greenlane_core::risk::RiskEngine>, PipelineError>,
     ) -> Result<u64, PipelineError> {
         let Some(log) = self.log.take() else { return Ok(0) };
-        let points: Result<Vec<(u64, Option<u64>)>, PipelineError> =
+        type Points = Vec<(u64, Option<u64>, Option<Record>)>;
+        let points: Result<Points, PipelineError> =
             log.read_from(self.applied + 1).map_err(PipelineError::from).and_then(|records| {
-                let mut points = Vec::new();
+                let mut points: Points = Vec::new();
+                let mut after_start = false;
                 for record in records {
                     let record = record?;
                     if record.kind == KIND_START {
-                        points.push(start_point(&record)?);
+                        let (at, snapshot) = start_point(&record)?;
+                        points.push((at, snapshot, None));
+                        after_start = true;
+                    } else {
+                        // A hub records the table it starts with right after its start marker.
+                        if after_start
+                            && record.kind == KIND_ROUTES
+                            && let Some(point) = points.last_mut()
+                        {
+                            point.2 = Some(record);
+                        }
+                        after_start = false;
                     }
                 }
                 Ok(points)
             });
         self.restart_points = match points {
             Ok(points) => {
-                self.wanted_snapshots = points.iter().filter_map(|(_, snapshot)| *snapshot).collect();
+                self.wanted_snapshots = points.iter().filter_map(|(_, snapshot, _)| *snapshot).collect();
                 points
             }
             Err(e) => {
@@ -288,9 +301,14 @@ impl Pipeline {
             let group = group?;
             let last = group.last().map_or(self.applied, |r| r.position.seq);
             // The hub restarted with the store where it is now: so does the engine.
-            while let Some(i) = self.restart_points.iter().position(|&(p, _)| p <= self.applied) {
-                let (_, from) = self.restart_points.remove(i);
+            while let Some(i) = self.restart_points.iter().position(|&(p, _, _)| p <= self.applied) {
+                let (_, from, routes) = self.restart_points.remove(i);
                 restart(self, from)?;
+                // After a crash the hub applied the log's tail with the table it was started
+                // with, recorded only after that tail: so does the rebuild.
+                if let Some(routes) = routes {
+                    self.replay_routes(&routes)?;
+                }
             }
             if group.iter().all(|r| r.kind == KIND_START) {
                 self.applied = last;
