@@ -106,6 +106,14 @@ impl Cargo {
         Cargo::parse(RouteTable::shenzhen(), SHIPPED).expect("the shipped cargo table is checked by the crate's tests")
     }
 
+    /// A route table's text (`name` is its file, for messages) with the shipped cargo rules:
+    /// what the hub runs on. `Err` names the file and line at fault.
+    pub fn of_routes(name: &str, text: &str) -> Result<Cargo, String> {
+        let table = RouteTable::parse(name, text).map_err(|e| e.to_string())?;
+        // The cargo table's gateways must each name an airport the new routes still fly to.
+        Cargo::parse(table, SHIPPED).map_err(|e| format!("{name}: the shipped data/cargo.toml no longer fits it: {e}"))
+    }
+
     pub fn parse(routes: RouteTable, text: &str) -> Result<Cargo, CargoTableError> {
         let doc: Doc = toml::from_str(text).map_err(|e| CargoTableError(e.to_string()))?;
         let airports: Vec<&str> = routes.routes.iter().map(|r| r.destination.as_str()).collect();

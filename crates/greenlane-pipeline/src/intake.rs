@@ -20,6 +20,13 @@ const KIND_ACTION: u8 = 2;
 /// engine at the same points, from the same snapshot, so that it decides as the hub did.
 const KIND_START: u8 = 3;
 
+/// A record putting a route table in force from here on: its file's name, the SHA-256 of its
+/// text and the text itself, as JSON. The hub writes one at each start (the `--routes` file)
+/// and at each reload, in the writer's order with the messages, so that a rebuild plans and
+/// builds every flight with the table that was in force at that point, whatever file it is
+/// given itself.
+const KIND_ROUTES: u8 = 4;
+
 /// What a rebuild does where the hub was restarted: a new engine, warmed up from the snapshot
 /// the hub restored, if it restored one.
 type Restart<'a> = dyn FnMut(&mut Pipeline, Option<u64>) -> Result<(), PipelineError> + 'a;
@@ -97,6 +104,21 @@ fn prepared_of(record: &Record) -> Result<Prepared, PipelineError> {
     Ok(Prepared::new(body.to_vec()).sent_by(actor))
 }
 
+/// The route table a `KIND_ROUTES` record puts in force.
+#[derive(Debug, Serialize, Deserialize)]
+struct RoutesInForce {
+    file: String,
+    digest: String,
+    text: String,
+}
+
+/// `sha256:` and the hex SHA-256 of a route table's text: the digest `GET /api/v1/routes` shows.
+pub fn routes_digest(text: &str) -> String {
+    use sha2::Digest as _;
+    let digest: [u8; 32] = sha2::Sha256::digest(text.as_bytes()).into();
+    format!("sha256:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
 fn start_marker(applied: u64, restored_from: Option<u64>) -> Vec<u8> {
     let mut payload = applied.to_le_bytes().to_vec();
     if let Some(position) = restored_from {
@@ -165,6 +187,44 @@ impl Pipeline {
         Ok(())
     }
 
+    /// Puts the route table `text` (read from `file`) in force from here on, and records it in
+    /// the intake log first, so that a rebuild puts it in force at the same point. `Ok(Err)`:
+    /// the text does not check (file and line), and nothing changed. Without a cargo handle
+    /// (a hub that moves no parcels onto flights) nothing is recorded.
+    pub fn put_routes_in_force(&mut self, file: &str, text: &str) -> Result<Result<(), String>, PipelineError> {
+        let cargo = match crate::Cargo::of_routes(file, text) {
+            Ok(cargo) => cargo,
+            Err(why) => return Ok(Err(why)),
+        };
+        let Some(in_force) = self.config.cargo.clone() else { return Ok(Ok(())) };
+        if self.log.is_some() {
+            let record = RoutesInForce { file: file.to_owned(), digest: routes_digest(text), text: text.to_owned() };
+            let payload = serde_json::to_vec(&record)
+                .map_err(|e| PipelineError::Internal(format!("a route table does not serialise: {e}")))?;
+            self.append(&[Entry { partition: "", kind: KIND_ROUTES, payload: &payload }])?;
+        }
+        in_force.replace(cargo);
+        Ok(Ok(()))
+    }
+
+    /// Puts in force the route table a `KIND_ROUTES` record holds, as the hub did at that point.
+    fn replay_routes(&mut self, record: &Record) -> Result<(), PipelineError> {
+        let bad = |why: String| {
+            PipelineError::Internal(format!("log record {} is not a route table: {why}", record.position.seq))
+        };
+        let logged: RoutesInForce = serde_json::from_slice(&record.payload).map_err(|e| bad(e.to_string()))?;
+        if routes_digest(&logged.text) != logged.digest {
+            return Err(bad(format!("its text does not have its digest {}", logged.digest)));
+        }
+        // The hub checked it before recording it: one that no longer checks is a different
+        // program reading the log, and must not go on with another table.
+        let cargo = crate::Cargo::of_routes(&logged.file, &logged.text).map_err(bad)?;
+        if let Some(in_force) = &self.config.cargo {
+            in_force.replace(cargo);
+        }
+        Ok(())
+    }
+
     /// Applies the whole log after the store's position (all of it after
     /// [`greenlane_store::WriteTx::forget_derived`]), restarting the risk engine with `engine()`
     /// and warming it up wherever the hub was restarted, so that every decision comes out as the
@@ -174,20 +234,33 @@ impl Pipeline {
         mut engine: impl FnMut() -> Result<Box<dyn greenlane_core::risk::RiskEngine>, PipelineError>,
     ) -> Result<u64, PipelineError> {
         let Some(log) = self.log.take() else { return Ok(0) };
-        let points: Result<Vec<(u64, Option<u64>)>, PipelineError> =
+        type Points = Vec<(u64, Option<u64>, Option<Record>)>;
+        let points: Result<Points, PipelineError> =
             log.read_from(self.applied + 1).map_err(PipelineError::from).and_then(|records| {
-                let mut points = Vec::new();
+                let mut points: Points = Vec::new();
+                let mut after_start = false;
                 for record in records {
                     let record = record?;
                     if record.kind == KIND_START {
-                        points.push(start_point(&record)?);
+                        let (at, snapshot) = start_point(&record)?;
+                        points.push((at, snapshot, None));
+                        after_start = true;
+                    } else {
+                        // A hub records the table it starts with right after its start marker.
+                        if after_start
+                            && record.kind == KIND_ROUTES
+                            && let Some(point) = points.last_mut()
+                        {
+                            point.2 = Some(record);
+                        }
+                        after_start = false;
                     }
                 }
                 Ok(points)
             });
         self.restart_points = match points {
             Ok(points) => {
-                self.wanted_snapshots = points.iter().filter_map(|(_, snapshot)| *snapshot).collect();
+                self.wanted_snapshots = points.iter().filter_map(|(_, snapshot, _)| *snapshot).collect();
                 points
             }
             Err(e) => {
@@ -228,11 +301,21 @@ impl Pipeline {
             let group = group?;
             let last = group.last().map_or(self.applied, |r| r.position.seq);
             // The hub restarted with the store where it is now: so does the engine.
-            while let Some(i) = self.restart_points.iter().position(|&(p, _)| p <= self.applied) {
-                let (_, from) = self.restart_points.remove(i);
+            while let Some(i) = self.restart_points.iter().position(|&(p, _, _)| p <= self.applied) {
+                let (_, from, routes) = self.restart_points.remove(i);
                 restart(self, from)?;
+                // After a crash the hub applied the log's tail with the table it was started
+                // with, recorded only after that tail: so does the rebuild.
+                if let Some(routes) = routes {
+                    self.replay_routes(&routes)?;
+                }
             }
             if group.iter().all(|r| r.kind == KIND_START) {
+                self.applied = last;
+            } else if group.iter().all(|r| r.kind == KIND_ROUTES) {
+                for record in &group {
+                    self.replay_routes(record)?;
+                }
                 self.applied = last;
             } else if group.iter().all(|r| r.kind == KIND_MESSAGE) {
                 let batch = group.iter().map(prepared_of).collect::<Result<Vec<_>, _>>()?;

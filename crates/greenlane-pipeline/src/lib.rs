@@ -32,6 +32,7 @@ pub use flights::{
     Cargo, CargoInForce, CargoTableError, Outlook, SHIPPED as SHIPPED_CARGO_TABLE, china_date, local as local_time,
     message_time as flight_time, outlook,
 };
+pub use intake::routes_digest;
 pub use replay::{StoredParcel, for_each_stored_parcel};
 pub use screening::{Lists, screen_parties};
 pub use snapshot::{Heads, SnapshotPolicy, clear_snapshots};
@@ -167,9 +168,10 @@ pub struct Pipeline {
     /// Inside the application of a logged group: the group's last sequence number (none
     /// without a log).
     applying: Option<Option<u64>>,
-    /// During a rebuild: the log positions at which the hub was restarted, and the risk
-    /// snapshot each restart restored from.
-    restart_points: Vec<(u64, Option<u64>)>,
+    /// During a rebuild: the log positions at which the hub was restarted, the risk snapshot
+    /// each restart restored from, and the route table it was started with (the record right
+    /// after its start marker), which is what the hub applied the log's tail with.
+    restart_points: Vec<(u64, Option<u64>, Option<greenlane_log::Record>)>,
     /// Where risk snapshots go, if anywhere (`snapshot.rs`).
     snapshots: Option<SnapshotPolicy>,
     /// The feeds' positions the risk engine has seen, as of the last commit.

@@ -31,6 +31,8 @@ enum Job {
     Inspection(InspectionSubmission),
     /// An officer's action on the workbench, applied on its own like an inspection.
     Officer(OfficerAction, oneshot::Sender<Result<Result<ActionDone, Refusal>, String>>),
+    /// A route table to put in force after the messages queued before it: (file, text).
+    Routes(String, String, oneshot::Sender<Result<Result<(), String>, String>>),
 }
 
 /// The writer is gone (shut down or crashed); the message was not stored.
@@ -68,6 +70,9 @@ impl Writer {
                         Job::Inspection(inspection) => run_inspection(&mut pipeline, inspection),
                         Job::Officer(action, reply) => {
                             let _ = reply.send(pipeline.officer(&action).map_err(|e| describe(&e)));
+                        }
+                        Job::Routes(file, text, reply) => {
+                            let _ = reply.send(pipeline.put_routes_in_force(&file, &text).map_err(|e| describe(&e)));
                         }
                         Job::Message(first) => {
                             batch.push(*first);
@@ -123,6 +128,21 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         self.queue.send(Job::Officer(action, reply)).await.map_err(|_| WriterClosed)?;
         answer.await.map_err(|_| WriterClosed)
+    }
+}
+
+impl Writer {
+    /// Queues a route table (`text`, read from `file`) and waits until it is recorded in the
+    /// intake log and in force, after every message queued before it. `Ok(Err)`: it does not
+    /// check, and the table in force stays. Called from a blocking thread, never from async code.
+    pub fn routes_blocking(
+        &self,
+        file: String,
+        text: String,
+    ) -> Result<Result<Result<(), String>, String>, WriterClosed> {
+        let (reply, answer) = oneshot::channel();
+        self.queue.blocking_send(Job::Routes(file, text, reply)).map_err(|_| WriterClosed)?;
+        answer.blocking_recv().map_err(|_| WriterClosed)
     }
 }
 

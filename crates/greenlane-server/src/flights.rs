@@ -23,66 +23,67 @@ pub(crate) struct DateQuery {
     date: Option<String>,
 }
 
+/// One flight of a day as the API answers it (see [`day_flights`]).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FlightJson {
-    flight_no: String,
+pub struct FlightJson {
+    pub flight_no: String,
     /// The route's id in the route table (`SZX-LGG-ET`).
-    route: String,
-    origin: String,
-    destination: String,
+    pub route: String,
+    pub origin: String,
+    pub destination: String,
     /// RFC 3339, Beijing time.
-    departure: String,
-    capacity_kg: f64,
-    loaded_kg: f64,
-    chargeable_kg: f64,
+    pub departure: String,
+    pub capacity_kg: f64,
+    pub loaded_kg: f64,
+    pub chargeable_kg: f64,
     /// `scheduled` (cut-off to come: the load planned from the parcels waiting now), `closed`
     /// (built, MAWB issued) or `departed`.
-    status: &'static str,
+    pub status: &'static str,
     /// RFC 3339, Beijing time: the general cut-off of a scheduled flight.
     #[serde(skip_serializing_if = "Option::is_none")]
-    cutoff: Option<String>,
-    parcels: u64,
-    capacity_g: u64,
-    loaded_g: u64,
-    capacity_cm3: u64,
-    loaded_cm3: u64,
-    uld_type: String,
-    uld_net_g: u64,
-    uld_volume_cm3: u64,
-    ulds: Vec<UldJson>,
-    mawbs: Vec<MawbJson>,
+    pub cutoff: Option<String>,
+    pub parcels: u64,
+    pub capacity_g: u64,
+    pub loaded_g: u64,
+    pub capacity_cm3: u64,
+    pub loaded_cm3: u64,
+    pub uld_type: String,
+    pub uld_net_g: u64,
+    pub uld_volume_cm3: u64,
+    pub ulds: Vec<UldJson>,
+    pub mawbs: Vec<MawbJson>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct UldJson {
-    id: String,
-    gross_g: u64,
-    volume_cm3: u64,
+pub struct UldJson {
+    pub id: String,
+    pub gross_g: u64,
+    pub volume_cm3: u64,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MawbJson {
-    mawb: String,
-    destination: String,
-    pieces: u32,
-    gross_kg: f64,
-    chargeable_kg: f64,
-    lists: Vec<ListJson>,
+pub struct MawbJson {
+    pub mawb: String,
+    pub destination: String,
+    pub pieces: u32,
+    pub gross_kg: f64,
+    pub chargeable_kg: f64,
+    pub lists: Vec<ListJson>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ListJson {
-    ebc_code: String,
-    cop_no: String,
-    invt_no: Option<String>,
-    logistics_no: String,
-    hawb: Option<String>,
+pub struct ListJson {
+    pub ebc_code: String,
+    pub cop_no: String,
+    pub invt_no: Option<String>,
+    pub logistics_no: String,
+    pub hawb: Option<String>,
     /// `loaded` or `departed`.
-    state: &'static str,
+    pub state: &'static str,
 }
 
 fn kg(grams: u64) -> f64 {
@@ -213,6 +214,41 @@ fn flight_json(
     })
 }
 
+/// The flights departing in `[from, to)` as `caller` may see them, in order of departure: those
+/// the hub built (closed, departed) as stored, and, when the hub has a route table, those still to
+/// close with the load planned for them from the parcels waiting now. The answer of
+/// `GET /api/v1/flights` and what the web UI's flights page shows, so that the two never differ.
+pub fn day_flights(
+    r: &mut dyn greenlane_store::ReadTx,
+    routes: Option<&dyn crate::RoutesControl>,
+    from: MessageTime,
+    to: MessageTime,
+    caller: &Caller,
+) -> Result<Vec<FlightJson>, StoreError> {
+    let mut rows = Vec::new();
+    for f in r.cargo_flights_between(from, to)? {
+        let parcels = r.cargo_parcels_on(&f.key)?;
+        let mut issued = Vec::new();
+        for m in &f.mawbs {
+            issued.extend(r.cargo_mawb(m)?);
+        }
+        rows.push((f, parcels, issued));
+    }
+    let day = greenlane_pipeline::china_date(from);
+    let outlook = match routes {
+        Some(routes) => Some(greenlane_pipeline::outlook(&mut *r, &routes.cargo(), day, day)?),
+        None => None,
+    };
+    let closed: Vec<(String, MessageTime)> =
+        rows.iter().map(|(f, _, _)| (f.key.flight_no.clone(), f.key.departure)).collect();
+    let mut flights: Vec<FlightJson> = rows.into_iter().filter_map(|(f, p, m)| flight_json(f, p, m, caller)).collect();
+    if let Some(o) = &outlook {
+        flights.extend(scheduled(o, from, to, &closed, caller));
+    }
+    flights.sort_by(|a, b| (&a.departure, &a.flight_no).cmp(&(&b.departure, &b.flight_no)));
+    Ok(flights)
+}
+
 /// `GET /api/v1/flights?date=YYYY-MM-DD`: the flights departing that day (Beijing time).
 pub(crate) async fn list(
     State(state): State<AppState>,
@@ -225,37 +261,13 @@ pub(crate) async fn list(
     };
     let store = state.store.clone();
     let routes = state.routes.clone();
-    let rows = blocking(move || {
+    let flights = blocking(move || {
         let mut r = store.read()?;
-        let mut out = Vec::new();
-        for f in r.cargo_flights_between(from, to)? {
-            let parcels = r.cargo_parcels_on(&f.key)?;
-            let mut issued = Vec::new();
-            for m in &f.mawbs {
-                issued.extend(r.cargo_mawb(m)?);
-            }
-            out.push((f, parcels, issued));
-        }
-        let day = greenlane_pipeline::china_date(from);
-        let outlook = match routes {
-            Some(routes) => Some(greenlane_pipeline::outlook(&mut *r, &routes.cargo(), day, day)?),
-            None => None,
-        };
-        Ok((out, outlook))
+        day_flights(&mut *r, routes.as_deref(), from, to, &caller)
     })
     .await;
-    match rows {
-        Ok((rows, outlook)) => {
-            let closed: Vec<(String, MessageTime)> =
-                rows.iter().map(|(f, _, _)| (f.key.flight_no.clone(), f.key.departure)).collect();
-            let mut flights: Vec<FlightJson> =
-                rows.into_iter().filter_map(|(f, p, m)| flight_json(f, p, m, &caller)).collect();
-            if let Some(o) = &outlook {
-                flights.extend(scheduled(o, from, to, &closed, &caller));
-            }
-            flights.sort_by(|a, b| (&a.departure, &a.flight_no).cmp(&(&b.departure, &b.flight_no)));
-            Json(serde_json::json!({ "flights": flights })).into_response()
-        }
+    match flights {
+        Ok(flights) => Json(serde_json::json!({ "flights": flights })).into_response(),
         Err(r) => r,
     }
 }
@@ -429,6 +441,9 @@ pub(crate) async fn reload_routes(State(state): State<AppState>, headers: Header
         // The table in force stays in force.
         Ok(Err(e @ crate::RoutesError::Invalid(_))) => {
             json_error(StatusCode::UNPROCESSABLE_ENTITY, "bad_routes", e.to_string())
+        }
+        Ok(Err(e @ crate::RoutesError::Unrecorded(_))) => {
+            json_error(StatusCode::SERVICE_UNAVAILABLE, "routes_unrecorded", e.to_string())
         }
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     }

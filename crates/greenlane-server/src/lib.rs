@@ -29,6 +29,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use flights::{FlightJson, ListJson, MawbJson, UldJson, day_flights};
 pub use listen::{Limits, MAX_JSON_BODY, MAX_MESSAGE_BODY};
 pub use metrics_hook::{batch_observer, install_metrics};
 
@@ -93,6 +94,10 @@ pub enum RoutesError {
     /// The file does not read or does not check: the editor's to fix (`file:line: why`).
     #[error("{0}")]
     Invalid(String),
+    /// Ours: the table checked but could not be recorded in the intake log (or the writer has
+    /// stopped); the table in force stays.
+    #[error("the route table could not be put in force: {0}")]
+    Unrecorded(String),
 }
 
 /// What the API may do with the risk engine's criteria: the engine itself belongs to the

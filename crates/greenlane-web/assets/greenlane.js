@@ -27,8 +27,10 @@
   // Load against capacity: one bar a flight, the load drawn over its capacity on one axis, so
   // that the share of the aircraft used reads at a glance. A load however small keeps a sliver
   // (minBarLength): an empty flight and a nearly empty one must not look alike.
+  // A scheduled flight's planned load (third series) is not cargo on board: it is drawn hatched
+  // in another colour, so that a plan never reads as a load.
   function capacity(canvas, c) {
-    var load = c.series[0], cap = c.series[1];
+    var load = c.series[0], cap = c.series[1], plan = c.series[2];
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -37,7 +39,9 @@
           // An empty flight has no bar at all (null), not a sliver.
           { label: load.label, data: load.values.map(function (v) { return v > 0 ? v : null; }), backgroundColor: palette[0], minBarLength: 3, order: 0, barPercentage: 0.6 },
           { label: cap.label, data: cap.values, backgroundColor: "#d6e4f0", borderColor: palette[1], borderWidth: 1, order: 1, barPercentage: 0.9 }
-        ]
+        ].concat(plan ? [
+          { label: plan.label, data: plan.values.map(function (v) { return v > 0 ? v : null; }), backgroundColor: hatch("#e8a33d"), borderColor: "#b06f00", borderWidth: 1, minBarLength: 3, order: 0, barPercentage: 0.6 }
+        ] : [])
       },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
@@ -46,5 +50,16 @@
         plugins: { legend: { display: true } }
       }
     });
+  }
+
+  // A diagonal hatch in `colour`, as a canvas pattern Chart.js fills a bar with.
+  function hatch(colour) {
+    var tile = document.createElement("canvas");
+    tile.width = 8; tile.height = 8;
+    var g = tile.getContext("2d");
+    g.fillStyle = "#fff"; g.fillRect(0, 0, 8, 8);
+    g.strokeStyle = colour; g.lineWidth = 3;
+    g.beginPath(); g.moveTo(0, 8); g.lineTo(8, 0); g.moveTo(-2, 2); g.lineTo(2, -2); g.moveTo(6, 10); g.lineTo(10, 6); g.stroke();
+    return g.createPattern(tile, "repeat");
   }
 })();

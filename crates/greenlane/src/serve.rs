@@ -105,7 +105,10 @@ impl Hub {
             pipeline = crate::intake::attach(pipeline, place)?;
         }
         crate::intake::start(&mut pipeline)?;
+        // After the log's tail: from here on the hub runs this table, as a rebuild will.
+        routes.record(&mut pipeline).context("recording the route table in the intake log")?;
         let writer = Writer::spawn(pipeline, QUEUE, MAX_BATCH, Some(batch_observer()));
+        routes.attach(writer.clone());
         let admin_hash = std::env::var("GREENLANE_ADMIN_TOKEN").ok().filter(|t| !t.is_empty()).map(|t| auth::hash(&t));
         let state = AppState {
             writer,

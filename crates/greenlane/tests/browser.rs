@@ -626,7 +626,7 @@ fn flights_and_summaries_in_the_browser() {
          return c ? c.data.datasets.map(d => [d.label, d.data.length, d.data.filter(v => v > 0).length]) : null",
     );
     let chart = chart.as_array().unwrap_or_else(|| panic!("no chart on the flights page"));
-    assert_eq!(chart.len(), 2, "load and capacity: {chart:?}");
+    assert_eq!(chart.len(), 3, "load, capacity and planned load: {chart:?}");
     for series in chart {
         assert_eq!(series[1].as_u64().unwrap() as usize, flights.len(), "a point per flight: {chart:?}");
     }
@@ -639,12 +639,43 @@ fn flights_and_summaries_in_the_browser() {
     let row: Vec<&str> =
         row.as_array().unwrap_or_else(|| panic!("no row links {mawb}")).iter().map(|c| c.as_str().unwrap()).collect();
     assert_eq!(row[0], flight["flightNo"].as_str().unwrap(), "{row:?}");
-    assert_eq!(row[4], format!("{:.1}", flight["loadedG"].as_u64().unwrap() as f64 / 1000.0), "{row:?}");
-    assert_eq!(row[7], flight["parcels"].to_string(), "{row:?}");
-    assert!(row[8].contains(&mawb), "{row:?}");
+    assert_eq!(row[4], "", "a built flight shows no cut-off to come: {row:?}");
+    assert_eq!(row[5], format!("{:.1}", flight["loadedG"].as_u64().unwrap() as f64 / 1000.0), "{row:?}");
+    assert_eq!(row[8], flight["parcels"].to_string(), "{row:?}");
+    assert!(row[9].contains(&mawb), "{row:?}");
     let rows = b.script("return document.querySelectorAll('tr.flight-row').length").as_u64().unwrap();
     assert_eq!(rows as usize, flights.len());
     screenshot(&b, dir.path(), "flights");
+
+    // A flight still to close, with the parcels of the last days planned onto it: the page shows
+    // it as the API does, its cut-off and planned load in its row and as the chart's third series.
+    let waiting = (0..10).map(|d| (start + time::Duration::days(d)).to_string()).find_map(|date| {
+        let (_, body) = server.get(Some(ADMIN), &format!("/api/v1/flights?date={date}"));
+        let day: Value = serde_json::from_str(&body).unwrap();
+        let all = day["flights"].as_array().unwrap().clone();
+        let planned = all.iter().position(|f| f["status"] == "scheduled" && f["parcels"].as_u64().unwrap() > 0)?;
+        Some((date, all, planned))
+    });
+    let (planned_date, planned_day, i) =
+        waiting.unwrap_or_else(|| panic!("no scheduled flight with parcels planned in the days after {start}"));
+    let scheduled = &planned_day[i];
+    b.go(&format!("{base}/flights?date={planned_date}"));
+    b.wait_for("return document.body.getAttribute('data-charts-drawn') !== null", "the flights chart");
+    let rows = b.script("return [...document.querySelectorAll('tr.flight-row')].map(r => [r.className, ...[...r.cells].map(c => c.textContent.trim())])");
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), planned_day.len(), "every flight of the day, scheduled ones too: {rows:?}");
+    let row: Vec<&str> = rows[i].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert!(row[0].contains("status-scheduled"), "{row:?}");
+    assert_eq!(row[1], scheduled["flightNo"].as_str().unwrap(), "{row:?}");
+    assert_eq!(row[4], "scheduled", "{row:?}");
+    assert_eq!(row[5], scheduled["cutoff"].as_str().unwrap()[..16].replace('T', " "), "{row:?}");
+    assert_eq!(row[6], format!("{:.1}", scheduled["loadedG"].as_u64().unwrap() as f64 / 1000.0), "{row:?}");
+    assert_eq!(row[9], scheduled["parcels"].to_string(), "{row:?}");
+    let planned = b
+        .script(&format!("return Chart.getChart(document.getElementById('chart-flights')).data.datasets[2].data[{i}]"));
+    assert!(planned.as_f64().unwrap() > 0.0, "the planned load is drawn as its own series: {planned}");
+    screenshot(&b, dir.path(), "flights-scheduled");
+    b.go(&format!("{base}/flights?date={date}"));
 
     // The MAWB link: its FWB and FHL as the API serves them, and its ONE Record JSON-LD.
     b.click(&format!("a.mawb-link[href='/mawbs/{mawb}']"));

@@ -1,6 +1,8 @@
-//! The flights page: the flights departing on a day (Beijing time) as the hub loaded them, load
-//! against capacity per flight and per route, and a chart of the two. Staff see every flight; an
-//! enterprise the flights carrying its lists, with only the MAWBs that do (as the flights API).
+//! The flights page: the flights departing on a day (Beijing time) as `GET /api/v1/flights`
+//! gives them (built ones as the hub loaded them, scheduled ones with their cut-off and the load
+//! planned from the parcels waiting), load against capacity per flight and per route, and a chart
+//! of the three. Staff see every flight; an enterprise only those carrying its own lists or its
+//! own planned parcels, counted by its own alone (the API's rule, by the API's own function).
 
 use super::{Nav, Page, blocking, page, render, unavailable};
 use crate::WebState;
@@ -34,6 +36,9 @@ struct Words {
     chart: &'static str,
     closed: &'static str,
     departed: &'static str,
+    scheduled: &'static str,
+    cutoff: &'static str,
+    planned: &'static str,
 }
 
 const EN: Words = Words {
@@ -49,6 +54,9 @@ const EN: Words = Words {
     chart: "Load against capacity, kg",
     closed: "closed",
     departed: "departed",
+    scheduled: "scheduled",
+    cutoff: "Cut-off",
+    planned: "kg planned",
 };
 
 const ZH: Words = Words {
@@ -64,6 +72,9 @@ const ZH: Words = Words {
     chart: "装载与运力（kg）",
     closed: "已截载",
     departed: "已离港",
+    scheduled: "计划中",
+    cutoff: "截载时间",
+    planned: "计划装载 kg",
 };
 
 struct FlightLine {
@@ -72,6 +83,8 @@ struct FlightLine {
     departure: String,
     status: &'static str,
     status_word: &'static str,
+    /// The general cut-off of a scheduled flight; empty once it is built.
+    cutoff: String,
     loaded_kg: String,
     capacity_kg: String,
     percent: String,
@@ -87,8 +100,8 @@ struct FlightsPage {
     nav: Nav,
     date: String,
     rows: Vec<FlightLine>,
-    /// Per route: (route, flights, loaded kg, capacity kg, percent).
-    routes: Vec<(String, usize, String, String, String)>,
+    /// Per route: (route, flights, loaded kg, planned kg, capacity kg, percent loaded or planned).
+    routes: Vec<(String, usize, String, String, String, String)>,
     data_json: String,
 }
 
@@ -106,6 +119,16 @@ fn kg(grams: u64) -> String {
     format!("{:.1}", grams as f64 / 1000.0)
 }
 
+/// An RFC 3339 time as `YYYY-MM-DD HH:MM`, as the page shows departures and cut-offs.
+fn minute(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
+}
+
+/// The `HH:MM` of an RFC 3339 time.
+fn hhmm(rfc3339: &str) -> &str {
+    rfc3339.get(11..16).unwrap_or(rfc3339)
+}
+
 /// `YYYY-MM-DD` as the message time of its midnight in Beijing.
 fn midnight(date: &str) -> Option<MessageTime> {
     let b = date.as_bytes();
@@ -121,7 +144,8 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
         Err(r) => return *r,
     };
     let wanted = q.date.trim().to_owned();
-    let own = p.caller.acting_enterprise();
+    let routes = state.app.routes.clone();
+    let caller = p.caller.clone();
     let found = blocking(&state, move |r| {
         // The day asked for, else the day of the hub's cargo clock.
         let start = match midnight(&wanted) {
@@ -132,23 +156,8 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
                 MessageTime(stamp)
             }
         };
-        let mut flights = r.cargo_flights_between(start, start.plus_seconds(86_400))?;
-        if let Some(own) = own {
-            let mut kept = Vec::new();
-            for mut f in flights {
-                let mine: std::collections::BTreeSet<String> = r
-                    .cargo_parcels_on(&f.key)?
-                    .into_iter()
-                    .filter(|p| p.list.ebc_code == own)
-                    .filter_map(|p| p.mawb)
-                    .collect();
-                if !mine.is_empty() {
-                    f.mawbs.retain(|m| mine.contains(m));
-                    kept.push(f);
-                }
-            }
-            flights = kept;
-        }
+        // The API's own answer, so that the page and `GET /api/v1/flights` never disagree.
+        let flights = greenlane_server::day_flights(r, routes.as_deref(), start, start.plus_seconds(86_400), &caller)?;
         Ok((start, flights))
     })
     .await;
@@ -158,30 +167,44 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
     };
     let date = start.to_rfc3339()[..10].to_owned();
     let w = if p.lang == Lang::Zh { &ZH } else { &EN };
-    let mut routes: BTreeMap<String, (usize, u64, u64)> = BTreeMap::new();
+    let mut routes: BTreeMap<String, (usize, u64, u64, u64)> = BTreeMap::new();
     let mut labels = Vec::new();
-    let (mut loads, mut capacities) = (Vec::new(), Vec::new());
+    let (mut loads, mut planned, mut capacities) = (Vec::new(), Vec::new(), Vec::new());
     let rows = flights
         .iter()
         .map(|f| {
             let r = routes.entry(f.route.clone()).or_default();
+            let scheduled = f.status == "scheduled";
             r.0 += 1;
-            r.1 += f.gross_g;
-            r.2 += f.capacity_g;
-            labels.push(format!("{} {}", f.key.flight_no, &f.key.departure.to_rfc3339()[11..16]));
-            loads.push(f.gross_g as f64 / 1000.0);
+            if scheduled {
+                r.2 += f.loaded_g
+            } else {
+                r.1 += f.loaded_g
+            }
+            r.3 += f.capacity_g;
+            labels.push(format!("{} {}", f.flight_no, hhmm(&f.departure)));
+            // A planned load is what the parcels waiting now would fill, not cargo on board:
+            // it is its own series, drawn apart from the loads of flights already built.
+            let load = f.loaded_g as f64 / 1000.0;
+            loads.push(if scheduled { 0.0 } else { load });
+            planned.push(if scheduled { load } else { 0.0 });
             capacities.push(f.capacity_g as f64 / 1000.0);
             FlightLine {
-                flight_no: f.key.flight_no.clone(),
+                flight_no: f.flight_no.clone(),
                 route: f.route.clone(),
-                departure: f.key.departure.to_rfc3339()[..16].replace('T', " "),
-                status: f.status.as_str(),
-                status_word: if f.status.as_str() == "departed" { w.departed } else { w.closed },
-                loaded_kg: kg(f.gross_g),
+                departure: minute(&f.departure),
+                status: f.status,
+                status_word: match f.status {
+                    "departed" => w.departed,
+                    "scheduled" => w.scheduled,
+                    _ => w.closed,
+                },
+                cutoff: f.cutoff.as_deref().map(minute).unwrap_or_default(),
+                loaded_kg: kg(f.loaded_g),
                 capacity_kg: kg(f.capacity_g),
-                percent: percent(f.gross_g, f.capacity_g),
+                percent: percent(f.loaded_g, f.capacity_g),
                 parcels: f.parcels,
-                mawbs: f.mawbs.clone(),
+                mawbs: f.mawbs.iter().map(|m| m.mawb.clone()).collect(),
             }
         })
         .collect();
@@ -189,7 +212,11 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
         "id": "flights",
         "kind": "capacity",
         "labels": labels,
-        "series": [{ "label": w.loaded, "values": loads }, { "label": w.capacity, "values": capacities }],
+        "series": [
+            { "label": w.loaded, "values": loads },
+            { "label": w.capacity, "values": capacities },
+            { "label": w.planned, "values": planned },
+        ],
     }]});
     let page = FlightsPage {
         t: p.t,
@@ -197,7 +224,7 @@ pub async fn flights(State(state): State<WebState>, headers: HeaderMap, Query(q)
         nav: p.nav,
         date,
         rows,
-        routes: routes.into_iter().map(|(k, (n, l, c))| (k, n, kg(l), kg(c), percent(l, c))).collect(),
+        routes: routes.into_iter().map(|(k, (n, l, pl, c))| (k, n, kg(l), kg(pl), kg(c), percent(l + pl, c))).collect(),
         // `</` cannot appear inside the script element that carries the JSON.
         data_json: data.to_string().replace("</", "<\\/"),
     };
