@@ -135,7 +135,30 @@ struct SummariesPage {
     exporters: Vec<ExporterView>,
 }
 
-fn decl(d: &Declaration) -> DeclView {
+/// A customs code with its name from the customs tables, so that an agent reads "502 美国" where
+/// the declaration carries "502"; a code the tables do not know is shown as it is.
+fn named(code: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{code} {name}"),
+        None => code.to_owned(),
+    }
+}
+
+fn country(code: &str, lang: Lang) -> String {
+    let c = greenlane_codes::country_by_customs_code(code);
+    named(code, c.map(|c| if lang == Lang::Zh { c.name_zh.as_str() } else { c.name_en.as_str() }))
+}
+
+fn currency(code: &str) -> String {
+    named(code, greenlane_codes::currency_by_customs_code(code).map(|c| c.iso_alpha.as_str()))
+}
+
+fn unit(code: &str, lang: Lang) -> String {
+    let u = greenlane_codes::unit_by_code(code);
+    named(code, u.map(|u| if lang == Lang::Zh { u.name_zh.as_str() } else { u.name_en.as_str() }))
+}
+
+fn decl(d: &Declaration, lang: Lang) -> DeclView {
     DeclView {
         seq: d.seq,
         owner: d.owner_code.clone().unwrap_or_default(),
@@ -151,9 +174,9 @@ fn decl(d: &Declaration) -> DeclView {
                     line_no: l.line_no,
                     hs_code: l.hs_code.clone(),
                     name: l.name.clone(),
-                    country: l.country.clone(),
-                    currency: l.currency.clone(),
-                    unit: l.unit.clone(),
+                    country: country(&l.country, lang),
+                    currency: currency(&l.currency),
+                    unit: unit(&l.unit, lang),
                     qty: l.qty.to_string(),
                     value: l.value.to_string(),
                     gross: l.gross_weight.normalize().to_string(),
@@ -218,10 +241,10 @@ pub async fn page(State(state): State<WebState>, headers: HeaderMap, Query(q): Q
                     cop_no: s.cop_no.clone(),
                     flags: format!("summaryFlag {} · itemNameFlag {}", s.summary_flag, s.item_name_flag),
                     applied_at: fmt(s.applied_at),
-                    declarations: s.declarations.iter().map(decl).collect(),
+                    declarations: s.declarations.iter().map(|d| decl(d, p.lang)).collect(),
                 })
                 .collect(),
-            draft: e.draft.iter().map(decl).collect(),
+            draft: e.draft.iter().map(|d| decl(d, p.lang)).collect(),
             open: e
                 .open
                 .iter()

@@ -237,6 +237,8 @@ async fn the_summaries_page_shows_the_month_the_deadline_and_the_lists_at_risk()
     assert!(html.contains("S20261201000000100") && html.contains("53162026E000000001 53162026E000000002"));
     assert!(html.contains("open-list at-risk") && html.contains("53162026E000000003"));
     assert!(html.contains("data-ebc=\"SHOP2\""));
+    // The line's codes are named from the customs tables: country 502, currency 142, unit 011.
+    assert!(html.contains("<td>502 United States</td><td>142 CNY</td><td>011 piece (article)</td>"), "{html}");
     // Without a month, the month of the latest departure.
     let (_, latest) = page(&hub.router, "/summaries", &admin).await;
     assert!(latest.contains("id=\"summary-month\">2026-11<"));

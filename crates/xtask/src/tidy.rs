@@ -90,7 +90,14 @@ mod tests {
             ("greenlane-risk", &["greenlane-codes", "greenlane-core"]),
             (
                 "greenlane-web",
-                &["greenlane-cargo", "greenlane-core", "greenlane-pipeline", "greenlane-server", "greenlane-store"],
+                &[
+                    "greenlane-cargo",
+                    "greenlane-codes",
+                    "greenlane-core",
+                    "greenlane-pipeline",
+                    "greenlane-server",
+                    "greenlane-store",
+                ],
             ),
         ];
         let io_crates = ["tokio", "axum", "rusqlite", "postgres", "quick-xml", "hyper", "reqwest"];
