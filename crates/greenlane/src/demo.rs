@@ -472,6 +472,9 @@ fn work_cases(store: &dyn Store, truth: &[TruthRecord], base: &str, token: &str)
     Ok(worked)
 }
 
+/// The most of the summaries answer the demo reads (bytes).
+const SUMMARIES_BODY_LIMIT: u64 = 1 << 30;
+
 /// The month's summary declarations in a few lines, as `GET /api/v1/summaries` gives them: per
 /// exporter, the accepted summaries and the draft of what is still to declare (declarations,
 /// lines, lists) and the lists at risk of missing the 15th. The month is that of the latest
@@ -492,7 +495,10 @@ fn summaries_brief(store: &dyn Store, base: &str, token: &str) -> anyhow::Result
         .header("Authorization", &format!("Bearer {token}"))
         .call()?;
     anyhow::ensure!(response.status() == 200, "the summaries answered {}", response.status());
-    let view: serde_json::Value = serde_json::from_str(&response.body_mut().read_to_string()?)?;
+    // A month's declarations name every list behind every line: for a day of 100,000 parcels the
+    // answer is tens of megabytes, past the HTTP client's default 10 MB read limit.
+    let body = response.body_mut().with_config().limit(SUMMARIES_BODY_LIMIT).read_to_string()?;
+    let view: serde_json::Value = serde_json::from_str(&body)?;
     let exporters = view["exporters"].as_array().cloned().unwrap_or_default();
     writeln!(out, "monthly summary declarations, {month} (deadline {}):", view["deadline"].as_str().unwrap_or(""))?;
     if exporters.is_empty() {
