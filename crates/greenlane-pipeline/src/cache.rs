@@ -161,6 +161,9 @@ impl IntakeRead for CachedTx<'_> {
     fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
         self.inner.guid_digest(guid)
     }
+    fn guid_digests(&mut self, guids: &[&str]) -> Result<Vec<Option<Digest>>> {
+        self.inner.guid_digests(guids)
+    }
     fn log_applied(&mut self) -> Result<u64> {
         self.inner.log_applied()
     }

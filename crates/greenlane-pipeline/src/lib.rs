@@ -375,12 +375,15 @@ impl Pipeline {
             });
         }
         let (message_guid, entity_guids) = guids(&parsed.message);
-        let message_reused = tx.guid_digest(message_guid)?.is_some_and(|d| d != prepared.digest);
+        let asked: Vec<&str> = std::iter::once(message_guid).chain(entity_guids.iter().copied()).collect();
+        let first_carried_by = tx.guid_digests(&asked)?;
+        let taken = |known: &Option<Digest>| known.is_some_and(|d| d != prepared.digest);
+        let message_reused = taken(&first_carried_by[0]);
         let mut reused_guids = Vec::with_capacity(entity_guids.len());
-        for guid in &entity_guids {
+        for (guid, known) in entity_guids.iter().zip(&first_carried_by[1..]) {
             let reused = if message_reused {
                 Some(message_guid.to_owned())
-            } else if tx.guid_digest(guid)?.is_some_and(|d| d != prepared.digest) {
+            } else if taken(known) {
                 Some((*guid).to_owned())
             } else {
                 None

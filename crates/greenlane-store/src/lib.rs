@@ -210,6 +210,10 @@ pub trait IntakeRead {
     fn clearances(&mut self) -> Result<Vec<Clearance>>;
     /// The digest of the message that first carried `guid` (a message's or an entity's).
     fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
+    /// [`IntakeRead::guid_digest`] of each of `guids`, in their order, in one statement: a
+    /// platform's message names a hundred entities, and asking for each alone is a hundred
+    /// round trips to PostgreSQL.
+    fn guid_digests(&mut self, guids: &[&str]) -> Result<Vec<Option<Digest>>>;
     /// The sequence number of the last intake-log record applied to this store (0: none).
     fn log_applied(&mut self) -> Result<u64>;
     /// The list an invtNo names.

@@ -103,6 +103,9 @@ impl<S: Session> IntakeRead for SqlTx<S> {
     fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
         self.with(|c| q::guid_digest(c, guid))
     }
+    fn guid_digests(&mut self, guids: &[&str]) -> Result<Vec<Option<Digest>>> {
+        self.with(|c| q::guid_digests(c, guids))
+    }
     fn log_applied(&mut self) -> Result<u64> {
         self.with(q::log_applied)
     }
@@ -714,6 +717,25 @@ mod q {
     pub(super) fn guid_digest(c: &mut dyn Db, guid: &str) -> Result<Option<Digest>> {
         const SQL: Sql = Sql::same("SELECT digest FROM guids WHERE guid = ?1");
         sql::first(c, "guid_digest", SQL, args![guid], |r| codec::digest("guid digest", r.bytes(0)?))
+    }
+
+    pub(super) fn guid_digests(c: &mut dyn Db, guids: &[&str]) -> Result<Vec<Option<Digest>>> {
+        // The guids travel as one JSON array, which both dialects unpack into rows: one statement
+        // text whatever their number, so it is prepared once.
+        const SQL: Sql = Sql {
+            sqlite: "SELECT guid, digest FROM guids WHERE guid IN (SELECT value FROM json_each(?1))",
+            postgres: "SELECT guid, digest FROM guids WHERE guid IN (SELECT json_array_elements_text(?1::text::json))",
+        };
+        if guids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let asked = codec::to_json("guids", &guids)?;
+        let found: std::collections::HashMap<String, Digest> = sql::all(c, "guid_digests", SQL, args![&asked], |r| {
+            Ok((r.string(0)?, codec::digest("guid digest", r.bytes(1)?)?))
+        })?
+        .into_iter()
+        .collect();
+        Ok(guids.iter().map(|g| found.get(*g).copied()).collect())
     }
 
     pub(super) fn insert_guid(c: &mut dyn Db, guid: &str, digest: &Digest) -> Result<()> {

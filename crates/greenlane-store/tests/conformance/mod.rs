@@ -48,6 +48,7 @@ macro_rules! conformance_suite {
             tokens_are_found_by_hash,
             mandates_are_kept_once,
             a_guid_keeps_its_first_digest,
+            guids_are_looked_up_together_in_the_order_asked,
             sessions_are_found_and_revoked,
             the_log_position_is_kept_and_derived_rows_are_forgotten,
             counts_group_lists_by_lane_and_status,
@@ -885,6 +886,30 @@ pub fn a_guid_keeps_its_first_digest(b: &dyn Backend) {
     let mut r = ok(store.read());
     assert_eq!(ok(r.guid_digest(guid)), Some(digest(1)));
     assert_eq!(ok(r.guid_digest("0A1B2C3D-0000-4000-8000-00000000BEEF")), None);
+}
+
+pub fn guids_are_looked_up_together_in_the_order_asked(b: &dyn Backend) {
+    let store = b.open();
+    let mut tx = ok(store.write());
+    let (first, second) = ("0A1B2C3D-0000-4000-8000-000000000001", "0A1B2C3D-0000-4000-8000-000000000002");
+    ok(tx.insert_guid(first, &digest(1)));
+    ok(tx.insert_guid(second, &digest(2)));
+    // Unknown and repeated guids, and one with a quote, which must reach the query as data.
+    let unknown = "0A1B2C3D-0000-4000-8000-00000000BEEF\"')";
+    assert_eq!(
+        ok(tx.guid_digests(&[second, unknown, first, second])),
+        vec![Some(digest(2)), None, Some(digest(1)), Some(digest(2))]
+    );
+    ok(tx.commit());
+    let mut r = ok(store.read());
+    assert_eq!(ok(r.guid_digests(&[])), vec![]);
+    let many: Vec<String> = (0..500).map(|n| format!("0A1B2C3D-0000-4000-9000-{n:012}")).collect();
+    let mut asked: Vec<&str> = many.iter().map(String::as_str).collect();
+    asked.push(first);
+    let found = ok(r.guid_digests(&asked));
+    assert_eq!(found.len(), 501);
+    assert_eq!(found.iter().filter(|d| d.is_some()).count(), 1);
+    assert_eq!(found[500], Some(digest(1)));
 }
 
 pub fn the_log_position_is_kept_and_derived_rows_are_forgotten(b: &dyn Backend) {
