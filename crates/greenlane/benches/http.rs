@@ -1,7 +1,9 @@
 //! HTTP benchmark: the real `greenlane serve` on loopback, N keep-alive clients posting every
 //! message of P parcels (order, waybill, list), each acknowledged only once durable. The baseline,
 //! in the same run with the same clients: `GET /healthz`, the HTTP stack with no work behind it.
-//! Also samples the server's resident memory through the run, to show it stays flat.
+//! Also samples the server's resident memory through the run, to show it stays flat, and times
+//! the physical limit of intake on the same messages (issue 14: read, tokenized, compressed and
+//! appended in groups of 1,000 under one `fdatasync`, `shared/physical.rs`).
 //!
 //! `cargo bench -p greenlane --bench http` (GREENLANE_BENCH_PARCELS, default 30,000;
 //! GREENLANE_BENCH_CLIENTS, default 16). Without `--bench` it checks the harness on 100 parcels.
@@ -12,11 +14,17 @@ mod support;
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+#[path = "shared/physical.rs"]
+mod physical;
+
 use common::{ADMIN, Server};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use support::*;
+
+/// Messages per group in the physical limit: the most the ingest's writer takes per transaction.
+const PHYSICAL_GROUP: usize = 1000;
 
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
@@ -61,6 +69,10 @@ fn main() {
         r
     });
     drop(server);
+    // The machine's limit for the same bytes, after the server has stopped: it needs both cores.
+    let groups: Vec<&[Vec<u8>]> = messages.chunks(PHYSICAL_GROUP).collect();
+    let physical_seconds = physical::append_limit(&groups, Clone::clone, &dir.path().join("physical"));
+    let physical_rate = messages.len() as f64 / physical_seconds;
     let rss = rss.into_inner().unwrap();
     let quarter = |q: usize| rss.get(rss.len() * q / 4).copied().unwrap_or(0);
 
@@ -80,6 +92,10 @@ fn main() {
         posted.p(50),
         posted.p(99),
         100.0 * posted.rate() / health.rate()
+    );
+    println!(
+        "physical limit of the same messages: {physical_rate:.0} messages/s; POST /api/v1/messages at {:.1}% of it",
+        100.0 * posted.rate() / physical_rate
     );
     println!(
         "server resident memory over the run (MB): start {}, 25% {}, 50% {}, 75% {}, end {}, peak {}",

@@ -31,6 +31,9 @@ mod risk;
 #[path = "shared/traffic.rs"]
 mod traffic;
 
+#[path = "shared/physical.rs"]
+mod physical;
+
 use greenlane_pipeline::{Config, Pipeline};
 use greenlane_store::{SqliteStore, Store};
 use std::path::{Path, PathBuf};
@@ -357,30 +360,10 @@ fn peak_rss_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-/// Seconds for the physical limit of intake on this machine: the same files read and tokenized
-/// (every XML event visited, nothing mapped into types) in parallel, batch by batch as
-/// `greenlane ingest` batches them, and each batch appended to a fresh intake log as one group
-/// (zstd with its trained dictionary on every core, CRC-32C, one fdatasync). Everything an ingest
-/// must do before any rule runs or any row is written.
+/// The physical limit: the same files read, tokenized, compressed and appended, one log group per
+/// batch as `greenlane ingest` batches them.
 fn physical_limit(files: &[PathBuf], dir: &Path) -> f64 {
-    use greenlane_log::Log as _;
-    use rayon::prelude::*;
-    let mut log = greenlane_log::SegmentLog::open(dir, greenlane_log::Config::default()).unwrap();
-    let started = Instant::now();
-    for batch in ingest::batches(files) {
-        let bodies: Vec<Vec<u8>> = batch
-            .par_iter()
-            .map(|f| {
-                let body = std::fs::read(f).unwrap();
-                assert!(xml_events(&body) > 0);
-                body
-            })
-            .collect();
-        let entries: Vec<greenlane_log::Entry<'_>> =
-            bodies.iter().map(|b| greenlane_log::Entry { partition: "", kind: 1, payload: b }).collect();
-        log.append(&entries).unwrap();
-    }
-    started.elapsed().as_secs_f64()
+    physical::append_limit(&ingest::batches(files), |f| std::fs::read(f).unwrap(), dir)
 }
 
 /// Seconds to read every file and visit its XML events (no types), batch by batch on every core:
@@ -389,23 +372,8 @@ fn tokenize_only(files: &[PathBuf]) -> f64 {
     use rayon::prelude::*;
     let started = Instant::now();
     for batch in ingest::batches(files) {
-        let events: usize = batch.par_iter().map(|f| xml_events(&std::fs::read(f).unwrap())).sum();
+        let events: usize = batch.par_iter().map(|f| physical::xml_events(&std::fs::read(f).unwrap())).sum();
         assert!(events > 0);
     }
     started.elapsed().as_secs_f64()
-}
-
-/// Visits every event of an XML document, as a reader must before it can map anything.
-fn xml_events(xml: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buffer = Vec::new();
-    let mut events = 0;
-    loop {
-        match reader.read_event_into(&mut buffer) {
-            Ok(quick_xml::events::Event::Eof) => return events,
-            Ok(_) => events += 1,
-            Err(e) => panic!("not XML: {e}"),
-        }
-        buffer.clear();
-    }
 }
