@@ -331,9 +331,10 @@ impl PgPipe {
         Ok(statement)
     }
 
-    fn begin(&mut self) -> std::result::Result<(), postgres::Error> {
+    /// Starts a transaction with `begin` (`BEGIN` and the transaction's own settings).
+    fn begin(&mut self, begin: &str) -> std::result::Result<(), postgres::Error> {
         self.queue.clear();
-        self.runtime.block_on(self.client.batch_execute("BEGIN"))?;
+        self.runtime.block_on(self.client.batch_execute(begin))?;
         self.in_transaction = true;
         Ok(())
     }
@@ -514,8 +515,9 @@ pub(crate) fn migrate(conn: &mut PgConn) -> Result<()> {
     }
 }
 
-impl Store for PgStore {
-    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
+impl PgStore {
+    /// The write transaction, begun with `begin` (`BEGIN` and the transaction's own settings).
+    fn begin_write(&self, begin: &str) -> Result<Box<dyn WriteTx + '_>> {
         let mut conn = lock(&self.writer);
         if conn.in_transaction && !conn.rollback() {
             // Only reachable if a transaction was leaked without its Drop running, on a
@@ -526,11 +528,24 @@ impl Store for PgStore {
         // idle-session timeout) only when it next uses it, and may not even know it is closed
         // right after the error: a BEGIN that fails is retried once on a new connection (BEGIN
         // itself has no other way to fail).
-        if conn.begin().is_err() {
+        if conn.begin(begin).is_err() {
             *conn = PgPipe::connect(&self.pipe_config).map_err(reconnect_error)?;
-            conn.begin().map_err(backend("starting the write transaction"))?;
+            conn.begin(begin).map_err(backend("starting the write transaction"))?;
         }
         Ok(Box::new(SqlTx::new(PgWrite { conn, done: false })))
+    }
+}
+
+impl Store for PgStore {
+    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
+        self.begin_write("BEGIN")
+    }
+
+    // `synchronous_commit = off` for this transaction only: the commit is atomic and a crash
+    // keeps the database consistent, at worst without its last transactions, which the intake
+    // log (committed with the setting on) still holds.
+    fn write_derived(&self) -> Result<Box<dyn WriteTx + '_>> {
+        self.begin_write("BEGIN; SET LOCAL synchronous_commit = off")
     }
 
     fn read(&self) -> Result<Box<dyn ReadTx + '_>> {
