@@ -46,7 +46,7 @@ use greenlane_core::risk::RiskEngine;
 use greenlane_core::{
     BusinessError, Inspection, InspectionOutcome, Lane, ListKey, ListStatus, MessageTime, Parcel, Reason,
 };
-use greenlane_store::{Digest, IntakeRead, IntakeWrite, ListRow, NewMessage, Store, StoreError, WriteTx};
+use greenlane_store::{Digest, IntakeRead, IntakeWrite, ListRow, NewMessage, Store, StoreError};
 use screening::PartyScreening;
 use sha2::{Digest as _, Sha256};
 use std::sync::Arc;
@@ -277,7 +277,7 @@ impl Pipeline {
         // The transaction borrows its own handle to the store, so that applying may update the
         // pipeline itself (the risk engine learns).
         let store = self.store.clone();
-        let mut tx = self.begin(&store)?;
+        let mut tx = store.write()?;
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut stats = BatchStats::default();
         let mut committed = self.committed;
@@ -319,13 +319,6 @@ impl Pipeline {
         self.committed = committed;
         self.clock = clock;
         Ok((outcomes, stats))
-    }
-
-    /// A write transaction for what the pipeline derives. Inside the application of a logged
-    /// group the intake log already holds its records durably, so the store need not sync the
-    /// commit itself ([`Store::write_derived`]): a message costs one sync, the log's.
-    pub(crate) fn begin<'s>(&self, store: &'s Arc<dyn Store>) -> Result<Box<dyn WriteTx + 's>, StoreError> {
-        if matches!(self.applying, Some(Some(_))) { store.write_derived() } else { store.write() }
     }
 
     /// The cargo table in force, when the hub moves parcels onto flights.
@@ -481,8 +474,7 @@ impl Pipeline {
         request: &InspectionRequest,
         cache: &mut RowCache,
     ) -> Result<Result<ListRow, BusinessError>, PipelineError> {
-        let store = self.store.clone();
-        let mut tx = self.begin(&store)?;
+        let mut tx = self.store.write()?;
         let row = {
             let mut cached = CachedTx::new(&mut *tx, cache);
             let Some(mut row) = cached.get_list(&request.list)? else {

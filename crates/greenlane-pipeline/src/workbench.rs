@@ -77,7 +77,7 @@ impl Pipeline {
             OfficerAction::Decide { request, at } => self.decide(request, *at),
             _ => {
                 let store = self.store.clone();
-                let mut tx = self.begin(&store)?;
+                let mut tx = store.write()?;
                 let done = match self.claim_or_reroute(&mut *tx, action)? {
                     Ok(done) => done,
                     Err(refusal) => return Ok(Err(refusal)),
@@ -177,7 +177,7 @@ impl Pipeline {
             InspectionOutcome::Violation(kind) => ("reject", format!("{}: {}", kind.as_str(), request.note.trim())),
         };
         let store = self.store.clone();
-        let mut tx = self.begin(&store)?;
+        let mut tx = store.write()?;
         tx.delete_claim(&request.list)?;
         tx.insert_audit(&AuditEntry {
             list: request.list.clone(),

@@ -174,13 +174,6 @@ pub struct Counts {
 pub trait Store: Send + Sync {
     /// Starts the (single) write transaction; waits while another one is open.
     fn write(&self) -> Result<Box<dyn WriteTx + '_>>;
-    /// A write transaction whose every change is derived from intake-log records already made
-    /// durable, and which records their position ([`IntakeWrite::set_log_applied`]). It commits
-    /// without waiting for the disk: a process crash keeps it, and what a power loss takes back
-    /// (the store's log position with it, in the same transaction) the next start applies again
-    /// from the log. So a message is acknowledged after one sync, the log's, not two.
-    /// Anything not in the log (tokens, sessions, mandates) goes through [`Store::write`].
-    fn write_derived(&self) -> Result<Box<dyn WriteTx + '_>>;
     /// Starts a read-only view, consistent for its lifetime.
     fn read(&self) -> Result<Box<dyn ReadTx + '_>>;
     /// Where the store lives, for logs (no secrets).

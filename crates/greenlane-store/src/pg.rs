@@ -331,10 +331,9 @@ impl PgPipe {
         Ok(statement)
     }
 
-    /// Starts a transaction with `begin` (`BEGIN` and the transaction's own settings).
-    fn begin(&mut self, begin: &str) -> std::result::Result<(), postgres::Error> {
+    fn begin(&mut self) -> std::result::Result<(), postgres::Error> {
         self.queue.clear();
-        self.runtime.block_on(self.client.batch_execute(begin))?;
+        self.runtime.block_on(self.client.batch_execute("BEGIN"))?;
         self.in_transaction = true;
         Ok(())
     }
@@ -515,9 +514,8 @@ pub(crate) fn migrate(conn: &mut PgConn) -> Result<()> {
     }
 }
 
-impl PgStore {
-    /// The write transaction, begun with `begin` (`BEGIN` and the transaction's own settings).
-    fn begin_write(&self, begin: &str) -> Result<Box<dyn WriteTx + '_>> {
+impl Store for PgStore {
+    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
         let mut conn = lock(&self.writer);
         if conn.in_transaction && !conn.rollback() {
             // Only reachable if a transaction was leaked without its Drop running, on a
@@ -528,24 +526,11 @@ impl PgStore {
         // idle-session timeout) only when it next uses it, and may not even know it is closed
         // right after the error: a BEGIN that fails is retried once on a new connection (BEGIN
         // itself has no other way to fail).
-        if conn.begin(begin).is_err() {
+        if conn.begin().is_err() {
             *conn = PgPipe::connect(&self.pipe_config).map_err(reconnect_error)?;
-            conn.begin(begin).map_err(backend("starting the write transaction"))?;
+            conn.begin().map_err(backend("starting the write transaction"))?;
         }
         Ok(Box::new(SqlTx::new(PgWrite { conn, done: false })))
-    }
-}
-
-impl Store for PgStore {
-    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
-        self.begin_write("BEGIN")
-    }
-
-    // `synchronous_commit = off` for this transaction only: the commit is atomic and a crash
-    // keeps the database consistent, at worst without its last transactions, which the intake
-    // log (committed with the setting on) still holds.
-    fn write_derived(&self) -> Result<Box<dyn WriteTx + '_>> {
-        self.begin_write("BEGIN; SET LOCAL synchronous_commit = off")
     }
 
     fn read(&self) -> Result<Box<dyn ReadTx + '_>> {

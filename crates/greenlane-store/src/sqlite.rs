@@ -127,8 +127,8 @@ fn open_writer(path: &Path) -> std::result::Result<Connection, String> {
             "the database refused write-ahead logging (journal_mode is {mode}); is the folder on a network filesystem?"
         ));
     }
-    // FULL until a transaction says otherwise (`Store::write_derived`): in WAL mode NORMAL may
-    // lose the last transactions on power loss.
+    // FULL, not NORMAL: in WAL mode NORMAL may lose the last transactions on power loss, and a
+    // receipt already sent promises the message is kept.
     conn.execute_batch("PRAGMA synchronous = FULL;").map_err(|e| e.to_string())?;
     // The writer revisits the pages of recent parcels (a list waits, its order arrives): a 64 MB
     // page cache keeps them in memory, where SQLite's default 2 MB would read them back. Letting
@@ -159,31 +159,16 @@ fn backend(operation: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
     move |e| StoreError::Backend(format!("{operation}: {e}"))
 }
 
-impl SqliteStore {
-    /// `BEGIN IMMEDIATE` after `begin`, which sets how the commit reaches the disk.
-    fn begin(&self, begin: &str) -> Result<Box<dyn WriteTx + '_>> {
+impl Store for SqliteStore {
+    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
         let conn = lock(&self.writer);
         if !conn.is_autocommit() {
             // Only reachable if a transaction was leaked without its Drop running
             // (mem::forget): end it rather than nest inside it.
             conn.execute_batch("ROLLBACK").map_err(backend("rolling back a transaction left open"))?;
         }
-        conn.execute_batch(begin).map_err(backend("starting the write transaction"))?;
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(backend("starting the write transaction"))?;
         Ok(Box::new(SqlTx::new(SqliteWrite { conn, done: false })))
-    }
-}
-
-impl Store for SqliteStore {
-    // FULL: in WAL mode NORMAL may lose the last transactions on power loss, and what is not
-    // in the intake log (a token handed out, a session) exists nowhere else.
-    fn write(&self) -> Result<Box<dyn WriteTx + '_>> {
-        self.begin("PRAGMA synchronous = FULL; BEGIN IMMEDIATE")
-    }
-
-    // NORMAL: in WAL mode the commit is atomic and survives a crash of the process; the WAL is
-    // synced at checkpoints. The intake log was synced before this transaction began.
-    fn write_derived(&self) -> Result<Box<dyn WriteTx + '_>> {
-        self.begin("PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE")
     }
 
     fn read(&self) -> Result<Box<dyn ReadTx + '_>> {
@@ -362,28 +347,4 @@ impl Row for rusqlite::Row<'_> {
 
 fn value<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<ValueRef<'r>> {
     row.get_ref(index).map_err(|e| StoreError::Corrupt(format!("column {index}: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn synchronous(store: &SqliteStore) -> i64 {
-        lock(&store.writer).query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap()
-    }
-
-    /// What is not in the intake log is synced at its commit (FULL, 2); what is derived from
-    /// the log is not (NORMAL, 1), whatever came before it on the connection.
-    #[test]
-    fn only_writes_derived_from_the_log_commit_without_their_own_sync() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path()).unwrap();
-        assert_eq!(synchronous(&store), 2);
-        store.write_derived().unwrap().commit().unwrap();
-        assert_eq!(synchronous(&store), 1);
-        store.write().unwrap().commit().unwrap();
-        assert_eq!(synchronous(&store), 2);
-        store.write_derived().unwrap().commit().unwrap();
-        assert_eq!(synchronous(&store), 1);
-    }
 }

@@ -49,7 +49,6 @@ macro_rules! conformance_suite {
             mandates_are_kept_once,
             a_guid_keeps_its_first_digest,
             guids_are_looked_up_together_in_the_order_asked,
-            a_write_derived_from_the_log_commits_and_rolls_back_like_any_other,
             sessions_are_found_and_revoked,
             the_log_position_is_kept_and_derived_rows_are_forgotten,
             counts_group_lists_by_lane_and_status,
@@ -887,29 +886,6 @@ pub fn a_guid_keeps_its_first_digest(b: &dyn Backend) {
     let mut r = ok(store.read());
     assert_eq!(ok(r.guid_digest(guid)), Some(digest(1)));
     assert_eq!(ok(r.guid_digest("0A1B2C3D-0000-4000-8000-00000000BEEF")), None);
-}
-
-pub fn a_write_derived_from_the_log_commits_and_rolls_back_like_any_other(b: &dyn Backend) {
-    let store = b.open();
-    let guid = "0A1B2C3D-0000-4000-8000-00000000D00D";
-    {
-        let mut tx = ok(store.write_derived());
-        ok(tx.insert_guid(guid, &digest(3)));
-        ok(tx.set_log_applied(7));
-        // Dropped without a commit: nothing of it is kept.
-    }
-    assert_eq!(ok(ok(store.read()).guid_digest(guid)), None);
-    let mut tx = ok(store.write_derived());
-    ok(tx.insert_guid(guid, &digest(3)));
-    ok(tx.set_log_applied(7));
-    ok(tx.commit());
-    // A plain write after it: the two kinds take turns on the one writer.
-    let mut tx = ok(store.write());
-    ok(tx.insert_guid("0A1B2C3D-0000-4000-8000-00000000D00E", &digest(4)));
-    ok(tx.commit());
-    let mut r = ok(store.read());
-    assert_eq!(ok(r.guid_digest(guid)), Some(digest(3)));
-    assert_eq!(ok(r.log_applied()), 7);
 }
 
 pub fn guids_are_looked_up_together_in_the_order_asked(b: &dyn Backend) {
