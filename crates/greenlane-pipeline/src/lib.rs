@@ -295,7 +295,8 @@ impl Pipeline {
                         // applies: a cancel written after a flight left finds its list departed,
                         // and an arrival after a cut-off finds its flight closed, however the
                         // messages were batched.
-                        if let (Some(at), Some(cargo)) = (earliest_time(&parsed.message), self.cargo())
+                        if let Some(cargo) = self.cargo()
+                            && let Some(at) = earliest_time(&parsed.message)
                             && clock.is_some_and(|c| c < at)
                         {
                             self.tick_cargo(&mut cached, &cargo, at, &mut committed, &mut clock, &mut stats)?;
