@@ -158,9 +158,6 @@ impl IntakeRead for CachedTx<'_> {
     fn clearances(&mut self) -> Result<Vec<Clearance>> {
         self.inner.clearances()
     }
-    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
-        self.inner.guid_digest(guid)
-    }
     fn guid_digests(&mut self, guids: &[&str]) -> Result<Vec<Option<Digest>>> {
         self.inner.guid_digests(guids)
     }

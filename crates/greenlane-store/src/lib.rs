@@ -208,11 +208,9 @@ pub trait IntakeRead {
     fn inspections_after(&mut self, after: u64, limit: usize) -> Result<Vec<(u64, Inspection)>>;
     /// Every screening clearance, ordered by party, list and entry.
     fn clearances(&mut self) -> Result<Vec<Clearance>>;
-    /// The digest of the message that first carried `guid` (a message's or an entity's).
-    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>>;
-    /// [`IntakeRead::guid_digest`] of each of `guids`, in their order, in one statement: a
-    /// platform's message names a hundred entities, and asking for each alone is a hundred
-    /// round trips to PostgreSQL.
+    /// For each of `guids` (a message's or an entity's), in their order, the digest of the
+    /// message that first carried it. One statement for them all: a platform's message names a
+    /// hundred entities, and asking for each alone is a hundred round trips to PostgreSQL.
     fn guid_digests(&mut self, guids: &[&str]) -> Result<Vec<Option<Digest>>>;
     /// The sequence number of the last intake-log record applied to this store (0: none).
     fn log_applied(&mut self) -> Result<u64>;

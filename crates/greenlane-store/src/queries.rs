@@ -100,9 +100,6 @@ impl<S: Session> IntakeRead for SqlTx<S> {
     fn clearances(&mut self) -> Result<Vec<Clearance>> {
         self.with(q::clearances)
     }
-    fn guid_digest(&mut self, guid: &str) -> Result<Option<Digest>> {
-        self.with(|c| q::guid_digest(c, guid))
-    }
     fn guid_digests(&mut self, guids: &[&str]) -> Result<Vec<Option<Digest>>> {
         self.with(|c| q::guid_digests(c, guids))
     }
@@ -712,11 +709,6 @@ mod q {
         const SQL: Sql =
             Sql::same("INSERT INTO mandates (exporter, party, kind) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
         c.write("insert_mandate", SQL, args![exporter, party, kind])
-    }
-
-    pub(super) fn guid_digest(c: &mut dyn Db, guid: &str) -> Result<Option<Digest>> {
-        const SQL: Sql = Sql::same("SELECT digest FROM guids WHERE guid = ?1");
-        sql::first(c, "guid_digest", SQL, args![guid], |r| codec::digest("guid digest", r.bytes(0)?))
     }
 
     pub(super) fn guid_digests(c: &mut dyn Db, guids: &[&str]) -> Result<Vec<Option<Digest>>> {

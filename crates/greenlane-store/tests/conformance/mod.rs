@@ -884,8 +884,8 @@ pub fn a_guid_keeps_its_first_digest(b: &dyn Backend) {
     ok(tx.insert_guid(guid, &digest(2)));
     ok(tx.commit());
     let mut r = ok(store.read());
-    assert_eq!(ok(r.guid_digest(guid)), Some(digest(1)));
-    assert_eq!(ok(r.guid_digest("0A1B2C3D-0000-4000-8000-00000000BEEF")), None);
+    assert_eq!(ok(r.guid_digests(&[guid])), vec![Some(digest(1))]);
+    assert_eq!(ok(r.guid_digests(&["0A1B2C3D-0000-4000-8000-00000000BEEF"])), vec![None]);
 }
 
 pub fn guids_are_looked_up_together_in_the_order_asked(b: &dyn Backend) {
